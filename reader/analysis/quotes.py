@@ -1,0 +1,92 @@
+"""Finding quotation spans in text by their marks.
+
+Pure string work, no spaCy: double quotation marks (curly, straight, low-9,
+guillemets), including quotations that run over several paragraphs, where
+each paragraph opens with a mark and only the last one closes. Single marks
+are apostrophes or titles ('Rust'), never quotations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OPENERS = "“„«"
+CLOSERS = "”»"
+STRAIGHT = '"'
+_BEFORE_OPENING = " \t\n([{—–-/:"
+
+
+@dataclass(frozen=True)
+class QuoteMarks:
+    """A quotation as found by its marks: `open` and `close` index the marks themselves."""
+
+    open: int
+    close: int
+
+    @property
+    def start(self) -> int:
+        return self.open + 1
+
+    @property
+    def end(self) -> int:
+        return self.close
+
+
+def _is_opening(text: str, i: int, inside: bool) -> bool:
+    """Decide whether the mark at `i` opens a quotation."""
+    ch = text[i]
+    if ch in OPENERS:
+        return True
+    if ch in CLOSERS and ch != "”":
+        return False
+    before = text[i - 1] if i > 0 else "\n"
+    after = text[i + 1] if i + 1 < len(text) else "\n"
+    if ch == "”":  # some texts use ” for both; treat as opening only when it clearly is
+        return not inside and before in _BEFORE_OPENING and not after.isspace()
+    if before in _BEFORE_OPENING and not after.isspace():
+        return True
+    if after.isspace() or after in ".,;:!?)]}—–":
+        return False
+    return not inside
+
+
+def find_quotations(text: str) -> list[QuoteMarks]:
+    """All double-quoted spans, in order; unbalanced marks are ignored."""
+    found: list[QuoteMarks] = []
+    open_at: int | None = None
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n" and text.startswith("\n\n", i):
+            # Paragraph break: an open quotation continues only if the next paragraph opens with a mark.
+            j = i
+            while j < n and text[j] in "\n \t":
+                j += 1
+            if open_at is not None and not (j < n and _is_mark(text[j]) and _is_opening(text, j, False)):
+                open_at = None
+            if open_at is not None:
+                i = j + 1  # skip the continuation mark
+                continue
+            i = j
+            continue
+        if _is_mark(ch):
+            if _is_opening(text, i, open_at is not None):
+                open_at = i  # a new opening inside an open one restarts it (unbalanced text)
+            elif open_at is not None:
+                if i > open_at + 1:
+                    found.append(QuoteMarks(open_at, i))
+                open_at = None
+        i += 1
+    return found
+
+
+def _is_mark(ch: str) -> bool:
+    return ch in OPENERS or ch in CLOSERS or ch == STRAIGHT
+
+
+def paragraph_bounds(text: str, index: int) -> tuple[int, int]:
+    """Start and end of the paragraph (blank-line separated) holding `index`."""
+    start = text.rfind("\n\n", 0, index)
+    start = 0 if start < 0 else start + 2
+    end = text.find("\n\n", index)
+    return start, len(text) if end < 0 else end

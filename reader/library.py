@@ -1,0 +1,97 @@
+"""Bringing files into the library: read, de-duplicate, analyse, store.
+
+Shared by the CLI and the app; reports progress through a callback so it
+knows nothing of terminals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from reader.analysis import Analyser
+from reader.articles import ArticleError, ParsedArticle, find_article_files, read_article
+from reader.store import Store
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ImportReport:
+    """What an import did, file by file."""
+
+    added: list[tuple[Path, int]] = field(default_factory=list)
+    duplicates: list[tuple[Path, int]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def article_ids(self) -> list[int]:
+        return [i for _, i in self.added + self.duplicates]
+
+
+def read_files(paths: Iterable[str | Path], max_bytes: int) -> tuple[list[tuple[Path, ParsedArticle]], list[str]]:
+    """Parse every article file under `paths`; errors are one line each and do not stop the rest."""
+    files, errors = find_article_files(list(paths))
+    parsed = []
+    for path in files:
+        try:
+            parsed.append((path, read_article(path, max_bytes)))
+        except ArticleError as exc:
+            errors.append(str(exc))
+    return parsed, errors
+
+
+def import_files(
+    store: Store,
+    paths: Iterable[str | Path],
+    max_bytes: int,
+    analyser: Analyser | None = None,
+    n_process: int = 1,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import articles; with an analyser, analyse the new ones (in `n_process` processes) as they are stored."""
+    parsed, errors = read_files(paths, max_bytes)
+    report = ImportReport(errors=errors)
+    new: list[tuple[Path, ParsedArticle]] = []
+    seen: dict[str, int] = {}
+    for path, article in parsed:
+        existing = store.find_article(article.content_hash)
+        if existing is not None:
+            report.duplicates.append((path, existing))
+        elif article.content_hash in seen:
+            report.duplicates.append((path, -1 - seen[article.content_hash]))
+        else:
+            seen[article.content_hash] = len(new)
+            new.append((path, article))
+    total = len(new)
+    if progress:
+        progress(0, total)
+    analyses = analyser.analyse_many((a.text for _, a in new), n_process=n_process) if analyser else None
+    for done, (path, article) in enumerate(new, start=1):
+        analysis = next(analyses) if analyses is not None else None
+        article_id, _ = store.add_article(article, analysis)
+        report.added.append((path, article_id))
+        if progress:
+            progress(done, total)
+    # Duplicates within the batch point at the copy stored above.
+    report.duplicates = [
+        (path, report.added[-1 - ref][1] if ref < 0 else ref) for path, ref in report.duplicates
+    ]
+    return report
+
+
+def analyse_stored(
+    store: Store, article_ids: list[int], analyser: Analyser, n_process: int = 1, progress: Progress | None = None
+) -> int:
+    """(Re-)analyse stored articles; returns how many were analysed."""
+    if progress:
+        progress(0, len(article_ids))
+    texts = (store.article_text(i) for i in article_ids)
+    for done, (article_id, analysis) in enumerate(
+        zip(article_ids, analyser.analyse_many(texts, n_process=n_process)), start=1
+    ):
+        store.set_analysis(article_id, analysis)
+        if progress:
+            progress(done, len(article_ids))
+    return len(article_ids)

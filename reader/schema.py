@@ -1,0 +1,107 @@
+"""The database schema, as versioned migrations recorded in the database itself.
+
+Tables are plain and self-describing so the file is pleasant in the
+`sqlite-utils` CLI or Datasette. Add a migration; never edit an applied one.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("reader")
+
+DEFAULT_TAGS = [
+    # name, quick key, colour, description
+    ("claim", "1", "yellow", "A factual claim that could be checked"),
+    ("fact-check", "2", "red", "Needs checking, or was checked: say the verdict in the note"),
+    ("evidence", "3", "green", "Evidence, data or documents cited"),
+    ("source", "4", "cyan", "Who or what the information comes from"),
+    ("opinion", "5", "magenta", "Opinion, comment or evaluation"),
+    ("framing", "6", "blue", "Word choice or framing worth noting"),
+    ("actor", "7", "bright_magenta", "A person or organisation acting in the story"),
+    ("follow-up", "8", "bright_yellow", "Something to follow up"),
+    ("important", "9", "bright_red", "Key passage"),
+]
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            date TEXT,
+            source TEXT,
+            format TEXT NOT NULL DEFAULT 'text',
+            author TEXT,
+            text TEXT NOT NULL,
+            content_hash TEXT NOT NULL UNIQUE,
+            word_count INTEGER NOT NULL DEFAULT 0,
+            meta TEXT NOT NULL DEFAULT '{}',
+            imported_at TEXT NOT NULL,
+            analyser TEXT,
+            analysed_at TEXT
+        );
+        CREATE TABLE entities (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE INDEX idx_entities_article ON entities(article_id, start);
+        CREATE TABLE quotes (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            speaker TEXT,
+            speaker_start INTEGER,
+            speaker_end INTEGER,
+            cue TEXT
+        );
+        CREATE INDEX idx_quotes_article ON quotes(article_id, start);
+        CREATE TABLE tags (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            quick_key TEXT UNIQUE,
+            colour TEXT NOT NULL DEFAULT 'yellow',
+            description TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE annotations (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            exact TEXT NOT NULL,
+            prefix TEXT NOT NULL DEFAULT '',
+            suffix TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_annotations_article ON annotations(article_id, start);
+        CREATE TABLE annotation_tags (
+            annotation_id INTEGER NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+            tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+            PRIMARY KEY (annotation_id, tag_id)
+        );
+        CREATE INDEX idx_annotation_tags_tag ON annotation_tags(tag_id);
+        """
+    )
+    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
+    db["annotations"].enable_fts(["exact", "note"], create_triggers=True, tokenize="unicode61")
+    db["tags"].insert_all(
+        {"name": n, "quick_key": k, "colour": c, "description": d, "position": i}
+        for i, (n, k, c, d) in enumerate(DEFAULT_TAGS)
+    )
+
+
+def known_migrations() -> set[str]:
+    return {m.name for m in migrations._migrations}

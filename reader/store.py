@@ -1,0 +1,422 @@
+"""Storage: one SQLite file, reached through sqlite-utils.
+
+The only module that runs SQL. Free of Textual and spaCy. Every write is its
+own committed transaction, so what the screen shows is already on disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from sqlite_utils import Database
+
+from reader.errors import ReaderError
+from reader.articles import ParsedArticle
+from reader.model import Analysis, Annotation, Article, Entity, Quote, Tag
+from reader.schema import known_migrations, migrations
+
+CONTEXT_CHARS = 32
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(ReaderError):
+    """The database cannot be used; the message is one line for the user."""
+
+
+def now() -> str:
+    """The current time in UTC, ISO 8601 to the second."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def context(text: str, start: int, end: int, chars: int = CONTEXT_CHARS) -> tuple[str, str]:
+    """The text just before and just after a span, for re-anchoring."""
+    return text[max(0, start - chars) : start], text[end : end + chars]
+
+
+class Store:
+    """The library of articles, their analyses and the user's annotations."""
+
+    def __init__(self, path: str | Path | None = None):
+        """Open (creating if needed) the database at `path`; None for an in-memory one."""
+        self.path = None if path is None else Path(path)
+        self._lock = threading.RLock()
+        if self.path is None:
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+        else:
+            conn = _connect(self.path)
+        self.db = Database(conn)
+        try:
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(_explain(self.path, exc)) from None
+
+    def _migrate(self) -> None:
+        applied = {m.name for m in migrations.applied(self.db)}
+        unknown = applied - known_migrations()
+        if unknown:
+            raise StoreError(
+                f"{self.path}: made by a newer version of reader (schema {sorted(unknown)[-1]}); upgrade reader to open it"
+            )
+        if migrations.pending(self.db):
+            if self.path is not None:
+                self.db.execute("PRAGMA journal_mode = WAL")
+            migrations.apply(self.db)
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.conn.close()
+
+    # ------------------------------------------------------------ articles
+
+    def find_article(self, content_hash: str) -> int | None:
+        with self._lock:
+            row = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", [content_hash]).fetchone()
+        return row[0] if row else None
+
+    def add_article(self, parsed: ParsedArticle, analysis: Analysis | None = None) -> tuple[int, bool]:
+        """Store an article (and its analysis); returns (id, True) or (existing id, False) for a duplicate."""
+        existing = self.find_article(parsed.content_hash)
+        if existing is not None:
+            return existing, False
+        meta = dict(parsed.meta)
+        row = {
+            "title": parsed.title,
+            "date": parsed.date,
+            "source": parsed.source,
+            "format": parsed.format,
+            "author": meta.pop("author", None) or meta.pop("byline", None),
+            "text": parsed.text,
+            "content_hash": parsed.content_hash,
+            "word_count": len(parsed.text.split()),
+            "meta": json.dumps(meta, ensure_ascii=False, sort_keys=True),
+            "imported_at": now(),
+        }
+        with self._lock, self.db.atomic():
+            try:
+                article_id = self.db["articles"].insert(row).last_pk
+            except sqlite3.IntegrityError:  # another session stored it a moment ago
+                return self.find_article(parsed.content_hash), False  # type: ignore[return-value]
+            if analysis is not None:
+                self._write_analysis(article_id, analysis)
+        return article_id, True
+
+    def set_analysis(self, article_id: int, analysis: Analysis) -> None:
+        """Replace an article's entities and quotations."""
+        with self._lock, self.db.atomic():
+            self._write_analysis(article_id, analysis)
+
+    def _write_analysis(self, article_id: int, analysis: Analysis) -> None:
+        self.db.execute("DELETE FROM entities WHERE article_id = ?", [article_id])
+        self.db.execute("DELETE FROM quotes WHERE article_id = ?", [article_id])
+        self.db["entities"].insert_all(
+            ({"article_id": article_id, **_entity_row(e)} for e in analysis.entities), batch_size=500
+        )
+        self.db["quotes"].insert_all(
+            ({"article_id": article_id, **_quote_row(q)} for q in analysis.quotes), batch_size=500
+        )
+        self.db["articles"].update(article_id, {"analyser": analysis.analyser, "analysed_at": now()})
+
+    def articles_needing_analysis(self, analyser: str | None = None) -> list[int]:
+        """Ids of articles never analysed, or analysed by a different analyser than `analyser`."""
+        with self._lock:
+            if analyser is None:
+                rows = self.db.execute("SELECT id FROM articles WHERE analyser IS NULL ORDER BY id")
+            else:
+                rows = self.db.execute(
+                    "SELECT id FROM articles WHERE analyser IS NULL OR analyser != ? ORDER BY id", [analyser]
+                )
+            return [r[0] for r in rows.fetchall()]
+
+    def article_text(self, article_id: int) -> str:
+        with self._lock:
+            row = self.db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
+        if row is None:
+            raise StoreError(f"no article with id {article_id}")
+        return row[0]
+
+    def article(self, article_id: int) -> Article:
+        """An article with its entities and quotations."""
+        with self._lock:
+            rows = list(self.db["articles"].rows_where("id = ?", [article_id]))
+            if not rows:
+                raise StoreError(f"no article with id {article_id}")
+            row = rows[0]
+            entities = [
+                Entity(r["start"], r["end"], r["label"], r["text"])
+                for r in self.db["entities"].rows_where("article_id = ?", [article_id], order_by="start, id")
+            ]
+            quotes = [
+                Quote(r["start"], r["end"], r["text"], r["speaker"], r["speaker_start"], r["speaker_end"], r["cue"])
+                for r in self.db["quotes"].rows_where("article_id = ?", [article_id], order_by="start, id")
+            ]
+        return Article(
+            id=row["id"],
+            title=row["title"],
+            text=row["text"],
+            date=row["date"],
+            source=row["source"],
+            format=row["format"],
+            analyser=row["analyser"],
+            entities=entities,
+            quotes=quotes,
+        )
+
+    def list_articles(self) -> list[dict[str, Any]]:
+        """Every article with its counts, newest import first."""
+        sql = """
+            SELECT a.id, a.title, a.date, a.source, a.word_count, a.imported_at, a.analyser,
+                   (SELECT COUNT(*) FROM annotations n WHERE n.article_id = a.id) AS annotations,
+                   (SELECT COUNT(*) FROM entities e WHERE e.article_id = a.id) AS entities,
+                   (SELECT COUNT(*) FROM quotes q WHERE q.article_id = a.id) AS quotes
+            FROM articles a ORDER BY a.id DESC
+        """
+        with self._lock:
+            return list(self.db.query(sql))
+
+    def count_articles(self) -> int:
+        with self._lock:
+            return self.db["articles"].count
+
+    def search(self, query: str, limit: int = 100) -> list[dict[str, Any]]:
+        """Full-text search over article titles and text and over annotations' text and notes."""
+        fts_query = _fts_query(query)
+        if not fts_query:
+            return []
+        sql = """
+            SELECT 'article' AS kind, a.id AS article_id, NULL AS annotation_id, a.title,
+                   snippet(articles_fts, -1, '[', ']', '…', 12) AS snippet, articles_fts.rank AS rank
+            FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
+            WHERE articles_fts MATCH :q
+            UNION ALL
+            SELECT 'annotation', n.article_id, n.id, a.title,
+                   snippet(annotations_fts, -1, '[', ']', '…', 12), annotations_fts.rank
+            FROM annotations_fts JOIN annotations n ON n.rowid = annotations_fts.rowid
+            JOIN articles a ON a.id = n.article_id
+            WHERE annotations_fts MATCH :q
+            ORDER BY rank LIMIT :limit
+        """
+        with self._lock:
+            return list(self.db.query(sql, {"q": fts_query, "limit": limit}))
+
+    # ------------------------------------------------------------ tags (the codebook)
+
+    def tags(self) -> list[Tag]:
+        with self._lock:
+            return [Tag(**row) for row in self.db["tags"].rows_where(order_by="position, name")]
+
+    def tag_by_name(self, name: str) -> Tag | None:
+        with self._lock:
+            rows = list(self.db["tags"].rows_where("name = ? COLLATE NOCASE", [name.strip()]))
+        return Tag(**rows[0]) if rows else None
+
+    def ensure_tag(self, name: str, **fields: Any) -> Tag:
+        """The tag called `name`, created at the end of the codebook if new."""
+        name = " ".join(name.split())
+        if not name:
+            raise StoreError("a tag needs a name")
+        tag = self.tag_by_name(name)
+        if tag is not None:
+            return tag
+        with self._lock, self.db.atomic():
+            position = self.db.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM tags").fetchone()[0]
+            row = {"name": name, "colour": "yellow", "description": "", "position": position, **fields}
+            tag_id = self.db["tags"].insert(row).last_pk
+        return Tag(id=tag_id, **row)
+
+    def update_tag(self, tag_id: int, **fields: Any) -> None:
+        """Change a tag's name, quick key, colour, description or position."""
+        with self._lock, self.db.atomic():
+            if fields.get("quick_key"):
+                self.db.execute(
+                    "UPDATE tags SET quick_key = NULL WHERE quick_key = ? AND id != ?", [fields["quick_key"], tag_id]
+                )
+            try:
+                self.db["tags"].update(tag_id, fields)
+            except sqlite3.IntegrityError:
+                raise StoreError(f"a tag called '{fields.get('name')}' exists already") from None
+
+    def delete_tag(self, tag_id: int) -> None:
+        with self._lock, self.db.atomic():
+            self.db["tags"].delete(tag_id)
+
+    # ------------------------------------------------------------ annotations
+
+    def annotations(self, article_id: int) -> list[Annotation]:
+        """An article's annotations in text order, with their tag names."""
+        sql = """
+            SELECT n.*, (SELECT json_group_array(t.name) FROM
+                            (SELECT t.name FROM annotation_tags x JOIN tags t ON t.id = x.tag_id
+                             WHERE x.annotation_id = n.id ORDER BY t.position, t.name) t) AS tag_names
+            FROM annotations n WHERE n.article_id = ? ORDER BY n.start, n."end", n.id
+        """
+        with self._lock:
+            return [_annotation(row) for row in self.db.query(sql, [article_id])]
+
+    def annotation(self, annotation_id: int) -> Annotation | None:
+        sql = """
+            SELECT n.*, (SELECT json_group_array(t.name) FROM
+                            (SELECT t.name FROM annotation_tags x JOIN tags t ON t.id = x.tag_id
+                             WHERE x.annotation_id = n.id ORDER BY t.position, t.name) t) AS tag_names
+            FROM annotations n WHERE n.id = ?
+        """
+        with self._lock:
+            rows = list(self.db.query(sql, [annotation_id]))
+        return _annotation(rows[0]) if rows else None
+
+    def create_annotation(
+        self, article_id: int, start: int, end: int, author: str, tags: Iterable[str] = (), note: str = ""
+    ) -> Annotation:
+        """A new annotation on text[start:end], with its context kept for re-anchoring."""
+        text = self.article_text(article_id)
+        if not 0 <= start < end <= len(text):
+            raise StoreError(f"span {start}-{end} is outside the article (length {len(text)})")
+        prefix, suffix = context(text, start, end)
+        stamp = now()
+        row = {
+            "article_id": article_id,
+            "start": start,
+            "end": end,
+            "exact": text[start:end],
+            "prefix": prefix,
+            "suffix": suffix,
+            "note": note,
+            "author": author,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+        tag_ids = [self.ensure_tag(name).id for name in tags]
+        with self._lock, self.db.atomic():
+            annotation_id = self.db["annotations"].insert(row).last_pk
+            self.db["annotation_tags"].insert_all(
+                {"annotation_id": annotation_id, "tag_id": tag_id} for tag_id in tag_ids
+            )
+        return self.annotation(annotation_id)  # type: ignore[return-value]
+
+    def set_note(self, annotation_id: int, note: str) -> None:
+        with self._lock, self.db.atomic():
+            self.db["annotations"].update(annotation_id, {"note": note, "updated_at": now()})
+
+    def add_tag(self, annotation_id: int, name: str) -> Tag:
+        tag = self.ensure_tag(name)
+        with self._lock, self.db.atomic():
+            self.db["annotation_tags"].insert({"annotation_id": annotation_id, "tag_id": tag.id}, ignore=True)
+            self.db["annotations"].update(annotation_id, {"updated_at": now()})
+        return tag
+
+    def remove_tag(self, annotation_id: int, name: str) -> None:
+        tag = self.tag_by_name(name)
+        if tag is None:
+            return
+        with self._lock, self.db.atomic():
+            self.db.execute(
+                "DELETE FROM annotation_tags WHERE annotation_id = ? AND tag_id = ?", [annotation_id, tag.id]
+            )
+            self.db["annotations"].update(annotation_id, {"updated_at": now()})
+
+    def delete_annotation(self, annotation_id: int) -> None:
+        with self._lock, self.db.atomic():
+            self.db["annotations"].delete(annotation_id)
+
+    def restore_annotation(self, annotation: Annotation) -> None:
+        """Put back an annotation exactly as it was (same id, tags, note, times): for undo."""
+        row = {
+            "id": annotation.id,
+            "article_id": annotation.article_id,
+            "start": annotation.start,
+            "end": annotation.end,
+            "exact": annotation.exact,
+            "prefix": annotation.prefix,
+            "suffix": annotation.suffix,
+            "note": annotation.note,
+            "author": annotation.author,
+            "created_at": annotation.created_at,
+            "updated_at": annotation.updated_at,
+        }
+        tag_ids = [self.ensure_tag(name).id for name in annotation.tags]
+        with self._lock, self.db.atomic():
+            self.db["annotations"].upsert(row, pk="id")
+            self.db.execute("DELETE FROM annotation_tags WHERE annotation_id = ?", [annotation.id])
+            self.db["annotation_tags"].insert_all(
+                {"annotation_id": annotation.id, "tag_id": tag_id} for tag_id in tag_ids
+            )
+
+    def iter_annotation_rows(self, sql: str, params: Any = None) -> Iterator[dict[str, Any]]:
+        """Stream rows of a read query (used by export) without holding them all in memory."""
+        with self._lock:
+            cursor = self.db.conn.execute(sql, params or [])
+            names = [d[0] for d in cursor.description]
+            while batch := cursor.fetchmany(1000):
+                for values in batch:
+                    yield dict(zip(names, values))
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    if path.exists() and path.is_dir():
+        raise StoreError(f"{path}: is a directory, not a database file")
+    if not path.exists():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot create the database ({exc.strerror})") from None
+    elif path.stat().st_size > 0:
+        with open(path, "rb") as handle:
+            if handle.read(16) != b"SQLite format 3\x00":
+                raise StoreError(f"{path}: not a reader database (not an SQLite file); it was left untouched")
+    try:
+        return sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: cannot open the database ({exc})") from None
+
+
+def _explain(path: Path | None, exc: sqlite3.DatabaseError) -> str:
+    message = str(exc)
+    if "readonly" in message or "read-only" in message:
+        return f"{path}: the database is read-only and needs upgrading; open it with write access"
+    if "not a database" in message or "malformed" in message:
+        return f"{path}: the database file is corrupt ({message}); it was left untouched"
+    return f"{path}: {message}"
+
+
+def _fts_query(query: str) -> str:
+    """User words as an FTS5 query: every word must match, the last as a prefix."""
+    words = [w.replace('"', "") for w in query.split()]
+    words = [w for w in words if w]
+    if not words:
+        return ""
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _entity_row(entity: Entity) -> dict[str, Any]:
+    return {"start": entity.start, "end": entity.end, "label": entity.label, "text": entity.text}
+
+
+def _quote_row(quote: Quote) -> dict[str, Any]:
+    return {
+        "start": quote.start,
+        "end": quote.end,
+        "text": quote.text,
+        "speaker": quote.speaker,
+        "speaker_start": quote.speaker_start,
+        "speaker_end": quote.speaker_end,
+        "cue": quote.cue,
+    }
+
+
+def _annotation(row: dict[str, Any]) -> Annotation:
+    tags = json.loads(row.pop("tag_names") or "[]")
+    return Annotation(**row, tags=tags)
