@@ -19,7 +19,8 @@ from reader.errors import ReaderError
 TEXT_SUFFIXES = {".txt", ".text", ""}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES - {""}
+# Suffixes looked for in directories; a file without one is read only when named explicitly.
+SUPPORTED_SUFFIXES = (TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES) - {""}
 
 DEFAULT_MAX_BYTES = 5_000_000
 MAX_TITLE_CHARS = 200
@@ -120,7 +121,7 @@ def parse_article(data: bytes, name: str, source: str | None = None) -> ParsedAr
     suffix = Path(name).suffix.lower()
     if not data.strip():
         raise ArticleError(f"{name}: file is empty")
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data[:8192] and not data.startswith(_UTF16_BOMS):
         raise ArticleError(f"{name}: binary file, not text (reader reads .txt, .md and .html)")
     if suffix in HTML_SUFFIXES or (suffix not in MARKDOWN_SUFFIXES and _looks_like_html(data)):
         article = _parse_html(data, name)
@@ -140,7 +141,7 @@ def parse_article(data: bytes, name: str, source: str | None = None) -> ParsedAr
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
     """Decode as UTF-8 (with or without BOM), UTF-16 with BOM, or else Windows-1252."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith(_UTF16_BOMS):
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
@@ -160,6 +161,9 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     if controls > len(text) // 100:
         raise ArticleError(f"{name}: not text (too many control characters)")
     return text, "cp1252"
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def _looks_like_html(data: bytes) -> bool:
@@ -225,19 +229,22 @@ def _parse_text(raw: str) -> ParsedArticle:
     text = normalise(raw)
     meta: dict[str, str] = {}
     title = date = source = None
-    match = _INLINE_DATE.match(text)
-    if match:
-        date = match.group(1)
-        text = text[match.end() :]
+    # A header block first: its "Date: ..." line would otherwise pass for the inline field.
+    headers, rest = _split_header_block(text)
+    front = _FRONT_MATTER.match(text)
+    if headers:
+        title, date, source = _apply_headers(headers, meta)
+        text = rest
+    elif front:
+        title, date, source = _apply_headers(_front_matter(front.group(1)), meta)
+        text = text[front.end() :]
     else:
-        headers, rest = _split_header_block(text)
-        if headers:
-            title, date, source = _apply_headers(headers, meta)
-            text = rest
-        front = _FRONT_MATTER.match(text)
-        if front:
-            title, date, source = _apply_headers(_front_matter(front.group(1)), meta)
-            text = text[front.end() :]
+        match = _INLINE_DATE.match(text)
+        if match:
+            date = parse_date(match.group(1))
+            if date is None:
+                meta["date_text"] = match.group(1)
+            text = text[match.end() :]
     text = normalise(text)
     return ParsedArticle(text=text, title=title or derive_title(text), date=date, source=source, meta=meta)
 
@@ -268,17 +275,20 @@ def _parse_markdown(raw: str) -> ParsedArticle:
         text = text[front.end() :].lstrip("\n")
     first = _MD_HEADING.match(text)
     if first and text.startswith("# "):
-        title = title or first.group(1)
+        title = title or _strip_inline_markdown(first.group(1))
         text = text[first.end() :]
     text = _MD_HEADING.sub(r"\1", text)
-    text = _MD_IMAGE.sub(r"\1", text)
-    text = _MD_LINK.sub(r"\1", text)
-    text = _MD_STRONG.sub(r"\2", text)
-    text = _MD_EMPHASIS.sub(r"\1", text)
-    text = normalise(text)
+    text = normalise(_strip_inline_markdown(text))
     article = ParsedArticle(text=text, title=title or derive_title(text), date=date, source=source, meta=meta)
     article.format = "markdown"
     return article
+
+
+def _strip_inline_markdown(text: str) -> str:
+    text = _MD_IMAGE.sub(r"\1", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_STRONG.sub(r"\2", text)
+    return _MD_EMPHASIS.sub(r"\1", text)
 
 
 def _parse_html(data: bytes, name: str) -> ParsedArticle:

@@ -358,6 +358,164 @@ class Store:
                 for values in batch:
                     yield dict(zip(names, values))
 
+    # ---- export and import
+    #
+    # Used by reader.export and reader.interchange. Reads stream through
+    # iter_annotation_rows; an import runs inside one transaction().
+
+    def transaction(self):
+        """A context manager: everything inside is one transaction (nested writes become savepoints)."""
+        import contextlib
+
+        @contextlib.contextmanager
+        def _transaction() -> Iterator["Store"]:
+            with self._lock, self.db.atomic():
+                yield self
+
+        return _transaction()
+
+    def export_rows(
+        self,
+        article_ids: Iterable[int] = (),
+        tags: Iterable[str] = (),
+        authors: Iterable[str] = (),
+        since: str | None = None,
+        until: str | None = None,
+        include_highlights: bool = False,
+    ) -> Iterator[dict[str, Any]]:
+        """Stream annotations (and optionally entities and quotations) joined with their article, for export.
+
+        Rows are ordered by article, start, end, kind (annotation, entity, quote), id.
+        `since`/`until` (YYYY-MM-DD, inclusive) filter on the article's date; articles
+        without a date are left out when either is given. `tags` keeps annotations with
+        any of those tags; `tags` or `authors` leave out the machine highlights, which
+        have neither. `tag_names` is a JSON array, in no particular order.
+        """
+        params: dict[str, Any] = {}
+        article_where: list[str] = []
+
+        def placeholders(prefix: str, values: Iterable[Any]) -> str:
+            names = []
+            for i, value in enumerate(values):
+                params[f"{prefix}{i}"] = value
+                names.append(f":{prefix}{i}")
+            return ", ".join(names)
+
+        article_ids, tags, authors = list(article_ids), list(tags), list(authors)
+        if article_ids:
+            article_where.append(f"a.id IN ({placeholders('article', article_ids)})")
+        if since:
+            params["since"] = since
+            article_where.append("a.date >= :since")
+        if until:
+            params["until"] = until
+            article_where.append("a.date <= :until")
+        annotation_where = list(article_where)
+        if tags:
+            annotation_where.append(
+                "n.id IN (SELECT x.annotation_id FROM annotation_tags x JOIN tags t ON t.id = x.tag_id "
+                f"WHERE t.name IN ({placeholders('tag', tags)}))"
+            )
+        if authors:
+            annotation_where.append(f"n.author IN ({placeholders('author', authors)})")
+
+        def where(conditions: list[str]) -> str:
+            return (" WHERE " + " AND ".join(conditions)) if conditions else ""
+
+        # An annotation "sits on" the entity or quotation it overlaps most (earliest on a tie).
+        selects = [
+            f"""
+            SELECT 'annotation' AS kind, 0 AS kind_order, n.id AS row_id, n.id AS annotation_id,
+                   n.article_id AS article_id, a.title AS article_title, a.date AS article_date,
+                   a.source AS source, a.content_hash AS article_hash, n.start AS start, n."end" AS "end",
+                   n.exact AS text, n.prefix AS prefix, n.suffix AS suffix,
+                   (SELECT json_group_array(t.name) FROM annotation_tags x JOIN tags t ON t.id = x.tag_id
+                    WHERE x.annotation_id = n.id) AS tag_names,
+                   n.note AS note, n.author AS author, n.created_at AS created_at, n.updated_at AS updated_at,
+                   (SELECT e.label FROM entities e
+                    WHERE e.article_id = n.article_id AND e.start < n."end" AND e."end" > n.start
+                    ORDER BY min(e."end", n."end") - max(e.start, n.start) DESC, e.start, e.id LIMIT 1
+                   ) AS entity_label,
+                   (SELECT q.speaker FROM quotes q
+                    WHERE q.article_id = n.article_id AND q.start < n."end" AND q."end" > n.start
+                    ORDER BY min(q."end", n."end") - max(q.start, n.start) DESC, q.start, q.id LIMIT 1
+                   ) AS quote_speaker
+            FROM annotations n JOIN articles a ON a.id = n.article_id{where(annotation_where)}
+            """
+        ]
+        if include_highlights and not tags and not authors:
+            for kind, order, table, label, speaker in (
+                ("entity", 1, "entities", "h.label", "NULL"),
+                ("quote", 2, "quotes", "NULL", "h.speaker"),
+            ):
+                selects.append(
+                    f"""
+                    SELECT '{kind}', {order}, h.id, NULL, h.article_id, a.title, a.date, a.source, a.content_hash,
+                           h.start, h."end", h.text,
+                           substr(a.text, max(h.start - {CONTEXT_CHARS}, 0) + 1, h.start - max(h.start - {CONTEXT_CHARS}, 0)),
+                           substr(a.text, h."end" + 1, {CONTEXT_CHARS}),
+                           '[]', '', COALESCE(a.analyser, ''), a.analysed_at, a.analysed_at, {label}, {speaker}
+                    FROM {table} h JOIN articles a ON a.id = h.article_id{where(article_where)}
+                    """
+                )
+        sql = " UNION ALL ".join(selects) + ' ORDER BY article_id, start, "end", kind_order, row_id'
+        return self.iter_annotation_rows(sql, params)
+
+    def missing_article_ids(self, article_ids: Iterable[int]) -> list[int]:
+        """Those of `article_ids` that are not in the library."""
+        with self._lock:
+            return [
+                i for i in article_ids if self.db.execute("SELECT 1 FROM articles WHERE id = ?", [i]).fetchone() is None
+            ]
+
+    def article_identity(self, article_id: int) -> dict[str, Any] | None:
+        """An article's id, title and content hash, or None."""
+        with self._lock:
+            row = self.db.execute("SELECT id, title, content_hash FROM articles WHERE id = ?", [article_id]).fetchone()
+        return None if row is None else {"id": row[0], "title": row[1], "content_hash": row[2]}
+
+    def articles_titled(self, title: str) -> list[int]:
+        with self._lock:
+            return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE title = ? ORDER BY id", [title])]
+
+    def articles_containing(self, fragment: str, limit: int = 2) -> list[int]:
+        """Ids of (up to `limit`) articles whose text contains `fragment` exactly."""
+        with self._lock:
+            return [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT id FROM articles WHERE instr(text, ?) > 0 ORDER BY id LIMIT ?", [fragment, limit]
+                )
+            ]
+
+    def find_same_annotation(
+        self, article_id: int, start: int, end: int, exact: str, author: str, created_at: str | None
+    ) -> int | None:
+        """The id of an annotation with this article, span, text, author and (unless None) creation time."""
+        sql = (
+            'SELECT id FROM annotations WHERE article_id = ? AND start = ? AND "end" = ? AND exact = ? AND author = ?'
+        )
+        params: list[Any] = [article_id, start, end, exact, author]
+        if created_at is not None:
+            sql += " AND created_at = ?"
+            params.append(created_at)
+        with self._lock:
+            row = self.db.execute(sql + " ORDER BY id LIMIT 1", params).fetchone()
+        return row[0] if row else None
+
+    def insert_annotation(self, row: dict[str, Any], tags: Iterable[str] = (), keep_id: int | None = None) -> int:
+        """Store an annotation as given (times included); `keep_id` is used as its id when no annotation has it."""
+        tag_ids = [self.ensure_tag(name).id for name in tags]
+        row = dict(row)
+        with self._lock, self.db.atomic():
+            if keep_id is not None and self.db.execute("SELECT 1 FROM annotations WHERE id = ?", [keep_id]).fetchone() is None:
+                row["id"] = keep_id
+            annotation_id = self.db["annotations"].insert(row).last_pk
+            self.db["annotation_tags"].insert_all(
+                ({"annotation_id": annotation_id, "tag_id": tag_id} for tag_id in tag_ids), ignore=True
+            )
+        return annotation_id
+
 
 # ---------------------------------------------------------------- helpers
 

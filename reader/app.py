@@ -1,0 +1,119 @@
+"""The Textual application: screens, commands, and the objects they share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from reader import config
+from reader.articles import DEFAULT_MAX_BYTES
+from reader.screens.reader_screen import ReaderScreen
+from reader.store import Store
+
+
+class ReaderApp(App[None]):
+    """reader: read, tag and annotate news articles."""
+
+    TITLE = "reader"
+    CSS_PATH = str(config.package_data("styles") / "reader.tcss")
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        store: Store,
+        user: str,
+        model: str | None = None,
+        article_ids: list[int] | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ):
+        super().__init__()
+        self.store = store
+        self.user = user
+        self.model = model
+        self.max_bytes = max_bytes
+        self._start_ids = list(article_ids or [])
+        self._analyser = None
+
+    @property
+    def analyser(self):
+        """The spaCy analyser, created (and spaCy imported) only when first needed."""
+        if self._analyser is None:
+            from reader.analysis import Analyser
+
+            self._analyser = Analyser(self.model)
+        return self._analyser
+
+    def get_default_screen(self) -> Screen:
+        return ReaderScreen()
+
+    @property
+    def reader_screen(self) -> ReaderScreen:
+        return next(s for s in self.screen_stack if isinstance(s, ReaderScreen))
+
+    @property
+    def has_article(self) -> bool:
+        return self.reader_screen.article is not None
+
+    async def on_mount(self) -> None:
+        if self._start_ids:
+            await self.reader_screen.open_article(self._start_ids[0])
+            if len(self._start_ids) > 1:
+                self.notify(f"{len(self._start_ids)} articles imported: press o for the library.", timeout=4)
+        else:
+            self.show_library()
+
+    def show_library(self) -> None:
+        from reader.screens.library import LibraryScreen
+
+        if not isinstance(self.screen, LibraryScreen):
+            self.push_screen(LibraryScreen())
+
+    def open_article(self, article_id: int, annotation_id: int | None = None) -> None:
+        """Leave any screen above the reader and show `article_id` (at an annotation if given)."""
+
+        async def go() -> None:
+            while not isinstance(self.screen, ReaderScreen):
+                self.pop_screen()
+            offset = None
+            if annotation_id is not None:
+                annotation = self.store.annotation(annotation_id)
+                offset = annotation.start if annotation else None
+            await self.reader_screen.open_article(article_id, offset)
+
+        self.call_later(go)
+
+    def export_annotations(self, article_id: int | None) -> None:
+        """Export annotations as CSV to a file in the current directory and say where."""
+        try:
+            from reader.export import export_to_file  # type: ignore[attr-defined]
+        except ImportError:
+            self.notify("Export is not available in this version.", severity="warning")
+            return
+        try:
+            path = export_to_file(self.store, article_id)
+        except Exception as exc:  # noqa: BLE001 - any failure is reported, never a traceback
+            self.notify(f"Export failed: {exc}", severity="error", timeout=10)
+            return
+        self.notify(f"Exported to {path}", timeout=8)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        reader = self.reader_screen
+        yield SystemCommand("Library", "Open the library: search, open and add articles (o)", self.show_library)
+        yield SystemCommand("Codebook", "Edit tags, quick keys and colours (c)", reader.action_codebook)
+        yield SystemCommand("Export annotations", "Write this article's annotations to a CSV file (e)", reader.action_export)
+        yield SystemCommand("Toggle panel", "Show or hide the notes panel (p)", reader.action_toggle_panel)
+        yield SystemCommand("Next quotation", "Jump to the next quotation ())", lambda: reader.view.action_quotation(1))
+        yield SystemCommand("Keys", "Every key reader answers to (?)", reader.action_help)
+
+
+def run_app(store: Store, user: str, model: str | None, article_ids: list[int], max_bytes: int) -> None:
+    ReaderApp(store, user=user, model=model, article_ids=article_ids, max_bytes=max_bytes).run()
+
+
+def make_app(db: str | Path | None, user: str = "tester", article_ids: list[int] | None = None) -> ReaderApp:
+    """An app over a database file (or in memory): used by tests and benchmarks."""
+    return ReaderApp(Store(db), user=user, article_ids=article_ids)

@@ -1,0 +1,201 @@
+"""Wrapping an article's text into screen lines, keeping every character's offset.
+
+Pure logic shared by the article view and its tests. A `Layout` maps between
+character offsets in the stored text and (line, cell column) on screen.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+
+_WORD = re.compile(r"[^ \n]*[ ]*")
+
+
+def _control_picture(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␛ for ESC, ␇ for BEL ...
+    if code == 0x7F:
+        return "␡"
+    return "\ufffd"
+
+
+def _build_inert_table() -> dict[int, str]:
+    table = {c: _control_picture(chr(c)) for c in range(0x20) if chr(c) != "\n"}
+    table[0x09] = " "  # a tab is one space wide here so offsets and cells stay in step
+    table[0x7F] = "␡"
+    table.update({c: "\ufffd" for c in range(0x80, 0xA0)})
+    # Bidi controls would reorder the terminal line; show them as visible marks.
+    for c in (0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069):
+        table[c] = "\u2423" if c in (0x200E, 0x200F) else "\ufffd"
+    return table
+
+
+INERT = _build_inert_table()
+
+
+def display_text(text: str) -> str:
+    """`text` with control characters made visible and inert, one character for one."""
+    return text.translate(INERT)
+
+
+def char_cells(ch: str) -> int:
+    return cell_len(ch)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One screen line: text[start:end] (may end with the spaces the wrap fell on)."""
+
+    start: int
+    end: int
+
+
+class Layout:
+    """The text wrapped to `width` cells, paragraphs and line breaks kept."""
+
+    def __init__(self, text: str, width: int):
+        self.text = text
+        self.width = max(4, width)
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self._wrap()
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def _wrap(self) -> None:
+        text, width = self.text, self.width
+        starts, ends = self.starts, self.ends
+        offset = 0
+        for hard_line in text.split("\n"):
+            length = len(hard_line)
+            if length <= width and (hard_line.isascii() or cell_len(hard_line) <= width):
+                starts.append(offset)
+                ends.append(offset + length)
+            else:
+                self._wrap_line(hard_line, offset)
+            offset += length + 1
+
+    def _wrap_line(self, line: str, offset: int) -> None:
+        width = self.width
+        ascii_only = line.isascii()
+        line_start = 0
+        used = 0
+        for match in _WORD.finditer(line):
+            word_start, word_end = match.span()
+            if word_start == word_end:
+                continue
+            word = match.group().rstrip(" ")
+            cells = len(word) if ascii_only else cell_len(word)
+            if used and used + cells > width:
+                self.starts.append(offset + line_start)
+                self.ends.append(offset + word_start)
+                line_start, used = word_start, 0
+            if cells > width:  # a word longer than the line: cut it
+                for index in range(word_start, word_start + len(word)):
+                    ch_cells = 1 if ascii_only else cell_len(line[index])
+                    if used + ch_cells > width:
+                        self.starts.append(offset + line_start)
+                        self.ends.append(offset + index)
+                        line_start, used = index, 0
+                    used += ch_cells
+                used += word_end - word_start - len(word)
+                continue
+            used += cells + (word_end - word_start - len(word))
+        self.starts.append(offset + line_start)
+        self.ends.append(offset + len(line))
+
+    def line(self, index: int) -> Line:
+        return Line(self.starts[index], self.ends[index])
+
+    def line_of(self, offset: int) -> int:
+        """The screen line holding character `offset`."""
+        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+    def column_of(self, offset: int) -> int:
+        """The cell column of `offset` on its line."""
+        start = self.starts[self.line_of(offset)]
+        return cell_len(self.text[start:offset])
+
+    def offset_at(self, line_index: int, column: int) -> int:
+        """The character on `line_index` at cell `column` (or the line's last character)."""
+        line_index = min(max(line_index, 0), len(self.starts) - 1)
+        start, end = self.starts[line_index], self.ends[line_index]
+        content_end = start + len(self.text[start:end].rstrip(" "))
+        last = max(start, content_end - 1)
+        cells = 0
+        for index in range(start, content_end):
+            cells += cell_len(self.text[index])
+            if cells > column:
+                return index
+        return last
+
+
+_WORD_START = re.compile(r"(?<!\w)\w|(?<![^\w\s])[^\w\s]")
+
+
+def next_word(text: str, offset: int) -> int:
+    match = _WORD_START.search(text, offset + 1)
+    return match.start() if match else max(0, len(text) - 1)
+
+
+def previous_word(text: str, offset: int) -> int:
+    window = max(0, offset - 400)
+    starts = [m.start() for m in _WORD_START.finditer(text, window, offset)]
+    if starts:
+        return starts[-1]
+    return 0 if window == 0 else previous_word(text, window)
+
+
+def word_at(text: str, offset: int) -> tuple[int, int] | None:
+    """The word (letters, digits, apostrophes, hyphens inside) around `offset`, if any."""
+    if not text or offset >= len(text) or not _is_word_char(text[offset]):
+        return None
+    start = offset
+    while start > 0 and _is_word_char(text[start - 1]):
+        start -= 1
+    end = offset
+    while end < len(text) and _is_word_char(text[end]):
+        end += 1
+    while end > start and text[end - 1] in "'’-":
+        end -= 1
+    while start < end and text[start] in "'’-":
+        start += 1
+    return (start, end) if end > start else None
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "'’-_" or unicodedata.category(ch) == "Mn"
+
+
+def next_paragraph(text: str, offset: int) -> int:
+    """The start of the next paragraph (after a blank line), or the end of the text."""
+    gap = text.find("\n\n", offset)
+    if gap < 0:
+        return max(0, len(text) - 1)
+    index = gap
+    while index < len(text) and text[index] == "\n":
+        index += 1
+    return min(index, max(0, len(text) - 1))
+
+
+def previous_paragraph(text: str, offset: int) -> int:
+    """The start of this paragraph, or of the one before if already at its start."""
+    start = _paragraph_start(text, offset)
+    if start < offset:
+        return start
+    back = start - 1
+    while back > 0 and text[back] == "\n":
+        back -= 1
+    return _paragraph_start(text, back) if back > 0 else 0
+
+
+def _paragraph_start(text: str, offset: int) -> int:
+    gap = text.rfind("\n\n", 0, offset)
+    return 0 if gap < 0 else gap + 2

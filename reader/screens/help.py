@@ -1,0 +1,40 @@
+"""The help screen: every key, from reader.keys."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from reader.keys import KEYS, TARGET_RULE
+
+
+def keys_table() -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for group, keys in KEYS:
+        table.add_row(Text(group, style="bold underline"), "")
+        for key, what in keys:
+            table.add_row(key, what)
+        table.add_row("", "")
+    table.add_row("", Text(TARGET_RULE, style="italic"))
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists every key; any of escape, q or ? closes it."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Static(keys_table())
+
+    def on_mount(self) -> None:
+        self.query_one("#help").border_title = "reader: keys"
+        self.query_one("#help").border_subtitle = "escape to close"

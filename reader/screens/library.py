@@ -1,0 +1,132 @@
+"""The library: every article, full-text search over articles and notes, adding files."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from reader.errors import ReaderError
+
+if TYPE_CHECKING:
+    from reader.app import ReaderApp
+
+
+class LibraryScreen(Screen):
+    """Articles in a table; type to search; enter opens."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", priority=False, id="library_open"),
+        Binding("slash", "focus_search", "Search", id="library_search"),
+        Binding("a", "add", "Add files", id="library_add"),
+        Binding("escape", "back", "Back", id="library_back"),
+        Binding("q", "app.quit", "Quit", id="library_quit"),
+    ]
+
+    @property
+    def reader(self) -> ReaderApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static("Library", id="library-title")
+        yield Input(placeholder="/ search articles and notes", id="library-search")
+        yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("date", "title", "notes", "words")
+        await self.show_all()
+        table.focus()
+
+    async def show_all(self) -> None:
+        rows = await asyncio.to_thread(self.reader.store.list_articles)
+        table = self.query_one(DataTable)
+        table.clear()
+        for row in rows:
+            table.add_row(row["date"] or "", row["title"], str(row["annotations"]), str(row["word_count"]), key=f"{row['id']}:")
+        self.query_one("#library-title", Static).update(f"Library · {len(rows)} articles")
+
+    @on(Input.Changed, "#library-search")
+    async def _search(self, event: Input.Changed) -> None:
+        query = event.value.strip()
+        if not query:
+            await self.show_all()
+            return
+        try:
+            rows = await asyncio.to_thread(self.reader.store.search, query)
+        except ReaderError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        table = self.query_one(DataTable)
+        table.clear()
+        for n, row in enumerate(rows):
+            snippet = " ".join(row["snippet"].split())
+            where = "note" if row["kind"] == "annotation" else ""
+            table.add_row(where, f"{row['title']}\n{snippet}", "", "", key=f"{row['article_id']}:{row['annotation_id'] or ''}:{n}", height=2)
+        self.query_one("#library-title", Static).update(f"Library · {len(rows)} matches for “{query}”")
+
+    @on(Input.Submitted, "#library-search")
+    def _search_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        article_id, _, annotation_id = key.partition(":")
+        annotation = annotation_id.split(":")[0]
+        self.reader.open_article(int(article_id), annotation_id=int(annotation) if annotation else None)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#library-search", Input).focus()
+
+    def action_back(self) -> None:
+        search = self.query_one("#library-search", Input)
+        if search.has_focus and search.value:
+            search.value = ""
+            return
+        if self.reader.has_article:
+            self.app.pop_screen()
+        else:
+            self.notify("Press q to quit, or enter to open an article.", timeout=3)
+
+    def action_add(self) -> None:
+        from reader.screens.prompts import Prompt
+
+        self.app.push_screen(
+            Prompt("add files", "path to a file or directory (.txt .md .html)", "Files are imported, then analysed in the background."),
+            self._add,
+        )
+
+    def _add(self, path: str | None) -> None:
+        if path:
+            self.import_paths(path)
+
+    @work(thread=True, exclusive=True, group="import")
+    def import_paths(self, path: str) -> None:
+        from pathlib import Path
+
+        from reader.library import import_files
+
+        try:
+            report = import_files(self.reader.store, [Path(path).expanduser()], self.reader.max_bytes)
+        except ReaderError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        for line in report.errors[:5]:
+            self.app.call_from_thread(self.notify, line, severity="error", timeout=8)
+        self.app.call_from_thread(
+            self.notify, f"{len(report.added)} added, {len(report.duplicates)} already in the library.", timeout=4
+        )
+        self.app.call_from_thread(self.run_worker, self.show_all())

@@ -1,0 +1,444 @@
+"""The reading screen: article pane, notes panel, status line; tagging and notes.
+
+This screen is the controller: widgets post messages up, and this screen
+writes to the store (off the UI thread) and pushes the results back down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from typing import TYPE_CHECKING, Any, Callable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, OptionList, Static, TabbedContent, TextArea
+
+from reader.errors import ReaderError
+from reader.model import Annotation, Article, Tag
+from reader.widgets.article_view import ArticleView, Target
+from reader.widgets.notes_panel import NoteEditor, NotesPanel, excerpt
+
+if TYPE_CHECKING:
+    from reader.app import ReaderApp
+
+NOTE_SAVE_DELAY = 0.3
+NARROW_WIDTH = 100
+
+
+class ReaderScreen(Screen):
+    """Read one article; tag and annotate it by keyboard."""
+
+    BINDINGS = [
+        *[Binding(str(n), f"toggle_tag('{n}')", "Tag", show=n == 1, key_display="1-9", id=f"tag_{n}") for n in range(1, 10)],
+        Binding("t", "tag_by_name", "Tag…", id="tag_by_name"),
+        Binding("a", "edit_note", "Note", id="note"),
+        Binding("x", "delete_annotation", "Delete", show=False, id="delete"),
+        Binding("u", "undo", "Undo", show=False, id="undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="redo"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("n", "match(1)", "Next match", show=False, id="match_next"),
+        Binding("N", "match(-1)", "Previous match", show=False, id="match_previous"),
+        Binding("tab", "switch_pane", "Pane", id="switch_pane"),
+        Binding("p", "toggle_panel", "Panel", show=False, id="toggle_panel"),
+        Binding("o", "library", "Library", id="library"),
+        Binding("c", "codebook", "Codebook", show=False, id="codebook"),
+        Binding("e", "export", "Export", show=False, id="export"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("q", "app.quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.article: Article | None = None
+        self.annotations: list[Annotation] = []
+        self.tags: list[Tag] = []
+        self.undo_stack: list[tuple[Annotation | None, Annotation | None]] = []
+        self.redo_stack: list[tuple[Annotation | None, Annotation | None]] = []
+        self._note_timer: Timer | None = None
+        self._note_before: Annotation | None = None
+        self._panel_hidden = False
+
+    @property
+    def reader(self) -> ReaderApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    @property
+    def panel(self) -> NotesPanel:
+        return self.query_one(NotesPanel)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield ArticleView(id="article")
+            yield NotesPanel(id="panel")
+        yield Static(id="status")
+        yield Input(id="search", placeholder="search this article (enter: find, escape: cancel)")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).display = False
+        self.view.focus()
+
+    def on_resize(self) -> None:
+        self._layout_panel()
+
+    # ------------------------------------------------------------ loading
+
+    async def open_article(self, article_id: int, offset: int | None = None) -> None:
+        """Show an article; analyse it in the background if it never was."""
+        store = self.reader.store
+        article, annotations, tags = await asyncio.to_thread(
+            lambda: (store.article(article_id), store.annotations(article_id), store.tags())
+        )
+        self.article, self.annotations, self.tags = article, annotations, tags
+        self.undo_stack.clear()
+        self.redo_stack.clear()
+        self.view.load(article, annotations, tags)
+        self.panel.show_article(article, annotations, self.tag_map)
+        self.sub_title = article.title
+        if offset is not None:
+            self.view.move_to(offset, center=True)
+        if not article.analysed:
+            self.analyse(article.id, article.text)
+
+    @work(thread=True, exclusive=True, group="analysis")
+    def analyse(self, article_id: int, text: str) -> None:
+        try:
+            analysis = self.reader.analyser.analyse(text)
+            self.reader.store.set_analysis(article_id, analysis)
+        except ReaderError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+            return
+        self.app.call_from_thread(self._analysis_ready, article_id, analysis)
+
+    def _analysis_ready(self, article_id: int, analysis: Any) -> None:
+        if self.article is None or self.article.id != article_id:
+            return
+        self.article.analyser = analysis.analyser
+        self.view.set_analysis(analysis.entities, analysis.quotes)
+        self.view._relayout()  # the header no longer says "analysing…"
+        self.panel.show_analysis(self.article)
+        self.notify(f"{len(analysis.entities)} entities, {len(analysis.quotes)} quotations found.", timeout=3)
+
+    @property
+    def tag_map(self) -> dict[str, Tag]:
+        return {t.name: t for t in self.tags}
+
+    # ------------------------------------------------------------ storage, off the UI thread
+
+    async def _db(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run a store call in a thread; on failure tell the user and raise `_Failed`."""
+        try:
+            return await asyncio.to_thread(fn, *args)
+        except (ReaderError, sqlite3.Error) as exc:
+            message = str(exc)
+            if "full" in message:
+                message = "The disk is full: nothing was saved. Your text is still here; free space and try again."
+            self.notify(message, severity="error", timeout=10)
+            raise _Failed from None
+
+    async def _reload_annotations(self) -> None:
+        if self.article is None:
+            return
+        store, article_id = self.reader.store, self.article.id
+        self.annotations, self.tags = await self._db(lambda: (store.annotations(article_id), store.tags()))
+        self.view.set_annotations(self.annotations, self.tags)
+        self.panel.show_annotations(self.annotations, self.tag_map)
+
+    def _record(self, before: Annotation | None, after: Annotation | None) -> None:
+        self.undo_stack.append((before, after))
+        self.redo_stack.clear()
+
+    def _apply_state(self, current: Annotation | None, wanted: Annotation | None) -> None:
+        """Make the store hold `wanted` where it holds `current` (runs in a thread)."""
+        store = self.reader.store
+        if wanted is None:
+            if current is not None:
+                store.delete_annotation(current.id)
+        else:
+            store.restore_annotation(wanted)
+
+    # ------------------------------------------------------------ tagging
+
+    async def action_toggle_tag(self, key: str) -> None:
+        tag = next((t for t in self.tags if t.quick_key == key), None)
+        if tag is None:
+            self.notify(f"No tag on key {key}: give one that key in the codebook (c).", timeout=4)
+            return
+        await self._toggle_tag(tag.name)
+
+    async def _toggle_tag(self, name: str) -> None:
+        if self.article is None:
+            return
+        target = self.view.target()
+        if target is None:
+            self.notify("Nothing to tag here: move onto a word or select with v.", timeout=3)
+            return
+        store = self.reader.store
+        annotation = target.annotation or self.view.highlights.annotation_with_span(target.start, target.end)
+        try:
+            if annotation is None:
+                after = await self._db(
+                    store.create_annotation, self.article.id, target.start, target.end, self.reader.user, [name]
+                )
+                self._record(None, after)
+            else:
+                has_tag = name.lower() in (t.lower() for t in annotation.tags)
+                if has_tag and len(annotation.tags) == 1 and not annotation.note.strip():
+                    await self._db(store.delete_annotation, annotation.id)
+                    self._record(annotation, None)
+                else:
+                    await self._db(store.remove_tag if has_tag else store.add_tag, annotation.id, name)
+                    self._record(annotation, await self._db(store.annotation, annotation.id))
+        except _Failed:
+            return
+        self.view.clear_selection()
+        await self._reload_annotations()
+
+    def action_tag_by_name(self) -> None:
+        from reader.screens.prompts import TagPrompt
+
+        if self.view.target() is None:
+            self.notify("Nothing to tag here: move onto a word or select with v.", timeout=3)
+            return
+        self.app.push_screen(TagPrompt(self.tags), self._tag_chosen)
+
+    async def _tag_chosen(self, name: str | None) -> None:
+        if not name:
+            return
+        is_new = self.reader.store.tag_by_name(name) is None
+        await self._toggle_tag(name)
+        if is_new:
+            self.notify(f"New tag '{name}' joined the codebook.", timeout=3)
+
+    async def action_delete_annotation(self) -> None:
+        annotation = self.view.highlights.annotation_at(self.view.cursor)
+        if annotation is None:
+            self.notify("No annotation under the cursor.", timeout=2)
+            return
+        try:
+            await self._db(self.reader.store.delete_annotation, annotation.id)
+        except _Failed:
+            return
+        self._record(annotation, None)
+        await self._reload_annotations()
+        self.notify("Annotation deleted (u to undo).", timeout=3)
+
+    async def action_undo(self) -> None:
+        await self._step(self.undo_stack, self.redo_stack, "Nothing to undo.", undo=True)
+
+    async def action_redo(self) -> None:
+        await self._step(self.redo_stack, self.undo_stack, "Nothing to redo.", undo=False)
+
+    async def _step(self, source: list, dest: list, empty: str, undo: bool) -> None:
+        await self._flush_note()
+        if not source:
+            self.notify(empty, timeout=2)
+            return
+        before, after = source.pop()
+        current, wanted = (after, before) if undo else (before, after)
+        try:
+            await self._db(self._apply_state, current, wanted)
+        except _Failed:
+            source.append((before, after))
+            return
+        dest.append((before, after))
+        await self._reload_annotations()
+        if wanted is not None:
+            self.view.move_to(wanted.start)
+
+    # ------------------------------------------------------------ notes
+
+    async def action_edit_note(self) -> None:
+        if self.article is None:
+            return
+        target = self.view.target()
+        if target is None:
+            self.notify("Nothing here to write a note on: move onto a word or select with v.", timeout=3)
+            return
+        annotation = target.annotation or self.view.highlights.annotation_with_span(target.start, target.end)
+        if annotation is None:
+            try:
+                annotation = await self._db(
+                    self.reader.store.create_annotation, self.article.id, target.start, target.end, self.reader.user
+                )
+            except _Failed:
+                return
+            self._record(None, annotation)
+            self.view.clear_selection()
+            await self._reload_annotations()
+            self.view.move_to(annotation.start)
+        self._note_before = annotation
+        self.panel._set_note(annotation.id, annotation.note)
+        self._show_panel(True)
+        self.query_one(NoteEditor).focus()
+
+    @on(TextArea.Changed, "#note")
+    def _note_changed(self) -> None:
+        if self._note_timer is not None:
+            self._note_timer.stop()
+        self._note_timer = self.set_timer(NOTE_SAVE_DELAY, self._flush_note)
+
+    async def _flush_note(self) -> None:
+        """Write the note being edited, if it changed."""
+        if self._note_timer is not None:
+            self._note_timer.stop()
+            self._note_timer = None
+        owner = self.panel._note_owner
+        if owner is None:
+            return
+        text = self.panel.note_text
+        saved = next((a for a in self.annotations if a.id == owner), None)
+        if saved is not None and saved.note == text:
+            return
+        try:
+            await self._db(self.reader.store.set_note, owner, text)
+        except _Failed:
+            return
+        await self._reload_annotations()
+
+    @on(NoteEditor.Done)
+    async def _note_done(self) -> None:
+        await self._flush_note()
+        owner = self.panel._note_owner
+        after = next((a for a in self.annotations if a.id == owner), None)
+        before = self._note_before
+        if after is not None and not after.tags and not after.note.strip():
+            # An annotation opened for a note that was never written: drop it quietly.
+            await self._db(self.reader.store.delete_annotation, after.id)
+            if self.undo_stack and self.undo_stack[-1] == (None, before):
+                self.undo_stack.pop()
+            await self._reload_annotations()
+        elif before is not None and after is not None and before.note != after.note:
+            self._record(before, after)
+        self._note_before = None
+        self.view.focus()
+        self._layout_panel()
+
+    # ------------------------------------------------------------ status and panel
+
+    @on(ArticleView.CursorMoved)
+    def _cursor_moved(self) -> None:
+        target = self.view.target()
+        self.panel.show_target(target, self.tag_map)
+        self.query_one("#status", Static).update(self._status(target))
+
+    def _status(self, target: Target | None) -> Text:
+        view = self.view
+        status = Text(no_wrap=True, overflow="ellipsis")
+        entity = view.highlights.entity_at(view.cursor)
+        quote = view.highlights.quote_at(view.cursor)
+        if view.selection:
+            status.append(" SELECT ", style="bold reverse")
+            status.append(f" {view.selection[1] - view.selection[0]} chars  ")
+        if entity is not None:
+            status.append(f"{entity.label} ", style="bold")
+            status.append(f"{excerpt(entity.text, 30)}  ")
+        if quote is not None:
+            status.append("quote by ", style="italic")
+            status.append(quote.speaker or "unknown speaker", style="bold italic")
+            status.append("  ")
+        if target is not None and target.annotation is not None and target.annotation.tags:
+            status.append("tags: " + ", ".join(target.annotation.tags), style="bold")
+            status.append("  ")
+        if view.text:
+            percent = int(100 * view.cursor / max(1, len(view.text) - 1))
+            status.append(f"{percent}%", style="dim")
+        return status
+
+    def _layout_panel(self) -> None:
+        narrow = self.size.width < NARROW_WIDTH
+        self.set_class(narrow, "-narrow")
+        panel_focused = self.panel.has_focus_within if self.is_mounted else False
+        self.panel.display = not self._panel_hidden and (not narrow or panel_focused)
+
+    def _show_panel(self, show: bool) -> None:
+        self.panel.display = show or not self._panel_hidden
+
+    def on_descendant_focus(self) -> None:
+        self._layout_panel()
+
+    def action_toggle_panel(self) -> None:
+        self._panel_hidden = not self._panel_hidden
+        if self.size.width < NARROW_WIDTH:
+            self._panel_hidden = not self.panel.display
+        self.panel.display = not self._panel_hidden
+        if not self.panel.display:
+            self.view.focus()
+
+    def action_switch_pane(self) -> None:
+        if self.panel.has_focus_within:
+            self.view.focus()
+        else:
+            self.panel.display = True
+            pane = self.query_one(TabbedContent).active_pane
+            target = pane.query_one(OptionList) if pane else self.query_one(NoteEditor)
+            target.focus()
+
+    @on(NotesPanel.Jump)
+    def _jump(self, event: NotesPanel.Jump) -> None:
+        self.view.move_to(event.offset, center=True)
+        self.view.focus()
+
+    # ------------------------------------------------------------ search
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search(self, event: Input.Submitted) -> None:
+        search = self.query_one("#search", Input)
+        search.display = False
+        matches = self.view.find_all(event.value)
+        self.view.set_matches(matches)
+        self.view.focus()
+        if not matches:
+            self.notify(f"Not found: {event.value}", timeout=3)
+            return
+        self.view.jump_to_match(1)
+        self.notify(f"{len(matches)} matches (n / N: next / previous).", timeout=3)
+
+    def key_escape(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_focus:
+            search.display = False
+            self.view.focus()
+        elif self.panel.has_focus_within:
+            self.view.focus()
+
+    def action_match(self, direction: int) -> None:
+        if not self.view.jump_to_match(direction):
+            self.notify("No search yet: press / to search.", timeout=2)
+
+    # ------------------------------------------------------------ other screens
+
+    def action_library(self) -> None:
+        self.reader.show_library()
+
+    def action_codebook(self) -> None:
+        from reader.screens.codebook import CodebookScreen
+
+        self.app.push_screen(CodebookScreen(), lambda _: self.call_later(self._reload_annotations))
+
+    def action_help(self) -> None:
+        from reader.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_export(self) -> None:
+        self.reader.export_annotations(self.article.id if self.article else None)
+
+
+class _Failed(Exception):
+    """A store call failed and the user has been told."""

@@ -1,0 +1,486 @@
+"""The article pane: wrapped text with highlights, a cursor and a selection.
+
+Drawn with Textual's Line API: only visible lines are rendered, each from a
+cache of strips that a key press invalidates line by line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.color import Color
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.highlights import Highlights
+from reader.layout import (
+    Layout,
+    display_text,
+    next_paragraph,
+    next_word,
+    previous_paragraph,
+    previous_word,
+    word_at,
+)
+from reader.model import Annotation, Article, Entity, Quote, Tag
+
+MARGIN = 2
+MAX_TEXT_WIDTH = 96
+
+ENTITY_GROUPS = {
+    "PERSON": "person",
+    "ORG": "org",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "NORP": "group",
+    "DATE": "time",
+    "TIME": "time",
+    "AGE": "time",
+    "CARDINAL": "number",
+    "ORDINAL": "number",
+    "MONEY": "number",
+    "PERCENT": "number",
+    "QUANTITY": "number",
+}
+
+
+def entity_group(label: str) -> str:
+    """The colour group of an entity label (person, org, place, group, time, number, other)."""
+    return ENTITY_GROUPS.get(label, "other")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a tag or note applies to: a selection, annotation, quotation, entity or word."""
+
+    kind: str  # "selection" | "annotation" | "quote" | "entity" | "word"
+    start: int
+    end: int
+    annotation: Annotation | None = None
+    entity: Entity | None = None
+    quote: Quote | None = None
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """The article text with entities, quotations and annotations highlighted."""
+
+    COMPONENT_CLASSES = {
+        "article--title",
+        "article--meta",
+        "article--cursor",
+        "article--selection",
+        "article--match",
+        "article--quote",
+        "article--speaker",
+        "article--annotation",
+        "article--person",
+        "article--org",
+        "article--place",
+        "article--group",
+        "article--time",
+        "article--number",
+        "article--other",
+    }
+
+    BINDINGS = [
+        Binding("j,down", "move_line(1)", "Down", show=False, id="line_down"),
+        Binding("k,up", "move_line(-1)", "Up", show=False, id="line_up"),
+        Binding("w,right", "word(1)", "Next word", show=False, id="word_next"),
+        Binding("b,left", "word(-1)", "Previous word", show=False, id="word_previous"),
+        Binding("right_curly_bracket", "paragraph(1)", "Next paragraph", show=False, id="paragraph_next"),
+        Binding("left_curly_bracket", "paragraph(-1)", "Previous paragraph", show=False, id="paragraph_previous"),
+        Binding("g,home", "edge(0)", "Start", show=False, id="start"),
+        Binding("G,end", "edge(1)", "End", show=False, id="end"),
+        Binding("pagedown,space", "page(1)", "Page down", show=False, id="page_down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="page_up"),
+        Binding("right_square_bracket", "highlight(1)", "Next highlight", id="highlight_next"),
+        Binding("left_square_bracket", "highlight(-1)", "Previous highlight", show=False, id="highlight_previous"),
+        Binding("right_parenthesis", "quotation(1)", "Next quote", id="quote_next"),
+        Binding("left_parenthesis", "quotation(-1)", "Previous quote", show=False, id="quote_previous"),
+        Binding("v", "select", "Select", id="select"),
+        Binding("escape", "cancel", "Cancel", show=False, id="cancel"),
+    ]
+
+    class CursorMoved(Message):
+        """The cursor or selection changed; the target under it may have too."""
+
+        def __init__(self, view: ArticleView) -> None:
+            super().__init__()
+            self.view = view
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.article: Article | None = None
+        self.text = ""
+        self._display = ""
+        self.highlights = Highlights([], [])
+        self.tag_colours: dict[str, str] = {}
+        self.layout_: Layout | None = None
+        self._header: list[tuple[str, str]] = []
+        self.cursor = 0
+        self.anchor: int | None = None
+        self.matches: list[tuple[int, int]] = []
+        self._goal_column: int | None = None
+        self._cache: LRUCache[int, Strip] = LRUCache(2048)
+
+    # ------------------------------------------------------------ content
+
+    def load(self, article: Article, annotations: list[Annotation], tags: list[Tag]) -> None:
+        """Show an article from the top."""
+        self.article = article
+        self.text = article.text
+        self._display = display_text(article.text)
+        self.highlights = Highlights(article.entities, article.quotes, annotations)
+        self.tag_colours = {t.name: t.colour for t in tags}
+        self.cursor = 0
+        self.anchor = None
+        self.matches = []
+        self._goal_column = None
+        self._relayout()
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.post_message(self.CursorMoved(self))
+
+    def set_analysis(self, entities: list[Entity], quotes: list[Quote]) -> None:
+        annotations = [m.item for m in self.highlights.annotations.marks]
+        self.highlights = Highlights(entities, quotes, annotations)  # type: ignore[arg-type]
+        if self.article is not None:
+            self.article.entities, self.article.quotes = entities, quotes
+        self._invalidate()
+        self.post_message(self.CursorMoved(self))
+
+    def set_annotations(self, annotations: list[Annotation], tags: list[Tag]) -> None:
+        self.highlights.set_annotations(annotations)
+        self.tag_colours = {t.name: t.colour for t in tags}
+        self._invalidate()
+        self.post_message(self.CursorMoved(self))
+
+    def set_matches(self, matches: list[tuple[int, int]]) -> None:
+        self.matches = matches
+        self._invalidate()
+
+    # ------------------------------------------------------------ geometry
+
+    @property
+    def text_width(self) -> int:
+        return max(10, min(MAX_TEXT_WIDTH, self.scrollable_content_region.width - 2 * MARGIN))
+
+    def _relayout(self) -> None:
+        width = self.text_width
+        self.layout_ = Layout(self.text, width)
+        self._header = []
+        if self.article is not None:
+            title = self.article.title
+            if not self.text.startswith(title.rstrip("…")):  # a derived title is the text's own first line
+                title_layout = Layout(title, width)
+                self._header += [
+                    (title[title_layout.starts[i] : title_layout.ends[i]], "article--title")
+                    for i in range(len(title_layout))
+                ]
+            meta = " · ".join(
+                part
+                for part in (
+                    self.article.date or "no date",
+                    self.article.source or "",
+                    "" if self.article.analysed else "analysing…",
+                )
+                if part
+            )
+            self._header.append((meta[: width], "article--meta"))
+            self._header.append(("", "article--meta"))
+        self.virtual_size = Size(self.text_width + 2 * MARGIN, len(self._header) + len(self.layout_))
+        self._cache.clear()
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.layout_ is None or self.layout_.width != self.text_width:
+            self._relayout()
+            self._scroll_to_cursor(center=True)
+
+    def _invalidate(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def screen_line_of(self, offset: int) -> int:
+        assert self.layout_ is not None
+        return len(self._header) + self.layout_.line_of(offset)
+
+    # ------------------------------------------------------------ rendering
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.size.width
+        strip = self._cache.get(index)
+        if strip is None:
+            strip = self._render_virtual_line(index)
+            self._cache[index] = strip
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style).apply_offsets(scroll_x, index)
+
+    def _render_virtual_line(self, index: int) -> Strip:
+        base = self.rich_style
+        margin = Segment(" " * MARGIN, base)
+        if index < len(self._header):
+            text, component = self._header[index]
+            style = base + self.get_component_rich_style(component)
+            return Strip([margin, Segment(text, style)])
+        if self.layout_ is None or index - len(self._header) >= len(self.layout_):
+            return Strip([])
+        line = index - len(self._header)
+        start, end = self.layout_.starts[line], self.layout_.ends[line]
+        return Strip([margin, *self._segments(start, end, base)])
+
+    def _segments(self, start: int, end: int, base: Style) -> list[Segment]:
+        layers = self._layers(start, end)
+        points = {start, end}
+        for a, b, _ in layers:
+            points.add(max(start, a))
+            points.add(min(end, b))
+        edges = sorted(points)
+        text = self._display
+        segments = []
+        for a, b in zip(edges, edges[1:]):
+            style = base
+            for s, e, layer_style in layers:
+                if s <= a and e >= b:
+                    style += layer_style
+            segments.append(Segment(text[a:b], style))
+        if not segments and start == end and self._cursor_on_empty(start):
+            segments.append(Segment(" ", base + self.get_component_rich_style("article--cursor")))
+        return segments
+
+    def _cursor_on_empty(self, offset: int) -> bool:
+        return self.cursor == offset and self.has_focus
+
+    def _layers(self, start: int, end: int) -> list[tuple[int, int, Style]]:
+        """(start, end, style) for every span touching the line, in drawing order."""
+        style = self.get_component_rich_style
+        layers: list[tuple[int, int, Style]] = []
+        for mark in self.highlights.overlapping(start, end):
+            if mark.layer == "entity":
+                layer_style = style(f"article--{entity_group(mark.item.label)}")  # type: ignore[attr-defined]
+            elif mark.layer == "annotation":
+                layer_style = self._annotation_style(mark.item)  # type: ignore[arg-type]
+            else:
+                layer_style = style(f"article--{mark.layer}")
+            layers.append((mark.start, mark.end, layer_style))
+        for a, b in self.matches:
+            if a < end and b > start:
+                layers.append((a, b, style("article--match")))
+        selection = self.selection
+        if selection and selection[0] < end and selection[1] > start:
+            layers.append((selection[0], selection[1], style("article--selection")))
+        if start <= self.cursor < max(end, start + 1) and self.cursor < len(self.text):
+            if self.has_focus or self.anchor is not None:
+                layers.append((self.cursor, self.cursor + 1, style("article--cursor")))
+        return layers
+
+    def _annotation_style(self, annotation: Annotation) -> Style:
+        base = self.get_component_rich_style("article--annotation")
+        if not annotation.tags:
+            return base
+        colour = self.tag_colours.get(annotation.tags[0])
+        try:
+            tint = Color.parse(colour or "yellow")
+        except Exception:
+            return base
+        background = Color.from_rich_color(self.rich_style.bgcolor) if self.rich_style.bgcolor else Color(0, 0, 0)
+        return base + Style(bgcolor=background.blend(tint, 0.45).rich_color)
+
+    # ------------------------------------------------------------ cursor and selection
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        if self.anchor is None:
+            return None
+        return min(self.anchor, self.cursor), max(self.anchor, self.cursor) + 1
+
+    def target(self) -> Target | None:
+        """The selection, else the annotation, entity or quotation under the cursor, else the word."""
+        if not self.text:
+            return None
+        if self.selection:
+            start, end = self.selection
+            end = min(end, len(self.text))
+            while end > start and self.text[end - 1].isspace():
+                end -= 1
+            while start < end and self.text[start].isspace():
+                start += 1
+            if end > start:
+                return Target("selection", start, end)
+        at = self.cursor
+        annotation = self.highlights.annotation_at(at)
+        if annotation is not None:
+            return Target("annotation", annotation.start, annotation.end, annotation=annotation)
+        entity = self.highlights.entity_at(at)
+        if entity is not None:
+            return Target("entity", entity.start, entity.end, entity=entity)
+        quote = self.highlights.quote_at(at)
+        if quote is not None:
+            return Target("quote", quote.start, quote.end, quote=quote)
+        word = word_at(self.text, at)
+        if word is not None:
+            return Target("word", *word)
+        return None
+
+    def move_to(self, offset: int, keep_column: bool = False, center: bool = False) -> None:
+        """Put the cursor on `offset`, redrawing only the lines that change."""
+        if not self.text or self.layout_ is None:
+            return
+        offset = min(max(0, offset), len(self.text) - 1)
+        old = self.cursor
+        if not keep_column:
+            self._goal_column = None
+        self.cursor = offset
+        lines = {self.screen_line_of(old), self.screen_line_of(offset)}
+        if self.anchor is not None:
+            low, high = sorted((old, offset))
+            lines.update(range(self.screen_line_of(low), self.screen_line_of(high) + 1))
+        for line in lines:
+            self._cache.discard(line)
+            self.refresh_line(line)
+        self._scroll_to_cursor(center=center)
+        self.post_message(self.CursorMoved(self))
+
+    def _scroll_to_cursor(self, center: bool = False) -> None:
+        if self.layout_ is None or not self.text:
+            return
+        y = self.screen_line_of(self.cursor)
+        height = self.scrollable_content_region.height
+        top = self.scroll_offset.y
+        if center and not (top <= y < top + height):
+            self.scroll_to(y=max(0, y - height // 3), animate=False, immediate=True)
+        elif y < top:
+            self.scroll_to(y=y if y > len(self._header) else 0, animate=False, immediate=True)
+        elif y >= top + height:
+            self.scroll_to(y=y - height + 1, animate=False, immediate=True)
+
+    def action_move_line(self, delta: int) -> None:
+        if self.layout_ is None or not self.text:
+            return
+        line = self.layout_.line_of(self.cursor)
+        if self._goal_column is None:
+            self._goal_column = self.layout_.column_of(self.cursor)
+        target = min(max(0, line + delta), len(self.layout_) - 1)
+        if target == line:
+            return
+        column = self._goal_column
+        self.move_to(self.layout_.offset_at(target, column), keep_column=True)
+
+    def action_word(self, direction: int) -> None:
+        self.move_to(next_word(self.text, self.cursor) if direction > 0 else previous_word(self.text, self.cursor))
+
+    def action_paragraph(self, direction: int) -> None:
+        move = next_paragraph if direction > 0 else previous_paragraph
+        self.move_to(move(self.text, self.cursor))
+
+    def action_edge(self, end: int) -> None:
+        self.move_to(len(self.text) - 1 if end else 0)
+        if not end:
+            self.scroll_to(y=0, animate=False, immediate=True)
+
+    def action_page(self, direction: int) -> None:
+        if self.layout_ is None or not self.text:
+            return
+        height = max(1, self.scrollable_content_region.height - 1)
+        line = self.layout_.line_of(self.cursor)
+        target = min(max(0, line + direction * height), len(self.layout_) - 1)
+        if self._goal_column is None:
+            self._goal_column = self.layout_.column_of(self.cursor)
+        top = self.scroll_offset.y + direction * height
+        self.scroll_to(y=max(0, top), animate=False, immediate=True)
+        self.move_to(self.layout_.offset_at(target, self._goal_column), keep_column=True)
+
+    def action_highlight(self, direction: int) -> None:
+        self._jump(self.highlights.machine, direction)
+
+    def action_quotation(self, direction: int) -> None:
+        self._jump(self.highlights.quotes, direction)
+
+    def _jump(self, spans, direction: int) -> None:
+        mark = spans.next_start(self.cursor) if direction > 0 else spans.previous_start(self.cursor)
+        if mark is None:
+            self.notify("No more highlights this way." if spans is self.highlights.machine else "No more quotations this way.", timeout=2)
+            return
+        self.move_to(mark.start, center=True)
+
+    def action_select(self) -> None:
+        if self.anchor is None:
+            self.anchor = self.cursor
+        else:
+            self.anchor = None
+        self._invalidate()
+        self.post_message(self.CursorMoved(self))
+
+    def action_cancel(self) -> None:
+        if self.anchor is not None:
+            self.anchor = None
+            self._invalidate()
+            self.post_message(self.CursorMoved(self))
+        elif self.matches:
+            self.set_matches([])
+
+    def clear_selection(self) -> None:
+        if self.anchor is not None:
+            self.anchor = None
+            self._invalidate()
+
+    # ------------------------------------------------------------ mouse and focus
+
+    def on_click(self, event: events.Click) -> None:
+        if self.layout_ is None or not self.text:
+            return
+        y = event.y + self.scroll_offset.y - len(self._header)
+        if y < 0:
+            return
+        column = max(0, event.x + self.scroll_offset.x - MARGIN)
+        self.move_to(self.layout_.offset_at(y, column))
+
+    def on_focus(self) -> None:
+        self._refresh_cursor_line()
+
+    def on_blur(self) -> None:
+        self._refresh_cursor_line()
+
+    def _refresh_cursor_line(self) -> None:
+        if self.layout_ is not None and self.text:
+            line = self.screen_line_of(self.cursor)
+            self._cache.discard(line)
+            self.refresh_line(line)
+
+    # ------------------------------------------------------------ search
+
+    def find_all(self, query: str) -> list[tuple[int, int]]:
+        """Case-insensitive matches of `query` in the text."""
+        if not query:
+            return []
+        pattern = re.compile(re.escape(query), re.IGNORECASE)
+        return [m.span() for m in pattern.finditer(self.text)]
+
+    def jump_to_match(self, direction: int) -> bool:
+        if not self.matches:
+            return False
+        starts = [a for a, _ in self.matches]
+        if direction > 0:
+            following = [s for s in starts if s > self.cursor]
+            offset = following[0] if following else starts[0]
+        else:
+            preceding = [s for s in starts if s < self.cursor]
+            offset = preceding[-1] if preceding else starts[-1]
+        self.move_to(offset, center=True)
+        return True
+
+    def visible_region(self) -> Region:
+        return self.scrollable_content_region

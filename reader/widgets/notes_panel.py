@@ -1,0 +1,188 @@
+"""The notes panel: the current target's tags and note, and lists to jump from."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import OptionList, Static, TabbedContent, TabPane, TextArea
+from textual.widgets.option_list import Option
+
+from reader.model import Annotation, Article, Tag
+from reader.widgets.article_view import Target
+
+EXCERPT_CHARS = 60
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """One line of `text`, cut with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+class NoteEditor(TextArea):
+    """The note field; escape hands focus back to the article."""
+
+    BINDINGS = [("escape", "done", "Back to article")]
+
+    class Done(Message):
+        """The user finished editing the note."""
+
+    def action_done(self) -> None:
+        self.post_message(self.Done())
+
+
+class NotesPanel(Vertical):
+    """Tags and note of the target, and the article's annotations, entities and quotations."""
+
+    class Jump(Message):
+        """Move the article's cursor to `offset`."""
+
+        def __init__(self, offset: int) -> None:
+            super().__init__()
+            self.offset = offset
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="target-title")
+        yield Static(id="target-tags")
+        yield NoteEditor(id="note", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+        with TabbedContent(id="lists"):
+            with TabPane("Notes", id="tab-annotations"):
+                yield OptionList(id="annotations")
+            with TabPane("Entities", id="tab-entities"):
+                yield OptionList(id="entities")
+            with TabPane("Quotes", id="tab-quotes"):
+                yield OptionList(id="quotes")
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._article_text = ""
+        self._note_owner: int | None = None
+
+    def on_mount(self) -> None:
+        self.query_one(NoteEditor).border_title = "note (a)"
+
+    # ------------------------------------------------------------ target
+
+    def show_target(self, target: Target | None, tags: dict[str, Tag]) -> None:
+        """Show what the next tag or note applies to."""
+        title = self.query_one("#target-title", Static)
+        chips = self.query_one("#target-tags", Static)
+        note = self.query_one(NoteEditor)
+        if target is None:
+            title.update(Text("Nothing under the cursor", style="dim"))
+            chips.update("")
+            self._set_note(None, "")
+            return
+        heading = Text()
+        if target.kind == "annotation" and target.annotation is not None:
+            heading.append("Annotation", style="bold")
+            heading.append(f" by {target.annotation.author}", style="dim")
+        elif target.kind == "quote" and target.quote is not None:
+            heading.append("Quotation", style="bold")
+            heading.append(f" · {target.quote.speaker or 'speaker unknown'}", style="italic")
+        elif target.kind == "entity" and target.entity is not None:
+            heading.append(target.entity.label, style="bold")
+        else:
+            heading.append(target.kind.capitalize(), style="bold")
+        heading.append("\n")
+        text = self._article_text[target.start : target.end] if self._article_text else ""
+        heading.append(f"“{excerpt(text, 80)}”", style="italic")
+        title.update(heading)
+        if target.annotation is not None and target.annotation.tags:
+            chips.update(tag_chips(target.annotation.tags, tags))
+        else:
+            chips.update(Text("no tags: 1-9 or t to add", style="dim"))
+        annotation = target.annotation
+        if not note.has_focus:
+            self._set_note(annotation.id if annotation else None, annotation.note if annotation else "")
+
+    def _set_note(self, owner: int | None, text: str) -> None:
+        note = self.query_one(NoteEditor)
+        self._note_owner = owner
+        if note.text != text:
+            with note.prevent(TextArea.Changed):
+                note.load_text(text)
+
+    @property
+    def note_text(self) -> str:
+        return self.query_one(NoteEditor).text
+
+    # ------------------------------------------------------------ lists
+
+    def show_article(self, article: Article, annotations: list[Annotation], tags: dict[str, Tag]) -> None:
+        self._article_text = article.text
+        self.show_annotations(annotations, tags)
+        self.show_analysis(article)
+
+    def show_annotations(self, annotations: list[Annotation], tags: dict[str, Tag]) -> None:
+        options = self.query_one("#annotations", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        for annotation in annotations:
+            line = Text()
+            line.append(f"“{excerpt(annotation.exact, 36)}” ", style="italic")
+            line.append_text(tag_chips(annotation.tags, tags))
+            first = annotation.note.strip().split("\n", 1)[0] if annotation.note.strip() else ""
+            if first:
+                line.append(f"\n  {excerpt(first, 50)}")
+            line.append(f"  — {annotation.author}", style="dim")
+            options.add_option(Option(line, id=f"a{annotation.start}"))
+        if not annotations:
+            options.add_option(Option(Text("No annotations yet: tag with 1-9 or t.", style="dim"), disabled=True))
+        if highlighted is not None and highlighted < options.option_count:
+            options.highlighted = highlighted
+        self.query_one(TabbedContent).get_tab("tab-annotations").label = f"Notes {len(annotations)}"
+
+    def show_analysis(self, article: Article) -> None:
+        entities = self.query_one("#entities", OptionList)
+        entities.clear_options()
+        by_label: dict[str, Counter[str]] = defaultdict(Counter)
+        first_offset: dict[tuple[str, str], int] = {}
+        for entity in article.entities:
+            by_label[entity.label][entity.text] += 1
+            first_offset.setdefault((entity.label, entity.text), entity.start)
+        for label in sorted(by_label, key=lambda lab: (-sum(by_label[lab].values()), lab)):
+            counts = by_label[label]
+            entities.add_option(
+                Option(Text(f"{label} · {sum(counts.values())}", style="bold"), disabled=True)
+            )
+            for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+                line = Text("  ")
+                line.append(name)
+                line.append(f"  ×{count}", style="dim")
+                entities.add_option(Option(line, id=f"e{first_offset[(label, name)]}"))
+        if not article.entities:
+            entities.add_option(Option(Text("analysing…" if not article.analysed else "No entities.", style="dim"), disabled=True))
+        quotes = self.query_one("#quotes", OptionList)
+        quotes.clear_options()
+        for quote in article.quotes:
+            line = Text()
+            line.append(quote.speaker or "speaker unknown", style="bold" if quote.speaker else "dim")
+            line.append(f"\n  “{excerpt(quote.text, 70)}”", style="italic")
+            quotes.add_option(Option(line, id=f"q{quote.start}"))
+        if not article.quotes:
+            quotes.add_option(Option(Text("analysing…" if not article.analysed else "No quotations.", style="dim"), disabled=True))
+
+    @on(OptionList.OptionSelected)
+    def _jump(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        option_id = event.option.id
+        if option_id:
+            self.post_message(self.Jump(int(option_id[1:])))
+
+
+def tag_chips(names: list[str], tags: dict[str, Tag]) -> Text:
+    """Tag names as coloured chips, with their quick keys."""
+    chips = Text()
+    for name in names:
+        tag = tags.get(name)
+        colour = tag.colour if tag else "yellow"
+        key = f"{tag.quick_key} " if tag and tag.quick_key else ""
+        chips.append(f" {key}{name} ", style=f"bold reverse {colour}")
+        chips.append(" ")
+    return chips
