@@ -47,7 +47,7 @@ class ReaderApp(App[None]):
         return self._analyser
 
     def get_default_screen(self) -> Screen:
-        return ReaderScreen()
+        return ReaderScreen(self._start_ids[0] if self._start_ids else None)
 
     @property
     def reader_screen(self) -> ReaderScreen:
@@ -59,7 +59,6 @@ class ReaderApp(App[None]):
 
     async def on_mount(self) -> None:
         if self._start_ids:
-            await self.reader_screen.open_article(self._start_ids[0])
             if len(self._start_ids) > 1:
                 self.notify(f"{len(self._start_ids)} articles imported: press o for the library.", timeout=4)
         else:

@@ -310,5 +310,151 @@ def reanalyze_command(everything: bool, db: str | None, user: str | None, model:
     click.echo(f"{count} articles analysed with {analyser.version}")
 
 
+# ---------------------------------------------------------------- export and import of annotations
+
+
+def _export_to(output: Path | None, write: Callable[[Any], int]) -> int:
+    """Run `write(stream)` on --output (replaced only when complete) or on stdout; returns its count."""
+    import io
+
+    from reader.export import output_file
+
+    if output is not None and str(output) != "-":
+        with output_file(output) as out:
+            return write(out)
+    stream = io.TextIOWrapper(click.get_binary_stream("stdout"), encoding="utf-8", newline="", write_through=True)
+    try:
+        count = write(stream)
+        stream.flush()
+        return count
+    except BrokenPipeError:  # the reader of a pipe went away, as in `reader export | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    finally:
+        stream.detach()  # leave stdout open
+
+
+@cli.command("export")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="Write to FILE instead of standard output (replaced only once the export is complete).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
+              help="CSV, or JSON Lines of W3C Web Annotations.")
+@click.option("--bom", is_flag=True, help="Start the CSV with a UTF-8 byte order mark (for Excel).")
+@click.option("--per-tag", is_flag=True, help="One CSV row per (annotation, tag), for pivot tables.")
+@click.option("--include-highlights", is_flag=True,
+              help="Add the machine highlights (entities, quotations) as rows, and a 'kind' column.")
+@click.option("--article", "article_ids", type=int, multiple=True, metavar="ID",
+              help="Only this article (see 'reader list'); repeat for several.")
+@click.option("--tag", "tags", multiple=True, metavar="NAME", help="Only annotations with this tag; repeat for any of several.")
+@click.option("--author", "authors", multiple=True, metavar="NAME", help="Only annotations by this author; repeat for several.")
+@click.option("--since", metavar="DATE", help="Only articles dated DATE (YYYY-MM-DD) or later.")
+@click.option("--until", metavar="DATE", help="Only articles dated DATE (YYYY-MM-DD) or earlier.")
+@common_options
+def export_command(
+    output: Path | None, fmt: str, bom: bool, per_tag: bool, include_highlights: bool,
+    article_ids: tuple[int, ...], tags: tuple[str, ...], authors: tuple[str, ...],
+    since: str | None, until: str | None, db: str | None, user: str | None,
+) -> None:
+    """Export annotations as CSV (the default) or JSON Lines.
+
+    CSV columns, in this order: annotation_id, article_id, article_title,
+    article_date, source, start, end, text, prefix, suffix, tags (joined by a
+    semicolon and a space), note, author, created_at, updated_at, entity_label,
+    quote_speaker, article_hash; with --include-highlights also kind. Cells that a spreadsheet
+    would run as a formula get a leading apostrophe. --since and --until are on
+    the article's date. See docs/export.md for the full description.
+
+    \b
+    Example:
+      reader export -o annotations.csv --bom
+      reader export --tag claim --since 2024-07-01 --per-tag > claims.csv
+      reader export --format jsonl --article 3 > article3.jsonl
+    """
+    from reader.export import ExportFilter, check_filter, export
+
+    store = open_store(db)
+    filters = check_filter(store, ExportFilter(article_ids, tags, authors, since, until))
+    count = _export_to(output, lambda out: export(
+        store, out, fmt, filters, per_tag=per_tag, include_highlights=include_highlights, bom=bom,
+    ))
+    if output is not None and str(output) != "-":
+        click.echo(f"{count} {'records' if include_highlights else 'annotations'} exported to {output}", err=True)
+
+
+@cli.command("import-annotations")
+@click.argument("file", type=click.Path(path_type=Path))
+@common_options
+def import_annotations_command(file: Path, db: str | None, user: str | None) -> None:
+    """Import annotations from a CSV or JSON Lines file made by 'reader export'.
+
+    Each annotation is matched to an article already in the library (by content
+    hash, else article id and title, else title, else its text) and re-anchored
+    by its text and context if the article's text has changed. Annotations that
+    are already present are skipped, so importing a file twice changes nothing.
+    Those that cannot be anchored are listed, and the exit status is then 1.
+    Tags missing from the codebook are added to it. The authors and times in
+    the file are kept.
+
+    \b
+    Example:
+      reader import-annotations colleague.csv
+      reader import-annotations --db team.db annotations.jsonl
+    """
+    from reader.interchange import import_annotations
+
+    store = open_store(db)
+    report = import_annotations(store, file)
+    for problem in report.errors + report.unanchored:
+        click.echo(f"reader: {file}: {problem}", err=True)
+    click.echo(report.summary())
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.group("codebook", cls=click.Group)
+def codebook_group() -> None:
+    """Export or import the codebook (the tags) as CSV: tag, description, quick_key, colour."""
+
+
+@codebook_group.command("export")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="Write to FILE instead of standard output.")
+@click.option("--bom", is_flag=True, help="Start the CSV with a UTF-8 byte order mark (for Excel).")
+@common_options
+def codebook_export_command(output: Path | None, bom: bool, db: str | None, user: str | None) -> None:
+    """Write the codebook as CSV, in codebook order.
+
+    \b
+    Example:
+      reader codebook export -o codebook.csv
+    """
+    from reader.export import write_codebook
+
+    store = open_store(db)
+    count = _export_to(output, lambda out: write_codebook(store, out, bom=bom))
+    if output is not None and str(output) != "-":
+        click.echo(f"{count} tags exported to {output}", err=True)
+
+
+@codebook_group.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@common_options
+def codebook_import_command(file: Path, db: str | None, user: str | None) -> None:
+    """Add or update tags from a codebook CSV (matched by name, ignoring case).
+
+    The columns present overwrite a tag's values; an empty quick_key removes the
+    key, an empty colour keeps the current one. Tags not in the file are left
+    alone. The file is checked completely before anything changes.
+
+    \b
+    Example:
+      reader codebook import codebook.csv
+    """
+    from reader.interchange import import_codebook
+
+    report = import_codebook(open_store(db), file)
+    click.echo(f"{report.summary()} ({file})")
+
+
 def main() -> None:
     cli(prog_name="reader")

@@ -58,6 +58,9 @@ class Store:
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(_explain(self.path, exc)) from None
+        except StoreError:
+            conn.close()
+            raise
 
     def _migrate(self) -> None:
         applied = {m.name for m in migrations.applied(self.db)}
@@ -66,6 +69,13 @@ class Store:
             raise StoreError(
                 f"{self.path}: made by a newer version of reader (schema {sorted(unknown)[-1]}); upgrade reader to open it"
             )
+        if not applied:
+            foreign = sorted(set(self.db.table_names()) - {migrations.migrations_table})
+            if foreign:
+                raise StoreError(
+                    f"{self.path}: not a reader database (it has other tables: {', '.join(foreign[:3])}); "
+                    "it was left untouched"
+                )
         if migrations.pending(self.db):
             if self.path is not None:
                 self.db.execute("PRAGMA journal_mode = WAL")
@@ -432,14 +442,16 @@ class Store:
                    (SELECT json_group_array(t.name) FROM annotation_tags x JOIN tags t ON t.id = x.tag_id
                     WHERE x.annotation_id = n.id) AS tag_names,
                    n.note AS note, n.author AS author, n.created_at AS created_at, n.updated_at AS updated_at,
-                   (SELECT e.label FROM entities e
-                    WHERE e.article_id = n.article_id AND e.start < n."end" AND e."end" > n.start
-                    ORDER BY min(e."end", n."end") - max(e.start, n.start) DESC, e.start, e.id LIMIT 1
-                   ) AS entity_label,
-                   (SELECT q.speaker FROM quotes q
-                    WHERE q.article_id = n.article_id AND q.start < n."end" AND q."end" > n.start
-                    ORDER BY min(q."end", n."end") - max(q.start, n.start) DESC, q.start, q.id LIMIT 1
-                   ) AS quote_speaker
+                   (SELECT label FROM
+                      (SELECT e.label, min(e."end", n."end") - max(e.start, n.start) AS overlap, e.start AS s, e.id AS i
+                       FROM entities e
+                       WHERE e.article_id = n.article_id AND e.start < n."end" AND e."end" > n.start)
+                    ORDER BY overlap DESC, s, i LIMIT 1) AS entity_label,
+                   (SELECT speaker FROM
+                      (SELECT q.speaker, min(q."end", n."end") - max(q.start, n.start) AS overlap, q.start AS s, q.id AS i
+                       FROM quotes q
+                       WHERE q.article_id = n.article_id AND q.start < n."end" AND q."end" > n.start)
+                    ORDER BY overlap DESC, s, i LIMIT 1) AS quote_speaker
             FROM annotations n JOIN articles a ON a.id = n.article_id{where(annotation_where)}
             """
         ]

@@ -70,7 +70,9 @@ def find_quotations(text: str) -> list[QuoteMarks]:
             i = j
             continue
         if _is_mark(ch):
-            if _is_opening(text, i, open_at is not None):
+            # German style „...“: after a low-9 opener, “ closes.
+            closes_low = ch == "“" and open_at is not None and text[open_at] == "„"
+            if not closes_low and _is_opening(text, i, open_at is not None):
                 open_at = i  # a new opening inside an open one restarts it (unbalanced text)
             elif open_at is not None:
                 if i > open_at + 1:

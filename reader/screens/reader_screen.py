@@ -50,11 +50,13 @@ class ReaderScreen(Screen):
         Binding("c", "codebook", "Codebook", show=False, id="codebook"),
         Binding("e", "export", "Export", show=False, id="export"),
         Binding("question_mark", "help", "Help", id="help"),
+        Binding("escape", "back_to_article", "Article", show=False, id="back_to_article"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, article_id: int | None = None) -> None:
         super().__init__()
+        self._first_article = article_id
         self.article: Article | None = None
         self.annotations: list[Annotation] = []
         self.tags: list[Tag] = []
@@ -84,9 +86,11 @@ class ReaderScreen(Screen):
         yield Input(id="search", placeholder="search this article (enter: find, escape: cancel)")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
         self.view.focus()
+        if self._first_article is not None:
+            await self.open_article(self._first_article)
 
     def on_resize(self) -> None:
         self._layout_panel()
@@ -409,7 +413,7 @@ class ReaderScreen(Screen):
         self.view.jump_to_match(1)
         self.notify(f"{len(matches)} matches (n / N: next / previous).", timeout=3)
 
-    def key_escape(self) -> None:
+    def action_back_to_article(self) -> None:
         search = self.query_one("#search", Input)
         if search.has_focus:
             search.display = False

@@ -318,6 +318,12 @@ class ArticleView(ScrollView, can_focus=True):
                 end -= 1
             while start < end and self.text[start].isspace():
                 start += 1
+            # Snap to whole words, as annotators expect: a selection never cuts a word.
+            first, last = word_at(self.text, start), word_at(self.text, max(start, end - 1))
+            if first is not None:
+                start = min(start, first[0])
+            if last is not None:
+                end = max(end, last[1])
             if end > start:
                 return Target("selection", start, end)
         at = self.cursor

@@ -1,0 +1,315 @@
+"""Keyboard flows in the reader, driven with Pilot, checked against the database."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from reader.app import ReaderApp
+from reader.layout import next_paragraph, next_word
+from reader.screens.help import HelpScreen
+from reader.screens.library import LibraryScreen
+from reader.screens.reader_screen import ReaderScreen
+from reader.store import Store
+from reader.widgets.article_view import ArticleView
+from reader.widgets.notes_panel import NoteEditor, NotesPanel
+
+
+@pytest.fixture
+def library(tmp_path, seed_article, seed_analysis):
+    """A database file holding the analysed seed; returns (path, article id)."""
+    path = tmp_path / "reader.db"
+    store = Store(path)
+    article = dataclasses.replace(seed_article, source="seeds/000_8d4d9360f55ea89e.txt")
+    article_id, _ = store.add_article(article, seed_analysis)
+    store.close()
+    return path, article_id
+
+
+def make(library, size=(120, 40)) -> tuple[ReaderApp, dict]:
+    path, article_id = library
+    app = ReaderApp(Store(path), user="tester", article_ids=[article_id])
+    return app, {"size": size}
+
+
+def annotations(library):
+    path, article_id = library
+    store = Store(path)
+    try:
+        return store.annotations(article_id)
+    finally:
+        store.close()
+
+
+def view_of(app: ReaderApp) -> ArticleView:
+    return app.screen.query_one(ArticleView)
+
+
+async def test_opens_the_article_with_its_highlights(library, seed_analysis):
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        await pilot.pause()
+        view = view_of(app)
+        assert view.text.startswith("Alec Baldwin celebrated")
+        assert len(view.highlights.entities.marks) == len(seed_analysis.entities)
+        assert view.has_focus
+        status = str(app.screen.query_one("#status").render())
+        assert "PERSON" in status and "Alec Baldwin" in status
+
+
+async def test_line_word_paragraph_and_edge_keys_move_the_cursor(library):
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        view = view_of(app)
+        text = view.text
+        await pilot.press("w")
+        assert view.cursor == next_word(text, 0)
+        await pilot.press("b")
+        assert view.cursor == 0
+        await pilot.press("j")
+        assert view.layout_.line_of(view.cursor) == 1
+        await pilot.press("down")
+        assert view.layout_.line_of(view.cursor) == 2
+        await pilot.press("k", "up")
+        assert view.layout_.line_of(view.cursor) == 0
+        await pilot.press("right_curly_bracket")
+        assert view.cursor == next_paragraph(text, 0)
+        assert text[view.cursor - 2 : view.cursor] == "\n\n"
+        await pilot.press("left_curly_bracket")
+        assert view.cursor == 0
+        await pilot.press("G")
+        assert view.cursor == len(text) - 1
+        assert view.scroll_offset.y > 0
+        await pilot.press("g")
+        assert view.cursor == 0 and view.scroll_offset.y == 0
+
+
+async def test_page_keys_move_by_a_screen(library):
+    app, opts = make(library, size=(80, 24))
+    async with app.run_test(**opts) as pilot:
+        view = view_of(app)
+        await pilot.press("space")
+        first = view.layout_.line_of(view.cursor)
+        assert first >= 10
+        await pilot.press("pagedown")
+        assert view.layout_.line_of(view.cursor) > first
+        await pilot.press("pageup", "pageup")
+        assert view.layout_.line_of(view.cursor) == 0
+
+
+async def test_highlight_and_quotation_jumps(library, seed_analysis):
+    app, opts = make(library)
+    starts = sorted({e.start for e in seed_analysis.entities} | {q.start for q in seed_analysis.quotes})
+    async with app.run_test(**opts) as pilot:
+        view = view_of(app)
+        await pilot.press("right_square_bracket")
+        assert view.cursor == starts[1]  # the cursor starts on the first one
+        await pilot.press("right_square_bracket")
+        assert view.cursor == starts[2]
+        await pilot.press("left_square_bracket")
+        assert view.cursor == starts[1]
+        await pilot.press("right_parenthesis")
+        quote = seed_analysis.quotes[0]
+        assert view.cursor == quote.start
+        status = str(app.screen.query_one("#status").render())
+        assert "Mary Marlowe Sommer" in status
+        await pilot.press("G", "left_parenthesis")
+        assert view.cursor == quote.start
+
+
+async def test_quick_key_tags_the_quotation_and_toggles_off(library, seed_analysis):
+    app, opts = make(library)
+    quote = seed_analysis.quotes[0]
+    async with app.run_test(**opts) as pilot:
+        await pilot.press("right_parenthesis", "1")
+        await pilot.pause()
+        saved = annotations(library)
+        assert [(a.start, a.end, a.tags, a.author) for a in saved] == [(quote.start, quote.end, ["claim"], "tester")]
+        assert saved[0].exact == quote.text
+        await pilot.press("2")
+        assert annotations(library)[0].tags == ["claim", "fact-check"]
+        await pilot.press("2", "1")
+        assert annotations(library) == []
+
+
+async def test_selection_is_the_target_and_escape_cancels(library):
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        view = view_of(app)
+        await pilot.press("v", "w", "w")
+        assert view.selection is not None
+        await pilot.press("escape")
+        assert view.selection is None
+        await pilot.press("g", "v", "w", "w", "3")
+        saved = annotations(library)
+        assert len(saved) == 1
+        assert saved[0].exact == "Alec Baldwin celebrated"
+        assert saved[0].tags == ["evidence"]
+        assert view.selection is None
+
+
+async def test_word_is_the_target_when_nothing_is_highlighted(library):
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        view = view_of(app)
+        offset = view.text.index("celebrated")
+        view.move_to(offset + 3)
+        await pilot.press("5")
+        saved = annotations(library)
+        assert [(a.exact, a.tags) for a in saved] == [("celebrated", ["opinion"])]
+
+
+async def test_tag_by_name_creates_a_codebook_tag(library):
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        await pilot.press("t")
+        await pilot.press(*"misquote", "enter")
+        await pilot.pause()
+        saved = annotations(library)
+        assert saved[0].tags == ["misquote"] and saved[0].exact == "Alec Baldwin"
+        assert app.store.tag_by_name("misquote") is not None
+        await pilot.press("t", *"misquote", "enter")
+        await pilot.pause()
+        assert annotations(library) == []
+
+
+async def test_note_is_written_and_survives_a_restart(library, seed_analysis):
+    app, opts = make(library)
+    note = 'Judge: "bad faith", =SUM(A1)'
+    async with app.run_test(**opts) as pilot:
+        await pilot.press("right_parenthesis", "1", "a")
+        assert isinstance(app.focused, NoteEditor)
+        await pilot.press(*note)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.focused, ArticleView)
+    saved = annotations(library)
+    assert saved[0].note == note and saved[0].tags == ["claim"]
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        await pilot.press("right_parenthesis")
+        panel = app.screen.query_one(NotesPanel)
+        assert panel.note_text == note
+        assert "claim" in str(app.screen.query_one("#status").render())
+
+
+async def test_note_on_untagged_target_creates_annotation_and_empty_note_leaves_none(library):
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        await pilot.press("a", "escape")
+        await pilot.pause()
+        assert annotations(library) == []
+        await pilot.press("a", *"check age", "escape")
+        await pilot.pause()
+        saved = annotations(library)
+        assert [(a.exact, a.note, a.tags) for a in saved] == [("Alec Baldwin", "check age", [])]
+
+
+async def test_delete_undo_redo(library):
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        await pilot.press("1", "a", *"keep me", "escape")
+        await pilot.pause()
+        original = annotations(library)[0]
+        await pilot.press("x")
+        assert annotations(library) == []
+        await pilot.press("u")
+        restored = annotations(library)
+        assert restored == [original]
+        await pilot.press("ctrl+r")
+        assert annotations(library) == []
+        await pilot.press("u", "u")  # undo the delete, then the note
+        assert annotations(library)[0].note == ""
+        await pilot.press("u")  # and the tagging
+        assert annotations(library) == []
+
+
+async def test_search_and_next_previous_match(library):
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        view = view_of(app)
+        text = view.text
+        await pilot.press("slash", *"hutchins", "enter")
+        positions = [i for i in range(len(text)) if text.lower().startswith("hutchins", i)]
+        assert len(positions) >= 2
+        assert view.cursor == positions[0]
+        await pilot.press("n")
+        assert view.cursor == positions[1]
+        await pilot.press("N")
+        assert view.cursor == positions[0]
+
+
+async def test_tab_switches_pane_and_panel_jumps(library, seed_analysis):
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        await pilot.press("tab")
+        assert app.screen.query_one(NotesPanel).has_focus_within
+        await pilot.press("tab")
+        assert isinstance(app.focused, ArticleView)
+
+
+async def test_library_opens_and_searches(library):
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        await pilot.press("o")
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("slash", *"scorching")
+        await pilot.pause(0.2)
+        assert "1 matches" in str(app.screen.query_one("#library-title").render())
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("o", "escape")
+        assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_help_lists_keys_and_q_quits(library):
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("q")
+        assert app._exit  # noqa: SLF001 - the app is quitting
+
+
+async def test_narrow_terminal_shows_panel_only_when_needed(library):
+    app, opts = make(library, size=(80, 24))
+    async with app.run_test(**opts) as pilot:
+        panel = app.screen.query_one(NotesPanel)
+        assert not panel.display
+        await pilot.press("tab")
+        assert panel.display
+        await pilot.press("tab")
+        assert not panel.display
+
+
+async def test_unanalysed_article_shows_text_then_highlights(tmp_path, seed_article):
+    store = Store(tmp_path / "r.db")
+    article_id, _ = store.add_article(seed_article)
+    app = ReaderApp(store, user="tester", article_ids=[article_id])
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = view_of(app)
+        assert view.text == seed_article.text
+        assert not view.highlights.entities.marks
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert view.highlights.entities.marks
+        assert Store(tmp_path / "r.db").article(article_id).analysed
+
+
+async def test_no_color_keeps_highlights_distinguishable(library, monkeypatch, seed_analysis):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        await pilot.pause()
+        assert app.no_color
+        view = view_of(app)
+        entity = seed_analysis.entities[1]
+        quote = seed_analysis.quotes[0]
+        entity_style = view._layers(entity.start, entity.end)
+        assert any(style.underline for _, _, style in entity_style)
+        quote_style = [s for a, b, s in view._layers(quote.start, quote.start + 5) if a == quote.start]
+        assert any(style.italic for style in quote_style)
