@@ -1,0 +1,53 @@
+"""Import orchestration: read, de-duplicate, analyse, store, report."""
+
+from __future__ import annotations
+
+import shutil
+
+from reader.library import analyse_stored, import_files, read_files
+from reader.store import Store
+
+
+def test_import_reports_added_duplicates_and_errors(tmp_path, seed_path, analyser):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(seed_path, folder / "a.txt")
+    shutil.copy(seed_path, folder / "b.txt")  # the same article twice in one batch
+    (folder / "c.md").write_text("# Other\n\nJohn Smith went to Paris.\n", encoding="utf-8")
+    (folder / "d.txt").write_bytes(b"")
+    store = Store()
+    calls = []
+    report = import_files(store, [folder], 1_000_000, analyser=analyser, progress=lambda d, t: calls.append((d, t)))
+    assert [p.name for p, _ in report.added] == ["a.txt", "c.md"]
+    assert [(p.name, i) for p, i in report.duplicates] == [("b.txt", report.added[0][1])]
+    assert len(report.errors) == 1 and "d.txt" in report.errors[0]
+    assert calls == [(0, 2), (1, 2), (2, 2)]
+    assert store.count_articles() == 2
+    for _, article_id in report.added:
+        assert store.article(article_id).analyser == analyser.version
+    assert sorted(report.article_ids) == sorted([report.added[0][1], report.added[0][1], report.added[1][1]])
+
+    again = import_files(store, [folder], 1_000_000, analyser=analyser)
+    assert again.added == []
+    assert sorted(p.name for p, _ in again.duplicates) == ["a.txt", "b.txt", "c.md"]
+    assert store.count_articles() == 2
+
+
+def test_import_without_analysis_then_analyse_stored(tmp_path, seed_path, analyser):
+    store = Store()
+    report = import_files(store, [seed_path], 1_000_000)
+    (article_id,) = [i for _, i in report.added]
+    assert not store.article(article_id).analysed
+    assert analyse_stored(store, store.articles_needing_analysis(), analyser) == 1
+    stored = store.article(article_id)
+    assert stored.analyser == analyser.version
+    assert stored.quotes[0].speaker == "Mary Marlowe Sommer"
+
+
+def test_read_files_keeps_going_after_errors(tmp_path, seed_path):
+    (tmp_path / "big.txt").write_text("x " * 600, encoding="utf-8")
+    parsed, errors = read_files([tmp_path / "missing.txt", tmp_path / "big.txt", seed_path], max_bytes=1_000)
+    assert [p for p, _ in parsed] == []  # the seed is over 1,000 bytes too
+    assert len(errors) == 3
+    parsed, errors = read_files([tmp_path / "missing.txt", seed_path], max_bytes=1_000_000)
+    assert [p for p, _ in parsed] == [seed_path] and len(errors) == 1

@@ -1,0 +1,47 @@
+"""The look, pinned: the reader at 80x24 and 120x40, with colour and with NO_COLOR.
+
+Update after an intended change with `pytest tests/test_snapshots.py --snapshot-update`
+and look at the report before committing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from reader.app import ReaderApp
+from reader.store import Store
+
+
+@pytest.fixture
+def make_app(tmp_path, seed_article, seed_analysis):
+    def make() -> ReaderApp:
+        store = Store(tmp_path / "reader.db")
+        article = dataclasses.replace(seed_article, source="seeds/000_8d4d9360f55ea89e.txt")
+        article_id, _ = store.add_article(article, seed_analysis)
+        return ReaderApp(store, user="tester", article_ids=[article_id])
+
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+def test_reader_80x24(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24))
+
+
+def test_reader_120x40_quotation_tagged(snap_compare, app):
+    assert snap_compare(app, terminal_size=(120, 40), press=["right_parenthesis", "1", "right_square_bracket"])
+
+
+def test_reader_80x24_no_color(snap_compare, make_app, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(make_app(), terminal_size=(80, 24), press=["right_parenthesis", "2", "j"])
+
+
+def test_help_80x24(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), press=["question_mark"])
