@@ -53,12 +53,13 @@ def content_hash(text: str) -> str:
 
 def normalise(text: str) -> str:
     """Line endings to \\n, Unicode NFC, no BOM, no trailing blanks on lines or at the ends."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
     lines = [line.rstrip() for line in text.split("\n")]
     text = "\n".join(lines)
     text = re.sub(r"\n{3,}", "\n\n", text)
-    return text.strip("\n ")
+    # The BOM with the blank ends, so that normalising twice changes nothing.
+    return text.strip("\n \ufeff")
 
 
 # ---------------------------------------------------------------- finding files

@@ -322,7 +322,10 @@ def _export_to(output: Path | None, write: Callable[[Any], int]) -> int:
     if output is not None and str(output) != "-":
         with output_file(output) as out:
             return write(out)
-    stream = io.TextIOWrapper(click.get_binary_stream("stdout"), encoding="utf-8", newline="", write_through=True)
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:  # stdout replaced by a text-only stream
+        return write(sys.stdout)
+    stream = io.TextIOWrapper(binary, encoding="utf-8", newline="", write_through=True)
     try:
         count = write(stream)
         stream.flush()

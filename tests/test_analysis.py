@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +26,7 @@ SEED_PEOPLE = [
     "Joel Souza",
 ]
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+SEED_FILE = Path(__file__).resolve().parent.parent / "seeds" / "000_8d4d9360f55ea89e.txt"
 
 
 def check_offsets(text: str, analysis: Analysis) -> None:
@@ -244,6 +246,35 @@ def test_reading_path_does_not_import_spacy():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_opening_a_stored_article_does_not_import_spacy(tmp_path):
+    code = f"""
+import sys
+from reader.analysis import Analyser
+from reader.library import import_files
+from reader.model import Analysis, Entity
+from reader.store import Store
+store = Store({str(tmp_path / "lib.db")!r})
+report = import_files(store, [{str(SEED_FILE)!r}], 5_000_000)
+(article_id,) = report.article_ids
+store.set_analysis(article_id, Analysis([Entity(0, 4, "PERSON", "Alec")], [], "stored-1"))
+article = store.article(article_id)
+assert article.analysed and article.entities
+store.list_articles(); store.search("Baldwin"); store.create_annotation(article_id, 0, 4, "me", tags=["claim"])
+assert store.articles_needing_analysis("stored-1") == []
+assert "spacy" not in sys.modules, "spacy imported"
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+
+
+def test_several_processes_give_the_same_results(analyser, seed_article):
+    texts = [seed_article.text, "Angela Merkel spoke in Berlin.", seed_article.text.replace("Alec", "Bob")]
+    one = list(analyser.analyse_many(texts))
+    two = list(analyser.analyse_many(texts, n_process=2, batch_size=1))
+    assert one == two
+    assert [q.speaker for q in two[2].quotes] == ["Mary Marlowe Sommer"]
 
 
 def test_missing_model_is_a_one_line_error():

@@ -405,3 +405,45 @@ def test_file_over_the_size_limit(tmp_path):
 
 def test_default_limit_is_generous_for_articles():
     assert DEFAULT_MAX_BYTES >= 1_000_000
+
+
+# ---------------------------------------------------------------- properties
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_TRICKY = st.sampled_from(list("ab \n\r\t\u00a0\ufeff\u0301e.“”\"'’:—\u2028#*-"))
+_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00") | _TRICKY, max_size=80)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_normalise_is_idempotent(text):
+    once = normalise(text)
+    assert normalise(once) == once
+    assert "\r" not in once
+    assert unicodedata.is_normalized("NFC", once)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, st.sampled_from(["a.txt", "a.md"]))
+def test_parsed_text_is_already_normalised(text, name):
+    try:
+        article = parse_article(text.encode("utf-8"), name)
+    except ArticleError:
+        return
+    assert article.text and normalise(article.text) == article.text
+    assert article.title
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, st.sampled_from(["a.txt", "a.md"]))
+def test_crlf_and_lf_give_the_same_article(text, name):
+    def parsed(data: str):
+        try:
+            article = parse_article(data.encode("utf-8"), name)
+        except ArticleError as exc:
+            return str(exc)
+        return article.content_hash, article.title, article.date
+
+    lf = text.replace("\r", "")
+    assert parsed(lf.replace("\n", "\r\n")) == parsed(lf)

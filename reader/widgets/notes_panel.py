@@ -124,13 +124,12 @@ class NotesPanel(Vertical):
         highlighted = options.highlighted
         options.clear_options()
         for annotation in annotations:
-            line = Text()
-            line.append(f"“{excerpt(annotation.exact, 36)}” ", style="italic")
-            line.append_text(tag_chips(annotation.tags, tags))
+            line = tag_chips(annotation.tags, tags)
+            line.append(annotation.author, style="dim")
+            line.append(f"\n“{excerpt(annotation.exact, 56)}”", style="italic")
             first = annotation.note.strip().split("\n", 1)[0] if annotation.note.strip() else ""
             if first:
-                line.append(f"\n  {excerpt(first, 50)}")
-            line.append(f"  — {annotation.author}", style="dim")
+                line.append(f"\n{excerpt(first, 56)}")
             options.add_option(Option(line, id=f"a{annotation.start}"))
         if not annotations:
             options.add_option(Option(Text("No annotations yet: tag with 1-9 or t.", style="dim"), disabled=True))
@@ -182,7 +181,7 @@ def tag_chips(names: list[str], tags: dict[str, Tag]) -> Text:
     for name in names:
         tag = tags.get(name)
         colour = tag.colour if tag else "yellow"
-        key = f"{tag.quick_key} " if tag and tag.quick_key else ""
-        chips.append(f" {key}{name} ", style=f"bold reverse {colour}")
+        key = f"{tag.quick_key}\u00a0" if tag and tag.quick_key else ""
+        chips.append(f"\u00a0{key}{name}\u00a0", style=f"bold reverse {colour}")  # a chip never breaks
         chips.append(" ")
     return chips
