@@ -21,8 +21,9 @@ fuzzy matching of the text itself). No occurrence: reported as unanchored.
 Identity: an annotation is already present when one exists on the same article
 with the same start, end, text, author and creation time (creation time left
 out of the comparison when the file has none), so importing a file twice changes
-nothing. A new annotation keeps its id from the file when no annotation here has
-that id, so a backup restored into an empty database exports identically.
+nothing. (Two annotations of one file alike in all of these but their ids are
+both imported.) A new annotation keeps its id from the file when no annotation
+here has that id, so a backup restored into an empty database exports identically.
 
 A file that cannot be read to its end (not UTF-8, broken CSV quoting) imports
 nothing; a bad row is reported with its line number and the rest imports.
@@ -217,6 +218,8 @@ def read_csv(stream: TextIO, name: str) -> Iterator[ImportRecord | Problem]:
     except StopIteration:
         raise ImportFormatError(f"{name}: file is empty") from None
     missing = [column for column in ("start", "end", "text") if column not in header]
+    if missing and "tag" in header:
+        raise ImportFormatError(f"{name}: this is a codebook, not annotations (import it with 'reader codebook import')")
     if missing:
         raise ImportFormatError(
             f"{name}: not a reader export (no {', '.join(missing)} column{'s' if len(missing) > 1 else ''} "
@@ -479,10 +482,11 @@ class ArticleMatcher:
             ids = self.store.articles_containing(record.exact)
         if len(ids) == 1:
             return ids[0], "text"
-        described = f"“{record.article_title}”" if record.article_title else "its article"
+        title = record.article_title or ""
+        described = f"its article “{title if len(title) <= 40 else title[:39] + '…'}”" if title else "its article"
         if ids:
             raise Unanchorable(f"is in several articles, and {described} is not in the library")
-        raise Unanchorable(f"has no article: {described} is not in the library (add the article first)")
+        raise Unanchorable(f"cannot be placed: {described} is not in the library (add the article first)")
 
 
 class _Texts:
@@ -513,6 +517,7 @@ def import_annotations(store: Store, path: str | Path) -> ImportReport:
     report = ImportReport(path=str(path), format=fmt)
     matcher = ArticleMatcher(store)
     texts = _Texts(store)
+    added: dict[int, int | None] = {}  # id here -> annotation id in the file, for what this import added
     read = read_csv if fmt == "csv" else read_jsonl
     try:
         with open(path, encoding="utf-8-sig", newline="") as stream, store.transaction():
@@ -520,7 +525,7 @@ def import_annotations(store: Store, path: str | Path) -> ImportReport:
                 if isinstance(item, Problem):
                     report.errors.append(item)
                 else:
-                    _import_record(store, item, matcher, texts, report)
+                    _import_record(store, item, matcher, texts, report, added)
     except UnicodeDecodeError as exc:
         raise ImportFormatError(
             f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); nothing was imported"
@@ -532,7 +537,14 @@ def import_annotations(store: Store, path: str | Path) -> ImportReport:
     return report
 
 
-def _import_record(store: Store, record: ImportRecord, matcher: ArticleMatcher, texts: _Texts, report: ImportReport) -> None:
+def _import_record(
+    store: Store,
+    record: ImportRecord,
+    matcher: ArticleMatcher,
+    texts: _Texts,
+    report: ImportReport,
+    added: dict[int, int | None],
+) -> None:
     if record.kind != "annotation":
         report.highlights_skipped += 1
         return
@@ -555,7 +567,10 @@ def _import_record(store: Store, record: ImportRecord, matcher: ArticleMatcher, 
     start, end = span
     if record.start is not None and (start, end) != (record.start, record.end):
         report.moved += 1
-    if store.find_same_annotation(article_id, start, end, record.exact, record.author, record.created_at) is not None:
+    # Already present: one with the same identity, unless this very import added it for another annotation
+    # of the file (two annotations alike in all but id, made in the same second, are both kept).
+    same = store.same_annotations(article_id, start, end, record.exact, record.author, record.created_at)
+    if any(added.get(i, record.annotation_id) == record.annotation_id for i in same):
         report.duplicates += 1
         return
     prefix, suffix = context(text, start, end)
@@ -572,7 +587,7 @@ def _import_record(store: Store, record: ImportRecord, matcher: ArticleMatcher, 
         "created_at": created,
         "updated_at": record.updated_at or created,
     }
-    store.insert_annotation(row, tags=record.tags, keep_id=record.annotation_id)
+    added[store.insert_annotation(row, tags=record.tags, keep_id=record.annotation_id)] = record.annotation_id
     report.added += 1
 
 
@@ -610,6 +625,10 @@ def read_codebook(path: str | Path) -> list[dict[str, Any]]:
             reader = csv.reader(stream, strict=True)
             header = [restore(cell).strip().lower() for cell in next(reader, [])]
             header = ["colour" if name == "color" else name for name in header]
+            if "text" in header and "start" in header:
+                raise ImportFormatError(
+                    f"{path}: this is an export of annotations, not a codebook (import it with 'reader import-annotations')"
+                )
             if "tag" not in header:
                 raise ImportFormatError(f"{path}: not a codebook (the header row needs a 'tag' column)")
             for cells in reader:

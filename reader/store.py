@@ -6,13 +6,14 @@ own committed transaction, so what the screen shows is already on disk.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Generator, Iterable, Iterator
 
 from sqlite_utils import Database
 
@@ -27,6 +28,28 @@ BUSY_TIMEOUT_MS = 10_000
 
 class StoreError(ReaderError):
     """The database cannot be used; the message is one line for the user."""
+
+
+class _Database(Database):
+    """sqlite-utils' Database whose write transactions take the write lock at once (BEGIN IMMEDIATE).
+
+    With plain BEGIN, a transaction that reads before it writes fails at once with "database is
+    locked" when another session wrote meanwhile; with IMMEDIATE it waits for the busy timeout.
+    """
+
+    @contextlib.contextmanager
+    def atomic(self) -> Generator[Database, None, None]:
+        if self.conn.in_transaction:
+            with super().atomic():  # a savepoint inside the open transaction
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        self.conn.execute("COMMIT")
 
 
 def now() -> str:
@@ -50,7 +73,7 @@ class Store:
             conn = sqlite3.connect(":memory:", check_same_thread=False)
         else:
             conn = _connect(self.path)
-        self.db = Database(conn)
+        self.db = _Database(conn)
         try:
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -63,6 +86,18 @@ class Store:
             raise
 
     def _migrate(self) -> None:
+        self._check_schema()
+        if not migrations.pending(self.db):
+            return
+        if self.path is not None:
+            self.db.execute("PRAGMA journal_mode = WAL")
+        # One session migrates at a time: another opening the same new file waits here, then finds it done.
+        with self.db.atomic():
+            self._check_schema()
+            migrations.apply(self.db)
+
+    def _check_schema(self) -> None:
+        """Refuse databases made by a newer reader, and other applications' databases."""
         applied = {m.name for m in migrations.applied(self.db)}
         unknown = applied - known_migrations()
         if unknown:
@@ -76,10 +111,6 @@ class Store:
                     f"{self.path}: not a reader database (it has other tables: {', '.join(foreign[:3])}); "
                     "it was left untouched"
                 )
-        if migrations.pending(self.db):
-            if self.path is not None:
-                self.db.execute("PRAGMA journal_mode = WAL")
-            migrations.apply(self.db)
 
     def close(self) -> None:
         with self._lock:
@@ -500,20 +531,17 @@ class Store:
                 )
             ]
 
-    def find_same_annotation(
+    def same_annotations(
         self, article_id: int, start: int, end: int, exact: str, author: str, created_at: str | None
-    ) -> int | None:
-        """The id of an annotation with this article, span, text, author and (unless None) creation time."""
-        sql = (
-            'SELECT id FROM annotations WHERE article_id = ? AND start = ? AND "end" = ? AND exact = ? AND author = ?'
-        )
+    ) -> list[int]:
+        """Ids of annotations with this article, span, text, author and (unless None) creation time."""
+        sql = 'SELECT id FROM annotations WHERE article_id = ? AND start = ? AND "end" = ? AND exact = ? AND author = ?'
         params: list[Any] = [article_id, start, end, exact, author]
         if created_at is not None:
             sql += " AND created_at = ?"
             params.append(created_at)
         with self._lock:
-            row = self.db.execute(sql + " ORDER BY id LIMIT 1", params).fetchone()
-        return row[0] if row else None
+            return [row[0] for row in self.db.execute(sql + " ORDER BY id", params)]
 
     def insert_annotation(self, row: dict[str, Any], tags: Iterable[str] = (), keep_id: int | None = None) -> int:
         """Store an annotation as given (times included); `keep_id` is used as its id when no annotation has it."""
@@ -542,9 +570,13 @@ def _connect(path: Path) -> sqlite3.Connection:
         except OSError as exc:
             raise StoreError(f"{path}: cannot create the database ({exc.strerror})") from None
     elif path.stat().st_size > 0:
-        with open(path, "rb") as handle:
-            if handle.read(16) != b"SQLite format 3\x00":
-                raise StoreError(f"{path}: not a reader database (not an SQLite file); it was left untouched")
+        try:
+            with open(path, "rb") as handle:
+                header = handle.read(16)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot read the database ({exc.strerror})") from None
+        if header != b"SQLite format 3\x00":
+            raise StoreError(f"{path}: not a reader database (not an SQLite file); it was left untouched")
     try:
         return sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -137,6 +138,36 @@ def test_surname_is_named_by_the_fullest_name(analyser):
     quote = only_quote(analyser, text)
     assert quote.speaker == "Janet Yellen"
     assert text[quote.speaker_start : quote.speaker_end] == "Yellen"
+
+
+def test_shared_surname_is_the_first_person_so_named(analyser):
+    text = (
+        "Alec Baldwin arrived at court with his wife Hilaria Baldwin and his brother Stephen Baldwin.\n\n"
+        '"It is over," Baldwin said.'
+    )
+    quote = only_quote(analyser, text)
+    assert quote.speaker == "Alec Baldwin"
+    assert text[quote.speaker_start : quote.speaker_end] == "Baldwin"
+
+
+def test_full_names_do_not_depend_on_hash_order():
+    code = (
+        "from reader.analysis.speakers import _full_names; from reader.model import Entity; "
+        "names = ['Alec Baldwin', 'Hilaria Baldwin', 'Stephen Baldwin', 'Baldwin', 'Sommer', 'Mary Marlowe Sommer', 'Alec']; "
+        "print(sorted(_full_names([Entity(0, 1, 'PERSON', n) for n in names]).items()))"
+    )
+    outputs = set()
+    for seed in ("1", "2", "3", "4", "5"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+        assert result.returncode == 0, result.stderr
+        outputs.add(result.stdout)
+    assert len(outputs) == 1, outputs
+    mapping = dict(eval(outputs.pop()))  # a printed list of string pairs
+    assert mapping["Baldwin"] == "Alec Baldwin"
+    assert mapping["Alec"] == "Alec Baldwin"
+    assert mapping["Sommer"] == "Mary Marlowe Sommer"
+    assert mapping["Hilaria Baldwin"] == "Hilaria Baldwin"
 
 
 def test_according_to(analyser):

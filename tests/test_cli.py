@@ -348,3 +348,51 @@ def test_process_errors_have_no_traceback(tmp_path):
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert bad.read_bytes() == b"not sqlite at all"
+
+
+# ---------------------------------------------------------------- open (the app itself is tested elsewhere)
+
+
+@pytest.fixture
+def opened(monkeypatch):
+    """Record what `reader [PATH...]` would open instead of starting the terminal app."""
+    import reader.app
+
+    calls = []
+    monkeypatch.setattr(reader.app, "run_app", lambda store, **kwargs: calls.append((store, kwargs)))
+    return calls
+
+
+def test_open_with_empty_library_imports_the_sample(runner, db, opened):
+    result = runner.invoke(cli, ["--help"])  # the default command is `open`
+    assert "open*" in result.output
+    result = runner.invoke(cli, [], env={"READER_DB": str(db), "READER_USER": "ana"})
+    no_traceback(result)
+    assert result.exit_code == 0, result.output
+    ((store, kwargs),) = opened
+    assert kwargs["user"] == "ana"
+    assert len(kwargs["article_ids"]) == 1
+    assert store.article(kwargs["article_ids"][0]).title.startswith("Alec Baldwin celebrated")
+
+
+def test_open_with_paths_imports_them_first(runner, db, opened, tmp_path):
+    story = tmp_path / "story.md"
+    story.write_text("# A story\n\nSomething happened in Lisbon.\n", encoding="utf-8")
+    result = runner.invoke(cli, [str(story), "--db", str(db), "--user", "bo"])
+    assert result.exit_code == 0, result.output
+    ((store, kwargs),) = opened
+    assert kwargs["user"] == "bo"
+    assert [store.article(i).title for i in kwargs["article_ids"]] == ["A story"]
+    # The library is not empty now: no sample is added on the next open.
+    again = runner.invoke(cli, ["--db", str(db)])
+    assert again.exit_code == 0, again.output
+    assert opened[1][1]["article_ids"] == []
+    assert Store(db).count_articles() == 1
+
+
+def test_open_with_only_bad_paths_is_one_line_error(runner, db, opened, tmp_path):
+    result = runner.invoke(cli, [str(tmp_path / "missing.txt"), "--db", str(db)])
+    no_traceback(result)
+    assert result.exit_code == 1
+    assert opened == []
+    assert all(line.startswith("reader: ") for line in error_lines(result))

@@ -98,6 +98,21 @@ def test_import_twice_changes_nothing(tmp_path, annotated):
         assert (same.added, same.duplicates) == (0, len(made))
 
 
+def test_twins_made_in_the_same_second_are_both_kept(tmp_path):
+    store, article_id = library()
+    first = store.create_annotation(article_id, 0, 12, "ann", ["claim"], "first")
+    second = store.create_annotation(article_id, 0, 12, "ann", ["actor"], "second")
+    store.db.execute("UPDATE annotations SET created_at = ?, updated_at = ?", [first.created_at, first.created_at])
+    store.db.conn.commit()
+    path = write(tmp_path / "twins.csv", csv_bytes(store))
+    fresh, _ = library()
+    assert import_annotations(fresh, path).added == 2
+    assert import_annotations(fresh, path).duplicates == 2
+    assert csv_bytes(fresh) == csv_bytes(store)
+    assert [a.note for a in fresh.annotations(article_id)] == ["first", "second"]
+    assert second.id != first.id
+
+
 def test_merge_keeps_both_coders_and_new_ids_when_taken(tmp_path, annotated):
     store, article_id, made = annotated
     path = write(tmp_path / "ann.csv", csv_bytes(store))
@@ -186,7 +201,10 @@ def test_no_matching_article(tmp_path, annotated):
     other.add_article(parse_article(b"Something else entirely.", "other.txt"))
     report = import_annotations(other, path)
     assert report.added == 0 and len(report.unanchored) == len(made)
-    assert "is not in the library (add the article first)" in str(report.unanchored[0])
+    assert str(report.unanchored[0]) == (
+        "line 1: “Alec Baldwin” cannot be placed: its article “Alec Baldwin celebrated the dismissal o…” "
+        "is not in the library (add the article first)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -234,6 +252,7 @@ def test_hand_made_csv_without_ids_or_times(tmp_path, annotated):
         (b"foo,bar\n1,2\n", "not a reader export (no start, end, text columns"),
         (b'annotation_id,start,end,text\n1,0,3,"abc\n', "malformed CSV"),
         (b"annotation_id,start,end,text\n1,0,3,\xff\xfe\n", "not UTF-8 text"),
+        (b"tag,description,quick_key,colour\nclaim,,1,red\n", "this is a codebook, not annotations"),
     ],
 )
 def test_unreadable_files_import_nothing(tmp_path, annotated, content, message):
@@ -328,6 +347,7 @@ def test_codebook_updates_by_name_and_moves_quick_keys(tmp_path):
         ("tag,quick_key\nx,1\ny,1\n", "quick key '1' is given to 'x' too"),
         ("tag\nx\nX\n", "tag 'X' is listed twice"),
         ("tag,colour\nx\n", "line 2: has 1 fields where the header has 2"),
+        ("annotation_id,start,end,text,tag\n", "this is an export of annotations, not a codebook"),
     ],
 )
 def test_codebook_errors_change_nothing(tmp_path, content, message):

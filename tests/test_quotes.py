@@ -141,3 +141,27 @@ def test_paragraph_bounds():
     assert text[start:end] == "Two words."
     assert text[slice(*paragraph_bounds(text, 0))] == "One."
     assert text[slice(*paragraph_bounds(text, len(text) - 1))] == "Three."
+
+
+# ---------------------------------------------------------------- properties
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_MARKY = st.text(alphabet=st.sampled_from(list("ab  .,:\n“”\"'’‘«»„")), max_size=120)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_MARKY)
+def test_quotations_are_ordered_disjoint_and_inside_the_text(text):
+    previous_close = -1
+    for q in find_quotations(text):
+        assert previous_close < q.open < q.close < len(text)
+        assert text[q.open] in "“„«\"”" and text[q.close] in "”»“\""
+        assert q.end - q.start >= 1
+        previous_close = q.close
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .,\n’‘'")), max_size=80))
+def test_no_double_marks_no_quotations(text):
+    assert find_quotations(text) == []

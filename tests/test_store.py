@@ -384,3 +384,18 @@ def test_search_is_accent_and_case_insensitive(store):
     assert len(store.search("CAFÉ")) == 1
     assert len(store.search("cafe")) == 1
     assert store.search("caff") == []
+
+
+def test_unreadable_database_file_is_a_store_error(tmp_path, monkeypatch):
+    import reader.store
+
+    path = tmp_path / "lib.db"
+    Store(path).close()
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(reader.store, "open", denied, raising=False)  # as if chmod 000 (root ignores that)
+    with pytest.raises(StoreError) as info:
+        Store(path)
+    assert "Permission denied" in str(info.value) and str(path) in str(info.value)

@@ -217,15 +217,23 @@ def _name_key(mention: str, people: Sequence[Entity], start: int, end: int) -> s
 
 
 def _full_names(people: Iterable[Entity]) -> dict[str, str]:
-    """Map each person name to the longest name in the text that contains all its words."""
-    names = sorted({p.text for p in people}, key=len, reverse=True)
+    """Map each person name to the fullest name in the text that contains all its words.
+
+    When several do ("Baldwin": Alec, Hilaria and Stephen Baldwin), the one mentioned first wins,
+    so the result never depends on set or hash order.
+    """
+    names = list(dict.fromkeys(p.text for p in people))  # in order of first mention
+
+    def longest(name: str) -> str:
+        words = name.split()
+        candidates = [n for n in names if _contains_words(n.split(), words)]
+        return max(candidates, key=len, default=name)  # max keeps the first of equal lengths
+
     result: dict[str, str] = {}
     for name in names:
         words = name.split()
-        result[name] = next(
-            (longer for longer in names if len(longer) >= len(name) and _contains_words(longer.split(), words)),
-            name,
-        )
+        first = next((n for n in names if len(n) > len(name) and _contains_words(n.split(), words)), name)
+        result[name] = longest(first)
     return result
 
 

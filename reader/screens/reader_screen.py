@@ -23,6 +23,7 @@ from reader.errors import ReaderError
 from reader.model import Annotation, Article, Tag
 from reader.widgets.article_view import ArticleView, Target
 from reader.widgets.notes_panel import NoteEditor, NotesPanel, excerpt
+from reader.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from reader.app import ReaderApp
@@ -82,7 +83,7 @@ class ReaderScreen(Screen):
         with Horizontal(id="main"):
             yield ArticleView(id="article")
             yield NotesPanel(id="panel")
-        yield Static(id="status")
+        yield StatusLine(id="status")
         yield Input(id="search", placeholder="search this article (enter: find, escape: cancel)")
         yield Footer()
 
@@ -333,8 +334,9 @@ class ReaderScreen(Screen):
     @on(ArticleView.CursorMoved)
     def _cursor_moved(self) -> None:
         target = self.view.target()
-        self.panel.show_target(target, self.tag_map)
-        self.query_one("#status", Static).update(self._status(target))
+        if self.panel.display:
+            self.panel.show_target(target, self.tag_map)
+        self.query_one(StatusLine).show(self._status(target))
 
     def _status(self, target: Target | None) -> Text:
         view = self.view
@@ -369,7 +371,10 @@ class ReaderScreen(Screen):
         self.panel.display = show or not self._panel_hidden
 
     def on_descendant_focus(self) -> None:
+        was_shown = self.panel.display
         self._layout_panel()
+        if self.panel.display and not was_shown:
+            self.panel.show_target(self.view.target(), self.tag_map)
 
     def action_toggle_panel(self) -> None:
         self._panel_hidden = not self._panel_hidden
