@@ -49,7 +49,11 @@ class _Database(Database):
         except BaseException:
             self.rollback()
             raise
-        self.conn.execute("COMMIT")
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
 
 
 def now() -> str:
@@ -268,6 +272,9 @@ class Store:
         if tag is not None:
             return tag
         with self._lock, self.db.atomic():
+            tag = self.tag_by_name(name)  # another session may have made it a moment ago
+            if tag is not None:
+                return tag
             position = self.db.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM tags").fetchone()[0]
             row = {"name": name, "colour": "yellow", "description": "", "position": position, **fields}
             tag_id = self.db["tags"].insert(row).last_pk

@@ -313,3 +313,26 @@ async def test_no_color_keeps_highlights_distinguishable(library, monkeypatch, s
         assert any(style.underline for _, _, style in entity_style)
         quote_style = [s for a, b, s in view._layers(quote.start, quote.start + 5) if a == quote.start]
         assert any(style.italic for style in quote_style)
+
+
+def test_reading_path_never_imports_spacy(library):
+    """Opening an analysed article and tagging it must not load spaCy (it costs a second)."""
+    import subprocess
+    import sys
+
+    path, article_id = library
+    script = f"""
+import asyncio, sys
+from reader.app import ReaderApp
+from reader.store import Store
+async def main():
+    app = ReaderApp(Store({str(path)!r}), user="t", article_ids=[{article_id}])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("right_parenthesis", "1", "a", "x", "escape", "o", "escape")
+asyncio.run(main())
+assert "spacy" not in sys.modules, "spaCy was imported"
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().endswith("ok")

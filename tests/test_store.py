@@ -399,3 +399,40 @@ def test_unreadable_database_file_is_a_store_error(tmp_path, monkeypatch):
     with pytest.raises(StoreError) as info:
         Store(path)
     assert "Permission denied" in str(info.value) and str(path) in str(info.value)
+
+
+_SESSION = """
+import sys, time
+from reader.articles import parse_article
+from reader.store import Store
+path, start, k = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+while time.time() < start:
+    time.sleep(0.001)
+store = Store(path)  # several sessions may create the same new file at once
+for i in range(15):
+    article_id, _ = store.add_article(parse_article(f"Story {i % 5}: the same few stories from everyone.".encode(), "a.txt"))
+    note = store.create_annotation(article_id, 0, 5, "user" + k, tags=["claim", f"code {k}-{i % 2}", f"shared {i % 3}"])
+    store.set_note(note.id, f"note {k}-{i}")
+store.close()
+"""
+
+
+def test_several_sessions_on_one_new_file(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "shared.db"
+    start = time.time() + 1.0
+    sessions = [
+        subprocess.Popen([sys.executable, "-c", _SESSION, str(path), str(start), str(k)], stderr=subprocess.PIPE, text=True)
+        for k in range(5)
+    ]
+    errors = [p.communicate(timeout=120)[1] for p in sessions]
+    assert [p.returncode for p in sessions] == [0] * 5, errors
+    store = Store(path)
+    assert store.count_articles() == 5  # de-duplicated across sessions
+    assert store.db["annotations"].count == 5 * 15
+    assert {t.name for t in store.tags()} >= {f"code {k}-{j}" for k in range(5) for j in range(2)}
+    assert len({t.position for t in store.tags()}) == len(store.tags())
+    store.close()

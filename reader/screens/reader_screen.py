@@ -132,7 +132,7 @@ class ReaderScreen(Screen):
         self.view.set_analysis(analysis.entities, analysis.quotes)
         self.view._relayout()  # the header no longer says "analysing…"
         self.panel.show_analysis(self.article)
-        self.notify(f"{len(analysis.entities)} entities, {len(analysis.quotes)} quotations found.", timeout=3)
+        self.notify(f"Found {plural(len(analysis.entities), 'entity', 'entities')} and {plural(len(analysis.quotes), 'quotation')}.", timeout=3)
 
     @property
     def tag_map(self) -> dict[str, Tag]:
@@ -371,9 +371,8 @@ class ReaderScreen(Screen):
         self.panel.display = show or not self._panel_hidden
 
     def on_descendant_focus(self) -> None:
-        was_shown = self.panel.display
         self._layout_panel()
-        if self.panel.display and not was_shown:
+        if self.panel.display and not self.query_one(NoteEditor).has_focus:
             self.panel.show_target(self.view.target(), self.tag_map)
 
     def action_toggle_panel(self) -> None:
@@ -447,6 +446,10 @@ class ReaderScreen(Screen):
 
     def action_export(self) -> None:
         self.reader.export_annotations(self.article.id if self.article else None)
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count} {word if count == 1 else words or word + 's'}"
 
 
 class _Failed(Exception):
