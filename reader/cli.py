@@ -93,6 +93,18 @@ def _report_errors(errors: list[str]) -> None:
         click.echo(f"reader: {line}", err=True)
 
 
+# Characters that str.splitlines() and many JSON-lines readers take as line breaks; json.dumps leaves them raw.
+_LINE_BREAKS = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def _json_line(record: Any) -> str:
+    """One JSON object on exactly one line, whatever characters the text holds."""
+    line = json.dumps(record, ensure_ascii=False)
+    for char, escaped in _LINE_BREAKS.items():
+        line = line.replace(char, escaped)
+    return line
+
+
 @click.group(cls=ReaderGroup, default="open", default_if_no_args=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="reader")
 def cli() -> None:
@@ -190,7 +202,7 @@ def list_command(as_json: bool, db: str | None, user: str | None) -> None:
     rows = open_store(db).list_articles()
     if as_json:
         for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
+            click.echo(_json_line(row))
         return
     if not rows:
         click.echo("The library is empty: add articles with 'reader add PATH'.")
@@ -268,7 +280,7 @@ def analyze_command(paths: tuple[Path, ...], as_json: bool, model: str | None, m
                 "quotes": [vars(q) for q in analysis.quotes],
             }
             if as_json:
-                click.echo(json.dumps(record, ensure_ascii=False))
+                click.echo(_json_line(record))
             else:
                 _print_analysis(record)
     if errors:

@@ -201,8 +201,10 @@ def _check(record: ImportRecord) -> ImportRecord:
         raise RowError("no annotated text")
     if (record.start is None) != (record.end is None):
         raise RowError("start and end must be given together")
-    if record.start is not None and record.end is not None and record.end - record.start != len(record.exact):
-        raise RowError(f"start {record.start} and end {record.end} do not span the {len(record.exact)} characters of its text")
+    if record.start is not None and record.end is not None and record.end < record.start:
+        raise RowError(f"end {record.end} is before start {record.start}")
+    # start/end that do not fit the text (edited in a spreadsheet, or counted in other units by
+    # another tool) are only a hint: the text is then looked up.
     return record
 
 

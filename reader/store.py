@@ -23,6 +23,13 @@ from reader.model import Analysis, Annotation, Article, Entity, Quote, Tag
 from reader.schema import known_migrations, migrations
 
 CONTEXT_CHARS = 32
+# Annotations with their tag names (in codebook order) as a JSON array.
+_ANNOTATIONS_SQL = """
+    SELECT n.*, (SELECT json_group_array(t.name) FROM
+                    (SELECT t.name FROM annotation_tags x JOIN tags t ON t.id = x.tag_id
+                     WHERE x.annotation_id = n.id ORDER BY t.position, t.name) t) AS tag_names
+    FROM annotations n
+"""
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -300,24 +307,13 @@ class Store:
 
     def annotations(self, article_id: int) -> list[Annotation]:
         """An article's annotations in text order, with their tag names."""
-        sql = """
-            SELECT n.*, (SELECT json_group_array(t.name) FROM
-                            (SELECT t.name FROM annotation_tags x JOIN tags t ON t.id = x.tag_id
-                             WHERE x.annotation_id = n.id ORDER BY t.position, t.name) t) AS tag_names
-            FROM annotations n WHERE n.article_id = ? ORDER BY n.start, n."end", n.id
-        """
+        sql = _ANNOTATIONS_SQL + ' WHERE n.article_id = ? ORDER BY n.start, n."end", n.id'
         with self._lock:
             return [_annotation(row) for row in self.db.query(sql, [article_id])]
 
     def annotation(self, annotation_id: int) -> Annotation | None:
-        sql = """
-            SELECT n.*, (SELECT json_group_array(t.name) FROM
-                            (SELECT t.name FROM annotation_tags x JOIN tags t ON t.id = x.tag_id
-                             WHERE x.annotation_id = n.id ORDER BY t.position, t.name) t) AS tag_names
-            FROM annotations n WHERE n.id = ?
-        """
         with self._lock:
-            rows = list(self.db.query(sql, [annotation_id]))
+            rows = list(self.db.query(_ANNOTATIONS_SQL + " WHERE n.id = ?", [annotation_id]))
         return _annotation(rows[0]) if rows else None
 
     def create_annotation(

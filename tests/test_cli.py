@@ -396,3 +396,16 @@ def test_open_with_only_bad_paths_is_one_line_error(runner, db, opened, tmp_path
     assert result.exit_code == 1
     assert opened == []
     assert all(line.startswith("reader: ") for line in error_lines(result))
+
+
+def test_analyze_json_is_one_line_whatever_the_text(runner, fast_analyser, tmp_path):
+    odd = tmp_path / "odd.txt"
+    text = "First line\u2028still the first paragraph\u2029and more\x85text.\n\n\"Quoted,\" said Ann Lee.\tEnd\x0c"
+    odd.write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["analyze", str(odd), "--json"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    record = json.loads(lines[0])
+    assert "\u2028" in record["text"] and "\x85" in record["text"]
+    check_record(record)

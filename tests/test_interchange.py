@@ -228,6 +228,18 @@ def test_anchor_prefers_context_over_position():
     assert anchor(text, "cat", 4, 7, prefix="zzz", trust_offsets=True) == (4, 7)
 
 
+def test_offsets_that_do_not_fit_are_only_a_hint(tmp_path):
+    store, article_id = library()
+    text = store.article_text(article_id)
+    at = text.index("TMZ")
+    path = tmp_path / "edited.csv"
+    path.write_text(f"text,start,end\nTMZ,{at},{at + 7}\nTMZ,9,2\n", encoding="utf-8")
+    report = import_annotations(store, path)
+    assert report.added == 1 and report.moved == 1
+    assert [str(p) for p in report.errors] == ["line 3: end 2 is before start 9"]
+    assert [(a.start, a.end) for a in store.annotations(article_id)] == [(at, at + 3)]
+
+
 def test_hand_made_csv_without_ids_or_times(tmp_path, annotated):
     store, article_id, _ = annotated
     path = tmp_path / "hand.csv"
