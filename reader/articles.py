@@ -104,7 +104,7 @@ def read_article(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
         size = path.stat().st_size
         if size > max_bytes:
             raise ArticleError(
-                f"{path}: {size / 1e6:.1f} MB is too large for an article "
+                f"{path}: {size:,} bytes is too large for an article "
                 f"(limit {max_bytes / 1e6:g} MB; raise it with --max-size or READER_MAX_SIZE)"
             )
         data = path.read_bytes()

@@ -131,6 +131,7 @@ def open_command(paths: tuple[Path, ...], db: str | None, user: str | None, mode
     """
     from reader.app import run_app
 
+    _check_not_a_mistyped_command(paths)
     store = open_store(db)
     limit = config.max_bytes(max_size)
     targets = list(paths)
@@ -146,6 +147,16 @@ def open_command(paths: tuple[Path, ...], db: str | None, user: str | None, mode
         if not article_ids:
             raise ReaderError("nothing to open")
     run_app(store, user=config.user_name(user), model=config.model_name(model), article_ids=article_ids, max_bytes=limit)
+
+
+def _check_not_a_mistyped_command(paths: tuple[Path, ...]) -> None:
+    """`reader lsit` is a typo for `reader list`, not a file to open."""
+    import difflib
+
+    if len(paths) >= 1 and not paths[0].exists() and len(paths[0].parts) == 1:
+        close = difflib.get_close_matches(str(paths[0]), [c for c in cli.commands if c != "open"], n=1)
+        if close:
+            raise ReaderError(f"no such command or file '{paths[0]}' (did you mean 'reader {close[0]}'?)")
 
 
 @cli.command("add")

@@ -409,3 +409,14 @@ def test_analyze_json_is_one_line_whatever_the_text(runner, fast_analyser, tmp_p
     record = json.loads(lines[0])
     assert "\u2028" in record["text"] and "\x85" in record["text"]
     check_record(record)
+
+
+def test_mistyped_command_is_not_taken_for_a_file(tmp_path):
+    from click.testing import CliRunner
+
+    from reader.cli import cli
+
+    result = CliRunner().invoke(cli, ["lsit", "--db", str(tmp_path / "r.db")])
+    assert result.exit_code == 1
+    assert "did you mean 'reader list'" in result.output
+    assert not (tmp_path / "r.db").exists()
