@@ -10,6 +10,7 @@ from textual.screen import Screen
 
 from reader import config
 from reader.articles import DEFAULT_MAX_BYTES
+from reader.errors import ReaderError
 from reader.screens.reader_screen import ReaderScreen
 from reader.store import Store
 
@@ -85,18 +86,27 @@ class ReaderApp(App[None]):
         self.call_later(go)
 
     def export_annotations(self, article_id: int | None) -> None:
-        """Export annotations as CSV to a file in the current directory and say where."""
+        """Export annotations (of one article, or all) as CSV to a file, and say where it went."""
+        self.run_worker(lambda: self._export(article_id), thread=True, group="export")
+
+    def _export(self, article_id: int | None) -> None:
+        import datetime as dt
+        import os
+
+        from reader.export import ExportFilter, export, output_file
+
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        name = f"reader-{'article-' + str(article_id) if article_id else 'all'}-{stamp}.csv"
+        folder = Path.cwd() if os.access(Path.cwd(), os.W_OK) else config.db_path(None).parent
+        path = folder / name
+        filters = ExportFilter(article_ids=(article_id,)) if article_id else None
         try:
-            from reader.export import export_to_file  # type: ignore[attr-defined]
-        except ImportError:
-            self.notify("Export is not available in this version.", severity="warning")
+            with output_file(path) as out:
+                count = export(self.store, out, "csv", filters)
+        except (ReaderError, OSError) as exc:
+            self.call_from_thread(self.notify, f"Export failed: {exc}", severity="error", timeout=10)
             return
-        try:
-            path = export_to_file(self.store, article_id)
-        except Exception as exc:  # noqa: BLE001 - any failure is reported, never a traceback
-            self.notify(f"Export failed: {exc}", severity="error", timeout=10)
-            return
-        self.notify(f"Exported to {path}", timeout=8)
+        self.call_from_thread(self.notify, f"Exported {count} annotations to {path}", timeout=10)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -104,6 +114,7 @@ class ReaderApp(App[None]):
         yield SystemCommand("Library", "Open the library: search, open and add articles (o)", self.show_library)
         yield SystemCommand("Codebook", "Edit tags, quick keys and colours (c)", reader.action_codebook)
         yield SystemCommand("Export annotations", "Write this article's annotations to a CSV file (e)", reader.action_export)
+        yield SystemCommand("Export all annotations", "Write every article's annotations to a CSV file", lambda: self.export_annotations(None))
         yield SystemCommand("Toggle panel", "Show or hide the notes panel (p)", reader.action_toggle_panel)
         yield SystemCommand("Next quotation", "Jump to the next quotation ())", lambda: reader.view.action_quotation(1))
         yield SystemCommand("Keys", "Every key reader answers to (?)", reader.action_help)

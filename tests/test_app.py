@@ -336,3 +336,20 @@ print("ok")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().endswith("ok")
+
+
+async def test_export_key_writes_this_articles_csv_and_says_where(library, tmp_path, monkeypatch):
+    import csv
+
+    monkeypatch.chdir(tmp_path)
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        await pilot.press("right_parenthesis", "1", "e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        files = list(tmp_path.glob("reader-article-*.csv"))
+        assert len(files) == 1
+        messages = [n.message for n in app._notifications]  # noqa: SLF001
+        assert any(str(files[0]) in m for m in messages)
+    rows = list(csv.DictReader(files[0].open(encoding="utf-8", newline="")))
+    assert [(r["tags"], r["quote_speaker"]) for r in rows] == [("claim", "Mary Marlowe Sommer")]
