@@ -11,12 +11,22 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Entity:
-    """A named entity found by analysis."""
+    """A named entity found by analysis.
+
+    `canonical` is the fullest form of a person's or organisation's name in the
+    article ("Alec Baldwin" for the mention "Alec"); None for other kinds.
+    """
 
     start: int
     end: int
     label: str
     text: str
+    canonical: str | None = None
+
+    @property
+    def name(self) -> str:
+        """What the entity is called: its canonical name, else its text."""
+        return self.canonical or self.text
 
 
 @dataclass(frozen=True)

@@ -105,3 +105,9 @@ def m001_initial(db: Database) -> None:
 
 def known_migrations() -> set[str]:
     return {m.name for m in migrations._migrations}
+
+
+@migrations()
+def m002_entity_canonical(db: Database) -> None:
+    """Entities name their canonical form: the mention "Alec" belongs to "Alec Baldwin"."""
+    db.execute("ALTER TABLE entities ADD COLUMN canonical TEXT")

@@ -12,6 +12,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any, Generator, Iterable, Iterator
 
@@ -30,7 +31,8 @@ _ANNOTATIONS_SQL = """
                      WHERE x.annotation_id = n.id ORDER BY t.position, t.name) t) AS tag_names
     FROM annotations n
 """
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 10_000  # how long one attempt to take the write lock waits for another session
+WRITE_PATIENCE_S = 30.0  # how long a write keeps retrying before it is reported as failed
 
 
 class StoreError(ReaderError):
@@ -44,23 +46,40 @@ class _Database(Database):
     locked" when another session wrote meanwhile; with IMMEDIATE it waits for the busy timeout.
     """
 
+    path: Path | None = None
+
     @contextlib.contextmanager
     def atomic(self) -> Generator[Database, None, None]:
         if self.conn.in_transaction:
             with super().atomic():  # a savepoint inside the open transaction
                 yield self
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             yield self
-        except BaseException:
-            self.rollback()
-            raise
-        try:
             self.conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             self.rollback()
+            if isinstance(exc, sqlite3.OperationalError):
+                raise StoreError(_write_failure(self.path, exc)) from exc
             raise
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE, retried while another session holds the write lock, up to WRITE_PATIENCE_S."""
+        deadline = time.monotonic() + WRITE_PATIENCE_S
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc):
+                    raise StoreError(_write_failure(self.path, exc)) from exc
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        f"{self.path}: the library is busy: another session has been writing to it for "
+                        f"over {WRITE_PATIENCE_S:g} s; nothing was saved, try again"
+                    ) from exc
+                time.sleep(0.05)
 
 
 def now() -> str:
@@ -85,9 +104,11 @@ class Store:
         else:
             conn = _connect(self.path)
         self.db = _Database(conn)
+        self.db.path = self.path
         try:
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._check_integrity()
             self._migrate()
         except sqlite3.DatabaseError as exc:
             conn.close()
@@ -106,6 +127,15 @@ class Store:
         with self.db.atomic():
             self._check_schema()
             migrations.apply(self.db)
+
+    def _check_integrity(self) -> None:
+        """Refuse a damaged file before anything writes to it (a quick check reads every page once)."""
+        if self.path is None:
+            return
+        result = self.db.execute("PRAGMA quick_check(1)").fetchone()[0]
+        if result != "ok":
+            detail = " ".join(result.replace("*** in database main ***", "").split())
+            raise StoreError(f"{self.path}: the database file is corrupt ({detail}); it was left untouched")
 
     def _check_schema(self) -> None:
         """Refuse databases made by a newer reader, and other applications' databases."""
@@ -126,6 +156,11 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self.db.conn.close()
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection commits a change (cheap: no table is read)."""
+        with self._lock:
+            return self.db.execute("PRAGMA data_version").fetchone()[0]
 
     # ------------------------------------------------------------ articles
 
@@ -203,7 +238,7 @@ class Store:
                 raise StoreError(f"no article with id {article_id}")
             row = rows[0]
             entities = [
-                Entity(r["start"], r["end"], r["label"], r["text"])
+                Entity(r["start"], r["end"], r["label"], r["text"], r["canonical"])
                 for r in self.db["entities"].rows_where("article_id = ?", [article_id], order_by="start, id")
             ]
             quotes = [
@@ -580,10 +615,35 @@ def _connect(path: Path) -> sqlite3.Connection:
             raise StoreError(f"{path}: cannot read the database ({exc.strerror})") from None
         if header != b"SQLite format 3\x00":
             raise StoreError(f"{path}: not a reader database (not an SQLite file); it was left untouched")
+    # An empty file (touch reader.db) is initialised as a new library; anything else must be writable,
+    # and so must its folder, where SQLite keeps the write-ahead log next to it.
+    if not os.access(path, os.W_OK):
+        raise StoreError(f"{path}: the database is read-only; reader needs to write to it (ask for write access, or copy it)")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise StoreError(f"{path}: its folder is read-only; reader needs to write its journal there")
     try:
         return sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
         raise StoreError(f"{path}: cannot open the database ({exc})") from None
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    message = str(exc)
+    return "locked" in message or "busy" in message
+
+
+def _write_failure(path: Path | None, exc: sqlite3.OperationalError) -> str:
+    """One line saying why a write failed, never SQLite's bare "database is locked"."""
+    message = str(exc)
+    if "full" in message:
+        reason = "the disk is full; nothing was saved"
+    elif _is_busy(exc):
+        reason = "the library is busy (another session is writing); nothing was saved, try again"
+    elif "readonly" in message or "read-only" in message:
+        reason = "the database is read-only; nothing was saved"
+    else:
+        reason = f"could not save ({message})"
+    return reason if path is None else f"{path}: {reason}"
 
 
 def _explain(path: Path | None, exc: sqlite3.DatabaseError) -> str:
@@ -607,7 +667,7 @@ def _fts_query(query: str) -> str:
 
 
 def _entity_row(entity: Entity) -> dict[str, Any]:
-    return {"start": entity.start, "end": entity.end, "label": entity.label, "text": entity.text}
+    return {"start": entity.start, "end": entity.end, "label": entity.label, "text": entity.text, "canonical": entity.canonical}
 
 
 def _quote_row(quote: Quote) -> dict[str, Any]:

@@ -113,10 +113,25 @@ def test_pronoun_after_quotation_resolves_to_named_person(analyser):
     assert text[quote.speaker_start : quote.speaker_end] == "Maria Lopez"
 
 
-def test_pronoun_picks_the_latest_person(analyser):
-    text = "Maria Lopez introduced John Smith to the crowd. “We will win,” he said."
+def test_pronoun_skips_a_person_of_the_other_gender(analyser):
+    text = "Mrs Maria Lopez introduced John Smith to the crowd. “We will win,” he said."
     quote = only_quote(analyser, text)
     assert quote.speaker == "John Smith"
+
+
+def test_pronoun_prefers_the_subject_of_the_main_clause(analyser):
+    text = (
+        "Sentencing, Judge Rachel Okonjo said Darren Holloway had shown no remorse.\n\n"
+        "She told him: “You chose your victims because they were old.”"
+    )
+    quote = only_quote(analyser, text)
+    assert quote.speaker == "Rachel Okonjo"
+
+
+def test_pronoun_never_resolves_to_a_name_inside_a_quotation(analyser):
+    text = "“Ask Peter Green,” said Anna Berg. “He knows.”\n\nLater she added: “We will see what happens next.”"
+    analysis = analyser.analyse(text)
+    assert analysis.quotes[-1].speaker == "Anna Berg"
 
 
 def test_colon_lead_in(analyser):
@@ -152,9 +167,9 @@ def test_shared_surname_is_the_first_person_so_named(analyser):
 
 def test_full_names_do_not_depend_on_hash_order():
     code = (
-        "from reader.analysis.speakers import _full_names; from reader.model import Entity; "
+        "from reader.analysis.entities import fullest_names; "
         "names = ['Alec Baldwin', 'Hilaria Baldwin', 'Stephen Baldwin', 'Baldwin', 'Sommer', 'Mary Marlowe Sommer', 'Alec']; "
-        "print(sorted(_full_names([Entity(0, 1, 'PERSON', n) for n in names]).items()))"
+        "print(sorted(fullest_names(names).items()))"
     )
     outputs = set()
     for seed in ("1", "2", "3", "4", "5"):
@@ -184,9 +199,16 @@ def test_noun_phrase_speaker(analyser):
 
 
 def test_no_speaker_when_none_is_named(analyser):
-    text = 'The film was called "Oppenheimer" and it won seven awards.'
+    text = 'On the wall of the gym, "Work hard and stay humble, whatever happens" was painted in red.'
     quote = only_quote(analyser, text)
     assert quote.speaker is None
+
+
+def test_a_quoted_title_is_a_work_not_a_quotation(analyser):
+    text = 'The film was called "Oppenheimer" and it won seven awards.'
+    analysis = analyser.analyse(text)
+    assert analysis.quotes == []
+    assert ("Oppenheimer", "WORK_OF_ART") in [(e.text, e.label) for e in analysis.entities]
 
 
 def test_empty_text(analyser):

@@ -10,13 +10,13 @@ from typing import Any, Iterable, Iterator
 
 from reader.errors import ReaderError
 from reader.analysis.entities import clean_entities
-from reader.analysis.quotes import find_quotations
+from reader.analysis.quotes import find_quotations, is_title
 from reader.analysis.speakers import attribute_speakers
 from reader.config import DEFAULT_MODEL
 from reader.model import Analysis
 
 # Bump when reader's own rules change, so stored results can be recognised as stale.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 # spaCy processes long texts in pieces of about this many characters, cut at paragraphs.
 CHUNK_CHARS = 100_000
 
@@ -71,10 +71,14 @@ def _join(doc_class: Any, docs: list[Any]) -> Any:
     return docs[0] if len(docs) == 1 else doc_class.from_docs(docs, ensure_whitespace=False)
 
 
-def analyse_doc(doc: Any, version: str) -> Analysis:
-    """Entities and quotations of one parsed doc."""
-    entities = clean_entities(doc.text, doc.ents)
-    quotes = attribute_speakers(doc, find_quotations(doc.text), entities)
+def analyse_doc(doc: Any, version: str, skip_rules: tuple[str, ...] = ()) -> Analysis:
+    """Entities and quotations of one parsed doc; `skip_rules` names entity rules to leave out (for measuring)."""
+    text = doc.text
+    marks = find_quotations(text)
+    titles = [m for m in marks if is_title(text, m)]
+    entities = clean_entities(text, doc.ents, [(m.start, m.end) for m in titles], skip_rules)
+    title_set = set(titles)
+    quotes = attribute_speakers(doc, [m for m in marks if m not in title_set], entities)
     return Analysis(entities=entities, quotes=quotes, analyser=version)
 
 

@@ -4,10 +4,19 @@ Pure string work, no spaCy: double quotation marks (curly, straight, low-9,
 guillemets), including quotations that run over several paragraphs, where
 each paragraph opens with a mark and only the last one closes. Single marks
 are apostrophes or titles ('Rust'), never quotations.
+
+Not everything in double marks is speech. `is_title` picks out titles
+(“The Winding Gear”): they become works among the entities, since a title is
+a thing the article names, not words someone said. `is_fragment` picks out
+short lower-case phrases (“small”, “hedgehog highways”); the speaker module
+keeps those only when a speech verb governs them ("said the damage was
+“confronting”"), because a scare quote is the writer keeping a word at arm's
+length, and highlighting it as a quotation would invent a speaker.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 OPENERS = "“„«"
@@ -92,3 +101,34 @@ def paragraph_bounds(text: str, index: int) -> tuple[int, int]:
     start = 0 if start < 0 else start + 2
     end = text.find("\n\n", index)
     return start, len(text) if end < 0 else end
+
+
+_WORD = re.compile(r"[^\W_][\w’'.-]*")
+_SMALL_WORDS = frozenset("a an the of and or in on at to for with from by de la le du von van".split())
+TITLE_MAX_WORDS = 6
+FRAGMENT_MAX_WORDS = 4
+
+
+def is_title(text: str, mark: QuoteMarks) -> bool:
+    """A short Title Case phrase with nothing after its last word but a comma or full stop: “Harbor Lights,”."""
+    inner = text[mark.start : mark.end].rstrip(",. ")
+    if len(_WORD.findall(inner)) == 1 and text[mark.end - 1 : mark.end] in ",!?":  # “Yes,” she said.
+        return False
+    return is_title_case(inner)
+
+
+def is_title_case(phrase: str) -> bool:
+    """ "The Winding Gear", "Salt and Heather", "Rust": short, every word capitalised but the small ones, not all capitals."""
+    words = _WORD.findall(phrase)
+    if not words or len(words) > TITLE_MAX_WORDS or any(ch in phrase for ch in ".!?;:"):
+        return False
+    if phrase.isupper() and len(words) > 1:  # a headline in capitals is speech, not a title
+        return False
+    return words[0][0].isupper() and all(w[0].isupper() or w[0].isdigit() or w.lower() in _SMALL_WORDS for w in words)
+
+
+def is_fragment(text: str, mark: QuoteMarks) -> bool:
+    """A few lower-case words with no sentence in them: a scare quote, or a partial quotation."""
+    inner = text[mark.start : mark.end].rstrip(",. ")
+    words = _WORD.findall(inner)
+    return bool(words) and len(words) <= FRAGMENT_MAX_WORDS and inner[:1].islower() and not any(ch in inner for ch in ".!?;:,")

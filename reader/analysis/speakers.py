@@ -3,17 +3,21 @@
 Works on a parsed `Doc` but never imports spaCy itself. For each quotation it
 looks for a speech verb in the clause right after the closing mark
 ("...," she said.) and then right before the opening mark (Judge Sommer said:
-"..."), takes the verb's subject as the speaker, resolves pronouns to the last
-person named before, and names the speaker by their fullest name in the text.
+"..."), takes the verb's subject as the speaker, and names the speaker by the
+canonical name of the entity in that subject. Pronouns resolve to the last
+person named before, outside quotations, whose gender does not contradict the
+pronoun; "I" outside quotations is the person the article is about (an
+interview's answers); "the judge" is the person introduced as Judge ... .
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from typing import Any, Iterable, Sequence
+from collections import Counter
+from typing import Any, Sequence
 
-from reader.analysis.quotes import QuoteMarks, paragraph_bounds
+from reader.analysis.quotes import QuoteMarks, is_fragment, paragraph_bounds
 from reader.model import Entity, Quote
 
 SPEECH_VERBS = frozenset(
@@ -24,9 +28,18 @@ SPEECH_VERBS = frozenset(
     concede agree disagree believe think indicate maintain observe point put recount reiterate
     scream sing joke laugh quip sob cry murmur mutter plead pledge order demand request
     announce inform advise assure begin brief lament lecture mention muse object opine protest
-    query question read recommend remind rule speculate theorize theorise wonder""".split()
+    query question read recommend remind rule speculate theorize theorise wonder call accuse brand
+    dismiss""".split()
 )
 PERSON_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "we", "i"})
+MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
+MALE_TITLES = frozenset("Mr Sir Lord Father King Prince Brother Mister".split())
+FEMALE_TITLES = frozenset("Mrs Ms Miss Dame Lady Sister Queen Princess Madam".split())
+MALE_KIN = frozenset("brother son father husband uncle nephew grandfather grandson boyfriend stepfather".split())
+FEMALE_KIN = frozenset("sister daughter mother wife aunt niece grandmother granddaughter girlfriend widow stepmother".split())
+_WORD_BEFORE = re.compile(r"\b(\w+),?\s+$")
+_TITLE_BEFORE = re.compile(r"\b([A-Z][a-z]+)\.?\s+$")
 _SENTENCE_END = re.compile(r"[.!?](?=[\s”\"’)]|$)")
 _ACCORDING_TO = re.compile(r"\baccording to\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(’s|'s|’|')$")
@@ -51,10 +64,11 @@ def attribute_speakers(doc: Any, marks: Sequence[QuoteMarks], entities: Sequence
     """Turn quotation marks into `Quote`s with speakers where the text names one."""
     text = doc.text
     index = TokenIndex(doc)
-    people = [e for e in entities if e.label == "PERSON"]
-    full_names = _full_names(people)
+    context = _Context(doc, text, marks, entities)
     quotes: list[Quote] = []
     for n, mark in enumerate(marks):
+        if is_fragment(text, mark) and not _governed_by_speech(index.between(mark.start, mark.end), mark):
+            continue  # a scare quote: the writer's distance from a word, not somebody's words
         previous = marks[n - 1] if n else None
         following = marks[n + 1] if n + 1 < len(marks) else None
         after = _clause_after(text, mark, following)
@@ -62,13 +76,15 @@ def attribute_speakers(doc: Any, marks: Sequence[QuoteMarks], entities: Sequence
         speaker = None
         for region, nearest_last in ((after, False), (before, True)):
             tokens = index.between(*region)
-            speaker = _speaker_from_cue(tokens, nearest_last, text, people, entities, mark)
+            speaker = _speaker_from_cue(tokens, nearest_last, text, context, mark)
             if speaker is None:
                 speaker = _according_to(text, region, entities)
             if speaker:
                 break
         if speaker is None and _only_space(text, *before):
-            speaker = _colon_lead_in(text, index, mark, people, entities)
+            speaker = _colon_lead_in(text, index, mark, context)
+        if speaker is None and text[: mark.open].rstrip().endswith(":"):
+            speaker = _lead_in_subject(index.between(*before), text, context, mark)
         if speaker is None and previous and quotes and _same_paragraph(text, previous, mark):
             last = quotes[-1]
             if last.speaker:
@@ -80,7 +96,7 @@ def attribute_speakers(doc: Any, marks: Sequence[QuoteMarks], entities: Sequence
             s_start, s_end, cue = speaker
             mention = _POSSESSIVE.sub("", text[s_start:s_end]).strip()
             s_end = s_start + len(mention)
-            name = full_names.get(_name_key(mention, people, s_start, s_end), mention)
+            name = context.name(mention, s_start, s_end)
         quotes.append(
             Quote(
                 start=mark.start,
@@ -121,10 +137,14 @@ def _clause_before(text: str, mark: QuoteMarks, previous: QuoteMarks | None) -> 
     return (last_end if last_end is not None else start), mark.open
 
 
-def _subject(verb: Token) -> Token | None:
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass"):
-            return child
+def _subject(verb: Token, context: "_Context | None" = None) -> Token | None:
+    """The verb's subject; of two ("Northlight co-president Marcus Webb" parsed as two), the person."""
+    subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
+    if len(subjects) > 1 and context is not None:
+        people = [t for t in subjects if (e := context.entity_at(t.idx)) is not None and e.label == "PERSON"]
+        subjects = people or subjects
+    if subjects:
+        return subjects[0]
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
         for child in verb.head.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
@@ -133,54 +153,84 @@ def _subject(verb: Token) -> Token | None:
 
 
 def _speaker_from_cue(
-    tokens: list[Token],
-    nearest_last: bool,
-    text: str,
-    people: Sequence[Entity],
-    entities: Sequence[Entity],
-    mark: QuoteMarks,
+    tokens: list[Token], nearest_last: bool, text: str, context: "_Context", mark: QuoteMarks
 ) -> tuple[int, int, str] | None:
     verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in SPEECH_VERBS]
     if nearest_last:
         verbs.reverse()
     for verb in verbs:
-        subject = _subject(verb)
+        subject = _subject(verb, context)
         if subject is None or subject.idx >= mark.open and subject.idx < mark.close:
             continue
-        span = _mention(subject, text, people, entities, before=mark.open)
+        span = _mention(subject, text, context, before=mark.open)
         if span:
             return span[0], span[1], verb.text
     return None
 
 
-def _mention(
-    subject: Token, text: str, people: Sequence[Entity], entities: Sequence[Entity], before: int
-) -> tuple[int, int] | None:
-    """The span naming the subject: an entity, a resolved pronoun, or the noun phrase."""
+def _governed_by_speech(tokens: list[Token], mark: QuoteMarks) -> bool:
+    """True when a speech verb outside the quotation governs it: said the damage was “confronting”."""
+    for token in tokens:
+        for ancestor in token.ancestors:
+            if not (mark.open <= ancestor.idx < mark.close) and ancestor.lemma_.lower() in SPEECH_VERBS:
+                return True
+    return False
+
+
+_NOUN_PHRASE_STOPS = frozenset({"relcl", "appos", "punct", "acl", "advcl", "cc", "conj", "parataxis"})
+
+
+def _mention(subject: Token, text: str, context: "_Context", before: int) -> tuple[int, int] | None:
+    """The span naming the subject: a person in its noun phrase, an entity, a resolved pronoun, or the phrase."""
     start, end = subject.idx, subject.idx + len(subject.text)
-    if subject.pos_ == "PRON":
-        if subject.lower_ not in PERSON_PRONOUNS:
-            return None
-        antecedent = next((p for p in reversed(people) if p.end <= min(start, before)), None)
-        return (antecedent.start, antecedent.end) if antecedent else None
-    for entity in entities:
-        if entity.start <= start < entity.end:
-            start, end = entity.start, entity.end
-            break
-    else:
-        left = [t for t in subject.subtree if t.i <= subject.i]
-        phrase = list(subject.subtree)
-        if len(phrase) <= 12 and not any(t.text in "“”\"" for t in phrase):
-            start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
-        elif left:
-            start = left[0].idx
-    # Titles and first names written as compounds: "Judge Sommer", "Mr Smith".
-    for child in subject.lefts:
-        if child.dep_ in ("compound", "flat") and child.idx < start:
-            start = child.idx
+    if subject.lower_ in ("who", "that") and subject.head.dep_ == "relcl":
+        subject = subject.head.head  # "Graham Pettifer, the MP ..., who said": the noun the clause is about
+        start, end = subject.idx, subject.idx + len(subject.text)
+    elif subject.pos_ == "PRON":
+        return context.resolve(subject.lower_, min(start, before))
     if subject.lower_ in ("who", "which", "that"):
         return None
+    if subject.dep_ == "appos" and subject.head is not subject:
+        subject = subject.head  # "the MP for North Wealdshire" in apposition to the name
+    person = _person_in_phrase(subject, context)
+    if person is not None:
+        return person.start, person.end
+    entity = context.entity_at(subject.idx)
+    if entity is not None:
+        return entity.start, entity.end
+    # The noun phrase up to the head, and what follows it up to a clause or apposition.
+    phrase = [subject]
+    for child in subject.lefts:
+        phrase.extend(child.subtree)
+    for child in subject.rights:
+        if child.dep_ in _NOUN_PHRASE_STOPS:
+            break
+        phrase.extend(child.subtree)
+    phrase.sort(key=lambda t: t.i)
+    if len(phrase) > 12 or any(t.text in "“”\"" for t in phrase):
+        phrase = [t for t in phrase if subject.i - 3 <= t.i <= subject.i]
+    start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
+    newline = text.rfind("\n", start, subject.idx)
+    if newline >= 0:
+        start = newline + 1
     return start, end
+
+
+def _person_in_phrase(head: Token, context: "_Context") -> Entity | None:
+    """A person named in the subject's own phrase, "Northlight co-president Marcus Webb" or "Its chairman,
+    Sir Nigel Ashby,", but not an owner ("Helen Achebe's lawyer") or someone in a clause about them."""
+    found = None
+    stack = [head]
+    while stack:
+        token = stack.pop()
+        entity = context.entity_at(token.idx)
+        if entity is not None and entity.label == "PERSON":
+            if found is None or abs(entity.start - head.idx) < abs(found.start - head.idx):
+                found = entity
+        for child in token.children:
+            if child.dep_ not in ("poss", "relcl", "acl", "prep", "advcl", "conj", "cc"):
+                stack.append(child)
+    return found
 
 
 def _according_to(text: str, region: tuple[int, int], entities: Sequence[Entity]) -> tuple[int, int, str] | None:
@@ -193,9 +243,7 @@ def _according_to(text: str, region: tuple[int, int], entities: Sequence[Entity]
     return None
 
 
-def _colon_lead_in(
-    text: str, index: TokenIndex, mark: QuoteMarks, people: Sequence[Entity], entities: Sequence[Entity]
-) -> tuple[int, int, str] | None:
+def _colon_lead_in(text: str, index: TokenIndex, mark: QuoteMarks, context: "_Context") -> tuple[int, int, str] | None:
     """A quotation that is a whole paragraph, introduced by a sentence ending in ':' before it."""
     para_start, _ = paragraph_bounds(text, mark.open)
     lead = text[:para_start].rstrip()
@@ -205,37 +253,143 @@ def _colon_lead_in(
     region_start = prev_start
     for match in _SENTENCE_END.finditer(text, prev_start, len(lead)):
         region_start = match.end()
-    return _speaker_from_cue(index.between(region_start, len(lead)), True, text, people, entities, mark)
+    return _speaker_from_cue(index.between(region_start, len(lead)), True, text, context, mark)
 
 
-def _name_key(mention: str, people: Sequence[Entity], start: int, end: int) -> str:
-    """The person-entity text inside a mention ("Sommer" in "Judge Sommer")."""
-    for person in people:
-        if person.start >= start and person.end <= end:
-            return person.text
-    return mention
+def _lead_in_subject(tokens: list[Token], text: str, context: "_Context", mark: QuoteMarks) -> tuple[int, int, str] | None:
+    """ "Tolliver put it bluntly: "..."": the subject of the sentence that the colon ends, whatever its verb."""
+    for token in tokens:
+        if token.dep_ == "ROOT" and token.pos_ in ("VERB", "AUX"):
+            subject = _subject(token)
+            span = _mention(subject, text, context, before=mark.open) if subject is not None else None
+            if span:
+                return span[0], span[1], token.text
+    return None
 
 
-def _full_names(people: Iterable[Entity]) -> dict[str, str]:
-    """Map each person name to the fullest name in the text that contains all its words.
+class _Context:
+    """What the whole article says about its people: names, genders, roles, who it is about."""
 
-    When several do ("Baldwin": Alec, Hilaria and Stephen Baldwin), the one mentioned first wins,
-    so the result never depends on set or hash order.
+    def __init__(self, doc: Any, text: str, marks: Sequence[QuoteMarks], entities: Sequence[Entity]):
+        self.text = text
+        self.entities = sorted(entities, key=lambda e: e.start)
+        self._starts = [e.start for e in self.entities]
+        spans = [(m.open, m.close) for m in marks]
+        quoted = _Spans(spans)
+        people = [e for e in self.entities if e.label == "PERSON"]
+        self.antecedents = [p for p in people if not quoted.contains(p.start)]
+        self.gender = _genders(doc, text, self.antecedents, quoted)
+        self.sentence_of: dict[Entity, int] = {}
+        self.main_subjects: set[Entity] = set()
+        for person in self.antecedents:
+            span = doc.char_span(person.start, person.end, alignment_mode="expand")
+            if span is None:
+                continue
+            self.sentence_of[person] = span.sent.start
+            root = span.root
+            if root.dep_ in ("nsubj", "nsubjpass") and root.head.dep_ == "ROOT":
+                self.main_subjects.add(person)
+        mentions = Counter(p.name for p in self.antecedents)
+        self.protagonist = mentions.most_common(1)[0][0] if mentions else None
+        self.roles = _roles(text, people)
+
+    def entity_at(self, index: int) -> Entity | None:
+        i = bisect.bisect_right(self._starts, index) - 1
+        if i >= 0 and self.entities[i].start <= index < self.entities[i].end:
+            return self.entities[i]
+        return None
+
+    def resolve(self, pronoun: str, before: int) -> tuple[int, int] | None:
+        """The person a pronoun at `before` refers to: the last one named whose gender fits."""
+        if pronoun not in PERSON_PRONOUNS:
+            return None
+        if pronoun in ("i", "we"):
+            if pronoun == "i" and self.protagonist:
+                person = next((p for p in self.antecedents if p.name == self.protagonist), None)
+                return (person.start, person.end) if person else None
+            return None
+        wanted = "m" if pronoun in MALE_PRONOUNS else "f" if pronoun in FEMALE_PRONOUNS else None
+        candidates = [p for p in reversed(self.antecedents) if p.end <= before]
+        if wanted:
+            candidates = [p for p in candidates if self.gender.get(p.name, wanted) == wanted]
+            # Someone nearby known to be a "she" beats someone nearer whose gender the text never shows.
+            window = before
+            for _ in range(3):  # this paragraph and the two before it
+                window = max(0, self.text.rfind("\n\n", 0, window))
+            known = [p for p in candidates if p.start >= window and self.gender.get(p.name) == wanted]
+            candidates = known or candidates
+        if not candidates:
+            return None
+        # In the sentence of the nearest candidate, the subject of the main clause is the likelier one.
+        sentence = self.sentence_of[candidates[0]]
+        same = [p for p in candidates if self.sentence_of[p] == sentence]
+        chosen = next((p for p in same if p in self.main_subjects), candidates[0])
+        return chosen.start, chosen.end
+
+    def name(self, mention: str, start: int, end: int) -> str:
+        """The canonical name for a speaker mention: its entity's, a role's holder, or the mention itself."""
+        for entity in self.entities[bisect.bisect_left(self._starts, start) :]:
+            if entity.start >= end:
+                break
+            if entity.end <= end and entity.label in ("PERSON", "ORG", "NORP", "GPE"):
+                return entity.name
+        words = mention.split()
+        if len(words) == 2 and words[0].lower() == "the" and words[1].lower() in self.roles:
+            return self.roles[words[1].lower()]
+        return mention
+
+
+class _Spans:
+    """Membership test for sorted, non-overlapping (start, end) spans."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+
+    def contains(self, index: int) -> bool:
+        i = bisect.bisect_right(self.starts, index) - 1
+        return i >= 0 and index < self.spans[i][1]
+
+
+def _genders(doc: Any, text: str, people: Sequence[Entity], quoted: _Spans) -> dict[str, str]:
+    """Each person's gender as the text shows it: a title (Mrs, Sir), a kinship word ("her brother Seán")
+    or the pronouns that follow them.
+
+    A person's vote is the first third-person pronoun after their mention in the
+    same sentence, with no other person named in between (a pronoun that is the
+    subject of a speech verb is what attribution resolves, so it does not vote). Unknown genders are absent, so they match any pronoun.
     """
-    names = list(dict.fromkeys(p.text for p in people))  # in order of first mention
+    votes: dict[str, Counter] = {}
+    for person in people:
+        title = _TITLE_BEFORE.search(text, max(0, person.start - 12), person.start)
+        if title and title.group(1) in MALE_TITLES | FEMALE_TITLES:
+            votes.setdefault(person.name, Counter())["m" if title.group(1) in MALE_TITLES else "f"] += 3
+        kin = _WORD_BEFORE.search(text, max(0, person.start - 16), person.start)
+        if kin and kin.group(1).lower() in MALE_KIN | FEMALE_KIN:  # "her brother Seán", "his wife, Ann"
+            votes.setdefault(person.name, Counter())["m" if kin.group(1).lower() in MALE_KIN else "f"] += 3
+    starts = [p.start for p in people]
+    for n, person in enumerate(people):
+        limit = starts[n + 1] if n + 1 < len(starts) else len(text)
+        token = doc.char_span(person.start, person.end, alignment_mode="expand")
+        if token is None:
+            continue
+        for t in doc[token.end : token.sent.end]:
+            if t.idx >= limit:
+                break
+            if quoted.contains(t.idx) or (t.dep_ == "nsubj" and t.head.lemma_.lower() in SPEECH_VERBS):
+                continue
+            lower = t.lower_
+            if lower in MALE_PRONOUNS or lower in FEMALE_PRONOUNS:
+                votes.setdefault(person.name, Counter())["m" if lower in MALE_PRONOUNS else "f"] += 1
+                break
+    return {name: c.most_common(1)[0][0] for name, c in votes.items() if len(c) == 1 or c.most_common(2)[0][1] > c.most_common(2)[1][1]}
 
-    def longest(name: str) -> str:
-        words = name.split()
-        candidates = [n for n in names if _contains_words(n.split(), words)]
-        return max(candidates, key=len, default=name)  # max keeps the first of equal lengths
 
-    result: dict[str, str] = {}
-    for name in names:
-        words = name.split()
-        first = next((n for n in names if len(n) > len(name) and _contains_words(n.split(), words)), name)
-        result[name] = longest(first)
-    return result
-
-
-def _contains_words(longer: list[str], words: list[str]) -> bool:
-    return all(word in longer for word in words)
+def _roles(text: str, people: Sequence[Entity]) -> dict[str, str]:
+    """Roles named as titles before a person ("Judge Patricia Moreau") → that person, the last one winning."""
+    roles: dict[str, str] = {}
+    for person in people:
+        title = _TITLE_BEFORE.search(text, max(0, person.start - 16), person.start)
+        if title:
+            roles[title.group(1).lower()] = person.name
+    return roles

@@ -7,6 +7,7 @@ writes to the store (off the UI thread) and pushes the results back down.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sqlite3
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -20,6 +21,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static, TabbedContent, TextArea
 
 from reader.errors import ReaderError
+from reader.inert import one_line
 from reader.model import Annotation, Article, Tag
 from reader.widgets.article_view import ArticleView, Target
 from reader.widgets.notes_panel import NoteEditor, NotesPanel, excerpt
@@ -28,7 +30,8 @@ from reader.widgets.status_line import StatusLine
 if TYPE_CHECKING:
     from reader.app import ReaderApp
 
-NOTE_SAVE_DELAY = 0.3
+NOTE_SAVE_DELAY = 0.3  # after typing pauses this long, the notes list shows the new note
+LIVE_REFRESH_S = 2.0  # how often to look for other sessions' changes (and retry an unsaved note)
 NARROW_WIDTH = 100
 
 
@@ -65,6 +68,9 @@ class ReaderScreen(Screen):
         self.redo_stack: list[tuple[Annotation | None, Annotation | None]] = []
         self._note_timer: Timer | None = None
         self._note_before: Annotation | None = None
+        self._note_dirty = False  # the editor shows text the store does not hold yet
+        self._note_lock = asyncio.Lock()
+        self._data_version: int | None = None
         self._panel_hidden = False
 
     @property
@@ -90,6 +96,7 @@ class ReaderScreen(Screen):
     async def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
         self.view.focus()
+        self.set_interval(LIVE_REFRESH_S, self._poll_changes)
         if self._first_article is not None:
             await self.open_article(self._first_article)
 
@@ -109,7 +116,7 @@ class ReaderScreen(Screen):
         self.redo_stack.clear()
         self.view.load(article, annotations, tags)
         self.panel.show_article(article, annotations, self.tag_map)
-        self.sub_title = article.title
+        self.sub_title = one_line(article.title)
         if offset is not None:
             self.view.move_to(offset, center=True)
         if not article.analysed:
@@ -145,17 +152,32 @@ class ReaderScreen(Screen):
         try:
             return await asyncio.to_thread(fn, *args)
         except (ReaderError, sqlite3.Error) as exc:
-            message = str(exc)
-            if "full" in message:
-                message = "The disk is full: nothing was saved. Your text is still here; free space and try again."
-            self.notify(message, severity="error", timeout=10)
+            self.notify(one_line(str(exc)), severity="error", timeout=10)
             raise _Failed from None
+
+    async def _poll_changes(self) -> None:
+        """Show other sessions' changes to this article; retry a note that could not be saved."""
+        if self._note_dirty and not self._note_lock.locked():
+            await self._flush_note()
+        if self.article is None:
+            return
+        try:
+            version = await asyncio.to_thread(self.reader.store.data_version)
+        except (ReaderError, sqlite3.Error):
+            return
+        changed = self._data_version is not None and version != self._data_version
+        self._data_version = version
+        if changed:
+            await self._reload_annotations()
 
     async def _reload_annotations(self) -> None:
         if self.article is None:
             return
         store, article_id = self.reader.store, self.article.id
-        self.annotations, self.tags = await self._db(lambda: (store.annotations(article_id), store.tags()))
+        try:
+            self.annotations, self.tags = await self._db(lambda: (store.annotations(article_id), store.tags()))
+        except _Failed:
+            return
         self.view.set_annotations(self.annotations, self.tags)
         self.panel.show_annotations(self.annotations, self.tag_map)
 
@@ -245,7 +267,8 @@ class ReaderScreen(Screen):
         await self._step(self.redo_stack, self.undo_stack, "Nothing to redo.", undo=False)
 
     async def _step(self, source: list, dest: list, empty: str, undo: bool) -> None:
-        await self._flush_note()
+        if not await self._flush_note():
+            return
         if not source:
             self.notify(empty, timeout=2)
             return
@@ -265,6 +288,9 @@ class ReaderScreen(Screen):
 
     async def action_edit_note(self) -> None:
         if self.article is None:
+            return
+        if not await self._flush_note():  # the unsaved note stays in the editor
+            self.query_one(NoteEditor).focus()
             return
         target = self.view.target()
         if target is None:
@@ -289,31 +315,53 @@ class ReaderScreen(Screen):
 
     @on(TextArea.Changed, "#note")
     def _note_changed(self) -> None:
+        """Every change is written at once (one write at a time, the latest text wins)."""
+        self._note_dirty = True
+        if not self.panel.note_unsaved:
+            self.panel.show_note_state("saving")
+        if not self._note_lock.locked():
+            self.run_worker(self._flush_note(), group="note-save")
         if self._note_timer is not None:
             self._note_timer.stop()
-        self._note_timer = self.set_timer(NOTE_SAVE_DELAY, self._flush_note)
+        self._note_timer = self.set_timer(NOTE_SAVE_DELAY, self._reload_annotations)
 
-    async def _flush_note(self) -> None:
-        """Write the note being edited, if it changed."""
-        if self._note_timer is not None:
-            self._note_timer.stop()
-            self._note_timer = None
-        owner = self.panel._note_owner
-        if owner is None:
-            return
-        text = self.panel.note_text
-        saved = next((a for a in self.annotations if a.id == owner), None)
-        if saved is not None and saved.note == text:
-            return
-        try:
-            await self._db(self.reader.store.set_note, owner, text)
-        except _Failed:
-            return
-        await self._reload_annotations()
+    async def flush_note(self) -> bool:
+        """Save the note being edited; False (and the user told) when it cannot be saved."""
+        return await self._flush_note()
+
+    async def _flush_note(self) -> bool:
+        """Write the note being edited until the store holds what the editor shows."""
+        async with self._note_lock:
+            saved_any = False
+            while self._note_dirty:
+                self._note_dirty = False
+                owner, text = self.panel._note_owner, self.panel.note_text
+                if owner is None:
+                    break
+                try:
+                    await asyncio.to_thread(self.reader.store.set_note, owner, text)
+                except (ReaderError, sqlite3.Error) as exc:
+                    self._note_dirty = True
+                    if not self.panel.note_unsaved:
+                        self.notify(
+                            f"Your note is not saved: {one_line(str(exc))}. It stays on screen and is saved "
+                            "as soon as that is possible.",
+                            severity="error",
+                            timeout=15,
+                        )
+                    self.panel.show_note_state("unsaved")
+                    return False
+                self.annotations = [dataclasses.replace(a, note=text) if a.id == owner else a for a in self.annotations]
+                saved_any = True
+            if saved_any:
+                self.panel.show_note_state("saved")
+            return True
 
     @on(NoteEditor.Done)
     async def _note_done(self) -> None:
-        await self._flush_note()
+        if not await self._flush_note():
+            return  # stay in the note: its text is not saved
+        await self._reload_annotations()
         owner = self.panel._note_owner
         after = next((a for a in self.annotations if a.id == owner), None)
         before = self._note_before
@@ -347,14 +395,17 @@ class ReaderScreen(Screen):
             status.append(" SELECT ", style="bold reverse")
             status.append(f" {view.selection[1] - view.selection[0]} chars  ")
         if entity is not None:
-            status.append(f"{entity.label} ", style="bold")
-            status.append(f"{excerpt(entity.text, 30)}  ")
+            status.append(f"{one_line(entity.label)} ", style="bold")
+            status.append(excerpt(entity.text, 30))
+            if entity.canonical and entity.canonical != entity.text:
+                status.append(f" → {excerpt(entity.canonical, 30)}", style="italic")
+            status.append("  ")
         if quote is not None:
             status.append("quote by ", style="italic")
-            status.append(quote.speaker or "unknown speaker", style="bold italic")
+            status.append(one_line(quote.speaker or "unknown speaker"), style="bold italic")
             status.append("  ")
         if target is not None and target.annotation is not None and target.annotation.tags:
-            status.append("tags: " + ", ".join(target.annotation.tags), style="bold")
+            status.append("tags: " + one_line(", ".join(target.annotation.tags)), style="bold")
             status.append("  ")
         if view.text:
             percent = int(100 * view.cursor / max(1, len(view.text) - 1))

@@ -9,23 +9,27 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
+from rich.segment import Segment
+from textual.strip import Strip
 from textual.widgets import OptionList, Static, TabbedContent, TabPane, TextArea
 from textual.widgets.option_list import Option
 
+from reader.inert import inert, one_line
 from reader.model import Annotation, Article, Tag
 from reader.widgets.article_view import Target
 
 EXCERPT_CHARS = 60
+NOTE_STATES = {"": "", "saving": "saving…", "saved": "saved", "unsaved": "NOT SAVED"}
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    """One line of `text`, cut with an ellipsis."""
-    flat = " ".join(text.split())
+    """One inert line of `text`, cut with an ellipsis."""
+    flat = one_line(" ".join(text.split()))
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 class NoteEditor(TextArea):
-    """The note field; escape hands focus back to the article."""
+    """The note field; escape hands focus back to the article. Control characters show inert."""
 
     BINDINGS = [("escape", "done", "Back to article")]
 
@@ -34,6 +38,17 @@ class NoteEditor(TextArea):
 
     def action_done(self) -> None:
         self.post_message(self.Done())
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        if not any(_has_control(segment.text) for segment in strip if not segment.control):
+            return strip
+        segments = [s if s.control else Segment(inert(s.text), s.style) for s in strip]
+        return Strip(segments).crop(0, strip.cell_length)
+
+
+def _has_control(text: str) -> bool:
+    return inert(text) != text
 
 
 class NotesPanel(Vertical):
@@ -62,6 +77,7 @@ class NotesPanel(Vertical):
         super().__init__(id=id)
         self._article_text = ""
         self._note_owner: int | None = None
+        self.note_unsaved = False
 
     def on_mount(self) -> None:
         self.query_one(NoteEditor).border_title = "note (a)"
@@ -81,12 +97,14 @@ class NotesPanel(Vertical):
         heading = Text()
         if target.kind == "annotation" and target.annotation is not None:
             heading.append("Annotation", style="bold")
-            heading.append(f" by {target.annotation.author}", style="dim")
+            heading.append(f" by {one_line(target.annotation.author)}", style="dim")
         elif target.kind == "quote" and target.quote is not None:
             heading.append("Quotation", style="bold")
-            heading.append(f" · {target.quote.speaker or 'speaker unknown'}", style="italic")
+            heading.append(f" · {one_line(target.quote.speaker or 'speaker unknown')}", style="italic")
         elif target.kind == "entity" and target.entity is not None:
-            heading.append(target.entity.label, style="bold")
+            heading.append(one_line(target.entity.label), style="bold")
+            if target.entity.canonical and target.entity.canonical != target.entity.text:
+                heading.append(f" · {one_line(target.entity.canonical)}", style="italic")
         else:
             heading.append(target.kind.capitalize(), style="bold")
         heading.append("\n")
@@ -98,15 +116,24 @@ class NotesPanel(Vertical):
         else:
             chips.update(Text("no tags: 1-9 or t to add", style="dim"))
         annotation = target.annotation
-        if not note.has_focus:
+        if not note.has_focus and not self.note_unsaved:  # a note not yet saved stays on screen
             self._set_note(annotation.id if annotation else None, annotation.note if annotation else "")
 
     def _set_note(self, owner: int | None, text: str) -> None:
         note = self.query_one(NoteEditor)
         self._note_owner = owner
+        note.read_only = owner is None  # a note belongs to something: nothing is typed into the void
         if note.text != text:
             with note.prevent(TextArea.Changed):
                 note.load_text(text)
+        self.show_note_state("")
+
+    def show_note_state(self, state: str) -> None:
+        """Say under the note whether it is saved: "", "saving", "saved" or "unsaved"."""
+        self.note_unsaved = state == "unsaved"
+        note = self.query_one(NoteEditor)
+        note.border_subtitle = NOTE_STATES[state]
+        note.set_class(self.note_unsaved, "-unsaved")
 
     @property
     def note_text(self) -> str:
@@ -125,7 +152,7 @@ class NotesPanel(Vertical):
         options.clear_options()
         for annotation in annotations:
             line = tag_chips(annotation.tags, tags)
-            line.append(annotation.author, style="dim")
+            line.append(one_line(annotation.author), style="dim")
             line.append(f"\n“{excerpt(annotation.exact, 56)}”", style="italic")
             first = annotation.note.strip().split("\n", 1)[0] if annotation.note.strip() else ""
             if first:
@@ -140,20 +167,27 @@ class NotesPanel(Vertical):
     def show_analysis(self, article: Article) -> None:
         entities = self.query_one("#entities", OptionList)
         entities.clear_options()
+        # Mentions are grouped under their canonical entity: "Alec" and "Baldwin" count for "Alec Baldwin".
         by_label: dict[str, Counter[str]] = defaultdict(Counter)
         first_offset: dict[tuple[str, str], int] = {}
+        forms: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
         for entity in article.entities:
-            by_label[entity.label][entity.text] += 1
-            first_offset.setdefault((entity.label, entity.text), entity.start)
+            by_label[entity.label][entity.name] += 1
+            first_offset.setdefault((entity.label, entity.name), entity.start)
+            if entity.text != entity.name:
+                forms[(entity.label, entity.name)][entity.text] = None
         for label in sorted(by_label, key=lambda lab: (-sum(by_label[lab].values()), lab)):
             counts = by_label[label]
             entities.add_option(
-                Option(Text(f"{label} · {sum(counts.values())}", style="bold"), disabled=True)
+                Option(Text(f"{one_line(label)} · {sum(counts.values())}", style="bold"), disabled=True)
             )
             for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
                 line = Text("  ")
-                line.append(name)
+                line.append(one_line(name))
                 line.append(f"  ×{count}", style="dim")
+                short = forms.get((label, name))
+                if short:
+                    line.append(f"  also {one_line(', '.join(short))}", style="dim italic")
                 entities.add_option(Option(line, id=f"e{first_offset[(label, name)]}"))
         if not article.entities:
             entities.add_option(Option(Text("analysing…" if not article.analysed else "No entities.", style="dim"), disabled=True))
@@ -161,7 +195,7 @@ class NotesPanel(Vertical):
         quotes.clear_options()
         for quote in article.quotes:
             line = Text()
-            line.append(quote.speaker or "speaker unknown", style="bold" if quote.speaker else "dim")
+            line.append(one_line(quote.speaker or "speaker unknown"), style="bold" if quote.speaker else "dim")
             line.append(f"\n  “{excerpt(quote.text, 70)}”", style="italic")
             quotes.add_option(Option(line, id=f"q{quote.start}"))
         if not article.quotes:
@@ -182,6 +216,6 @@ def tag_chips(names: list[str], tags: dict[str, Tag]) -> Text:
         tag = tags.get(name)
         colour = tag.colour if tag else "yellow"
         key = f"{tag.quick_key}\u00a0" if tag and tag.quick_key else ""
-        chips.append(f"\u00a0{key}{name}\u00a0", style=f"bold reverse {colour}")  # a chip never breaks
+        chips.append(f"\u00a0{key}{one_line(name)}\u00a0", style=f"bold reverse {colour}")  # a chip never breaks
         chips.append(" ")
     return chips
