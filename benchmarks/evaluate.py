@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/evaluate.py --verbose    # + per-article quotation and entity errors
     .venv/bin/python benchmarks/evaluate.py --no-timing  # quality only (a few seconds)
     .venv/bin/python benchmarks/evaluate.py --json out.json
+    .venv/bin/python benchmarks/evaluate.py --no-timing --ablation  # what each entity rule adds
 
 What is measured:
   reader      `reader analyze --json` on every article, run as a subprocess: the
@@ -331,6 +332,38 @@ def measure_speed(texts: list[str], nlp, rounds: int, min_seconds: float) -> dic
     }
 
 
+# ---------------------------------------------------------------- ablation
+
+
+def ablation(articles: list[Article]) -> None:
+    """Entity F1 with every rule, without each rule in turn, and with none: what each rule adds."""
+    from reader.analysis import Analyser
+    from reader.analysis.entities import ENTITY_RULES
+    from reader.analysis.pipeline import analyse_doc
+
+    analyser = Analyser(MODEL)
+    docs = list(analyser.nlp.pipe([a.text for a in articles]))
+
+    def f1(skip: tuple[str, ...]) -> float:
+        tp = n_pred = n_gold = 0
+        for article, doc in zip(articles, docs):
+            found = analyse_doc(doc, "ablation", skip_rules=skip).entities
+            gold_e = entity_keys(article.gold["entities"])
+            pred_e = {(e.start, e.end, e.label) for e in found}
+            tp, n_pred, n_gold = tp + len(gold_e & pred_e), n_pred + len(pred_e), n_gold + len(gold_e)
+        return prf(tp, n_pred, n_gold)[2]
+
+    names = tuple(name for name, _ in ENTITY_RULES)
+    full = f1(())
+    print("Entity rules: F1 without each rule (rules run in this order)")
+    print(f"  {'all rules':<14} {full:.3f}")
+    for name in names:
+        without = f1((name,))
+        print(f"  - {name:<12} {without:.3f}   adds {full - without:+.3f}")
+    print(f"  {'no rules':<14} {f1(names):.3f}")
+    print()
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -435,6 +468,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=7, help="timing rounds per system (default 7)")
     parser.add_argument("--min-pass-seconds", type=float, default=1.0, help="repeat the texts so one timed pass lasts about this long")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--ablation", action="store_true", help="also show what each entity rule adds to F1")
     args = parser.parse_args(argv)
 
     articles, cli_seconds = load_articles()
@@ -448,6 +482,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_timing:
         speed = measure_speed([a.text for a in articles], nlp, args.rounds, args.min_pass_seconds)
     summary = print_report(articles, reader_scores, spacy_scores, speed, cli_seconds, args.verbose)
+    if args.ablation:
+        ablation(articles)
     if args.json:
         Path(args.json).write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0

@@ -337,3 +337,37 @@ def test_missing_model_is_a_one_line_error():
         Analyser("no_such_pipeline_xyz").nlp
     message = str(info.value)
     assert "no_such_pipeline_xyz" in message and "\n" not in message and "--model" in message
+
+
+def test_scare_quotes_are_not_quotations(analyser):
+    text = "The film was made on a “small” budget, and she always bristled at the “folk” label."
+    assert analyser.analyse(text).quotes == []
+
+
+def test_partial_quotation_governed_by_a_speech_verb_is_kept(analyser):
+    text = "Ms Sarah Kwan, who flew over the area on Thursday, said the damage was “confronting”."
+    quote = only_quote(analyser, text)
+    assert quote.text == "confronting"
+    assert quote.speaker == "Sarah Kwan"
+
+
+def test_speaker_named_in_apposition(analyser):
+    text = "Its chairman, Sir Nigel Ashby, told shareholders: “We are not going to pretend this was a good Christmas.”"
+    assert only_quote(analyser, text).speaker == "Nigel Ashby"
+
+
+def test_the_judge_is_the_judge_named_before(analyser):
+    text = (
+        "Judge Patricia Moreau sentenced Gerald Haskins on Friday.\n\n"
+        '"The defendant talks about paying this back," the judge said.'
+    )
+    quote = only_quote(analyser, text)
+    assert quote.speaker == "Patricia Moreau"
+    assert text[quote.speaker_start : quote.speaker_end] == "the judge"
+
+
+def test_speaker_mention_is_the_short_form_and_name_is_canonical(analyser):
+    text = "Colleen Brandt co-founded Lumenrail in 2019.\n\n\"Railroads move carefully,\" Brandt said."
+    quote = only_quote(analyser, text)
+    assert quote.speaker == "Colleen Brandt"
+    assert text[quote.speaker_start : quote.speaker_end] == "Brandt"
