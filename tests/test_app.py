@@ -353,3 +353,18 @@ async def test_export_key_writes_this_articles_csv_and_says_where(library, tmp_p
         assert any(str(files[0]) in m for m in messages)
     rows = list(csv.DictReader(files[0].open(encoding="utf-8", newline="")))
     assert [(r["tags"], r["quote_speaker"]) for r in rows] == [("claim", "Mary Marlowe Sommer")]
+
+
+async def test_entity_list_groups_mentions_under_the_canonical_name(library, seed_analysis):
+    from textual.widgets import OptionList
+
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        await pilot.pause()
+        entities = app.screen.query_one("#entities", OptionList)
+        lines = [str(entities.get_option_at_index(i).prompt) for i in range(entities.option_count)]
+        alec = [line for line in lines if line.strip().startswith("Alec Baldwin")]
+        mentions = sum(1 for e in seed_analysis.entities if e.canonical == "Alec Baldwin")
+        assert mentions > 1 and len(alec) == 1
+        assert f"×{mentions}" in alec[0] and "also Alec" in alec[0]
+        assert not any(line.strip().startswith("Alec  ") for line in lines)  # no separate row for "Alec"

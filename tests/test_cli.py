@@ -272,6 +272,12 @@ def test_analyze_json_on_the_seed(runner, fast_analyser, tmp_path, monkeypatch):
     assert quote["speaker"] == "Mary Marlowe Sommer"
     assert "\n\n" in quote["text"]
     assert list(tmp_path.iterdir()) == []
+    # The seed's known traps for bare spaCy (issue 5).
+    found = {(e["text"], e["label"], e["canonical"]) for e in record["entities"]}
+    assert ("Alec", "PERSON", "Alec Baldwin") in found and ("Hilaria", "PERSON", "Hilaria Baldwin") in found
+    assert ("The Baldwins", "WORK_OF_ART", None) in found and ("Rust", "WORK_OF_ART", None) in found
+    assert {("42", "AGE", None), ("66-year-old", "AGE", None)} <= found
+    assert not any(e["text"] == "navy" for e in record["entities"])
 
 
 def test_analyze_several_files_one_line_each(runner, fast_analyser, tmp_path):
