@@ -371,3 +371,20 @@ def test_speaker_mention_is_the_short_form_and_name_is_canonical(analyser):
     quote = only_quote(analyser, text)
     assert quote.speaker == "Colleen Brandt"
     assert text[quote.speaker_start : quote.speaker_end] == "Brandt"
+
+
+def test_interrupted_quotation_is_two_parts_with_one_speaker(analyser):
+    text = "“Volunteer counts are noisy,” said Prof Tomasz Wierzbicki, “and we have tried to correct for that.”"
+    analysis = analyser.analyse(text)
+    assert [q.text for q in analysis.quotes] == ["Volunteer counts are noisy,", "and we have tried to correct for that."]
+    assert {q.speaker for q in analysis.quotes} == {"Tomasz Wierzbicki"}
+    assert all(q.cue == "said" for q in analysis.quotes)
+
+
+def test_first_person_outside_quotes_in_an_interview_is_the_interviewee(analyser):
+    text = (
+        "Joanne Tully is suddenly everywhere. Tully grew up in Grimethorpe. Kate Mercer met Tully.\n\n"
+        "Q: Why the change?\n\n"
+        "A: I said to my agent, “If I write one more body in a canal, I'll end up in the canal myself.”"
+    )
+    assert only_quote(analyser, text).speaker == "Joanne Tully"
