@@ -23,7 +23,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH: run.py points that at the tree measured
 
 from reader.articles import read_article  # noqa: E402
 from reader.export import ExportFilter, output_file, write_csv, write_jsonl  # noqa: E402
@@ -120,7 +120,7 @@ def main() -> None:
             with output_file(tmp_path / "export.jsonl") as out:
                 return write_jsonl(store, out)
 
-        _, peak_all = measure("CSV export, all", csv_all)
+        seconds_all, peak_all = measure("CSV export, all", csv_all)
         _, peak_tenth = measure("CSV export, a tenth of the articles", csv_tenth)
         measure("CSV export --per-tag", csv_per_tag)
         measure("CSV export --include-highlights", csv_highlights)
@@ -143,7 +143,7 @@ def main() -> None:
 
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(f"max resident set size of the whole run: {rss / 1024:.0f} MB" if sys.platform != "darwin" else f"max RSS {rss / 1e6:.0f} MB")
-        print(json.dumps({"annotations": args.annotations, "peak_all_mb": round(peak_all / 1e6, 2),
+        print(json.dumps({"annotations": args.annotations, "csv_seconds": round(seconds_all, 3), "peak_all_mb": round(peak_all / 1e6, 2),
                           "peak_tenth_mb": round(peak_tenth / 1e6, 2)}))
 
 

@@ -1,12 +1,19 @@
-"""Time to first paint and key-press-to-screen latency, in a pseudo-terminal as over SSH.
+"""reader in a pseudo-terminal, as over SSH: first paint, key-press-to-screen latency, bytes, memory.
 
-    python benchmarks/ui_latency.py [--rounds 3] [--size 80x24]
+    python benchmarks/ui_latency.py [--rounds 3] [--size 80x24] [--no-book]
 
-Runs `reader` on an analysed copy of the seed in a pty (TERM=xterm-256color),
-reads everything it writes, and prints a table. A key's latency is the time
-from writing the key to the last byte of the screen update it causes (the
-update is over when the app has been silent for QUIET seconds). The baseline
-is a minimal Textual app showing the same text, measured in the same run.
+Runs `reader` in a pty (TERM=xterm-256color) on an analysed copy of the seed and
+on a 1 MB article with thousands of highlights (see corpus.py), reads all it
+writes, and prints a table. `benchmarks/run.py` runs this with the other parts.
+
+- First paint: from starting the process to the article's first words on screen.
+  The baseline, measured in the same rounds, is a minimal Textual app showing
+  the same text.
+- A key's latency: from writing the key to the last byte of the screen update it
+  causes (the update is over when the app has been silent for QUIET seconds);
+  also the first byte, the bytes written and the frames drawn.
+- Full repaint: the bytes of one frame redrawing the whole screen (forced by a resize).
+- Memory: the resident set size of the reader process once the article is shown.
 """
 
 from __future__ import annotations
@@ -15,17 +22,24 @@ import argparse
 import os
 import pty
 import select
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_8d4d9360f55ea89e.txt"
-QUIET = 0.15
+QUIET = 0.15  # seconds of silence that end a screen update
+NOTE_QUIET = 0.4  # before a key typed in a note: the note is saved 0.3 s after typing stops
+NEEDLE = b"Alec"  # the seed's (and the book's) first words
+# Like most terminals today we say we support synchronized output, so that
+# Textual brackets each frame with these and frames can be counted.
+SYNC_QUERY, SYNC_REPLY, SYNC_START = b"\x1b[?2026$p", b"\x1b[?2026;2$y", b"\x1b[?2026h"
 
 BARE_APP = textwrap.dedent(
     """
@@ -43,30 +57,45 @@ BARE_APP = textwrap.dedent(
     """
 )
 
+# What each measured key does; `script` below says in which order they are pressed.
+KEYS = {
+    "j": "cursor: next line",
+    "w": "cursor: next word",
+    "]": "next highlight",
+    "1": "tag with quick key 1",
+    "note": "typing in a note",
+    " ": "page down",
+}
+
 
 class Terminal:
     """A program running in a pty of a given size; we read all it writes."""
 
     def __init__(self, argv: list[str], size: tuple[int, int], env: dict[str, str]):
-        import fcntl
-        import struct
-        import termios
-
         self.master, slave = pty.openpty()
-        cols, rows = size
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.size = size
+        self._set_size(slave)
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, start_new_session=True)
         os.close(slave)
         self.output = bytearray()
+        self._answered = False
 
-    def read_until(self, needle: bytes, timeout: float = 30.0) -> float:
+    def _set_size(self, fd: int) -> None:
+        import fcntl
+        import struct
+        import termios
+
+        cols, rows = self.size
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+    def read_until(self, needle: bytes, timeout: float = 60.0) -> float:
         """Seconds from start until `needle` has been written."""
         deadline = time.perf_counter() + timeout
         while needle not in self.output:
-            if time.perf_counter() > deadline:
-                raise TimeoutError(f"never saw {needle!r}")
-            self._read(0.05)
+            if time.perf_counter() > deadline or self.proc.poll() is not None:
+                raise RuntimeError(f"never saw {needle!r}; the program wrote:\n{self.output[-2000:]!r}")
+            self._read(0.02)
         return time.perf_counter() - self.started
 
     def _read(self, wait: float) -> int:
@@ -78,29 +107,52 @@ class Terminal:
         except OSError:
             return 0
         self.output.extend(data)
+        if SYNC_QUERY in self.output[-len(data) - len(SYNC_QUERY):] and not self._answered:
+            self._answered = True
+            os.write(self.master, SYNC_REPLY)
         return len(data)
 
-    def settle(self) -> None:
-        while self._read(QUIET):
-            pass
+    def settle(self, quiet: float = QUIET) -> int:
+        """Read until the program has been silent for `quiet` seconds; returns the bytes read."""
+        total = 0
+        while n := self._read(quiet):
+            total += n
+        return total
 
-    def press(self, key: bytes) -> tuple[float, float, int]:
-        """(seconds to the first byte, seconds to the last byte, bytes written) for one key."""
-        self.settle()
+    def press(self, key: bytes, quiet: float = QUIET) -> Press | None:
+        """What writing `key` caused; None if nothing changed on screen."""
+        self.settle(quiet)
+        mark = len(self.output)
         sent = time.perf_counter()
         os.write(self.master, key)
         first = last = None
-        total = 0
-        while True:
-            n = self._read(QUIET)
-            if not n:
-                break
-            total += n
+        while self._read(QUIET):
             last = time.perf_counter()
             first = first or last
         if last is None:
-            return float("nan"), float("nan"), 0
-        return first - sent, last - sent, total
+            return None
+        written = bytes(self.output[mark:])
+        return Press(first - sent, last - sent, len(written), written.count(SYNC_START))
+
+    def full_repaint(self) -> int:
+        """Bytes of one frame that redraws the whole screen: the largest frame after a resize (by a row, and back)."""
+        self.settle()
+        cols, rows = self.size
+        for size in ((cols, rows - 1), (cols, rows)):
+            self.size = size
+            self._set_size(self.master)
+            self.proc.send_signal(signal.SIGWINCH)
+            mark = len(self.output)
+            self.settle()
+        frames = bytes(self.output[mark:]).split(SYNC_START)
+        return max(len(SYNC_START + f) for f in frames[1:]) if len(frames) > 1 else len(self.output) - mark
+
+    def rss_mb(self) -> float:
+        """Resident set size of the program, in MB."""
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
 
     def close(self) -> None:
         self.proc.kill()
@@ -108,67 +160,181 @@ class Terminal:
         os.close(self.master)
 
 
+@dataclass
+class Press:
+    """One key press: seconds to the first and last byte of the update, bytes and frames written."""
+
+    first: float
+    last: float
+    bytes: int
+    frames: int
+
+
+@dataclass
+class Session:
+    """What one run of reader on one article measured."""
+
+    paint: float
+    rss_mb: float
+    repaint_bytes: int
+    keys: dict[str, list[Press]] = field(default_factory=dict)
+
+
+def script(reps: int) -> list[tuple[str | None, bytes]]:
+    """(measured key name or None, bytes to send). Each repetition starts from the top of the article."""
+    steps: list[tuple[str | None, bytes]] = []
+    for _ in range(reps):
+        steps += [(None, b"g"), ("j", b"j"), ("j", b"j"), ("w", b"w"), ("w", b"w"), ("]", b"]"), ("1", b"1")]
+        steps += [(None, b"a"), ("note", b"n"), ("note", b"o"), ("note", b"t"), (None, b"\x1b")]
+        steps += [(None, b"g"), (" ", b" ")]
+    return steps
+
+
+def run_session(env: dict[str, str], article: Path, size: tuple[int, int], reps: int) -> Session:
+    """Open `article` in reader, then press the keys of `script`."""
+    term = Terminal([sys.executable, "-m", "reader", str(article)], size, env)
+    try:
+        paint = term.read_until(NEEDLE)
+        term.settle()
+        session = Session(paint, term.rss_mb(), term.full_repaint())
+        for name, key in script(reps):
+            result = term.press(key, NOTE_QUIET if name == "note" else QUIET)
+            if name is not None and result is not None:
+                session.keys.setdefault(name, []).append(result)
+        term.settle()
+        return session
+    finally:
+        term.close()
+
+
+def bare_paint(text_file: Path, size: tuple[int, int], env: dict[str, str], folder: Path) -> float:
+    bare = folder / "bare.py"
+    bare.write_text(BARE_APP)
+    term = Terminal([sys.executable, str(bare), str(text_file)], size, env)
+    try:
+        return term.read_until(NEEDLE)
+    finally:
+        term.close()
+
+
+@dataclass
+class Tree:
+    """A copy of reader's source to measure (the checkout, or an older commit), with its databases."""
+
+    name: str
+    source: Path
+    folder: Path
+    seed_db: Path | None = None
+    book_db: Path | None = None
+    book: Path | None = None
+
+    def python_env(self) -> dict[str, str]:
+        env = dict(os.environ, PYTHONPATH=str(self.source), READER_CONFIG=str(self.folder / "none.toml"), READER_USER="bench")
+        env.pop("READER_DB", None)
+        env.pop("NO_COLOR", None)
+        return env
+
+    def run_corpus(self, *args: str) -> str:
+        """Run corpus.py with this tree's reader; returns what it printed."""
+        done = subprocess.run(
+            [sys.executable, str(Path(__file__).with_name("corpus.py")), *args],
+            env=self.python_env(), capture_output=True, text=True,
+        )
+        if done.returncode:
+            raise RuntimeError(f"corpus.py {' '.join(args)} failed for {self.name}:\n{done.stderr}")
+        return done.stdout.strip()
+
+    def prepare(self, book: bool) -> None:
+        self.seed_db = self.folder / "seed.db"
+        self.run_corpus("seed", str(self.seed_db))
+        if book:
+            self.book_db, self.book = self.folder / "book.db", self.folder / "book.txt"
+            self.run_corpus("book", str(self.book_db), str(self.book))
+
+    def terminal_env(self, db: Path, size: tuple[int, int]) -> dict[str, str]:
+        env = dict(self.python_env(), TERM="xterm-256color", READER_DB=str(db))
+        for name in ("COLUMNS", "LINES"):  # Textual would take these over the pty's size
+            env.pop(name, None)
+        return env
+
+
+def measure(trees: list[Tree], rounds: int, size: tuple[int, int], reps: int, book: bool, log=print) -> dict:
+    """Every tree and the bare app, round after round, so each round sees the same machine."""
+    results: dict = {"bare": [], **{t.name: {"seed": [], "book": []} for t in trees}}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        text_file = folder / "text.txt"
+        text_file.write_text(SEED.read_text(encoding="utf-8"))
+        for round_ in range(rounds):
+            log(f"  ui round {round_ + 1}/{rounds}")
+            results["bare"].append(bare_paint(text_file, size, trees[0].terminal_env(trees[0].seed_db, size), folder))
+            for tree in trees:
+                results[tree.name]["seed"].append(run_session(tree.terminal_env(tree.seed_db, size), SEED, size, reps))
+                if book:
+                    results[tree.name]["book"].append(run_session(tree.terminal_env(tree.book_db, size), tree.book, size, max(2, reps // 2)))
+    return results
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
 def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def prepare_db(directory: Path) -> Path:
-    env = dict(os.environ, READER_DB=str(directory / "reader.db"))
-    subprocess.run([sys.executable, "-m", "reader", "add", str(SEED)], env=env, check=True, capture_output=True)
-    return directory / "reader.db"
+def summarise(sessions: list[Session]) -> dict:
+    """Medians (and key p95s) over sessions: the figures run.py tabulates."""
+    keys: dict[str, list[Press]] = {}
+    for session in sessions:
+        for name, values in session.keys.items():
+            keys.setdefault(name, []).extend(values)
+    return {
+        "paint": median([s.paint for s in sessions]),
+        "rss_mb": median([s.rss_mb for s in sessions]),
+        "repaint_bytes": median([s.repaint_bytes for s in sessions]),
+        "keys": {
+            name: {
+                "first_ms": 1000 * median([p.first for p in presses]),
+                "median_ms": 1000 * median([p.last for p in presses]),
+                "p95_ms": 1000 * percentile([p.last for p in presses], 0.95),
+                "bytes": median([p.bytes for p in presses]),
+                "frames": median([p.frames for p in presses]),
+                "count": len(presses),
+            }
+            for name, presses in keys.items()
+        },
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--reps", type=int, default=4, help="Repetitions of the key script per session.")
     parser.add_argument("--size", default="80x24")
+    parser.add_argument("--no-book", action="store_true", help="Only the seed article.")
     args = parser.parse_args()
     size = tuple(int(n) for n in args.size.split("x"))
     with tempfile.TemporaryDirectory() as tmp:
-        tmpdir = Path(tmp)
-        db = prepare_db(tmpdir)
-        bare = tmpdir / "bare.py"
-        bare.write_text(BARE_APP)
-        text_file = tmpdir / "text.txt"
-        text_file.write_text(SEED.read_text(encoding="utf-8"))
-        env = dict(os.environ, TERM="xterm-256color", READER_DB=str(db), COLUMNS=str(size[0]), LINES=str(size[1]))
-        env.pop("NO_COLOR", None)
-        paints = {"bare Textual app": [], "reader (seed)": []}
-        keys = {"j (line down)": b"j", "w (next word)": b"w", "] (next highlight)": b"]", ") (next quotation)": b")",
-                "1 (tag with quick key)": b"1", "space (page)": b" "}
-        latencies: dict[str, list[float]] = {k: [] for k in keys}
-        firsts: dict[str, list[float]] = {k: [] for k in keys}
-        sizes: dict[str, list[int]] = {k: [] for k in keys}
-        for _ in range(args.rounds):
-            term = Terminal([sys.executable, str(bare), str(text_file)], size, env)
-            paints["bare Textual app"].append(term.read_until(b"ammunition") if size[1] > 40 else term.read_until(b"Alec"))
-            term.close()
-            term = Terminal([sys.executable, "-m", "reader", str(SEED)], size, env)
-            paints["reader (seed)"].append(term.read_until(b"Alec"))
-            term.settle()
-            for _ in range(4):
-                for name, key in keys.items():
-                    first, seconds, written = term.press(key)
-                    if written:
-                        firsts[name].append(first)
-                        latencies[name].append(seconds)
-                        sizes[name].append(written)
-            term.close()
-        print(f"terminal {size[0]}x{size[1]}, {args.rounds} rounds, update ends after {QUIET * 1000:.0f} ms of silence")
-        print(f"{'first paint':<28}{'median s':>10}{'min s':>8}")
-        base = statistics.median(paints["bare Textual app"])
-        for name, values in paints.items():
-            ratio = statistics.median(values) / base
-            print(f"{name:<28}{statistics.median(values):>10.3f}{min(values):>8.3f}   x{ratio:.2f} of bare Textual")
-        print(f"\n{'key (seed article)':<26}{'first byte ms':>14}{'last byte ms':>13}{'p95 ms':>8}{'bytes':>7}")
-        for name in keys:
-            values = latencies[name]
-            print(
-                f"{name:<26}{statistics.median(firsts[name]) * 1000:>14.1f}{statistics.median(values) * 1000:>13.1f}"
-                f"{percentile(values, 0.95) * 1000:>8.1f}{statistics.median(sizes[name]):>7.0f}"
-            )
-        print("\n(medians over every press that changed the screen; last byte = when the update finished)")
+        tree = Tree("reader", ROOT, Path(tmp))
+        tree.prepare(book=not args.no_book)
+        results = measure([tree], args.rounds, size, args.reps, book=not args.no_book)
+    bare = median(results["bare"])
+    print(f"terminal {size[0]}x{size[1]}, {args.rounds} rounds; an update ends after {QUIET * 1000:.0f} ms of silence")
+    print(f"first paint: bare Textual {bare:.3f} s")
+    for article in ("seed", "book"):
+        if not results["reader"][article]:
+            continue
+        s = summarise(results["reader"][article])
+        print(f"\n{article}: first paint {s['paint']:.3f} s (x{s['paint'] / bare:.2f} bare), RSS {s['rss_mb']:.0f} MB, "
+              f"full repaint {s['repaint_bytes']:.0f} bytes")
+        print(f"  {'key':<24}{'first ms':>9}{'median ms':>10}{'p95 ms':>8}{'bytes':>7}{'frames':>7}{'n':>4}")
+        for name, k in s["keys"].items():
+            print(f"  {KEYS[name]:<24}{k['first_ms']:>9.1f}{k['median_ms']:>10.1f}{k['p95_ms']:>8.1f}{k['bytes']:>7.0f}"
+                  f"{k['frames']:>7.0f}{k['count']:>4}")
 
 
 if __name__ == "__main__":

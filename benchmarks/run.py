@@ -1,0 +1,188 @@
+"""The benchmark suite: every figure issue 6 asks for, in one table, against its target.
+
+    python benchmarks/run.py                        # the checkout
+    python benchmarks/run.py --before 919503c       # and an older commit, side by side
+    python benchmarks/run.py --parts ui --rounds 5  # only some parts
+
+Parts: `ui` (ui_latency.py: first paint, key latency, bytes and memory on the
+seed and on a 1 MB article), `analysis` (analysis_bench.py), `import`
+(import_bench.py) and `export` (export_bench.py). With --before, that commit
+is unpacked into a temporary folder and measured in the same run, round for
+round with the checkout, so the two columns saw the same (noisy) machine.
+Only ratios within one run mean much; absolute times vary from run to run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ui_latency import KEYS, ROOT, Tree, measure, median, summarise  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+PARTS = ("ui", "analysis", "import", "export")
+
+
+def unpack(rev: str, folder: Path) -> Path:
+    """The source of commit `rev`, unpacked into `folder`."""
+    folder.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
+def run_json(tree: Tree, script: str, *args: str) -> dict[str, Any]:
+    """Run a benchmark script with the tree's reader; the last line it prints is JSON."""
+    done = subprocess.run([sys.executable, str(HERE / script), *args], env=tree.python_env(), capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"{script} failed for {tree.name}:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+Row = tuple[str, str, Callable[[dict], str], Callable[[dict], bool] | None]
+
+
+def rows(key_names: list[str]) -> list[Row]:
+    """(label, target, format a tree's figures, is the target met) for each line of the table."""
+
+    def key_row(article: str, name: str) -> Row:
+        def fmt(f: dict) -> str:
+            k = f["ui"][article]["keys"].get(name)
+            return f"{k['median_ms']:.1f} / {k['p95_ms']:.1f}" if k else "-"
+
+        def ok(f: dict) -> bool:
+            k = f["ui"][article]["keys"].get(name)
+            return bool(k) and k["median_ms"] <= 20 and k["p95_ms"] <= 50
+
+        return (f"  {KEYS[name]}", "<= 20 / 50", fmt, ok)
+
+    def moves(f: dict, article: str) -> float:
+        keys = f["ui"][article]["keys"]
+        return max(keys[n]["bytes"] for n in ("j", "w") if n in keys)
+
+    def page_ratio(f: dict, article: str) -> float:
+        return f["ui"][article]["keys"][" "]["bytes"] / f["ui"][article]["repaint_bytes"]
+
+    table: list[Row] = [
+        ("First paint, seed: x bare Textual", "<= 1.5x", lambda f: f"x{f['ui']['seed']['paint'] / f['bare']:.2f}",
+         lambda f: f["ui"]["seed"]["paint"] / f["bare"] <= 1.5),
+        ("  seconds (bare Textual app)", "", lambda f: f"{f['ui']['seed']['paint']:.3f} ({f['bare']:.3f})", None),
+        ("First paint, 1 MB article (s)", "<= 1.0", lambda f: f"{f['ui']['book']['paint']:.3f}",
+         lambda f: f["ui"]["book"]["paint"] <= 1.0),
+        ("Memory after opening the seed (MB RSS)", "", lambda f: f"{f['ui']['seed']['rss_mb']:.0f}", None),
+        ("Memory after opening 1 MB (MB RSS)", "<= 250", lambda f: f"{f['ui']['book']['rss_mb']:.0f}",
+         lambda f: f["ui"]["book"]["rss_mb"] <= 250),
+    ]
+    for article, label in (("seed", "seed"), ("book", "1 MB article")):
+        table.append((f"Key to screen, {label}: median / p95 ms", "", lambda f: "", None))
+        table += [key_row(article, name) for name in key_names]
+        table += [
+            (f"  bytes per cursor move (j, w), {label}", "<= 2048", lambda f, a=article: f"{moves(f, a):.0f}",
+             lambda f, a=article: moves(f, a) <= 2048),
+            (f"  bytes per page down / full repaint", "<= 1.0x",
+             lambda f, a=article: f"{f['ui'][a]['keys'][' ']['bytes']:.0f} / {f['ui'][a]['repaint_bytes']:.0f}",
+             lambda f, a=article: page_ratio(f, a) <= 1.0),
+        ]
+    return table
+
+
+def other_rows() -> list[Row]:
+    return [
+        ("Analysis: words/s, x bare spaCy nlp.pipe", ">= 0.85x",
+         lambda f: f"{f['analysis']['reader_wps']:,.0f}, x{f['analysis']['ratio']:.2f}", lambda f: f["analysis"]["ratio"] >= 0.85),
+        ("Import (reader add --jobs 0): s, words/s", "",
+         lambda f: f"{f['import']['seconds']:.1f}, {f['import']['wps']:,.0f}", None),
+        ("  x bare spaCy on one core", "",
+         lambda f: f"x{f['import']['wps'] / f['analysis']['bare_wps']:.2f}" if "analysis" in f else "-", None),
+        ("Export 100k annotations to CSV (s)", "<= 3.0", lambda f: f"{f['export']['csv_seconds']:.2f}",
+         lambda f: f["export"]["csv_seconds"] <= 3.0),
+        ("  peak memory: all / a tenth (MB)", "flat",
+         lambda f: f"{f['export']['peak_all_mb']:.1f} / {f['export']['peak_tenth_mb']:.1f}",
+         lambda f: f["export"]["peak_all_mb"] <= 2 * f["export"]["peak_tenth_mb"] + 1),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--before", metavar="REV", help="Also measure this commit, side by side.")
+    parser.add_argument("--parts", default=",".join(PARTS), help=f"Comma-separated, of: {', '.join(PARTS)}.")
+    parser.add_argument("--rounds", type=int, default=3, help="UI rounds (each: bare app, then every tree).")
+    parser.add_argument("--reps", type=int, default=4, help="Repetitions of the key script per UI session.")
+    parser.add_argument("--size", default="80x24")
+    parser.add_argument("--articles", type=int, default=1000, help="Articles for the import part.")
+    parser.add_argument("--json", metavar="FILE", type=Path, help="Also write every figure to FILE.")
+    args = parser.parse_args()
+    parts = [p for p in args.parts.split(",") if p]
+    size = tuple(int(n) for n in args.size.split("x"))
+    started = time.perf_counter()
+
+    def log(message: str) -> None:
+        print(f"[{time.perf_counter() - started:5.0f} s] {message}", file=sys.stderr, flush=True)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        trees = []
+        if args.before:
+            trees.append(Tree(f"before {args.before}", unpack(args.before, folder / "before-src"), folder / "before"))
+        trees.append(Tree("now" if args.before else "reader", ROOT, folder / "now"))
+        figures: dict[str, dict] = {t.name: {} for t in trees}
+        if "ui" in parts:
+            for tree in trees:
+                log(f"preparing the seed and the 1 MB article for {tree.name}")
+                tree.folder.mkdir()
+                tree.prepare(book=True)
+            results = measure(trees, args.rounds, size, args.reps, book=True, log=log)
+            for tree in trees:
+                figures[tree.name]["bare"] = median(results["bare"])
+                figures[tree.name]["ui"] = {a: summarise(results[tree.name][a]) for a in ("seed", "book")}
+        for part, script, extra in (
+            ("analysis", "analysis_bench.py", ["--json"]),
+            ("import", "import_bench.py", ["--json", "--articles", str(args.articles)]),
+            ("export", "export_bench.py", []),
+        ):
+            if part in parts:
+                for tree in trees:
+                    log(f"{part}: {tree.name}")
+                    figures[tree.name][part] = run_json(tree, script, *extra)
+
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1, default=str))
+    names = [t.name for t in trees]
+    table = rows([k for k in KEYS if k != " "]) if "ui" in parts else []
+    table += [r for r in other_rows() if all(p in parts for p in _parts_of(r[0]))]
+    width = max(len(r[0]) for r in table) + 2
+    print(f"\nreader benchmarks: terminal {size[0]}x{size[1]}, {args.rounds} UI rounds, {os.cpu_count()} cores, "
+          f"{time.perf_counter() - started:.0f} s")
+    print(f"{'':<{width}}{'target':>12}" + "".join(f"{n:>22}" for n in names))
+    for label, target, fmt, ok in table:
+        cells = []
+        for name in names:
+            try:
+                text = fmt(figures[name])
+                mark = "" if ok is None or not text else (" ok" if ok(figures[name]) else " !!")
+            except (KeyError, ZeroDivisionError, ValueError):
+                text, mark = "-", ""
+            cells.append(f"{text + mark:>22}")
+        print(f"{label:<{width}}{target:>12}" + "".join(cells))
+    print("\nok: target met; !!: missed. Key latency: key written to last byte of the update it causes.")
+
+
+def _parts_of(label: str) -> list[str]:
+    if label.startswith("Analysis"):
+        return ["analysis"]
+    if label.startswith("Import") or "bare spaCy on one core" in label:
+        return ["import"]
+    return ["export"]
+
+
+if __name__ == "__main__":
+    main()
