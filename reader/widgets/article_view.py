@@ -2,6 +2,11 @@
 
 Drawn with Textual's Line API: only visible lines are rendered, each from a
 cache of strips that a key press invalidates line by line.
+
+`cursor` and `anchor` are reactive: the screen watches them to update the
+status line and the panel. A watcher runs at once, so everything a key changes
+goes out in one frame; a message would arrive after the text's frame had gone,
+and Textual draws the next frame 17-33 ms later.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.color import Color
 from textual.geometry import Region, Size
-from textual.message import Message
+from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -56,6 +61,11 @@ ENTITY_GROUPS = {
 def entity_group(label: str) -> str:
     """The colour group of an entity label (person, org, place, group, time, number, other)."""
     return ENTITY_GROUPS.get(label, "other")
+
+
+def _look(annotation: Annotation) -> tuple[int, int, int, tuple[str, ...]]:
+    """What decides how an annotation is drawn (its note does not)."""
+    return annotation.id, annotation.start, annotation.end, tuple(annotation.tags)
 
 
 @dataclass(frozen=True)
@@ -110,12 +120,10 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("escape", "cancel", "Cancel", show=False, id="cancel"),
     ]
 
-    class CursorMoved(Message):
-        """The cursor or selection changed; the target under it may have too."""
-
-        def __init__(self, view: ArticleView) -> None:
-            super().__init__()
-            self.view = view
+    cursor: var[int] = var(0)
+    """The character offset under the cursor."""
+    anchor: var[int | None] = var(None)
+    """Where the selection started (None: no selection); it runs to the cursor."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -126,8 +134,6 @@ class ArticleView(ScrollView, can_focus=True):
         self.tag_colours: dict[str, str] = {}
         self.layout_: Layout | None = None
         self._header: list[tuple[str, str]] = []
-        self.cursor = 0
-        self.anchor: int | None = None
         self.matches: list[tuple[int, int]] = []
         self._goal_column: int | None = None
         self._cache: LRUCache[int, Strip] = LRUCache(2048)
@@ -147,7 +153,6 @@ class ArticleView(ScrollView, can_focus=True):
         self._goal_column = None
         self._relayout()
         self.scroll_to(0, 0, animate=False, immediate=True)
-        self.post_message(self.CursorMoved(self))
 
     def set_analysis(self, entities: list[Entity], quotes: list[Quote]) -> None:
         annotations = [m.item for m in self.highlights.annotations.marks]
@@ -155,13 +160,18 @@ class ArticleView(ScrollView, can_focus=True):
         if self.article is not None:
             self.article.entities, self.article.quotes = entities, quotes
         self._invalidate()
-        self.post_message(self.CursorMoved(self))
 
     def set_annotations(self, annotations: list[Annotation], tags: list[Tag]) -> None:
+        """Show new annotations, redrawing only the lines whose highlighting changed."""
+        before = {_look(m.item) for m in self.highlights.annotations.marks}  # type: ignore[arg-type]
         self.highlights.set_annotations(annotations)
-        self.tag_colours = {t.name: t.colour for t in tags}
-        self._invalidate()
-        self.post_message(self.CursorMoved(self))
+        colours = {t.name: t.colour for t in tags}
+        if colours != self.tag_colours:
+            self.tag_colours = colours
+            self._invalidate()
+            return
+        for _, start, end, _ in before ^ {_look(a) for a in annotations}:
+            self._refresh_span(start, end)
 
     def set_matches(self, matches: list[tuple[int, int]]) -> None:
         self.matches = matches
@@ -206,8 +216,21 @@ class ArticleView(ScrollView, can_focus=True):
             self._scroll_to_cursor(center=True)
 
     def _invalidate(self) -> None:
+        """Redraw all the text (not the scrollbar: that would take a frame of its own)."""
         self._cache.clear()
-        self.refresh()
+        self.refresh(self.size.region)
+
+    def _refresh_span(self, start: int, end: int) -> None:
+        """Redraw the lines holding text[start:end]."""
+        if self.layout_ is None or not self.text:
+            return
+        first, last = self.screen_line_of(start), self.screen_line_of(max(start, end - 1))
+        for line in range(first, last + 1):
+            self._cache.discard(line)
+        top = self.scroll_offset.y
+        first, last = max(first, top), min(last, top + self.size.height - 1)
+        if first <= last:
+            self.refresh_lines(first, last - first + 1)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -358,7 +381,6 @@ class ArticleView(ScrollView, can_focus=True):
             self._cache.discard(line)
             self.refresh_line(line)
         self._scroll_to_cursor(center=center)
-        self.post_message(self.CursorMoved(self))
 
     def _scroll_to_cursor(self, center: bool = False) -> None:
         if self.layout_ is None or not self.text:
@@ -425,23 +447,21 @@ class ArticleView(ScrollView, can_focus=True):
     def action_select(self) -> None:
         if self.anchor is None:
             self.anchor = self.cursor
+            self._refresh_span(self.cursor, self.cursor + 1)
         else:
-            self.anchor = None
-        self._invalidate()
-        self.post_message(self.CursorMoved(self))
+            self.clear_selection()
 
     def action_cancel(self) -> None:
         if self.anchor is not None:
-            self.anchor = None
-            self._invalidate()
-            self.post_message(self.CursorMoved(self))
+            self.clear_selection()
         elif self.matches:
             self.set_matches([])
 
     def clear_selection(self) -> None:
         if self.anchor is not None:
+            start, end = self.selection  # type: ignore[misc]
             self.anchor = None
-            self._invalidate()
+            self._refresh_span(start, end)
 
     # ------------------------------------------------------------ mouse and focus
 

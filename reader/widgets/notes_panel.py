@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import Callable
 
 from rich.text import Text
 from textual import on
@@ -78,6 +79,23 @@ class NotesPanel(Vertical):
         self._article_text = ""
         self._note_owner: int | None = None
         self.note_unsaved = False
+        self._stale: dict[str, Callable[[], None]] = {}
+
+    def _when_shown(self, name: str, fill: Callable[[], None]) -> None:
+        """Fill a list now if the panel shows, else when it is next shown.
+
+        Changing a hidden list still costs a layout pass, and an extra frame after every tag.
+        """
+        if self.display:
+            self._stale.pop(name, None)
+            fill()
+        else:
+            self._stale[name] = fill
+
+    def on_show(self) -> None:
+        stale, self._stale = self._stale, {}
+        for fill in stale.values():
+            fill()
 
     def on_mount(self) -> None:
         self.query_one(NoteEditor).border_title = "note (a)"
@@ -147,6 +165,9 @@ class NotesPanel(Vertical):
         self.show_analysis(article)
 
     def show_annotations(self, annotations: list[Annotation], tags: dict[str, Tag]) -> None:
+        self._when_shown("annotations", lambda: self._fill_annotations(annotations, tags))
+
+    def _fill_annotations(self, annotations: list[Annotation], tags: dict[str, Tag]) -> None:
         options = self.query_one("#annotations", OptionList)
         highlighted = options.highlighted
         options.clear_options()
@@ -165,6 +186,9 @@ class NotesPanel(Vertical):
         self.query_one(TabbedContent).get_tab("tab-annotations").label = f"Notes {len(annotations)}"
 
     def show_analysis(self, article: Article) -> None:
+        self._when_shown("analysis", lambda: self._fill_analysis(article))
+
+    def _fill_analysis(self, article: Article) -> None:
         entities = self.query_one("#entities", OptionList)
         entities.clear_options()
         # Mentions are grouped under their canonical entity: "Alec" and "Baldwin" count for "Alec Baldwin".

@@ -1,0 +1,124 @@
+"""What keeps keys instant over SSH: one frame per key, redrawing only what changed.
+
+Timings are measured in benchmarks/, never here; these tests pin the behaviour
+the timings rely on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from textual.widgets import OptionList
+
+from reader.app import ReaderApp
+from reader.store import Store
+from reader.widgets.article_view import ArticleView
+from reader.widgets.notes_panel import NotesPanel
+from reader.widgets.status_line import StatusLine
+
+
+@pytest.fixture
+def library(tmp_path, seed_article, seed_analysis):
+    path = tmp_path / "reader.db"
+    store = Store(path)
+    article_id, _ = store.add_article(dataclasses.replace(seed_article, source="seed"), seed_analysis)
+    store.close()
+    return path, article_id
+
+
+def make(library) -> ReaderApp:
+    path, article_id = library
+    return ReaderApp(Store(path), user="tester", article_ids=[article_id])
+
+
+def spy_refreshes(view: ArticleView) -> list[tuple]:
+    """Record the regions of every refresh the view asks for (a full refresh records ())."""
+    calls: list[tuple] = []
+    original = view.refresh
+
+    def refresh(*regions, **kwargs):
+        calls.append(regions)
+        return original(*regions, **kwargs)
+
+    view.refresh = refresh  # type: ignore[method-assign]
+    return calls
+
+
+async def test_status_line_follows_the_cursor_in_the_same_turn(library, seed_analysis):
+    """No message round trip: the status is up to date when the view's move returns, so both share a frame."""
+    place = next(e for e in seed_analysis.entities if e.label == "GPE")
+    app = make(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.screen.query_one(ArticleView).move_to(place.start)
+        assert place.text in str(app.screen.query_one(StatusLine).render())
+
+
+async def test_selection_redraws_only_its_lines(library):
+    app = make(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(ArticleView)
+        calls = spy_refreshes(view)
+        await pilot.press("v", "w", "escape")
+        assert calls and all(regions for regions in calls)
+        assert all(region.height <= 2 for regions in calls for region in regions)
+
+
+async def test_quick_key_redraws_only_the_tagged_lines(library, seed_analysis):
+    entity = seed_analysis.entities[3]
+    app = make(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(ArticleView)
+        view.move_to(entity.start)
+        await pilot.pause()
+        calls = spy_refreshes(view)
+        await pilot.press("1")
+        await pilot.pause()
+        lines = view.screen_line_of(entity.end - 1) - view.screen_line_of(entity.start) + 1
+        assert calls and all(regions for regions in calls)
+        assert sum(region.height for regions in calls for region in regions) <= lines
+        assert view.highlights.annotation_at(entity.start).tags == ["claim"]
+
+
+async def test_quick_keys_keep_the_screen_in_step_with_the_store(library, seed_analysis):
+    """Tagging updates the one annotation it changed, without reloading them all; the store agrees."""
+    path, article_id = library
+    first, second = seed_analysis.entities[2], seed_analysis.entities[5]
+    app = make(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen, view = app.screen, app.screen.query_one(ArticleView)
+        for offset, keys in ((second.start, "12"), (first.start, "3"), (second.start, "1"), (first.start, "3")):
+            view.move_to(offset)
+            await pilot.press(*keys)
+            await pilot.pause()
+            stored = app.store.annotations(article_id)
+            assert [(a.id, a.start, a.tags) for a in screen.annotations] == [(a.id, a.start, a.tags) for a in stored]
+            assert [m.item.id for m in view.highlights.annotations.marks] == [a.id for a in stored]
+        assert [(a.start, a.tags) for a in stored] == [(second.start, ["fact-check"])]
+        notes = screen.query_one("#annotations", OptionList)
+        assert notes.option_count == 1 and notes.get_option_at_index(0).id == f"a{second.start}"
+
+
+async def test_hidden_panel_lists_are_filled_when_it_is_shown(library, seed_analysis):
+    """At 80 columns the panel is hidden; changing its lists then would cost a layout pass and a frame per tag."""
+    entity = seed_analysis.entities[0]
+    app = make(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one(NotesPanel)
+        notes = panel.query_one("#annotations", OptionList)
+        assert not panel.display
+        before = [notes.get_option_at_index(i).id for i in range(notes.option_count)]
+        app.screen.query_one(ArticleView).move_to(entity.start)
+        await pilot.press("1")
+        await pilot.pause()
+        assert [notes.get_option_at_index(i).id for i in range(notes.option_count)] == before
+        await pilot.press("tab")
+        await pilot.pause()
+        assert panel.display
+        assert [notes.get_option_at_index(i).id for i in range(notes.option_count)] == [f"a{entity.start}"]
+        assert panel.query_one("#entities", OptionList).option_count > 0
