@@ -202,3 +202,11 @@ def test_fragments_among_quotations(quoted, fragment):
 def test_fullest_name_prefers_the_first_full_name_mentioned():
     assert fullest_names(["Alec Baldwin", "Stephen Baldwin", "Baldwin", "Alec"]) == {
         "Alec Baldwin": "Alec Baldwin", "Stephen Baldwin": "Stephen Baldwin", "Baldwin": "Alec Baldwin", "Alec": "Alec Baldwin"}
+
+
+def test_one_name_one_kind():
+    text = "Crete is hot. Crete has ruins. Visitors love Crete. In Santa Fe County, Santa Fe is the capital."
+    result = clean_entities(text, spans(text, ("Crete", "GPE"), ("Crete", "ORG", 2), ("Crete", "GPE", 3),
+                                        ("Santa Fe County", "GPE"), ("Santa Fe", "ORG", 2)))
+    assert [e.label for e in result if e.text == "Crete"] == ["GPE"] * 3
+    assert [e.label for e in result if e.text == "Santa Fe"] == ["GPE"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import replace
 from typing import Any, Callable, Iterable, Sequence
 
@@ -283,6 +284,27 @@ def person_names(text: str, entities: list[Entity], titles=()) -> list[Entity]:
     return out
 
 
+def consistent_labels(text: str, entities: list[Entity], titles=()) -> list[Entity]:
+    """One name, one kind: a name labelled differently in different places takes its most common label,
+    and a place's name inside a larger place ("Santa Fe" of "Santa Fe County") is a place."""
+    votes: dict[str, Counter] = {}
+    for e in entities:
+        if e.label in NAME_LABELS and e.label != "WORK_OF_ART":
+            votes.setdefault(e.text, Counter())[e.label] += 1
+            words = e.text.split()
+            if e.label in ("GPE", "LOC") and len(words) > 1 and words[-1] in _HEAD_LABEL:
+                votes.setdefault(" ".join(words[:-1]), Counter())[e.label] += 2  # strong evidence
+    out = []
+    for e in entities:
+        counts = votes.get(e.text)
+        if counts and e.label in NAME_LABELS and e.label != "WORK_OF_ART":
+            (best, n), *rest = counts.most_common()
+            if best != e.label and (not rest or n > rest[0][1]):
+                e = replace(e, label=best)
+        out.append(e)
+    return out
+
+
 def ages(text: str, entities: list[Entity], titles=()) -> list[Entity]:
     """Ages are ages, not dates: "Halyna Hutchins, 42," "the 66-year-old", "aged 27"."""
     people_end = {e.end for e in entities if e.label == "PERSON"}
@@ -346,6 +368,7 @@ ENTITY_RULES: tuple[tuple[str, Rule], ...] = (
     ("titled-names", titled_names),
     ("person-names", person_names),
     ("short-forms", name_forms),
+    ("consistency", consistent_labels),
     ("ages", ages),
     ("canonical", link_names),
 )
