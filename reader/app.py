@@ -11,6 +11,7 @@ from textual.screen import Screen
 from reader import config
 from reader.articles import DEFAULT_MAX_BYTES
 from reader.errors import ReaderError
+from reader.inert import inert
 from reader.screens.reader_screen import ReaderScreen
 from reader.store import Store
 
@@ -37,6 +38,7 @@ class ReaderApp(App[None]):
         self.max_bytes = max_bytes
         self._start_ids = list(article_ids or [])
         self._analyser = None
+        self._quit_unsaved = False
 
     @property
     def analyser(self):
@@ -46,6 +48,18 @@ class ReaderApp(App[None]):
 
             self._analyser = Analyser(self.model)
         return self._analyser
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout=None, markup: bool = False) -> None:
+        """Show a message as plain, inert text: messages quote file names, titles and article text."""
+        super().notify(inert(message), title=inert(title), severity=severity, timeout=timeout, markup=False)
+
+    async def action_quit(self) -> None:
+        """Quit once the note being edited is saved; if it cannot be, say so and quit on a second try."""
+        if await self.reader_screen.flush_note() or self._quit_unsaved:
+            self.exit()
+            return
+        self._quit_unsaved = True
+        self.notify("Your note could not be saved. Copy it, or quit again to leave without it.", severity="error", timeout=15)
 
     def get_default_screen(self) -> Screen:
         return ReaderScreen(self._start_ids[0] if self._start_ids else None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,13 +102,17 @@ def read_article(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
     """Read one file into a `ParsedArticle`, or raise `ArticleError` saying why not."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ArticleError(
-                f"{path}: {size:,} bytes is too large for an article "
-                f"(limit {max_bytes / 1e6:g} MB; raise it with --max-size or READER_MAX_SIZE)"
-            )
-        data = path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):  # /dev/zero, a pipe: no size to check, maybe no end
+            raise ArticleError(f"{path}: not a regular file")
+        if info.st_size > max_bytes:
+            raise ArticleError(_too_large(path, f"{info.st_size:,} bytes", max_bytes))
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)  # never more than the limit, even from a file still growing
+        if len(data) > max_bytes:
+            raise ArticleError(_too_large(path, f"more than {max_bytes:,} bytes", max_bytes))
     except IsADirectoryError:
         raise ArticleError(f"{path}: is a directory") from None
     except PermissionError:
@@ -115,6 +120,13 @@ def read_article(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read ({exc.strerror or exc})") from None
     return parse_article(data, name=str(path), source=str(path.resolve()))
+
+
+def _too_large(path: Path, size: str, max_bytes: int) -> str:
+    return (
+        f"{path}: {size} is too large for an article "
+        f"(limit {max_bytes / 1e6:g} MB; raise it with --max-size or READER_MAX_SIZE)"
+    )
 
 
 def parse_article(data: bytes, name: str, source: str | None = None) -> ParsedArticle:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -14,6 +15,7 @@ from click_default_group import DefaultGroup
 
 from reader import __version__, config
 from reader.errors import ReaderError
+from reader.inert import for_terminal, one_line
 
 
 class ReaderGroup(DefaultGroup):
@@ -23,7 +25,10 @@ class ReaderGroup(DefaultGroup):
         try:
             return super().invoke(ctx)
         except ReaderError as exc:
-            click.echo(f"reader: {exc}", err=True)
+            click.echo(f"reader: {one_line(str(exc))}", err=True)
+            ctx.exit(1)
+        except sqlite3.Error as exc:  # e.g. damage found after the database was opened
+            click.echo(f"reader: the database failed: {one_line(str(exc))}", err=True)
             ctx.exit(1)
 
 
@@ -90,15 +95,20 @@ def _progress_callback(label: str):
 
 def _report_errors(errors: list[str]) -> None:
     for line in errors:
-        click.echo(f"reader: {line}", err=True)
+        click.echo(f"reader: {one_line(line)}", err=True)
 
 
-# Characters that str.splitlines() and many JSON-lines readers take as line breaks; json.dumps leaves them raw.
-_LINE_BREAKS = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+# Characters that str.splitlines() and many JSON-lines readers take as line breaks, and the C1 controls
+# (terminal commands to some terminals): json.dumps leaves them raw.
+_LINE_BREAKS = {
+    **{chr(c): f"\\u{c:04x}" for c in range(0x7F, 0xA0)},
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
 
 
 def _json_line(record: Any) -> str:
-    """One JSON object on exactly one line, whatever characters the text holds."""
+    """One JSON object on exactly one line, whatever characters the text holds, with no raw control character."""
     line = json.dumps(record, ensure_ascii=False)
     for char, escaped in _LINE_BREAKS.items():
         line = line.replace(char, escaped)
@@ -193,7 +203,7 @@ def add_command(
     _report_errors(report.errors)
     click.echo(
         f"{len(report.added)} added, {len(report.duplicates)} already in the library, "
-        f"{len(report.errors)} failed ({store.path})"
+        f"{len(report.errors)} failed ({one_line(str(store.path))})"
     )
     if report.errors:
         sys.exit(1)
@@ -221,13 +231,15 @@ def list_command(as_json: bool, db: str | None, user: str | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from rich.text import Text
+
     table = Table(box=None, pad_edge=False)
     for name, justify in (("id", "right"), ("date", "left"), ("title", "left"), ("words", "right"),
                           ("entities", "right"), ("quotes", "right"), ("notes", "right")):
         table.add_column(name, justify=justify, no_wrap=name != "title")  # type: ignore[arg-type]
     for row in rows:
-        table.add_row(
-            str(row["id"]), row["date"] or "", row["title"], str(row["word_count"]),
+        table.add_row(  # titles as Text: shown as they are, never read as markup, controls inert
+            str(row["id"]), Text(one_line(row["date"] or "")), Text(one_line(row["title"])), str(row["word_count"]),
             str(row["entities"]) if row["analyser"] else "-", str(row["quotes"]) if row["analyser"] else "-",
             str(row["annotations"]),
         )
@@ -247,7 +259,7 @@ def search_command(query: str, db: str | None, user: str | None) -> None:
     rows = open_store(db).search(query)
     for row in rows:
         where = f"article {row['article_id']}" + (f", annotation {row['annotation_id']}" if row["annotation_id"] else "")
-        click.echo(f"{where}: {row['title']}\n    {' '.join(row['snippet'].split())}")
+        click.echo(f"{where}: {one_line(row['title'])}\n    {one_line(' '.join(row['snippet'].split()))}")
     if not rows:
         click.echo("No matches.", err=True)
         sys.exit(1)
@@ -299,14 +311,14 @@ def analyze_command(paths: tuple[Path, ...], as_json: bool, model: str | None, m
 
 
 def _print_analysis(record: dict[str, Any]) -> None:
-    click.echo(f"{record['path']}: {record['title']} ({record['date'] or 'no date'})")
+    click.echo(one_line(f"{record['path']}: {record['title']} ({record['date'] or 'no date'})"))
     click.echo(f"  {len(record['entities'])} entities:")
     for e in record["entities"]:
-        click.echo(f"    {e['label']:<12} {e['text']}")
+        click.echo(f"    {e['label']:<12} {one_line(e['text'])}")
     click.echo(f"  {len(record['quotes'])} quotations:")
     for q in record["quotes"]:
         words = " ".join(q["text"].split())
-        click.echo(f"    {q['speaker'] or '(no speaker)'}: “{words[:70]}{'…' if len(words) > 70 else ''}”")
+        click.echo(one_line(f"    {q['speaker'] or '(no speaker)'}: “{words[:70]}{'…' if len(words) > 70 else ''}”"))
 
 
 @cli.command("reanalyze")
@@ -350,7 +362,7 @@ def _export_to(output: Path | None, write: Callable[[Any], int]) -> int:
         return write(sys.stdout)
     stream = io.TextIOWrapper(binary, encoding="utf-8", newline="", write_through=True)
     try:
-        count = write(stream)
+        count = write(_InertStream(stream) if sys.stdout.isatty() else stream)
         stream.flush()
         return count
     except BrokenPipeError:  # the reader of a pipe went away, as in `reader export | head`
@@ -358,6 +370,16 @@ def _export_to(output: Path | None, write: Callable[[Any], int]) -> int:
         sys.exit(1)
     finally:
         stream.detach()  # leave stdout open
+
+
+class _InertStream:
+    """Output for a terminal (a person reading, not a file): control characters in it are shown inert."""
+
+    def __init__(self, stream: Any):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(for_terminal(text))
 
 
 @cli.command("export")
@@ -404,7 +426,7 @@ def export_command(
         store, out, fmt, filters, per_tag=per_tag, include_highlights=include_highlights, bom=bom,
     ))
     if output is not None and str(output) != "-":
-        click.echo(f"{count} {'records' if include_highlights else 'annotations'} exported to {output}", err=True)
+        click.echo(f"{count} {'records' if include_highlights else 'annotations'} exported to {one_line(str(output))}", err=True)
 
 
 @cli.command("import-annotations")
@@ -431,7 +453,7 @@ def import_annotations_command(file: Path, db: str | None, user: str | None) -> 
     store = open_store(db)
     report = import_annotations(store, file)
     for problem in report.errors + report.unanchored:
-        click.echo(f"reader: {file}: {problem}", err=True)
+        click.echo(f"reader: {one_line(f'{file}: {problem}')}", err=True)
     click.echo(report.summary())
     if not report.ok:
         sys.exit(1)
@@ -459,7 +481,7 @@ def codebook_export_command(output: Path | None, bom: bool, db: str | None, user
     store = open_store(db)
     count = _export_to(output, lambda out: write_codebook(store, out, bom=bom))
     if output is not None and str(output) != "-":
-        click.echo(f"{count} tags exported to {output}", err=True)
+        click.echo(f"{count} tags exported to {one_line(str(output))}", err=True)
 
 
 @codebook_group.command("import")
@@ -479,7 +501,7 @@ def codebook_import_command(file: Path, db: str | None, user: str | None) -> Non
     from reader.interchange import import_codebook
 
     report = import_codebook(open_store(db), file)
-    click.echo(f"{report.summary()} ({file})")
+    click.echo(one_line(f"{report.summary()} ({file})"))
 
 
 def main() -> None:

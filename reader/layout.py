@@ -146,11 +146,14 @@ def next_word(text: str, offset: int) -> int:
 
 
 def previous_word(text: str, offset: int) -> int:
-    window = max(0, offset - 400)
-    starts = [m.start() for m in _WORD_START.finditer(text, window, offset)]
-    if starts:
-        return starts[-1]
-    return 0 if window == 0 else previous_word(text, window)
+    while True:  # a loop, not recursion: one "word" may be a million characters long
+        window = max(0, offset - 400)
+        starts = [m.start() for m in _WORD_START.finditer(text, window, offset)]
+        if starts:
+            return starts[-1]
+        if window == 0:
+            return 0
+        offset = window
 
 
 def word_at(text: str, offset: int) -> tuple[int, int] | None:

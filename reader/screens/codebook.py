@@ -14,7 +14,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from reader.errors import ReaderError
+from reader.inert import one_line
 from reader.model import Tag
+from reader.widgets.inert import InertInput
 
 if TYPE_CHECKING:
     from reader.app import ReaderApp
@@ -33,13 +35,13 @@ class TagForm(ModalScreen[dict | None]):
         tag = self.tag
         with Vertical(classes="prompt"):
             yield Label("name")
-            yield Input(tag.name if tag else "", id="name")
+            yield InertInput(tag.name if tag else "", id="name")
             yield Label("quick key (1-9, or empty)")
-            yield Input(tag.quick_key or "" if tag else "", id="quick_key", max_length=1, restrict=r"[1-9]?")
+            yield InertInput(tag.quick_key or "" if tag else "", id="quick_key", max_length=1, restrict=r"[1-9]?")
             yield Label("colour (a name such as red, or #rrggbb)")
-            yield Input(tag.colour if tag else "yellow", id="colour")
+            yield InertInput(tag.colour if tag else "yellow", id="colour")
             yield Label("description")
-            yield Input(tag.description if tag else "", id="description")
+            yield InertInput(tag.description if tag else "", id="description")
 
     def on_mount(self) -> None:
         self.query_one(".prompt").border_title = "edit tag" if self.tag else "new tag"
@@ -93,7 +95,8 @@ class CodebookScreen(Screen[None]):
         table.clear()
         self.tags = self.reader.store.tags()
         for tag in self.tags:
-            table.add_row(tag.quick_key or "", Text(f" {tag.name} ", style=f"bold reverse {tag.colour}"), tag.description, key=str(tag.id))
+            name = Text(f" {one_line(tag.name)} ", style=f"bold reverse {tag.colour}")
+            table.add_row(tag.quick_key or "", name, Text(one_line(tag.description)), key=str(tag.id))
         if self.tags:
             table.move_cursor(row=min(row, len(self.tags) - 1))
 

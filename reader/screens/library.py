@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +13,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from reader.errors import ReaderError
+from reader.inert import one_line
+from reader.widgets.inert import InertInput
 
 if TYPE_CHECKING:
     from reader.app import ReaderApp
@@ -34,7 +37,7 @@ class LibraryScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("Library", id="library-title")
-        yield Input(placeholder="/ search articles and notes", id="library-search")
+        yield InertInput(placeholder="/ search articles and notes", id="library-search")
         yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -49,7 +52,10 @@ class LibraryScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         for row in rows:
-            table.add_row(row["date"] or "", row["title"], str(row["annotations"]), str(row["word_count"]), key=f"{row['id']}:")
+            table.add_row(
+                Text(one_line(row["date"] or "")), Text(one_line(row["title"])), str(row["annotations"]),
+                str(row["word_count"]), key=f"{row['id']}:",
+            )
         self.query_one("#library-title", Static).update(f"Library · {len(rows)} articles")
 
     @on(Input.Changed, "#library-search")
@@ -68,8 +74,9 @@ class LibraryScreen(Screen):
         for n, row in enumerate(rows):
             snippet = " ".join(row["snippet"].split())
             where = "note" if row["kind"] == "annotation" else ""
-            table.add_row(where, f"{row['title']}\n{snippet}", "", "", key=f"{row['article_id']}:{row['annotation_id'] or ''}:{n}", height=2)
-        self.query_one("#library-title", Static).update(f"Library · {len(rows)} matches for “{query}”")
+            cell = Text(f"{one_line(row['title'])}\n{one_line(snippet)}")
+            table.add_row(where, cell, "", "", key=f"{row['article_id']}:{row['annotation_id'] or ''}:{n}", height=2)
+        self.query_one("#library-title", Static).update(Text(f"Library · {len(rows)} matches for “{one_line(query)}”"))
 
     @on(Input.Submitted, "#library-search")
     def _search_done(self) -> None:

@@ -11,7 +11,9 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
+from reader.inert import one_line
 from reader.model import Tag
+from reader.widgets.inert import InertInput
 
 
 class Prompt(ModalScreen[str | None]):
@@ -30,7 +32,7 @@ class Prompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt"):
             suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
-            yield Input(value=self.value, placeholder=self.placeholder, suggester=suggester)
+            yield InertInput(value=self.value, placeholder=self.placeholder, suggester=suggester)
             yield Static(self.hint, classes="hint")
 
     def on_mount(self) -> None:
@@ -51,6 +53,7 @@ class TagPrompt(Prompt):
         hint = Text()
         for tag in tags:
             hint.append(f" {tag.quick_key or ' '} ", style=f"bold reverse {tag.colour}")
-            hint.append(f" {tag.name}  ")
+            hint.append(f" {one_line(tag.name)}  ")
         hint.append("\nA tag the target has is removed; a new name joins the codebook.", style="dim")
-        super().__init__("tag (enter: toggle, →: complete, escape: cancel)", "tag name", hint, [t.name for t in tags])
+        names = [t.name for t in tags if one_line(t.name) == t.name]  # a name holding control characters is not offered
+        super().__init__("tag (enter: toggle, →: complete, escape: cancel)", "tag name", hint, names)

@@ -25,6 +25,7 @@ from reader.errors import ReaderError
 from reader.inert import one_line
 from reader.model import Annotation, Article, Tag
 from reader.widgets.article_view import ArticleView, Target
+from reader.widgets.inert import InertInput
 from reader.widgets.notes_panel import NoteEditor, NotesPanel, excerpt
 from reader.widgets.status_line import StatusLine
 
@@ -91,7 +92,7 @@ class ReaderScreen(Screen):
             yield ArticleView(id="article")
             yield NotesPanel(id="panel")
         yield StatusLine(id="status")
-        yield Input(id="search", placeholder="search this article (enter: find, escape: cancel)")
+        yield InertInput(id="search", placeholder="search this article (enter: find, escape: cancel)")
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -111,10 +112,10 @@ class ReaderScreen(Screen):
     async def open_article(self, article_id: int, offset: int | None = None) -> None:
         """Show an article; analyse it in the background if it never was."""
         store = self.reader.store
-        article, annotations, tags = await asyncio.to_thread(
-            lambda: (store.article(article_id), store.annotations(article_id), store.tags())
+        version, article, annotations, tags = await asyncio.to_thread(
+            lambda: (store.data_version(), store.article(article_id), store.annotations(article_id), store.tags())
         )
-        self.article, self.annotations, self.tags = article, annotations, tags
+        self.article, self.annotations, self.tags, self._data_version = article, annotations, tags, version
         self.undo_stack.clear()
         self.redo_stack.clear()
         self.view.load(article, annotations, tags)

@@ -190,6 +190,7 @@ class ArticleView(ScrollView, can_focus=True):
         if self.article is not None:
             title = self.article.title
             if not self.text.startswith(title.rstrip("…")):  # a derived title is the text's own first line
+                title = display_text(title).replace("\n", " ")
                 title_layout = Layout(title, width)
                 self._header += [
                     (title[title_layout.starts[i] : title_layout.ends[i]], "article--title")
@@ -204,7 +205,7 @@ class ArticleView(ScrollView, can_focus=True):
                 )
                 if part
             )
-            self._header.append((meta[: width], "article--meta"))
+            self._header.append((display_text(meta)[:width], "article--meta"))
             self._header.append(("", "article--meta"))
         self.virtual_size = Size(self.text_width + 2 * MARGIN, len(self._header) + len(self.layout_))
         self._cache.clear()

@@ -10,14 +10,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from rich.segment import Segment
-from textual.strip import Strip
 from textual.widgets import OptionList, Static, TabbedContent, TabPane, TextArea
 from textual.widgets.option_list import Option
 
-from reader.inert import inert, one_line
+from reader.inert import one_line
 from reader.model import Annotation, Article, Tag
 from reader.widgets.article_view import Target
+from reader.widgets.inert import InertLines
 
 EXCERPT_CHARS = 60
 NOTE_STATES = {"": "", "saving": "saving…", "saved": "saved", "unsaved": "NOT SAVED"}
@@ -29,7 +28,7 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-class NoteEditor(TextArea):
+class NoteEditor(InertLines, TextArea):
     """The note field; escape hands focus back to the article. Control characters show inert."""
 
     BINDINGS = [("escape", "done", "Back to article")]
@@ -39,17 +38,6 @@ class NoteEditor(TextArea):
 
     def action_done(self) -> None:
         self.post_message(self.Done())
-
-    def render_line(self, y: int) -> Strip:
-        strip = super().render_line(y)
-        if not any(_has_control(segment.text) for segment in strip if not segment.control):
-            return strip
-        segments = [s if s.control else Segment(inert(s.text), s.style) for s in strip]
-        return Strip(segments).crop(0, strip.cell_length)
-
-
-def _has_control(text: str) -> bool:
-    return inert(text) != text
 
 
 class NotesPanel(Vertical):
@@ -110,7 +98,8 @@ class NotesPanel(Vertical):
         if target is None:
             title.update(Text("Nothing under the cursor", style="dim"))
             chips.update("")
-            self._set_note(None, "")
+            if not self.note_unsaved:
+                self._set_note(None, "")
             return
         heading = Text()
         if target.kind == "annotation" and target.annotation is not None:
