@@ -35,7 +35,7 @@ def main() -> None:
         env = dict(os.environ, READER_DB=str(Path(tmp) / "import.db"), READER_CONFIG=str(Path(tmp) / "none.toml"))
         start = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "reader", "add", "--jobs", str(args.jobs), str(folder)],
-                              env=env, capture_output=True, text=True)
+                              env=env, cwd=tmp, capture_output=True, text=True)  # not the checkout: `-m` looks there first
         seconds = time.perf_counter() - start
     if done.returncode:
         raise SystemExit(f"reader add failed:\n{done.stderr}")

@@ -71,12 +71,14 @@ KEYS = {
 class Terminal:
     """A program running in a pty of a given size; we read all it writes."""
 
-    def __init__(self, argv: list[str], size: tuple[int, int], env: dict[str, str]):
+    def __init__(self, argv: list[str], size: tuple[int, int], env: dict[str, str], cwd: Path | None = None):
         self.master, slave = pty.openpty()
         self.size = size
         self._set_size(slave)
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, start_new_session=True)
+        self.proc = subprocess.Popen(
+            argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd, close_fds=True, start_new_session=True
+        )
         os.close(slave)
         self.output = bytearray()
         self._answered = False
@@ -192,7 +194,8 @@ def script(reps: int) -> list[tuple[str | None, bytes]]:
 
 def run_session(env: dict[str, str], article: Path, size: tuple[int, int], reps: int) -> Session:
     """Open `article` in reader, then press the keys of `script`."""
-    term = Terminal([sys.executable, "-m", "reader", str(article)], size, env)
+    # `python -m` looks in the working directory first: run where no other reader is.
+    term = Terminal([sys.executable, "-m", "reader", str(article)], size, env, cwd=Path(env["READER_DB"]).parent)
     try:
         paint = term.read_until(NEEDLE)
         term.settle()
@@ -230,8 +233,8 @@ class Tree:
 
     def python_env(self) -> dict[str, str]:
         env = dict(os.environ, PYTHONPATH=str(self.source), READER_CONFIG=str(self.folder / "none.toml"), READER_USER="bench")
-        env.pop("READER_DB", None)
-        env.pop("NO_COLOR", None)
+        for name in ("READER_DB", "NO_COLOR", "PYTHONDONTWRITEBYTECODE"):  # compiled modules are cached, as installed
+            env.pop(name, None)
         return env
 
     def run_corpus(self, *args: str) -> str:
@@ -265,6 +268,8 @@ def measure(trees: list[Tree], rounds: int, size: tuple[int, int], reps: int, bo
         folder = Path(tmp)
         text_file = folder / "text.txt"
         text_file.write_text(SEED.read_text(encoding="utf-8"))
+        for tree in trees:  # a first run compiles and caches the modules, as installing does
+            run_session(tree.terminal_env(tree.seed_db, size), SEED, size, reps=0)
         for round_ in range(rounds):
             log(f"  ui round {round_ + 1}/{rounds}")
             results["bare"].append(bare_paint(text_file, size, trees[0].terminal_env(trees[0].seed_db, size), folder))
