@@ -8,7 +8,7 @@ from typing import Iterable
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from reader import config
+from reader import config, startup
 from reader.articles import DEFAULT_MAX_BYTES
 from reader.errors import ReaderError
 from reader.inert import inert
@@ -60,6 +60,9 @@ class ReaderApp(App[None]):
             return
         self._quit_unsaved = True
         self.notify("Your note could not be saved. Copy it, or quit again to leave without it.", severity="error", timeout=15)
+
+    def on_ready(self) -> None:
+        startup.resume()  # the first screen is out
 
     def get_default_screen(self) -> Screen:
         return ReaderScreen(self._start_ids[0] if self._start_ids else None)

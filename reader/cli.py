@@ -13,13 +13,19 @@ from typing import Any, Callable
 import click
 from click_default_group import DefaultGroup
 
-from reader import __version__, config
+from reader import __version__, config, startup
 from reader.errors import ReaderError
 from reader.inert import for_terminal, one_line
 
 
 class ReaderGroup(DefaultGroup):
     """Runs `open` when the first argument is not a command; turns reader's errors into one line and exit 1."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        if name != "open":
+            startup.resume()  # the app resumes garbage collection once it has painted
+        return name, command, rest
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -98,12 +104,11 @@ def _report_errors(errors: list[str]) -> None:
         click.echo(f"reader: {one_line(line)}", err=True)
 
 
-# Characters that str.splitlines() and many JSON-lines readers take as line breaks, and the C1 controls
-# (terminal commands to some terminals): json.dumps leaves them raw.
+# json.dumps leaves these raw: characters that str.splitlines() and many JSON-lines readers take as line
+# breaks, the C1 controls (terminal commands to some terminals) and the bidi controls (they reorder a line).
 _LINE_BREAKS = {
-    **{chr(c): f"\\u{c:04x}" for c in range(0x7F, 0xA0)},
-    "\u2028": "\\u2028",
-    "\u2029": "\\u2029",
+    chr(c): f"\\u{c:04x}"
+    for c in [*range(0x7F, 0xA0), 0x200E, 0x200F, *range(0x2028, 0x202F), *range(0x2066, 0x206A)]
 }
 
 
@@ -505,4 +510,8 @@ def codebook_import_command(file: Path, db: str | None, user: str | None) -> Non
 
 
 def main() -> None:
-    cli(prog_name="reader")
+    startup.pause()
+    try:
+        cli(prog_name="reader")
+    finally:
+        startup.resume()

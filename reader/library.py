@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from reader.analysis import Analyser
 from reader.articles import ArticleError, ParsedArticle, find_article_files, read_article
 from reader.store import Store
+
+if TYPE_CHECKING:  # importing the analysis rules would slow `reader` opening a file
+    from reader.analysis import Analyser
 
 Progress = Callable[[int, int], None]
 

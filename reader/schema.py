@@ -6,8 +6,7 @@ Tables are plain and self-describing so the file is pleasant in the
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from reader.sqlite import Database, Migrations
 
 migrations = Migrations("reader")
 

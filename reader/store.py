@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any, Generator, Iterable, Iterator
 
-from sqlite_utils import Database
+from reader.sqlite import Database
 
 from reader.errors import ReaderError
 from reader.articles import ParsedArticle
@@ -103,7 +103,7 @@ class Store:
             conn = sqlite3.connect(":memory:", check_same_thread=False)
         else:
             conn = _connect(self.path)
-        self.db = _Database(conn)
+        self.db = _Database(conn, execute_plugins=False)  # no sqlite-utils plugins: their lookup costs 20 ms
         self.db.path = self.path
         try:
             self.db.execute("PRAGMA foreign_keys = ON")

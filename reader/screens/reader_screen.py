@@ -90,12 +90,13 @@ class ReaderScreen(Screen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield ArticleView(id="article")
-            yield NotesPanel(id="panel")
+            yield NotesPanel(id="panel", build=self.app.size.width >= NARROW_WIDTH)  # else after the first paint
         yield StatusLine(id="status")
         yield InertInput(id="search", placeholder="search this article (enter: find, escape: cancel)")
         yield Footer()
 
     async def on_mount(self) -> None:
+        self._layout_panel()  # before the article loads: a hidden panel fills its lists only when shown
         self.query_one("#search", Input).display = False
         self.view.focus()
         self.watch(self.view, "cursor", self._cursor_moved, init=False)
@@ -103,6 +104,7 @@ class ReaderScreen(Screen):
         self.set_interval(LIVE_REFRESH_S, self._poll_changes)
         if self._first_article is not None:
             await self.open_article(self._first_article)
+        self.call_after_refresh(self.panel.build)
 
     def on_resize(self) -> None:
         self._layout_panel()
@@ -331,6 +333,7 @@ class ReaderScreen(Screen):
             await self._reload_annotations()
             self.view.move_to(annotation.start)
         self._note_before = annotation
+        await self.panel.build()
         self.panel._set_note(annotation.id, annotation.note)
         self._show_panel(True)
         self.query_one(NoteEditor).focus()
@@ -435,8 +438,8 @@ class ReaderScreen(Screen):
         return status
 
     def _layout_panel(self) -> None:
-        narrow = self.size.width < NARROW_WIDTH
-        self.set_class(narrow, "-narrow")
+        narrow = self.app.size.width < NARROW_WIDTH
+        self.panel.set_class(narrow, "-narrow")  # on the panel: a class on the screen restyles every widget
         panel_focused = self.panel.has_focus_within if self.is_mounted else False
         self.panel.display = not self._panel_hidden and (not narrow or panel_focused)
 
@@ -445,7 +448,7 @@ class ReaderScreen(Screen):
 
     def on_descendant_focus(self) -> None:
         self._layout_panel()
-        if self.panel.display and not self.query_one(NoteEditor).has_focus:
+        if self.panel.display and self.panel.built and not self.query_one(NoteEditor).has_focus:
             self.panel.show_target(self.view.target(), self.tag_map)
 
     def action_toggle_panel(self) -> None:
@@ -456,11 +459,12 @@ class ReaderScreen(Screen):
         if not self.panel.display:
             self.view.focus()
 
-    def action_switch_pane(self) -> None:
+    async def action_switch_pane(self) -> None:
         if self.panel.has_focus_within:
             self.view.focus()
         else:
             self.panel.display = True
+            await self.panel.build()
             pane = self.query_one(TabbedContent).active_pane
             target = pane.query_one(OptionList) if pane else self.query_one(NoteEditor)
             target.focus()

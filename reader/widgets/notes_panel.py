@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter, defaultdict
 from typing import Callable
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.compose import compose
 from textual.containers import Vertical
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.widgets import OptionList, Static, TabbedContent, TabPane, TextArea
 from textual.widgets.option_list import Option
@@ -51,6 +54,8 @@ class NotesPanel(Vertical):
             self.offset = offset
 
     def compose(self) -> ComposeResult:
+        if not self.built:
+            return
         yield Static(id="target-title")
         yield Static(id="target-tags")
         yield NoteEditor(id="note", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
@@ -62,36 +67,76 @@ class NotesPanel(Vertical):
             with TabPane("Quotes", id="tab-quotes"):
                 yield OptionList(id="quotes")
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, build: bool = True) -> None:
+        """With `build=False` the panel starts empty and builds its widgets in `build` (or when shown)."""
         super().__init__(id=id)
         self._article_text = ""
         self._note_owner: int | None = None
         self.note_unsaved = False
+        self.built = build
+        self._ready = asyncio.Event()
         self._stale: dict[str, Callable[[], None]] = {}
+        self._target: tuple[Target | None, dict[str, Tag]] | None = None
+
+    async def build(self) -> None:
+        """Mount the panel's widgets if they were left out: a hidden panel costs 50 ms of the first paint."""
+        if not self.built:
+            self.built = True
+            await self.mount_all(compose(self))
+            self._setup()
+        await self._ready.wait()
+
+    def on_mount(self) -> None:
+        if self.built:
+            self._setup()
+
+    def _setup(self) -> None:
+        self.query_one(NoteEditor).border_title = "note (a)"
+        self._ready.set()
+        self._catch_up()
+
+    @property
+    def display(self) -> bool:
+        return super().display
+
+    @display.setter
+    def display(self, show: bool | str) -> None:
+        """Showing the panel brings it up to date first (built, lists filled), in the same frame if it can."""
+        DOMNode.display.fset(self, show)  # type: ignore[attr-defined]
+        if self.display:
+            if self._ready.is_set():
+                self._catch_up()
+            else:
+                self.call_later(self.build)
 
     def _when_shown(self, name: str, fill: Callable[[], None]) -> None:
         """Fill a list now if the panel shows, else when it is next shown.
 
         Changing a hidden list still costs a layout pass, and an extra frame after every tag.
         """
-        if self.display:
+        if self.display and self._ready.is_set():
             self._stale.pop(name, None)
             fill()
         else:
             self._stale[name] = fill
 
-    def on_show(self) -> None:
-        stale, self._stale = self._stale, {}
-        for fill in stale.values():
-            fill()
-
-    def on_mount(self) -> None:
-        self.query_one(NoteEditor).border_title = "note (a)"
+    def _catch_up(self) -> None:
+        """Do what waited for the panel to be built and shown."""
+        if self._target is not None:
+            target, self._target = self._target, None
+            self.show_target(*target)
+        if self.display:
+            stale, self._stale = self._stale, {}
+            for fill in stale.values():
+                fill()
 
     # ------------------------------------------------------------ target
 
     def show_target(self, target: Target | None, tags: dict[str, Tag]) -> None:
         """Show what the next tag or note applies to."""
+        if not self._ready.is_set():
+            self._target = (target, tags)
+            return
         title = self.query_one("#target-title", Static)
         chips = self.query_one("#target-tags", Static)
         note = self.query_one(NoteEditor)
@@ -138,13 +183,15 @@ class NotesPanel(Vertical):
     def show_note_state(self, state: str) -> None:
         """Say under the note whether it is saved: "", "saving", "saved" or "unsaved"."""
         self.note_unsaved = state == "unsaved"
+        if not self.built:
+            return
         note = self.query_one(NoteEditor)
         note.border_subtitle = NOTE_STATES[state]
         note.set_class(self.note_unsaved, "-unsaved")
 
     @property
     def note_text(self) -> str:
-        return self.query_one(NoteEditor).text
+        return self.query_one(NoteEditor).text if self.built else ""
 
     # ------------------------------------------------------------ lists
 
