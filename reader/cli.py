@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sqlite3
 import sys
@@ -15,7 +14,7 @@ from click_default_group import DefaultGroup
 
 from reader import __version__, config, startup
 from reader.errors import ReaderError
-from reader.inert import for_terminal, one_line
+from reader.inert import for_terminal, json_line as _json_line, one_line
 
 
 class ReaderGroup(DefaultGroup):
@@ -104,20 +103,6 @@ def _report_errors(errors: list[str]) -> None:
         click.echo(f"reader: {one_line(line)}", err=True)
 
 
-# json.dumps leaves these raw: characters that str.splitlines() and many JSON-lines readers take as line
-# breaks, the C1 controls (terminal commands to some terminals) and the bidi controls (they reorder a line).
-_LINE_BREAKS = {
-    chr(c): f"\\u{c:04x}"
-    for c in [*range(0x7F, 0xA0), 0x200E, 0x200F, *range(0x2028, 0x202F), *range(0x2066, 0x206A)]
-}
-
-
-def _json_line(record: Any) -> str:
-    """One JSON object on exactly one line, whatever characters the text holds, with no raw control character."""
-    line = json.dumps(record, ensure_ascii=False)
-    for char, escaped in _LINE_BREAKS.items():
-        line = line.replace(char, escaped)
-    return line
 
 
 @click.group(cls=ReaderGroup, default="open", default_if_no_args=True, context_settings={"help_option_names": ["-h", "--help"]})

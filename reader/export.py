@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, TextIO
 
 from reader.errors import ReaderError
+from reader.inert import json_line
 from reader.store import Store
 
 # One row per annotation, in this order (a stable interface: add columns at the end only).
@@ -310,7 +311,7 @@ def write_jsonl(
     """Write one W3C Web Annotation per line (UTF-8, LF) to `out`; returns how many."""
     count = 0
     for record in records(store, filters, include_highlights):  # checked before the first line
-        out.write(json.dumps(web_annotation(record), ensure_ascii=False))
+        out.write(json_line(web_annotation(record)))
         out.write("\n")
         count += 1
     return count

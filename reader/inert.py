@@ -8,6 +8,10 @@ inert symbol, so nothing in the text reaches the terminal as a command.
 
 from __future__ import annotations
 
+import json
+import re
+from typing import Any
+
 from reader.layout import display_text
 
 NEWLINE_SYMBOL = "\u2424"  # ␤
@@ -26,3 +30,16 @@ def one_line(text: str) -> str:
 def for_terminal(text: str) -> str:
     """Output such as CSV written to a terminal: CRLF line ends become LF, every other control is inert."""
     return display_text(text.replace("\r\n", "\n"))
+
+
+# json.dumps leaves these raw: characters that str.splitlines() and many JSON Lines readers take as line
+# breaks (U+0085, U+2028, U+2029), the other C1 controls (commands to some terminals) and the bidi controls.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def json_line(record: Any) -> str:
+    """One JSON object on exactly one line, whatever the text holds, with no control character left raw."""
+    line = json.dumps(record, ensure_ascii=False)
+    if _RAW_IN_JSON.search(line):
+        line = _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
+    return line

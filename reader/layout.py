@@ -129,10 +129,11 @@ class Layout:
         start, end = self.starts[line_index], self.ends[line_index]
         content_end = start + len(self.text[start:end].rstrip(" "))
         last = max(start, content_end - 1)
-        cells = 0
-        for index in range(start, content_end):
-            cells += cell_len(self.text[index])
-            if cells > column:
+        content = self.text[start:content_end]
+        if content.isascii():
+            return min(start + max(column, 0), last)
+        for index in range(start, content_end):  # measured as column_of measures: whole graphemes (emoji + ZWJ)
+            if cell_len(self.text[start : index + 1]) > column:
                 return index
         return last
 

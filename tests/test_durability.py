@@ -151,6 +151,7 @@ async def test_note_typed_then_quit_at_once_is_saved(tmp_path, monkeypatch):
 
 async def test_note_is_written_without_waiting_for_a_pause(tmp_path, monkeypatch):
     monkeypatch.setattr(reader_screen, "NOTE_SAVE_DELAY", 60.0)
+    monkeypatch.setattr(reader_screen, "LIVE_REFRESH_S", 60.0)  # nor the periodic retry
     path, article_id = make_library(tmp_path)
     app = ReaderApp(Store(path), user="me", article_ids=[article_id])
     async with app.run_test(size=(120, 40)) as pilot:

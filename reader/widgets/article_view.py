@@ -185,7 +185,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _relayout(self) -> None:
         width = self.text_width
-        self.layout_ = Layout(self.text, width)
+        self.layout_ = Layout(self._display, width)  # measured as drawn: a control character takes a cell
         self._header = []
         if self.article is not None:
             title = self.article.title
