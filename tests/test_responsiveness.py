@@ -14,7 +14,7 @@ from textual.widgets import OptionList
 from reader.app import ReaderApp
 from reader.store import Store
 from reader.widgets.article_view import ArticleView
-from reader.widgets.notes_panel import NotesPanel
+from reader.widgets.notes_panel import LIST_DELAY_S, NotesPanel
 from reader.widgets.status_line import StatusLine
 
 
@@ -99,8 +99,9 @@ async def test_quick_keys_keep_the_screen_in_step_with_the_store(library, seed_a
             assert [(a.id, a.start, a.tags) for a in screen.annotations] == [(a.id, a.start, a.tags) for a in stored]
             assert [m.item.id for m in view.highlights.annotations.marks] == [a.id for a in stored]
         assert [(a.start, a.tags) for a in stored] == [(second.start, ["fact-check"])]
+        await pilot.pause(LIST_DELAY_S + 0.2)
         notes = screen.query_one("#annotations", OptionList)
-        assert notes.option_count == 1 and notes.get_option_at_index(0).id == f"a{second.start}"
+        assert notes.option_count == 1 and notes.get_option_at_index(0).id == f"a{stored[0].id}"
 
 
 async def test_hidden_panel_lists_are_filled_when_it_is_shown(library, seed_analysis):
@@ -109,7 +110,7 @@ async def test_hidden_panel_lists_are_filled_when_it_is_shown(library, seed_anal
     app = make(library)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        panel = app.screen.query_one(NotesPanel)
+        screen, panel = app.screen, app.screen.query_one(NotesPanel)
         notes = panel.query_one("#annotations", OptionList)
         assert not panel.display
         before = [notes.get_option_at_index(i).id for i in range(notes.option_count)]
@@ -120,5 +121,41 @@ async def test_hidden_panel_lists_are_filled_when_it_is_shown(library, seed_anal
         await pilot.press("tab")
         await pilot.pause()
         assert panel.display
-        assert [notes.get_option_at_index(i).id for i in range(notes.option_count)] == [f"a{entity.start}"]
+        assert [notes.get_option_at_index(i).id for i in range(notes.option_count)] == [f"a{screen.annotations[0].id}"]
         assert panel.query_one("#entities", OptionList).option_count > 0
+
+
+async def test_the_notes_list_follows_a_burst_of_tagging_once(library, seed_analysis):
+    """The text and the target show a tag at once; the list (a layout pass, a frame) once the keys stop."""
+    app = make(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        panel, view = app.screen.query_one(NotesPanel), app.screen.query_one(ArticleView)
+        notes = panel.query_one("#annotations", OptionList)
+        fills = []
+        original = panel._fill_annotations
+        panel._fill_annotations = lambda *args: (fills.append(args), original(*args))  # type: ignore[method-assign]
+        for entity in seed_analysis.entities[:3]:
+            view.move_to(entity.start)
+            await pilot.press("1")
+        assert view.highlights.annotation_at(seed_analysis.entities[2].start) is not None
+        assert "tags: claim" in str(app.screen.query_one(StatusLine).render())
+        assert fills == [] and notes.get_option_at_index(0).id is None  # still "No annotations yet"
+        await pilot.pause(LIST_DELAY_S + 0.2)
+        assert len(fills) == 1 and notes.option_count == 3
+
+
+async def test_notes_starting_at_the_same_place_are_both_listed(library):
+    """List entries are named by annotation, not by offset (two of them once crashed the panel)."""
+    path, article_id = library
+    app = make(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("1", "v", "1")  # "Alec Baldwin", then the word "Alec"
+        await pilot.pause(LIST_DELAY_S + 0.2)
+        notes = app.screen.query_one("#annotations", OptionList)
+        assert sorted((a.start, a.end) for a in app.store.annotations(article_id)) == [(0, 4), (0, 12)]
+        assert notes.option_count == 2
+        notes.focus()
+        await pilot.press("down", "enter")
+        assert app.screen.query_one(ArticleView).cursor == 0

@@ -12,6 +12,7 @@ import pytest
 
 from reader.app import ReaderApp
 from reader.store import Store
+from reader.widgets.notes_panel import LIST_DELAY_S
 
 
 @pytest.fixture
@@ -35,7 +36,12 @@ def test_reader_80x24(snap_compare, app):
 
 
 def test_reader_120x40_quotation_tagged(snap_compare, app):
-    assert snap_compare(app, terminal_size=(120, 40), press=["right_parenthesis", "1", "right_square_bracket"])
+    async def tag_the_quotation(pilot):
+        await pilot.pause()
+        await pilot.press("right_parenthesis", "1", "right_square_bracket")
+        await pilot.pause(LIST_DELAY_S + 0.2)  # the notes list follows tagging after a pause
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=tag_the_quotation)
 
 
 def test_reader_80x24_no_color(snap_compare, make_app, monkeypatch):

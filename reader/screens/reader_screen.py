@@ -253,7 +253,7 @@ class ReaderScreen(Screen):
         self.annotations = kept
         self.view.set_annotations(self.annotations, self.tags)
         self._cursor_moved()
-        self.panel.show_annotations(self.annotations, self.tag_map)
+        self.panel.show_annotations(self.annotations, self.tag_map, later=True)
 
     def action_tag_by_name(self) -> None:
         from reader.screens.prompts import TagPrompt

@@ -7,12 +7,13 @@ from collections import Counter, defaultdict
 from typing import Callable
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.compose import compose
 from textual.containers import Vertical
 from textual.dom import DOMNode
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import OptionList, Static, TabbedContent, TabPane, TextArea
 from textual.widgets.option_list import Option
 
@@ -23,6 +24,8 @@ from reader.widgets.inert import InertLines
 
 EXCERPT_CHARS = 60
 NOTE_STATES = {"": "", "saving": "saving…", "saved": "saved", "unsaved": "NOT SAVED"}
+SLOW_SAVE_S = 0.25  # "saving…" shows only for a save slower than this
+LIST_DELAY_S = 0.3  # the notes list follows tagging this long after the last change
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
@@ -77,6 +80,11 @@ class NotesPanel(Vertical):
         self._ready = asyncio.Event()
         self._stale: dict[str, Callable[[], None]] = {}
         self._target: tuple[Target | None, dict[str, Tag]] | None = None
+        self._slow_save: Timer | None = None
+        self._list_timer: Timer | None = None
+        self._offsets: dict[str, dict[str, int]] = {"a": {}, "e": {}, "q": {}}  # list, option id -> offset
+        self._note_options: dict[tuple, Option] = {}  # by what they show: unchanged ones are reused
+        self._heights: dict[str | None, int] = {}  # lines each Static of the target shows
 
     async def build(self) -> None:
         """Mount the panel's widgets if they were left out: a hidden panel costs 50 ms of the first paint."""
@@ -141,12 +149,12 @@ class NotesPanel(Vertical):
         chips = self.query_one("#target-tags", Static)
         note = self.query_one(NoteEditor)
         if target is None:
-            title.update(Text("Nothing under the cursor", style="dim"))
-            chips.update("")
+            title.update(Text("Nothing under the cursor", style="dim"), layout=False)  # its height is fixed
+            self._update(chips, Text(" "))  # one line, as with tags: no layout pass
             if not self.note_unsaved:
                 self._set_note(None, "")
             return
-        heading = Text()
+        heading = Text(no_wrap=True, overflow="ellipsis")  # two lines, cut to fit
         if target.kind == "annotation" and target.annotation is not None:
             heading.append("Annotation", style="bold")
             heading.append(f" by {one_line(target.annotation.author)}", style="dim")
@@ -162,31 +170,54 @@ class NotesPanel(Vertical):
         heading.append("\n")
         text = self._article_text[target.start : target.end] if self._article_text else ""
         heading.append(f"“{excerpt(text, 80)}”", style="italic")
-        title.update(heading)
+        title.update(heading, layout=False)
         if target.annotation is not None and target.annotation.tags:
-            chips.update(tag_chips(target.annotation.tags, tags))
+            self._update(chips, tag_chips(target.annotation.tags, tags))
         else:
-            chips.update(Text("no tags: 1-9 or t to add", style="dim"))
+            self._update(chips, Text("no tags: 1-9 or t to add", style="dim"))
         annotation = target.annotation
         if not note.has_focus and not self.note_unsaved:  # a note not yet saved stays on screen
             self._set_note(annotation.id if annotation else None, annotation.note if annotation else "")
 
+    def _update(self, static: Static, text: Text) -> None:
+        """Update a Static, with a layout pass only if its height changes: on every cursor move, a
+        layout would cost a frame of its own and redraw the panel and the scrollbar (6 KB)."""
+        width = static.content_region.width
+        height = len(text.wrap(self.app.console, width)) if width else -1
+        static.update(text, layout=height != self._heights.get(static.id) or height < 0)
+        self._heights[static.id] = height
+
     def _set_note(self, owner: int | None, text: str) -> None:
         note = self.query_one(NoteEditor)
         self._note_owner = owner
-        note.read_only = owner is None  # a note belongs to something: nothing is typed into the void
+        if note.has_focus:  # else when it gets focus: a change restyles the panel, two frames a cursor move
+            note.read_only = owner is None  # a note belongs to something: nothing is typed into the void
         if note.text != text:
             with note.prevent(TextArea.Changed):
                 note.load_text(text)
         self.show_note_state("")
 
     def show_note_state(self, state: str) -> None:
-        """Say under the note whether it is saved: "", "saving", "saved" or "unsaved"."""
+        """Say under the note whether it is saved: "", "saving", "saved" or "unsaved".
+
+        "saving" waits SLOW_SAVE_S, as saves take milliseconds: shown at every key it would
+        flicker, and redraw the note a frame after the letter typed (30 ms a key).
+        """
         self.note_unsaved = state == "unsaved"
+        if self._slow_save is not None:
+            self._slow_save.stop()
+            self._slow_save = None
+        if state == "saving":
+            self._slow_save = self.set_timer(SLOW_SAVE_S, lambda: self._show_state("saving"))
+        else:
+            self._show_state(state)
+
+    def _show_state(self, state: str) -> None:
         if not self.built:
             return
         note = self.query_one(NoteEditor)
-        note.border_subtitle = NOTE_STATES[state]
+        if (note.border_subtitle or "") != NOTE_STATES[state]:
+            note.border_subtitle = NOTE_STATES[state]
         note.set_class(self.note_unsaved, "-unsaved")
 
     @property
@@ -200,23 +231,49 @@ class NotesPanel(Vertical):
         self.show_annotations(annotations, tags)
         self.show_analysis(article)
 
-    def show_annotations(self, annotations: list[Annotation], tags: dict[str, Tag]) -> None:
-        self._when_shown("annotations", lambda: self._fill_annotations(annotations, tags))
+    def show_annotations(self, annotations: list[Annotation], tags: dict[str, Tag], later: bool = False) -> None:
+        """Fill the list of notes; `later`: after LIST_DELAY_S without another change.
+
+        A key that tags shows its effect in the text and above at once, in one frame; the list
+        follows, once for a burst of tagging, as its new size takes a layout pass and a frame.
+        """
+        if later and self.display and self._ready.is_set():
+            self._stale["annotations"] = lambda: self._fill_annotations(annotations, tags)
+            if self._list_timer is not None:
+                self._list_timer.stop()
+            self._list_timer = self.set_timer(LIST_DELAY_S, self._catch_up)
+        else:
+            self._when_shown("annotations", lambda: self._fill_annotations(annotations, tags))
+
+    def _option(self, prompt: Text, option_id: str, offset: int) -> Option:
+        self._offsets[option_id[0]][option_id] = offset
+        return Option(prompt, id=option_id)
 
     def _fill_annotations(self, annotations: list[Annotation], tags: dict[str, Tag]) -> None:
+        """The list of notes, set at once (option by option, each addition redoes the list's layout)."""
         options = self.query_one("#annotations", OptionList)
         highlighted = options.highlighted
-        options.clear_options()
+        self._offsets["a"] = {}
+        known, self._note_options = self._note_options, {}
+        items = []
         for annotation in annotations:
-            line = tag_chips(annotation.tags, tags)
-            line.append(one_line(annotation.author), style="dim")
-            line.append(f"\n“{excerpt(annotation.exact, 56)}”", style="italic")
             first = annotation.note.strip().split("\n", 1)[0] if annotation.note.strip() else ""
-            if first:
-                line.append(f"\n{excerpt(first, 56)}")
-            options.add_option(Option(line, id=f"a{annotation.start}"))
+            chips = [(name, tags[name].colour, tags[name].quick_key) if name in tags else (name,) for name in annotation.tags]
+            key = (annotation.id, annotation.author, annotation.exact, first, tuple(chips))
+            option = known.get(key)
+            if option is None:
+                line = tag_chips(annotation.tags, tags)
+                line.append(one_line(annotation.author), style="dim")
+                line.append(f"\n“{excerpt(annotation.exact, 56)}”", style="italic")
+                if first:
+                    line.append(f"\n{excerpt(first, 56)}")
+                option = Option(line, id=f"a{annotation.id}")
+            self._note_options[key] = option
+            self._offsets["a"][f"a{annotation.id}"] = annotation.start
+            items.append(option)
         if not annotations:
-            options.add_option(Option(Text("No annotations yet: tag with 1-9 or t.", style="dim"), disabled=True))
+            items.append(Option(Text("No annotations yet: tag with 1-9 or t.", style="dim"), disabled=True))
+        options.set_options(items)
         if highlighted is not None and highlighted < options.option_count:
             options.highlighted = highlighted
         self.query_one(TabbedContent).get_tab("tab-annotations").label = f"Notes {len(annotations)}"
@@ -225,8 +282,8 @@ class NotesPanel(Vertical):
         self._when_shown("analysis", lambda: self._fill_analysis(article))
 
     def _fill_analysis(self, article: Article) -> None:
-        entities = self.query_one("#entities", OptionList)
-        entities.clear_options()
+        items: list[Option] = []
+        self._offsets["e"], self._offsets["q"] = {}, {}
         # Mentions are grouped under their canonical entity: "Alec" and "Baldwin" count for "Alec Baldwin".
         by_label: dict[str, Counter[str]] = defaultdict(Counter)
         first_offset: dict[tuple[str, str], int] = {}
@@ -238,9 +295,7 @@ class NotesPanel(Vertical):
                 forms[(entity.label, entity.name)][entity.text] = None
         for label in sorted(by_label, key=lambda lab: (-sum(by_label[lab].values()), lab)):
             counts = by_label[label]
-            entities.add_option(
-                Option(Text(f"{one_line(label)} · {sum(counts.values())}", style="bold"), disabled=True)
-            )
+            items.append(Option(Text(f"{one_line(label)} · {sum(counts.values())}", style="bold"), disabled=True))
             for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
                 line = Text("  ")
                 line.append(one_line(name))
@@ -248,25 +303,31 @@ class NotesPanel(Vertical):
                 short = forms.get((label, name))
                 if short:
                     line.append(f"  also {one_line(', '.join(short))}", style="dim italic")
-                entities.add_option(Option(line, id=f"e{first_offset[(label, name)]}"))
+                items.append(self._option(line, f"e{len(items)}", first_offset[(label, name)]))
         if not article.entities:
-            entities.add_option(Option(Text("analysing…" if not article.analysed else "No entities.", style="dim"), disabled=True))
-        quotes = self.query_one("#quotes", OptionList)
-        quotes.clear_options()
-        for quote in article.quotes:
+            items.append(Option(Text("analysing…" if not article.analysed else "No entities.", style="dim"), disabled=True))
+        self.query_one("#entities", OptionList).set_options(items)
+        items = []
+        for n, quote in enumerate(article.quotes):
             line = Text()
             line.append(one_line(quote.speaker or "speaker unknown"), style="bold" if quote.speaker else "dim")
             line.append(f"\n  “{excerpt(quote.text, 70)}”", style="italic")
-            quotes.add_option(Option(line, id=f"q{quote.start}"))
+            items.append(self._option(line, f"q{n}", quote.start))
         if not article.quotes:
-            quotes.add_option(Option(Text("analysing…" if not article.analysed else "No quotations.", style="dim"), disabled=True))
+            items.append(Option(Text("analysing…" if not article.analysed else "No quotations.", style="dim"), disabled=True))
+        self.query_one("#quotes", OptionList).set_options(items)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, NoteEditor):
+            event.widget.read_only = self._note_owner is None
 
     @on(OptionList.OptionSelected)
     def _jump(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        option_id = event.option.id
-        if option_id:
-            self.post_message(self.Jump(int(option_id[1:])))
+        option_id = event.option.id or " "
+        offset = self._offsets.get(option_id[0], {}).get(option_id)
+        if offset is not None:
+            self.post_message(self.Jump(offset))
 
 
 def tag_chips(names: list[str], tags: dict[str, Tag]) -> Text:
