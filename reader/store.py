@@ -108,14 +108,26 @@ class Store:
         try:
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._check_integrity()
-            self._migrate()
+            self._open()
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(_explain(self.path, exc)) from None
         except StoreError:
             conn.close()
             raise
+
+    def _open(self) -> None:
+        """Check and migrate, waiting (up to WRITE_PATIENCE_S) while another session holds the file."""
+        deadline = time.monotonic() + WRITE_PATIENCE_S
+        while True:
+            try:
+                self._check_integrity()
+                self._migrate()
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.05)
 
     def _migrate(self) -> None:
         self._check_schema()
@@ -648,6 +660,8 @@ def _write_failure(path: Path | None, exc: sqlite3.OperationalError) -> str:
 
 def _explain(path: Path | None, exc: sqlite3.DatabaseError) -> str:
     message = str(exc)
+    if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+        return f"{path}: the library is busy: another session has held it for over {WRITE_PATIENCE_S:g} s; try again"
     if "readonly" in message or "read-only" in message:
         return f"{path}: the database is read-only and needs upgrading; open it with write access"
     if "not a database" in message or "malformed" in message:

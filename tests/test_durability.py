@@ -330,3 +330,19 @@ def test_sessions_add_and_export_at_once_lose_nothing(tmp_path):
     for n in range(2):
         rows = list(csv.DictReader(io.StringIO((tmp_path / f"export{n}.csv").read_text(encoding="utf-8"), newline="")))
         assert all(restore(row["text"]) == text[int(row["start"]) : int(row["end"])] for row in rows)
+
+
+def test_opening_a_library_another_session_holds_waits_then_says_so_plainly(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr(store_module, "WRITE_PATIENCE_S", 0.3)
+    path = tmp_path / "reader.db"
+    path.touch()
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")  # another program holds the whole file: not even reading
+    with pytest.raises(StoreError) as info:
+        Store(path)
+    message = str(info.value)
+    assert "busy" in message and "locked" not in message and "\n" not in message
+    threading.Timer(0.1, holder.rollback).start()  # held for a moment only: the open waits it out
+    Store(path).close()
+    holder.close()
