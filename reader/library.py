@@ -6,15 +6,19 @@ knows nothing of terminals.
 
 from __future__ import annotations
 
+import multiprocessing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from reader.articles import ArticleError, ParsedArticle, find_article_files, read_article
 from reader.store import Store
 
 if TYPE_CHECKING:  # importing the analysis rules would slow `reader` opening a file
     from reader.analysis import Analyser
+    from reader.model import Analysis
+
+BATCH = 8  # texts a worker process analyses at a time
 
 Progress = Callable[[int, int], None]
 
@@ -69,7 +73,7 @@ def import_files(
     total = len(new)
     if progress:
         progress(0, total)
-    analyses = analyser.analyse_many((a.text for _, a in new), n_process=n_process) if analyser else None
+    analyses = analyse(analyser, [a.text for _, a in new], n_process) if analyser else None
     for done, (path, article) in enumerate(new, start=1):
         analysis = next(analyses) if analyses is not None else None
         article_id, _ = store.add_article(article, analysis)
@@ -90,10 +94,54 @@ def analyse_stored(
     if progress:
         progress(0, len(article_ids))
     texts = (store.article_text(i) for i in article_ids)
-    for done, (article_id, analysis) in enumerate(
-        zip(article_ids, analyser.analyse_many(texts, n_process=n_process)), start=1
-    ):
+    for done, (article_id, analysis) in enumerate(zip(article_ids, analyse(analyser, texts, n_process)), start=1):
         store.set_analysis(article_id, analysis)
         if progress:
             progress(done, len(article_ids))
     return len(article_ids)
+
+
+def analyse(analyser: Analyser, texts: Iterable[str], n_process: int = 1) -> Iterator[Analysis]:
+    """Analyses of `texts`, in order, in `n_process` processes.
+
+    Each worker parses and applies reader's rules, and sends back only what was found.
+    (spaCy's own `n_process` sends back whole parsed documents, and the rules then run
+    in this process: on two cores that was 1.2x one process, not 2x.)
+    """
+    if n_process <= 1:
+        yield from analyser.analyse_many(texts)
+        return
+    global _worker_analyser
+    _worker_analyser = analyser  # a forked worker starts with the pipeline already loaded
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with context.Pool(n_process, initializer=_start_worker, initargs=(analyser.model,)) as pool:
+        for analyses in pool.imap(_analyse_batch, _batches(texts, BATCH)):
+            yield from analyses
+
+
+_worker_analyser: Analyser | None = None
+
+
+def _start_worker(model: str) -> None:
+    global _worker_analyser
+    if _worker_analyser is None or _worker_analyser.model != model:
+        from reader.analysis import Analyser
+
+        _worker_analyser = Analyser(model)
+
+
+def _analyse_batch(texts: list[str]) -> list[Analysis]:
+    assert _worker_analyser is not None
+    return list(_worker_analyser.analyse_many(texts))
+
+
+def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for text in texts:
+        batch.append(text)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -51,3 +51,24 @@ def test_read_files_keeps_going_after_errors(tmp_path, seed_path):
     assert len(errors) == 3
     parsed, errors = read_files([tmp_path / "missing.txt", seed_path], max_bytes=1_000_000)
     assert [p for p, _ in parsed] == [seed_path] and len(errors) == 1
+
+
+def test_analysis_in_processes_gives_the_same_results_in_order(analyser, seed_article):
+    """Workers parse and apply the rules; what comes back is what one process finds, text by text."""
+    from reader.library import analyse
+
+    texts = [seed_article.text, "John Smith said \"we will win\" in Paris.", "", seed_article.text[:700]] * 3
+    assert list(analyse(analyser, texts, n_process=2)) == list(analyse(analyser, texts, n_process=1))
+
+
+def test_import_with_two_processes(tmp_path, seed_path, analyser):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(11):
+        (folder / f"{n:02}.txt").write_text(f"Dispatch {n}.\n\n" + seed_path.read_text(encoding="utf-8"), encoding="utf-8")
+    store = Store()
+    report = import_files(store, [folder], 1_000_000, analyser=analyser, n_process=2)
+    assert len(report.added) == 11
+    one = analyser.analyse(store.article_text(report.added[4][1]))
+    article = store.article(report.added[4][1])
+    assert (article.entities, article.quotes) == (one.entities, one.quotes)
