@@ -346,3 +346,25 @@ def test_opening_a_library_another_session_holds_waits_then_says_so_plainly(tmp_
     threading.Timer(0.1, holder.rollback).start()  # held for a moment only: the open waits it out
     Store(path).close()
     holder.close()
+
+
+async def test_saved_is_shown_only_when_the_store_holds_the_text_on_screen(tmp_path, monkeypatch):
+    path, article_id = make_library(tmp_path)
+    real_set_note = Store.set_note
+
+    def slow_set_note(self, annotation_id, note):  # a slow disk: each save takes a while
+        time.sleep(0.2)
+        real_set_note(self, annotation_id, note)
+
+    monkeypatch.setattr(Store, "set_note", slow_set_note)
+    app = ReaderApp(Store(path), user="me", article_ids=[article_id])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "a")
+        editor = app.screen.query_one(NoteEditor)
+        owner = app.screen.panel._note_owner
+        for key in "slow":  # a key, a pause until it says saved, another key
+            await pilot.press(key)
+            if str(editor.border_subtitle) == "saved":
+                assert stored_note(path, owner) == editor.text
+            await wait_until(pilot, lambda: str(editor.border_subtitle) == "saved", "the note says saved")
+            assert stored_note(path, owner) == editor.text

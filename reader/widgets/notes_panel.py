@@ -201,14 +201,18 @@ class NotesPanel(Vertical):
         """Say under the note whether it is saved: "", "saving", "saved" or "unsaved".
 
         "saving" waits SLOW_SAVE_S, as saves take milliseconds: shown at every key it would
-        flicker, and redraw the note a frame after the letter typed (30 ms a key).
+        flicker, and redraw the note a frame after the letter typed (30 ms a key). For the same
+        reason "saved" shows once typing pauses for SLOW_SAVE_S. But "saved" never stays over text
+        not yet saved: the first key after it clears it, in the frame that draws the letter.
         """
         self.note_unsaved = state == "unsaved"
         if self._slow_save is not None:
             self._slow_save.stop()
             self._slow_save = None
-        if state == "saving":
-            self._slow_save = self.set_timer(SLOW_SAVE_S, lambda: self._show_state("saving"))
+        if state in ("saving", "saved"):
+            if state == "saving" and self.built and self.query_one(NoteEditor).border_subtitle == NOTE_STATES["saved"]:
+                self._show_state("")
+            self._slow_save = self.set_timer(SLOW_SAVE_S, lambda: self._show_state(state))
         else:
             self._show_state(state)
 
