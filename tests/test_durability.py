@@ -368,3 +368,20 @@ async def test_saved_is_shown_only_when_the_store_holds_the_text_on_screen(tmp_p
                 assert stored_note(path, owner) == editor.text
             await wait_until(pilot, lambda: str(editor.border_subtitle) == "saved", "the note says saved")
             assert stored_note(path, owner) == editor.text
+
+
+async def test_leaving_an_empty_note_while_the_library_is_busy_goes_on(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr(store_module, "WRITE_PATIENCE_S", 0.2)
+    path, article_id = make_library(tmp_path)
+    app = ReaderApp(Store(path), user="me", article_ids=[article_id])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")  # a note on the first word: its annotation is made at once
+        blocker = sqlite3.connect(path, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")
+        await pilot.press("escape")  # nothing written: the empty annotation would go, but cannot now
+        await pilot.pause(0.2)
+        assert app.is_running and app.focused is app.screen.view
+        assert any("busy" in m for m in notifications(app))
+        blocker.rollback()
+        blocker.close()

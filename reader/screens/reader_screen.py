@@ -392,10 +392,14 @@ class ReaderScreen(Screen):
         before = self._note_before
         if after is not None and not after.tags and not after.note.strip():
             # An annotation opened for a note that was never written: drop it quietly.
-            await self._db(self.reader.store.delete_annotation, after.id)
-            if self.undo_stack and self.undo_stack[-1] == (None, before):
-                self.undo_stack.pop()
-            await self._reload_annotations()
+            try:
+                await self._db(self.reader.store.delete_annotation, after.id)
+            except _Failed:  # the user was told; it stays, empty
+                pass
+            else:
+                if self.undo_stack and self.undo_stack[-1] == (None, before):
+                    self.undo_stack.pop()
+                await self._reload_annotations()
         elif before is not None and after is not None and before.note != after.note:
             self._record(before, after)
         self._note_before = None
