@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 
 _WORD = re.compile(r"[^ \n]*[ ]*")
+_NOT_SPACE = re.compile(r"[^ ]")
 
 
 def _control_picture(ch: str) -> str:
@@ -37,11 +38,24 @@ def _build_inert_table() -> dict[int, str]:
 
 
 INERT = _build_inert_table()
+_NOT_INERT = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(INERT)) + "]")
 
 
 def display_text(text: str) -> str:
     """`text` with control characters made visible and inert, one character for one."""
-    return text.translate(INERT)
+    return text.translate(INERT) if _NOT_INERT.search(text) else text  # a search is 20x faster
+
+
+_single_cells: frozenset[str] | None = None
+
+
+def _one_cell_each(line: str) -> bool:
+    """True if every character of `line` takes one cell (Latin, Greek, Cyrillic, common punctuation)."""
+    global _single_cells
+    if _single_cells is None:
+        ranges = ((0x20, 0x7E), (0xA0, 0x2FF), (0x370, 0x482), (0x2010, 0x2027), (0x2030, 0x205E), (0x20A0, 0x20C0))
+        _single_cells = frozenset(ch for a, b in ranges for ch in map(chr, range(a, b + 1)) if cell_len(ch) == 1)
+    return _single_cells.issuperset(line)
 
 
 def char_cells(ch: str) -> int:
@@ -78,9 +92,34 @@ class Layout:
             if length <= width and (hard_line.isascii() or cell_len(hard_line) <= width):
                 starts.append(offset)
                 ends.append(offset + length)
+            elif _one_cell_each(hard_line):
+                self._wrap_fast(hard_line, offset)
             else:
                 self._wrap_line(hard_line, offset)
             offset += length + 1
+
+    def _wrap_fast(self, line: str, offset: int) -> None:
+        """`_wrap_line` for a line of one-cell characters, a screen line at a time, not a word.
+
+        A line starting at `start` takes every word ending by `start + width`; the next starts
+        at the first word that does not fit, or mid-word if a single word is wider than the line.
+        """
+        width, length, start = self.width, len(line), 0
+        while start + width < length:
+            limit = start + width
+            if line[limit] == " ":  # the word before `limit` fits: the next line starts at the next word
+                found = _NOT_SPACE.search(line, limit)
+                if found is None:
+                    break
+                cut = found.start()
+            else:
+                word_start = line.rfind(" ", start, limit) + 1
+                cut = word_start if word_start > start else limit  # else cut a word wider than the line
+            self.starts.append(offset + start)
+            self.ends.append(offset + cut)
+            start = cut
+        self.starts.append(offset + start)
+        self.ends.append(offset + length)
 
     def _wrap_line(self, line: str, offset: int) -> None:
         width = self.width

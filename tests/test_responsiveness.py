@@ -9,9 +9,12 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from textual.widgets import OptionList
 
 from reader.app import ReaderApp
+from reader.layout import Layout, display_text
 from reader.store import Store
 from reader.widgets.article_view import ArticleView
 from reader.widgets.notes_panel import LIST_DELAY_S, NotesPanel
@@ -159,3 +162,40 @@ async def test_notes_starting_at_the_same_place_are_both_listed(library):
         notes.focus()
         await pilot.press("down", "enter")
         assert app.screen.query_one(ArticleView).cursor == 0
+
+
+async def test_typing_clears_saved_in_the_letters_own_frame(library):
+    """'saved' goes as the letter is inserted, not when TextArea.Changed arrives a frame later."""
+    from reader.widgets.notes_panel import SLOW_SAVE_S, NoteEditor
+
+    app = make(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a", "o", "k")
+        editor = app.screen.query_one(NoteEditor)
+        await pilot.pause(SLOW_SAVE_S + 0.3)
+        assert editor.border_subtitle == "saved"
+        editor.insert("!")
+        assert editor.border_subtitle == ""
+
+
+@given(
+    text=st.lists(st.sampled_from(["a", "word", "’quoted’", "—", "é", " ", "  ", "\n", "y" * 30]), max_size=60).map("".join),
+    width=st.integers(min_value=1, max_value=40),
+)
+@settings(max_examples=400, deadline=None)
+def test_fast_wrap_gives_the_lines_the_general_one_does(text, width):
+    """A long article wraps a screen line at a time; it must break exactly where word by word would."""
+    fast = Layout(text, width)
+    general = Layout.__new__(Layout)
+    general.text, general.width, general.starts, general.ends = text, fast.width, [], []
+    offset = 0
+    for hard_line in text.split("\n"):
+        general._wrap_line(hard_line, offset)
+        offset += len(hard_line) + 1
+    assert (fast.starts, fast.ends) == (general.starts, general.ends)
+
+
+def test_display_text_leaves_plain_text_alone():
+    plain = "Plain “quoted” text — with é and 日本.\n"
+    assert display_text(plain) is plain
+    assert display_text("bell\x07 tab\t") == "bell␇ tab "

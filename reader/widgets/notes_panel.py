@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import OptionList, Static, TabbedContent, TabPane, TextArea
 from textual.widgets.option_list import Option
+from textual.widgets.text_area import Edit, EditResult
 
 from reader.inert import one_line
 from reader.model import Annotation, Article, Tag
@@ -44,6 +45,12 @@ class NoteEditor(InertLines, TextArea):
 
     def action_done(self) -> None:
         self.post_message(self.Done())
+
+    def edit(self, edit: Edit) -> EditResult:
+        """Typing clears "saved" here, in the frame that draws the letter (TextArea.Changed comes after it)."""
+        if self.border_subtitle == NOTE_STATES["saved"]:
+            self.border_subtitle = ""
+        return super().edit(edit)
 
 
 class NotesPanel(Vertical):
