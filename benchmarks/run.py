@@ -5,7 +5,8 @@
     python benchmarks/run.py --parts ui --rounds 5  # only some parts
 
 Parts: `ui` (ui_latency.py: first paint, key latency, bytes and memory on the
-seed and on a 1 MB article), `analysis` (analysis_bench.py), `import`
+seed and on a 1 MB article, at 80x24 and at 120x40 where the notes panel shows
+beside the text), `analysis` (analysis_bench.py), `import`
 (import_bench.py) and `export` (export_bench.py). With --before, that commit
 is unpacked into a temporary folder and measured in the same run, round for
 round with the checkout, so the two columns saw the same (noisy) machine.
@@ -51,45 +52,51 @@ def run_json(tree: Tree, script: str, *args: str) -> dict[str, Any]:
 Row = tuple[str, str, Callable[[dict], str], Callable[[dict], bool] | None]
 
 
-def rows(key_names: list[str]) -> list[Row]:
-    """(label, target, format a tree's figures, is the target met) for each line of the table."""
+def rows(key_names: list[str], size: str) -> list[Row]:
+    """(label, target, format a tree's figures, is the target met) for each line of one terminal size."""
+
+    def ui(f: dict, article: str) -> dict:
+        return f["ui"][size][article]
 
     def key_row(article: str, name: str) -> Row:
         def fmt(f: dict) -> str:
-            k = f["ui"][article]["keys"].get(name)
+            k = ui(f, article)["keys"].get(name)
             return f"{k['median_ms']:.1f} / {k['p95_ms']:.1f}" if k else "-"
 
         def ok(f: dict) -> bool:
-            k = f["ui"][article]["keys"].get(name)
+            k = ui(f, article)["keys"].get(name)
             return bool(k) and k["median_ms"] <= 20 and k["p95_ms"] <= 50
 
         return (f"  {KEYS[name]}", "<= 20 / 50", fmt, ok)
 
     def moves(f: dict, article: str) -> float:
-        keys = f["ui"][article]["keys"]
+        keys = ui(f, article)["keys"]
         return max(keys[n]["bytes"] for n in ("j", "w") if n in keys)
 
     def page_ratio(f: dict, article: str) -> float:
-        return f["ui"][article]["keys"][" "]["bytes"] / f["ui"][article]["repaint_bytes"]
+        return ui(f, article)["keys"][" "]["bytes"] / ui(f, article)["repaint_bytes"]
+
+    def paint_ratio(f: dict) -> float:
+        return ui(f, "seed")["paint"] / f["bare"][size]
 
     table: list[Row] = [
-        ("First paint, seed: x bare Textual", "<= 1.5x", lambda f: f"x{f['ui']['seed']['paint'] / f['bare']:.2f}",
-         lambda f: f["ui"]["seed"]["paint"] / f["bare"] <= 1.5),
-        ("  seconds (bare Textual app)", "", lambda f: f"{f['ui']['seed']['paint']:.3f} ({f['bare']:.3f})", None),
-        ("First paint, 1 MB article (s)", "<= 1.0", lambda f: f"{f['ui']['book']['paint']:.3f}",
-         lambda f: f["ui"]["book"]["paint"] <= 1.0),
-        ("Memory after opening the seed (MB RSS)", "", lambda f: f"{f['ui']['seed']['rss_mb']:.0f}", None),
-        ("Memory after opening 1 MB (MB RSS)", "<= 250", lambda f: f"{f['ui']['book']['rss_mb']:.0f}",
-         lambda f: f["ui"]["book"]["rss_mb"] <= 250),
+        (f"[{size}] First paint, seed: x bare Textual", "<= 1.5x", lambda f: f"x{paint_ratio(f):.2f}",
+         lambda f: paint_ratio(f) <= 1.5),
+        ("  seconds (bare Textual app)", "", lambda f: f"{ui(f, 'seed')['paint']:.3f} ({f['bare'][size]:.3f})", None),
+        ("First paint, 1 MB article (s)", "<= 1.0", lambda f: f"{ui(f, 'book')['paint']:.3f}",
+         lambda f: ui(f, "book")["paint"] <= 1.0),
+        ("Memory after opening the seed (MB RSS)", "", lambda f: f"{ui(f, 'seed')['rss_mb']:.0f}", None),
+        ("Memory after opening 1 MB (MB RSS)", "<= 250", lambda f: f"{ui(f, 'book')['rss_mb']:.0f}",
+         lambda f: ui(f, "book")["rss_mb"] <= 250),
     ]
     for article, label in (("seed", "seed"), ("book", "1 MB article")):
         table.append((f"Key to screen, {label}: median / p95 ms", "", lambda f: "", None))
         table += [key_row(article, name) for name in key_names]
         table += [
-            (f"  bytes per cursor move (j, w), {label}", "<= 2048", lambda f, a=article: f"{moves(f, a):.0f}",
+            ("  bytes per cursor move (j, w)", "<= 2048", lambda f, a=article: f"{moves(f, a):.0f}",
              lambda f, a=article: moves(f, a) <= 2048),
-            (f"  bytes per page down / full repaint", "<= 1.0x",
-             lambda f, a=article: f"{f['ui'][a]['keys'][' ']['bytes']:.0f} / {f['ui'][a]['repaint_bytes']:.0f}",
+            ("  bytes per page down / full repaint", "<= 1.0x",
+             lambda f, a=article: f"{ui(f, a)['keys'][' ']['bytes']:.0f} / {ui(f, a)['repaint_bytes']:.0f}",
              lambda f, a=article: page_ratio(f, a) <= 1.0),
         ]
     return table
@@ -117,12 +124,12 @@ def main() -> None:
     parser.add_argument("--parts", default=",".join(PARTS), help=f"Comma-separated, of: {', '.join(PARTS)}.")
     parser.add_argument("--rounds", type=int, default=3, help="UI rounds (each: bare app, then every tree).")
     parser.add_argument("--reps", type=int, default=4, help="Repetitions of the key script per UI session.")
-    parser.add_argument("--size", default="80x24")
+    parser.add_argument("--sizes", default="80x24,120x40", help="Terminal sizes for the UI part (at 120 columns the panel shows).")
     parser.add_argument("--articles", type=int, default=1000, help="Articles for the import part.")
     parser.add_argument("--json", metavar="FILE", type=Path, help="Also write every figure to FILE.")
     args = parser.parse_args()
     parts = [p for p in args.parts.split(",") if p]
-    size = tuple(int(n) for n in args.size.split("x"))
+    sizes = [s for s in args.sizes.split(",") if s]
     started = time.perf_counter()
 
     def log(message: str) -> None:
@@ -140,10 +147,12 @@ def main() -> None:
                 log(f"preparing the seed and the 1 MB article for {tree.name}")
                 tree.folder.mkdir()
                 tree.prepare(book=True)
-            results = measure(trees, args.rounds, size, args.reps, book=True, log=log)
-            for tree in trees:
-                figures[tree.name]["bare"] = median(results["bare"])
-                figures[tree.name]["ui"] = {a: summarise(results[tree.name][a]) for a in ("seed", "book")}
+            for size in sizes:
+                log(f"terminal {size}")
+                results = measure(trees, args.rounds, tuple(int(n) for n in size.split("x")), args.reps, book=True, log=log)
+                for tree in trees:
+                    figures[tree.name].setdefault("bare", {})[size] = median(results["bare"])
+                    figures[tree.name].setdefault("ui", {})[size] = {a: summarise(results[tree.name][a]) for a in ("seed", "book")}
         for part, script, extra in (
             ("analysis", "analysis_bench.py", ["--json"]),
             ("import", "import_bench.py", ["--json", "--articles", str(args.articles)]),
@@ -157,11 +166,10 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1, default=str))
     names = [t.name for t in trees]
-    table = rows([k for k in KEYS if k != " "]) if "ui" in parts else []
+    table = [row for size in sizes for row in rows([k for k in KEYS if k != " "], size)] if "ui" in parts else []
     table += [r for r in other_rows() if all(p in parts for p in _parts_of(r[0]))]
     width = max(len(r[0]) for r in table) + 2
-    print(f"\nreader benchmarks: terminal {size[0]}x{size[1]}, {args.rounds} UI rounds, {os.cpu_count()} cores, "
-          f"{time.perf_counter() - started:.0f} s")
+    print(f"\nreader benchmarks: {args.rounds} UI rounds, {os.cpu_count()} cores, {time.perf_counter() - started:.0f} s")
     print(f"{'':<{width}}{'target':>12}" + "".join(f"{n:>22}" for n in names))
     for label, target, fmt, ok in table:
         cells = []
