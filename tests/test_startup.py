@@ -84,8 +84,8 @@ def test_commands_other_than_the_app_collect_garbage(tmp_path, paused_gc):
     assert gc.isenabled()
 
 
-async def test_a_hidden_panel_is_built_after_the_first_paint():
-    """At 80 columns the panel is hidden: its widgets are left out of the first screen, then mounted."""
+async def test_the_panel_is_built_after_the_first_paint():
+    """The panel's widgets (a third of the screen's) are left out of the first screen, then mounted."""
 
     class One(App):
         def compose(self):
@@ -105,3 +105,18 @@ async def test_a_note_can_be_written_at_once_on_a_narrow_terminal(library):
         await pilot.press("a", "o", "k", "escape")
         await pilot.pause()
     assert [a.note for a in Store(path).annotations(article_id)] == ["ok"]
+
+
+async def test_a_wide_panel_catches_up_once_built(library, seed_analysis):
+    """At 120 columns the panel shows from the start: built after the first paint, it shows the target and lists."""
+    from textual.widgets import OptionList, Static
+
+    path, article_id = library
+    app = ReaderApp(Store(path), user="t", article_ids=[article_id])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one(NotesPanel)
+        await panel.build()
+        await pilot.pause()
+        assert "Alec Baldwin" in str(panel.query_one("#target-title", Static).render())
+        assert panel.query_one("#entities", OptionList).option_count > 0

@@ -67,7 +67,7 @@ class NotesPanel(Vertical):
         if not self.built:
             return
         yield Static(id="target-title")
-        yield Static(id="target-tags")
+        yield Static(" ", id="target-tags")  # a line, as a target's tags take: no layout pass to show them
         yield NoteEditor(id="note", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         with TabbedContent(id="lists"):
             with TabPane("Notes", id="tab-annotations"):
@@ -117,8 +117,9 @@ class NotesPanel(Vertical):
     @display.setter
     def display(self, show: bool | str) -> None:
         """Showing the panel brings it up to date first (built, lists filled), in the same frame if it can."""
+        shown = not self.display
         DOMNode.display.fset(self, show)  # type: ignore[attr-defined]
-        if self.display:
+        if self.display and shown:
             if self._ready.is_set():
                 self._catch_up()
             else:
@@ -190,8 +191,12 @@ class NotesPanel(Vertical):
         """Update a Static, with a layout pass only if its height changes: on every cursor move, a
         layout would cost a frame of its own and redraw the panel and the scrollbar (6 KB)."""
         width = static.content_region.width
-        height = len(text.wrap(self.app.console, width)) if width else -1
-        static.update(text, layout=height != self._heights.get(static.id) or height < 0)
+        if not width:  # not laid out yet
+            self._heights.pop(static.id, None)
+            static.update(text)
+            return
+        height = len(text.wrap(self.app.console, width))
+        static.update(text, layout=height != self._heights.get(static.id, static.size.height))
         self._heights[static.id] = height
 
     def _set_note(self, owner: int | None, text: str) -> None:
