@@ -105,8 +105,9 @@ def analyse(analyser: Analyser, texts: Iterable[str], n_process: int = 1) -> Ite
     """Analyses of `texts`, in order, in `n_process` processes.
 
     Each worker parses and applies reader's rules, and sends back only what was found.
-    (spaCy's own `n_process` sends back whole parsed documents, and the rules then run
-    in this process: on two cores that was 1.2x one process, not 2x.)
+    (spaCy's own `n_process` sends back whole parsed documents, and the rules then run in
+    this process: measured side by side on two cores, that is 4% slower, 1.76x one process
+    against 1.84x.)
     """
     if n_process <= 1:
         yield from analyser.analyse_many(texts)

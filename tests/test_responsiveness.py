@@ -199,3 +199,22 @@ def test_display_text_leaves_plain_text_alone():
     plain = "Plain “quoted” text — with é and 日本.\n"
     assert display_text(plain) is plain
     assert display_text("bell\x07 tab\t") == "bell␇ tab "
+
+
+async def test_a_layout_elsewhere_leaves_the_articles_scrollbar_alone(library, seed_article):
+    """Textual redrew a scroll view's scrollbar after any layout pass, a frame after the key's own."""
+    app = make(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(ArticleView)
+        scrollbar = view.vertical_scrollbar
+        assert scrollbar.window_virtual_size == view.virtual_size.height
+        calls = []
+        original = scrollbar.refresh
+        scrollbar.refresh = lambda *a, **k: (calls.append(a), original(*a, **k))[1]  # type: ignore[method-assign]
+        app.screen.query_one(StatusLine).refresh(layout=True)
+        await pilot.pause()
+        assert calls == []
+        view.load(dataclasses.replace(view.article, text=seed_article.text * 3), [], [])  # a longer text
+        await pilot.pause()
+        assert calls and scrollbar.window_virtual_size == view.virtual_size.height

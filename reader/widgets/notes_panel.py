@@ -94,7 +94,7 @@ class NotesPanel(Vertical):
         self._heights: dict[str | None, int] = {}  # lines each Static of the target shows
 
     async def build(self) -> None:
-        """Mount the panel's widgets if they were left out: a hidden panel costs 50 ms of the first paint."""
+        """Mount the panel's widgets if they were left out: they cost 50 ms of the first paint."""
         if not self.built:
             self.built = True
             await self.mount_all(compose(self))
