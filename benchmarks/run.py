@@ -152,7 +152,10 @@ def main() -> None:
                 results = measure(trees, args.rounds, tuple(int(n) for n in size.split("x")), args.reps, book=True, log=log)
                 for tree in trees:
                     figures[tree.name].setdefault("bare", {})[size] = median(results["bare"])
-                    figures[tree.name].setdefault("ui", {})[size] = {a: summarise(results[tree.name][a]) for a in ("seed", "book")}
+                    figures[tree.name].setdefault("ui", {})[size] = {
+                        a: summarise(results[tree.name][a], results[tree.name][p])
+                        for a, p in (("seed", "paint"), ("book", "book paint"))
+                    }
         for part, script, extra in (
             ("analysis", "analysis_bench.py", ["--json"]),
             ("import", "import_bench.py", ["--json", "--articles", str(args.articles)]),

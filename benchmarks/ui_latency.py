@@ -261,18 +261,36 @@ class Tree:
         return env
 
 
+def first_paint(env: dict[str, str], article: Path, size: tuple[int, int]) -> float:
+    term = Terminal([sys.executable, "-m", "reader", str(article)], size, env, cwd=Path(env["READER_DB"]).parent)
+    try:
+        return term.read_until(NEEDLE)
+    finally:
+        term.close()
+
+
 def measure(trees: list[Tree], rounds: int, size: tuple[int, int], reps: int, book: bool, log=print) -> dict:
-    """Every tree and the bare app, round after round, so each round sees the same machine."""
-    results: dict = {"bare": [], **{t.name: {"seed": [], "book": []} for t in trees}}
+    """Every tree and the bare app, round after round, so each round sees the same machine.
+
+    First paints are timed in rounds of their own (3 per key round, bare app first), as
+    starting right after a key session ends is noisier.
+    """
+    results: dict = {"bare": [], **{t.name: {"seed": [], "book": [], "paint": [], "book paint": []} for t in trees}}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         text_file = folder / "text.txt"
         text_file.write_text(SEED.read_text(encoding="utf-8"))
         for tree in trees:  # a first run compiles and caches the modules, as installing does
             run_session(tree.terminal_env(tree.seed_db, size), SEED, size, reps=0)
-        for round_ in range(rounds):
-            log(f"  ui round {round_ + 1}/{rounds}")
+        log(f"  first paints, {3 * rounds} rounds")
+        for _ in range(3 * rounds):
             results["bare"].append(bare_paint(text_file, size, trees[0].terminal_env(trees[0].seed_db, size), folder))
+            for tree in trees:
+                results[tree.name]["paint"].append(first_paint(tree.terminal_env(tree.seed_db, size), SEED, size))
+                if book:
+                    results[tree.name]["book paint"].append(first_paint(tree.terminal_env(tree.book_db, size), tree.book, size))
+        for round_ in range(rounds):
+            log(f"  key round {round_ + 1}/{rounds}")
             for tree in trees:
                 results[tree.name]["seed"].append(run_session(tree.terminal_env(tree.seed_db, size), SEED, size, reps))
                 if book:
@@ -291,14 +309,14 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def summarise(sessions: list[Session]) -> dict:
-    """Medians (and key p95s) over sessions: the figures run.py tabulates."""
+def summarise(sessions: list[Session], paints: list[float] | None = None) -> dict:
+    """Medians (and key p95s) over sessions: the figures run.py tabulates. `paints`: first paints timed apart."""
     keys: dict[str, list[Press]] = {}
     for session in sessions:
         for name, values in session.keys.items():
             keys.setdefault(name, []).extend(values)
     return {
-        "paint": median([s.paint for s in sessions]),
+        "paint": median(paints if paints else [s.paint for s in sessions]),
         "rss_mb": median([s.rss_mb for s in sessions]),
         "repaint_bytes": median([s.repaint_bytes for s in sessions]),
         "keys": {
@@ -333,7 +351,7 @@ def main() -> None:
     for article in ("seed", "book"):
         if not results["reader"][article]:
             continue
-        s = summarise(results["reader"][article])
+        s = summarise(results["reader"][article], results["reader"]["paint" if article == "seed" else "book paint"])
         print(f"\n{article}: first paint {s['paint']:.3f} s (x{s['paint'] / bare:.2f} bare), RSS {s['rss_mb']:.0f} MB, "
               f"full repaint {s['repaint_bytes']:.0f} bytes")
         print(f"  {'key':<24}{'first ms':>9}{'median ms':>10}{'p95 ms':>8}{'bytes':>7}{'frames':>7}{'n':>4}")
