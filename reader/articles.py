@@ -163,6 +163,13 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    if _UTF8_SEQUENCE.search(data):  # UTF-8 text with a few broken bytes: Windows-1252 would garble the rest
+        bad = data[utf8_error.start]
+        line = data.count(b"\n", 0, utf8_error.start) + 1
+        raise ArticleError(
+            f"{name}: UTF-8 text with an invalid byte (0x{bad:02x} at offset {utf8_error.start}, line {line}); "
+            "fix it, or drop such bytes with: iconv -f utf-8 -t utf-8 -c"
+        )
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
@@ -177,6 +184,10 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
 
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# A well-formed UTF-8 sequence of two to four bytes (rare by chance in Windows-1252 text).
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
 def _looks_like_html(data: bytes) -> bool:

@@ -431,7 +431,7 @@ def import_annotations_command(file: Path, db: str | None, user: str | None) -> 
     are already present are skipped, so importing a file twice changes nothing.
     Those that cannot be anchored are listed, and the exit status is then 1.
     Tags missing from the codebook are added to it. The authors and times in
-    the file are kept.
+    the file are kept; an annotation without an author gets --user's name.
 
     \b
     Example:
@@ -441,7 +441,7 @@ def import_annotations_command(file: Path, db: str | None, user: str | None) -> 
     from reader.interchange import import_annotations
 
     store = open_store(db)
-    report = import_annotations(store, file)
+    report = import_annotations(store, file, default_author=config.user_name(user))
     for problem in report.errors + report.unanchored:
         click.echo(f"reader: {one_line(f'{file}: {problem}')}", err=True)
     click.echo(report.summary())

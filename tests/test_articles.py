@@ -184,6 +184,16 @@ def test_normalise_details():
     assert normalise(normalise("x\r\n\r\n\r\ny")) == normalise("x\r\n\r\n\r\ny") == "x\n\ny"
 
 
+def test_utf8_with_a_stray_byte_is_refused_not_garbled(tmp_path):
+    path = write(tmp_path / "m.txt", "The café in Zürich served crème brûlée.".encode() + b" \xe9\n")
+    with pytest.raises(ArticleError) as info:
+        read_article(path)
+    assert "invalid byte (0xe9 at offset 45, line 1)" in str(info.value) and one_line(str(info.value))
+    # Windows-1252 text, which has no UTF-8 sequences, is still read as such
+    article = read_article(write(tmp_path / "w.txt", "café au lait, naïve".encode("cp1252")))
+    assert article.text == "café au lait, naïve" and article.meta["encoding"] == "cp1252"
+
+
 def test_utf8_bom_is_dropped():
     article = parse_article("\ufeffHello there.".encode(), "a.txt")
     assert article.text == "Hello there."

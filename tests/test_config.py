@@ -69,10 +69,18 @@ def test_max_size(config_file, monkeypatch):
     monkeypatch.setenv("READER_MAX_SIZE", "0.5")
     assert config.max_bytes() == 500_000
     assert config.max_bytes(12) == 12_000_000
-    for bad in ("lots", "0", "-1"):
+    for bad in ("lots", "0", "-1", "nan", "inf", "1e400"):
         monkeypatch.setenv("READER_MAX_SIZE", bad)
         with pytest.raises(ReaderError) as info:
             config.max_bytes()
+        assert "\n" not in str(info.value)
+
+
+def test_config_values_of_the_wrong_type_are_one_line(config_file):
+    config_file("db = 5\nmax_size_mb = true\n")
+    for setting in (config.db_path, config.max_bytes):
+        with pytest.raises(ReaderError) as info:
+            setting()
         assert "\n" not in str(info.value)
 
 

@@ -254,6 +254,54 @@ def test_hand_made_csv_without_ids_or_times(tmp_path, annotated):
     assert store.tag_by_name("venue") is not None
 
 
+def test_hand_made_csv_rows_find_their_own_articles(tmp_path):
+    store, first = library()
+    second, _ = store.add_article(ParsedArticle(text="Flood warnings on the River Avon.\n", title="Avon"))
+    path = tmp_path / "hand.csv"
+    path.write_text("text,start,end,tags\nMary Marlowe Sommer,,,actor\nRiver Avon,,,actor\n", encoding="utf-8")
+    report = import_annotations(store, path, default_author="carol")
+    assert report.added == 2 and report.ok
+    assert [(a.exact, a.author) for a in store.annotations(second)] == [("River Avon", "carol")]
+    assert [a.exact for a in store.annotations(first)] == ["Mary Marlowe Sommer"]
+
+
+def test_hand_made_csv_keeps_its_apostrophes(tmp_path):
+    store, article_id = library(ParsedArticle(text="The film 'Rust' was shot in 2021.\n", title="Rust"), analysed=False)
+    path = tmp_path / "hand.csv"
+    path.write_text("text,start,end,note\n'Rust',,,'quoted'\n", encoding="utf-8")
+    assert import_annotations(store, path).added == 1
+    [annotation] = store.annotations(article_id)
+    assert (annotation.start, annotation.exact, annotation.note) == (9, "'Rust'", "'quoted'")
+
+
+def test_per_tag_rows_sorted_apart_keep_every_tag(tmp_path, annotated):
+    store, article_id, _ = annotated
+    rows = list(csv.reader(io.StringIO(csv_bytes(store, per_tag=True).decode())))
+    header, body = rows[0], rows[1:]
+    body.sort(key=lambda row: row[header.index("tag")])  # as a spreadsheet's sort would
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([header, *body])
+    path = write(tmp_path / "sorted.csv", out.getvalue().encode())
+    fresh, _ = library()
+    report = import_annotations(fresh, path)
+    assert report.ok and report.tags_added > 0
+    assert csv_bytes(fresh) == csv_bytes(store)
+    again = import_annotations(fresh, path)
+    assert again.added == 0 and again.tags_added == 0
+
+
+def test_imported_times_are_utc(tmp_path, annotated):
+    store, article_id, _ = annotated
+    path = tmp_path / "hand.csv"
+    path.write_text(
+        "text,start,end,created_at,updated_at\nTMZ,,,2024-07-13,2024-07-13T11:30:00+02:00\n", encoding="utf-8"
+    )
+    assert import_annotations(store, path).added == 1
+    [annotation] = [a for a in store.annotations(article_id) if a.created_at.startswith("2024")]
+    assert annotation.exact == "TMZ"
+    assert (annotation.created_at, annotation.updated_at) == ("2024-07-13T00:00:00+00:00", "2024-07-13T09:30:00+00:00")
+
+
 # ---------------------------------------------------------------- bad files
 
 
@@ -300,13 +348,20 @@ def test_bad_rows_are_reported_and_the_rest_imports(tmp_path, annotated):
         "line 3: has 3 fields where the header has 18",
     ]
     lines = jsonl_bytes(store).decode().splitlines()
-    broken = [lines[0], "{not json", json.dumps({"type": "Annotation"}), lines[1]]
+    wrong = [json.loads(lines[0]) for _ in range(3)]
+    wrong[0]["reader"]["annotation_id"] = 2**70
+    wrong[1]["reader"]["article_title"] = 123
+    wrong[2]["creator"]["name"] = ["x"]
+    broken = [lines[0], "{not json", json.dumps({"type": "Annotation"}), *map(json.dumps, wrong), lines[1]]
     path = write(tmp_path / "bad.jsonl", "\n".join(broken).encode())
     report = import_annotations(fresh, path)
     assert report.added == 2 and report.duplicates == 0
     assert [str(p) for p in report.errors] == [
         "line 2: not JSON (Expecting property name enclosed in double quotes at column 2)",
         "line 3: no target with selectors",
+        "line 4: annotation_id is too large (11805916207174113034…)",
+        "line 5: article_title must be text, not 123",
+        'line 6: the creator\'s name must be text, not ["x"]',
     ]
 
 
@@ -322,7 +377,7 @@ def codebook_bytes(store: Store) -> bytes:
 def test_codebook_round_trip(tmp_path, annotated):
     store, _, _ = annotated
     tag = store.tag_by_name("framing")
-    store.update_tag(tag.id, description="-loaded words, =framing", colour="#ff8800", quick_key="f")
+    store.update_tag(tag.id, description="-loaded words, =framing", colour="#ff8800", quick_key="7")
     first = codebook_bytes(store)
     fresh = Store(None)
     report = import_codebook(fresh, write(tmp_path / "codebook.csv", first))
@@ -357,6 +412,8 @@ def test_codebook_updates_by_name_and_moves_quick_keys(tmp_path):
         ("name,colour\nx,red\n", "needs a 'tag' column"),
         ("tag,colour\nx,not-a-colour\n", "'not-a-colour' is not a colour"),
         ("tag,quick_key\nx,1\ny,1\n", "quick key '1' is given to 'x' too"),
+        ("tag,quick_key\nx,ab\n", "quick key 'ab' is not one of 1-9"),
+        ("tag,quick_key\nx,q\n", "quick key 'q' is not one of 1-9"),
         ("tag\nx\nX\n", "tag 'X' is listed twice"),
         ("tag,colour\nx\n", "line 2: has 1 fields where the header has 2"),
         ("annotation_id,start,end,text,tag\n", "this is an export of annotations, not a codebook"),

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Static, TabbedContent, TextArea
+from textual.widgets import Footer, Input, OptionList, TabbedContent, TextArea
 
 from reader.errors import ReaderError
 from reader.inert import one_line
