@@ -66,10 +66,14 @@ def jobs_option(func: Callable) -> Callable:
     )(func)
 
 
-def open_store(db: str | None):
+def open_store(db: str | None, must_exist: bool = False):
+    """The library at --db (or its default); `must_exist` for commands that only read, so a typo makes no new file."""
     from reader.store import Store
 
-    return Store(config.db_path(db))
+    path = config.db_path(db)
+    if must_exist and not path.exists() and path != config.default_db_path():
+        raise ReaderError(f"no library at {path} (check --db or READER_DB; 'reader add FILE' makes one)")
+    return Store(path)
 
 
 def _processes(jobs: int) -> int:
@@ -210,7 +214,7 @@ def list_command(as_json: bool, db: str | None, user: str | None) -> None:
       reader list
       reader list --json | jq .title
     """
-    rows = open_store(db).list_articles()
+    rows = open_store(db, must_exist=True).list_articles()
     if as_json:
         for row in rows:
             click.echo(_json_line(row))
@@ -246,7 +250,7 @@ def search_command(query: str, db: str | None, user: str | None) -> None:
     Example:
       reader search "bad faith"
     """
-    rows = open_store(db).search(query)
+    rows = open_store(db, must_exist=True).search(query)
     for row in rows:
         where = f"article {row['article_id']}" + (f", annotation {row['annotation_id']}" if row["annotation_id"] else "")
         click.echo(f"{where}: {one_line(row['title'])}\n    {one_line(' '.join(row['snippet'].split()))}")
@@ -410,7 +414,7 @@ def export_command(
     """
     from reader.export import ExportFilter, check_filter, export
 
-    store = open_store(db)
+    store = open_store(db, must_exist=True)
     filters = check_filter(store, ExportFilter(article_ids, tags, authors, since, until))
     count = _export_to(output, lambda out: export(
         store, out, fmt, filters, per_tag=per_tag, include_highlights=include_highlights, bom=bom,

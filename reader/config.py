@@ -53,7 +53,11 @@ def db_path(option: str | None = None) -> Path:
     value = _setting(option, "READER_DB", "db")
     if value and not isinstance(value, str):
         raise ReaderError(f"{config_path()}: db must be a path in quotes, not {value!r}")
-    return Path(value).expanduser() if value else platformdirs.user_data_path(APP_NAME) / "reader.db"
+    return Path(value).expanduser() if value else default_db_path()
+
+
+def default_db_path() -> Path:
+    return platformdirs.user_data_path(APP_NAME) / "reader.db"
 
 
 def user_name(option: str | None = None) -> str:

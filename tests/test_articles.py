@@ -146,6 +146,19 @@ def test_markdown_heading_is_the_title():
     assert article.text == "First paragraph with emphasis.\n\nA subheading\n\nMore."
 
 
+def test_markdown_block_markup_is_not_text():
+    raw = (
+        "---\ntitle: Budget day\n---\n\n# Councils brace for cuts\n\n> “We have no choice,” said Ms Okafor.\n\n"
+        "- first point\n* second point\n\n---\n\n```\nrate = 4.5%\n```\n\nThe `rate` rose."
+    )
+    article = parse_article(raw.encode(), "budget.md")
+    assert article.title == "Budget day"
+    assert article.text == (
+        "Councils brace for cuts\n\n“We have no choice,” said Ms Okafor.\n\n• first point\n• second point\n\n"
+        "rate = 4.5%\n\nThe rate rose."
+    )
+
+
 def test_markdown_without_heading_takes_first_line():
     article = parse_article(b"Just a first line.\n\nAnd more.", "a.md")
     assert article.title == "Just a first line."

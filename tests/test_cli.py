@@ -134,9 +134,20 @@ def test_reader_db_environment_variable(runner, db, monkeypatch):
 
 
 def test_empty_library_list(runner, db):
+    db.parent.mkdir()
+    Store(db).close()
     result = runner.invoke(cli, ["list", "--db", str(db)])
     assert result.exit_code == 0
     assert "empty" in result.output
+
+
+@pytest.mark.parametrize("command", [["list"], ["search", "judge"], ["export"]])
+def test_reading_commands_make_no_library_at_a_mistyped_path(runner, tmp_path, command):
+    typo = tmp_path / "libary.db"
+    result = runner.invoke(cli, [*command, "--db", str(typo)])
+    assert result.exit_code == 1
+    assert f"no library at {typo}" in result.output and len(result.output.strip().splitlines()) == 1
+    assert not typo.exists()
 
 
 def test_batch_with_bad_files_imports_the_good_ones(runner, db, tmp_path, fast_analyser):
