@@ -293,13 +293,21 @@ class Store:
             if not rows:
                 raise StoreError(f"no article with id {article_id}")
             row = rows[0]
+            # Plain tuples, not sqlite-utils' dicts: a long article has tens of thousands of highlights.
             entities = [
-                Entity(r["start"], r["end"], r["label"], r["text"], r["canonical"])
-                for r in self.db["entities"].rows_where("article_id = ?", [article_id], order_by="start, id")
+                Entity(*r)
+                for r in self.db.execute(
+                    'SELECT start, "end", label, text, canonical FROM entities WHERE article_id = ? ORDER BY start, id',
+                    [article_id],
+                )
             ]
             quotes = [
-                Quote(r["start"], r["end"], r["text"], r["speaker"], r["speaker_start"], r["speaker_end"], r["cue"])
-                for r in self.db["quotes"].rows_where("article_id = ?", [article_id], order_by="start, id")
+                Quote(*r)
+                for r in self.db.execute(
+                    'SELECT start, "end", text, speaker, speaker_start, speaker_end, cue FROM quotes '
+                    "WHERE article_id = ? ORDER BY start, id",
+                    [article_id],
+                )
             ]
         return Article(
             id=row["id"],

@@ -152,6 +152,9 @@ class ArticleView(ScrollView, can_focus=True):
         self.anchor = None
         self.matches = []
         self._goal_column = None
+        if not self.size.width:  # not laid out yet: on_resize wraps the text once, at the real width
+            self.layout_ = None
+            return
         self._relayout()
         self.scroll_to(0, 0, animate=False, immediate=True)
 
@@ -184,33 +187,49 @@ class ArticleView(ScrollView, can_focus=True):
     def text_width(self) -> int:
         return max(10, min(MAX_TEXT_WIDTH, self.scrollable_content_region.width - 2 * MARGIN))
 
+    def _text_width_with(self, scrollbar: bool) -> int:
+        """The text's width once the vertical scrollbar is shown (or not)."""
+        width = self.content_region.width - (self.styles.scrollbar_size_vertical if scrollbar else 0)
+        return max(10, min(MAX_TEXT_WIDTH, width - 2 * MARGIN))
+
     def _relayout(self) -> None:
-        width = self.text_width
-        self.layout_ = Layout(self._display, width)  # measured as drawn: a control character takes a cell
-        self._header = []
-        if self.article is not None:
-            title = self.article.title
-            if not self.text.startswith(title.rstrip("…")):  # a derived title is the text's own first line
-                title = display_text(title).replace("\n", " ")
-                title_layout = Layout(title, width)
-                self._header += [
-                    (title[title_layout.starts[i] : title_layout.ends[i]], "article--title")
-                    for i in range(len(title_layout))
-                ]
-            meta = " · ".join(
-                part
-                for part in (
-                    self.article.date or "no date",
-                    self.article.source or "",
-                    "" if self.article.analysed else "analysing…",
-                )
-                if part
-            )
-            self._header.append((display_text(meta)[:width], "article--meta"))
-            self._header.append(("", "article--meta"))
-        self.virtual_size = Size(self.text_width + 2 * MARGIN, len(self._header) + len(self.layout_))
+        # Wrap once, at the width the text will have: with a scrollbar if it cannot fit (a long
+        # text: wrapping it twice would cost a 1 MB article 100 ms); a short one is tried without.
+        height = self.content_region.height
+        scrollbar = len(self._display) > self._text_width_with(False) * height
+        while True:
+            width = self._text_width_with(scrollbar)
+            self.layout_ = Layout(self._display, width)  # measured as drawn: a control character takes a cell
+            self._header = self._header_lines(width)
+            if scrollbar or len(self._header) + len(self.layout_) <= height:
+                break
+            scrollbar = True
+        self.virtual_size = Size(width + 2 * MARGIN, len(self._header) + len(self.layout_))
         self._cache.clear()
         self.refresh()
+
+    def _header_lines(self, width: int) -> list[tuple[str, str]]:
+        """The title (unless the text begins with it), then date, source and state, then a blank line."""
+        if self.article is None:
+            return []
+        lines = []
+        title = self.article.title
+        if not self.text.startswith(title.rstrip("…")):  # a derived title is the text's own first line
+            title = display_text(title).replace("\n", " ")
+            title_layout = Layout(title, width)
+            lines += [
+                (title[title_layout.starts[i] : title_layout.ends[i]], "article--title") for i in range(len(title_layout))
+            ]
+        meta = " · ".join(
+            part
+            for part in (
+                self.article.date or "no date",
+                self.article.source or "",
+                "" if self.article.analysed else "analysing…",
+            )
+            if part
+        )
+        return lines + [(display_text(meta)[:width], "article--meta"), ("", "article--meta")]
 
     def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
         """Update the scrollbar only when this view's size or virtual size changed.
@@ -380,9 +399,12 @@ class ArticleView(ScrollView, can_focus=True):
 
     def move_to(self, offset: int, keep_column: bool = False, center: bool = False) -> None:
         """Put the cursor on `offset`, redrawing only the lines that change."""
-        if not self.text or self.layout_ is None:
+        if not self.text:
             return
         offset = min(max(0, offset), len(self.text) - 1)
+        if self.layout_ is None:  # before the first layout: on_resize scrolls to the cursor
+            self.cursor = offset
+            return
         old = self.cursor
         if not keep_column:
             self._goal_column = None
