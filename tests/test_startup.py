@@ -79,6 +79,7 @@ async def test_the_app_resumes_garbage_collection_once_it_has_painted(library, p
 
 
 def test_commands_other_than_the_app_collect_garbage(tmp_path, paused_gc):
+    Store(tmp_path / "r.db").close()
     result = CliRunner().invoke(cli, ["list", "--db", str(tmp_path / "r.db")])
     assert result.exit_code == 0, result.output
     assert gc.isenabled()
