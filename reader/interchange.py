@@ -139,7 +139,7 @@ class ImportReport:
             parts.append(f"{self.tags_added} tag{'s' if self.tags_added > 1 else ''} added to those present")
         if self.matched_without_hash:
             how = ", ".join(f"{self.matched[m]} by {m}" for m in MATCH_METHODS[1:] if self.matched[m])
-            parts.append(f"{self.matched_without_hash} matched to an article whose text differs ({how})")
+            parts.append(f"{self.matched_without_hash} matched without the article's content hash ({how})")
         if self.moved:
             parts.append(f"{self.moved} re-anchored at a new position")
         if self.unanchored:

@@ -150,7 +150,7 @@ def test_reanchor_when_the_text_has_shifted(tmp_path, annotated, fmt):
     assert report.ok and report.added == len(made)
     assert report.matched == {"text": len(made)}  # the title differs too
     assert report.moved == len(made)
-    assert "matched to an article whose text differs" in report.summary()
+    assert "matched without the article's content hash" in report.summary()
     assert "re-anchored" in report.summary()
     text = moved.article_text(article_id)
     imported = {(a.exact, a.author, a.created_at): a for a in moved.annotations(article_id)}
