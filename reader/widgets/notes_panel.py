@@ -175,10 +175,13 @@ class NotesPanel(Vertical):
                 heading.append(f" · {one_line(target.entity.canonical)}", style="italic")
         else:
             heading.append(target.kind.capitalize(), style="bold")
-        heading.append("\n")
         text = self._article_text[target.start : target.end] if self._article_text else ""
-        heading.append(f"“{excerpt(text, 80)}”", style="italic")
-        title.update(heading, layout=False)
+        quoted = Text(f"“{excerpt(text, 80)}”", style="italic")
+        width = title.content_region.width
+        if width:  # each line cut to the panel with an ellipsis, so the quotation visibly goes on
+            heading.truncate(width, overflow="ellipsis")
+            quoted.truncate(width, overflow="ellipsis")
+        title.update(Text("\n").join([heading, quoted]), layout=False)
         if target.annotation is not None and target.annotation.tags:
             self._update(chips, tag_chips(target.annotation.tags, tags))
         else:
