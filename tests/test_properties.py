@@ -154,3 +154,27 @@ def test_reanchoring_finds_the_span_again_after_text_is_added_around_it(text, po
     assert context_score(edited, found[0], found[1], prefix, suffix) == len(prefix) + len(suffix)
     if len(list(occurrences(edited, prefix + exact + suffix))) == 1:  # the only place that fits
         assert found == (start + len(before), end + len(before))
+
+
+spans = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 25)), max_size=12)
+
+
+@FAST
+@given(spans, st.integers(0, 70), st.integers(1, 20))
+def test_export_finds_the_highlight_an_annotation_overlaps_most(highlights, start, length):
+    """The per-article lookup in export agrees with the rule said plainly: most overlap, then earliest, then lowest id."""
+    from reader.model import Analysis, Entity
+    from reader.store import _SpanLookup
+
+    store = Store(None)
+    article_id, _ = store.add_article(parse_article(("x" * 100).encode(), "a.txt"))
+    entities = [Entity(s, s + n, f"L{i}", "x" * n) for i, (s, n) in enumerate(highlights)]
+    store.set_analysis(article_id, Analysis(entities=entities, quotes=[], analyser="generated"))
+    ids = {row["label"]: row["id"] for row in store.db["entities"].rows}
+    end = start + length
+    overlaps = [
+        (-(min(e.end, end) - max(e.start, start)), e.start, ids[e.label], e.label)
+        for e in entities if e.start < end and e.end > start
+    ]
+    expected = min(overlaps)[3] if overlaps else None
+    assert _SpanLookup(store, article_id).context(start, end) == (expected, None)
