@@ -40,6 +40,14 @@ class StoreError(ReaderError):
     """The database cannot be used; the message is one line for the user."""
 
 
+class AnnotationGone(StoreError):
+    """The annotation was deleted meanwhile (by another session, say)."""
+
+    def __init__(self, annotation_id: int):
+        super().__init__(f"annotation {annotation_id} was deleted, perhaps in another session")
+        self.annotation_id = annotation_id
+
+
 class _Database(Database):
     """sqlite-utils' Database whose write transactions take the write lock at once (BEGIN IMMEDIATE).
 
@@ -445,25 +453,34 @@ class Store:
         return self.annotation(annotation_id)  # type: ignore[return-value]
 
     def set_note(self, annotation_id: int, note: str) -> None:
+        """AnnotationGone if the annotation no longer exists."""
         with self._lock, self.db.atomic():
-            self.db["annotations"].update(annotation_id, {"note": note, "updated_at": now()})
+            self._touch(annotation_id, note=note)
 
     def add_tag(self, annotation_id: int, name: str) -> Tag:
+        """AnnotationGone if the annotation no longer exists."""
         tag = self.ensure_tag(name)
         with self._lock, self.db.atomic():
+            self._touch(annotation_id)
             self.db["annotation_tags"].insert({"annotation_id": annotation_id, "tag_id": tag.id}, ignore=True)
-            self.db["annotations"].update(annotation_id, {"updated_at": now()})
         return tag
 
     def remove_tag(self, annotation_id: int, name: str) -> None:
+        """AnnotationGone if the annotation no longer exists."""
         tag = self.tag_by_name(name)
-        if tag is None:
-            return
         with self._lock, self.db.atomic():
-            self.db.execute(
-                "DELETE FROM annotation_tags WHERE annotation_id = ? AND tag_id = ?", [annotation_id, tag.id]
-            )
-            self.db["annotations"].update(annotation_id, {"updated_at": now()})
+            self._touch(annotation_id)
+            if tag is not None:
+                self.db.execute(
+                    "DELETE FROM annotation_tags WHERE annotation_id = ? AND tag_id = ?", [annotation_id, tag.id]
+                )
+
+    def _touch(self, annotation_id: int, **fields: Any) -> None:
+        """Set updated_at (and `fields`) of an annotation; AnnotationGone if there is none with that id."""
+        sets = ", ".join(f"{name} = ?" for name in ["updated_at", *fields])
+        cursor = self.db.execute(f"UPDATE annotations SET {sets} WHERE id = ?", [now(), *fields.values(), annotation_id])
+        if cursor.rowcount == 0:
+            raise AnnotationGone(annotation_id)
 
     def delete_annotation(self, annotation_id: int) -> None:
         with self._lock, self.db.atomic():

@@ -286,6 +286,39 @@ async def test_other_sessions_annotations_appear_live(tmp_path, monkeypatch):
         colleague.close()
 
 
+async def test_a_note_on_an_annotation_another_session_deleted_brings_it_back(tmp_path, monkeypatch):
+    monkeypatch.setattr(reader_screen, "LIVE_REFRESH_S", 60)  # the deletion is not seen before the note is typed
+    path, article_id = make_library(tmp_path)
+    text = seed().text
+    app = ReaderApp(Store(path), user="me", article_ids=[article_id])
+    async with app.run_test(size=(120, 40)) as pilot:
+        start = text.index("dismissal")
+        app.screen.view.move_to(start)
+        await pilot.press("1", "a")
+        colleague = Store(path)
+        [mine] = colleague.annotations(article_id)
+        colleague.delete_annotation(mine.id)
+        await pilot.press(*"keep me", "escape")
+        await pilot.pause()
+        [back] = colleague.annotations(article_id)
+        assert (back.id, back.start, back.note, back.tags) == (mine.id, start, "keep me", mine.tags)
+        colleague.delete_annotation(back.id)
+        await pilot.press("2")  # tagging it again: its text is tagged anew
+        await pilot.pause()
+        [anew] = colleague.annotations(article_id)
+        assert anew.start == start and len(anew.tags) == 1
+        assert app.is_running
+        colleague.close()
+
+
+def test_changing_a_deleted_annotation_is_one_line():
+    store = Store(None)
+    with pytest.raises(store_module.AnnotationGone, match="annotation 7 was deleted"):
+        store.set_note(7, "x")
+    with pytest.raises(store_module.AnnotationGone):
+        store.add_tag(7, "claim")
+
+
 _WRITER = """
 import sys, time
 from reader.store import Store

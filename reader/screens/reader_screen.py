@@ -24,6 +24,7 @@ from textual.widgets import Footer, Input, OptionList, TabbedContent, TextArea
 from reader.errors import ReaderError
 from reader.inert import one_line
 from reader.model import Annotation, Article, Tag
+from reader.store import AnnotationGone, now
 from reader.widgets.article_view import ArticleView, Target
 from reader.widgets.inert import InertInput
 from reader.widgets.notes_panel import NoteEditor, NotesPanel, excerpt
@@ -235,7 +236,14 @@ class ReaderScreen(Screen):
                     after = None
                 else:
                     change = store.remove_tag if has_tag else store.add_tag
-                    after = await self._db(lambda: (change(annotation.id, name), store.annotation(annotation.id))[1])
+                    try:
+                        after = await asyncio.to_thread(lambda: (change(annotation.id, name), store.annotation(annotation.id))[1])
+                    except AnnotationGone:
+                        await self._tag_gone(annotation, name, has_tag)
+                        return
+                    except (ReaderError, sqlite3.Error) as exc:
+                        self.notify(one_line(str(exc)), severity="error", timeout=10)
+                        return
                 self._record(annotation, after)
         except _Failed:
             return
@@ -244,6 +252,20 @@ class ReaderScreen(Screen):
             await self._reload_annotations()  # the codebook grew
         else:
             self._replace_annotation(annotation.id if annotation else after.id, after)  # type: ignore[union-attr]
+
+    async def _tag_gone(self, annotation: Annotation, name: str, removing: bool) -> None:
+        """Another session deleted the annotation being tagged: tag its text anew (or, removing, there is nothing to do)."""
+        if not removing and self.article is not None:
+            try:
+                after = await self._db(
+                    self.reader.store.create_annotation, self.article.id, annotation.start, annotation.end, self.reader.user, [name]
+                )
+            except _Failed:
+                return
+            self._record(None, after)
+        self.notify("That annotation was deleted in another session" + ("." if removing else f"; its text is tagged '{name}' anew."),
+                    severity="warning", timeout=6)
+        await self._reload_annotations()
 
     def _replace_annotation(self, annotation_id: int, new: Annotation | None) -> None:
         """Show one annotation changed, added or gone (None) without reloading them all (25 ms on a long article)."""
@@ -364,7 +386,10 @@ class ReaderScreen(Screen):
                 if owner is None:
                     break
                 try:
-                    await asyncio.to_thread(self.reader.store.set_note, owner, text)
+                    try:
+                        await asyncio.to_thread(self.reader.store.set_note, owner, text)
+                    except AnnotationGone:
+                        await self._bring_back(owner, text)
                 except (ReaderError, sqlite3.Error) as exc:
                     self._note_dirty = True
                     if not self.panel.note_unsaved:
@@ -381,6 +406,15 @@ class ReaderScreen(Screen):
             if saved_any:
                 self.panel.show_note_state("saved")
             return True
+
+    async def _bring_back(self, annotation_id: int, note: str) -> None:
+        """The annotation whose note is being written was deleted elsewhere: keep the note by putting it back."""
+        known = next((a for a in self.annotations if a.id == annotation_id), None) or self._note_before
+        if known is None or known.id != annotation_id:
+            raise AnnotationGone(annotation_id)
+        restored = dataclasses.replace(known, note=note, updated_at=now())
+        await asyncio.to_thread(self.reader.store.restore_annotation, restored)
+        self.notify("This annotation was deleted in another session; your note brought it back.", severity="warning", timeout=8)
 
     @on(NoteEditor.Done)
     async def _note_done(self) -> None:
