@@ -368,3 +368,15 @@ async def test_entity_list_groups_mentions_under_the_canonical_name(library, see
         assert mentions > 1 and len(alec) == 1
         assert f"×{mentions}" in alec[0] and "also Alec" in alec[0]
         assert not any(line.strip().startswith("Alec  ") for line in lines)  # no separate row for "Alec"
+
+
+async def test_writing_a_note_at_80_columns_says_what_it_is_on(library):
+    app, opts = make(library, size=(80, 24))
+    async with app.run_test(**opts) as pilot:
+        await pilot.pause()
+        await pilot.press("right_parenthesis", "a")
+        await pilot.pause()
+        await pilot.pause()
+        heading = str(app.screen.query_one("#target-title").render())
+        assert heading.startswith("Annotation by tester\n“The late discovery") and heading.endswith("…")
+        assert app.screen.query_one(NoteEditor).has_focus

@@ -486,7 +486,7 @@ class ReaderScreen(Screen):
 
     def on_descendant_focus(self) -> None:
         self._layout_panel()
-        if self.panel.display and self.panel.built and not self.query_one(NoteEditor).has_focus:
+        if self.panel.display and self.panel.built:  # (the target's note is left alone while it is edited)
             self.panel.show_target(self.view.target(), self.tag_map)
 
     def action_toggle_panel(self) -> None:

@@ -181,6 +181,8 @@ class NotesPanel(Vertical):
         if width:  # each line cut to the panel with an ellipsis, so the quotation visibly goes on
             heading.truncate(width, overflow="ellipsis")
             quoted.truncate(width, overflow="ellipsis")
+        elif self.display:  # just shown, not laid out: again once it is
+            self.call_after_refresh(lambda: title.content_region.width and self.show_target(target, tags))
         title.update(Text("\n").join([heading, quoted]), layout=False)
         if target.annotation is not None and target.annotation.tags:
             self._update(chips, tag_chips(target.annotation.tags, tags))
