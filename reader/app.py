@@ -11,7 +11,7 @@ from textual.screen import Screen
 from reader import config, startup
 from reader.articles import DEFAULT_MAX_BYTES
 from reader.errors import ReaderError
-from reader.inert import inert
+from reader.inert import inert, plural
 from reader.screens.reader_screen import ReaderScreen
 from reader.store import Store
 
@@ -78,7 +78,7 @@ class ReaderApp(App[None]):
     async def on_mount(self) -> None:
         if self._start_ids:
             if len(self._start_ids) > 1:
-                self.notify(f"{len(self._start_ids)} articles imported: press o for the library.", timeout=4)
+                self.notify(f"{plural(len(self._start_ids), 'article')} imported: press o for the library.", timeout=4)
         else:
             self.show_library()
 
@@ -123,7 +123,7 @@ class ReaderApp(App[None]):
         except (ReaderError, OSError) as exc:
             self.call_from_thread(self.notify, f"Export failed: {exc}", severity="error", timeout=10)
             return
-        self.call_from_thread(self.notify, f"Exported {count} annotations to {path}", timeout=10)
+        self.call_from_thread(self.notify, f"Exported {plural(count, 'annotation')} to {path}", timeout=10)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -14,7 +14,7 @@ from click_default_group import DefaultGroup
 
 from reader import __version__, config, startup
 from reader.errors import ReaderError
-from reader.inert import for_terminal, json_line as _json_line, one_line
+from reader.inert import for_terminal, json_line as _json_line, one_line, plural
 
 
 class ReaderGroup(DefaultGroup):
@@ -336,7 +336,7 @@ def reanalyze_command(everything: bool, db: str | None, user: str | None, model:
     if everything:
         ids = [row["id"] for row in store.list_articles()][::-1]
     count = analyse_stored(store, ids, analyser, _processes(jobs), _progress_callback("Analysing"))
-    click.echo(f"{count} articles analysed with {analyser.version}")
+    click.echo(f"{plural(count, 'article')} analysed with {analyser.version}")
 
 
 # ---------------------------------------------------------------- export and import of annotations
@@ -475,7 +475,7 @@ def codebook_export_command(output: Path | None, bom: bool, db: str | None, user
     store = open_store(db)
     count = _export_to(output, lambda out: write_codebook(store, out, bom=bom))
     if output is not None and str(output) != "-":
-        click.echo(f"{count} tags exported to {one_line(str(output))}", err=True)
+        click.echo(f"{plural(count, 'tag')} exported to {one_line(str(output))}", err=True)
 
 
 @codebook_group.command("import")

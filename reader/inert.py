@@ -43,3 +43,8 @@ def json_line(record: Any) -> str:
     if _RAW_IN_JSON.search(line):
         line = _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
     return line
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """"1 article", "2 articles" ("1 entity", "2 entities" with `words`)."""
+    return f"{count:,} {word if count == 1 else words or word + 's'}"

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from reader.errors import ReaderError
-from reader.inert import one_line
+from reader.inert import one_line, plural
 from reader.widgets.inert import InertInput
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class LibraryScreen(Screen):
 
     async def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("date", "title", "notes", "words")
+        table.add_columns("date", "notes", "words", "title")  # the counts before a long title, so they show
         await self.show_all()
         table.focus()
 
@@ -53,10 +53,10 @@ class LibraryScreen(Screen):
         table.clear()
         for row in rows:
             table.add_row(
-                Text(one_line(row["date"] or "")), Text(one_line(row["title"])), str(row["annotations"]),
-                str(row["word_count"]), key=f"{row['id']}:",
+                Text(one_line(row["date"] or "")), str(row["annotations"]), str(row["word_count"]),
+                Text(one_line(row["title"])), key=f"{row['id']}:",
             )
-        self.query_one("#library-title", Static).update(f"Library · {len(rows)} articles")
+        self.query_one("#library-title", Static).update(f"Library · {plural(len(rows), 'article')}")
 
     @on(Input.Changed, "#library-search")
     async def _search(self, event: Input.Changed) -> None:
@@ -75,12 +75,17 @@ class LibraryScreen(Screen):
             snippet = " ".join(row["snippet"].split())
             where = "note" if row["kind"] == "annotation" else ""
             cell = Text(f"{one_line(row['title'])}\n{one_line(snippet)}")
-            table.add_row(where, cell, "", "", key=f"{row['article_id']}:{row['annotation_id'] or ''}:{n}", height=2)
-        self.query_one("#library-title", Static).update(Text(f"Library · {len(rows)} matches for “{one_line(query)}”"))
+            table.add_row(where, "", "", cell, key=f"{row['article_id']}:{row['annotation_id'] or ''}:{n}", height=2)
+        self.query_one("#library-title", Static).update(Text(f"Library · {plural(len(rows), 'match', 'matches')} for “{one_line(query)}”"))
 
     @on(Input.Submitted, "#library-search")
     def _search_done(self) -> None:
-        self.query_one(DataTable).focus()
+        """Enter in the search opens the first match (down arrow goes to the list to choose another)."""
+        table = self.query_one(DataTable)
+        table.focus()
+        if table.row_count:
+            table.move_cursor(row=0)
+            self.action_open()
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:

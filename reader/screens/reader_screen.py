@@ -22,7 +22,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, TabbedContent, TextArea
 
 from reader.errors import ReaderError
-from reader.inert import one_line
+from reader.inert import one_line, plural
 from reader.model import Annotation, Article, Tag
 from reader.store import AnnotationGone, now
 from reader.widgets.article_view import ArticleView, Target
@@ -530,7 +530,7 @@ class ReaderScreen(Screen):
             self.notify(f"Not found: {event.value}", timeout=3)
             return
         self.view.jump_to_match(1)
-        self.notify(f"{len(matches)} matches (n / N: next / previous).", timeout=3)
+        self.notify(f"{plural(len(matches), 'match', 'matches')} (n / N: next / previous).", timeout=3)
 
     def action_back_to_article(self) -> None:
         search = self.query_one("#search", Input)
@@ -561,10 +561,6 @@ class ReaderScreen(Screen):
 
     def action_export(self) -> None:
         self.reader.export_annotations(self.article.id if self.article else None)
-
-
-def plural(count: int, word: str, words: str | None = None) -> str:
-    return f"{count} {word if count == 1 else words or word + 's'}"
 
 
 class _Failed(Exception):
