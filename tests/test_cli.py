@@ -239,7 +239,7 @@ def test_reanalyze(runner, db, fast_analyser):
     assert Store(db).articles_needing_analysis() == [1]
     result = runner.invoke(cli, ["reanalyze", "--db", str(db)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("1 articles analysed")
+    assert result.stdout.startswith("1 article analysed")
     store = Store(db)
     assert store.articles_needing_analysis(fast_analyser.version) == []
     assert store.article(1).quotes[0].speaker == "Mary Marlowe Sommer"
