@@ -41,19 +41,21 @@ NARROW_WIDTH = 100
 class ReaderScreen(Screen):
     """Read one article; tag and annotate it by keyboard."""
 
+    # The footer shows a newcomer's path (next highlight or quote, tag, note, help, quit) and fits
+    # 80 columns; every key is in the help screen (?).
     BINDINGS = [
         *[Binding(str(n), f"toggle_tag('{n}')", "Tag", show=n == 1, key_display="1-9", id=f"tag_{n}") for n in range(1, 10)],
-        Binding("t", "tag_by_name", "Tag…", id="tag_by_name"),
+        Binding("t", "tag_by_name", "Tag…", show=False, id="tag_by_name"),
         Binding("a", "edit_note", "Note", id="note"),
         Binding("x", "delete_annotation", "Delete", show=False, id="delete"),
         Binding("u", "undo", "Undo", show=False, id="undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="redo"),
-        Binding("slash", "search", "Search", id="search"),
+        Binding("slash", "search", "Search", show=False, id="search"),
         Binding("n", "match(1)", "Next match", show=False, id="match_next"),
         Binding("N", "match(-1)", "Previous match", show=False, id="match_previous"),
-        Binding("tab", "switch_pane", "Pane", id="switch_pane"),
+        Binding("tab", "switch_pane", "Pane", show=False, id="switch_pane"),
         Binding("p", "toggle_panel", "Panel", show=False, id="toggle_panel"),
-        Binding("o", "library", "Library", id="library"),
+        Binding("o", "library", "Library", show=False, id="library"),
         Binding("c", "codebook", "Codebook", show=False, id="codebook"),
         Binding("e", "export", "Export", show=False, id="export"),
         Binding("question_mark", "help", "Help", id="help"),

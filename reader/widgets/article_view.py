@@ -116,7 +116,7 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("left_square_bracket", "highlight(-1)", "Previous highlight", show=False, id="highlight_previous"),
         Binding("right_parenthesis", "quotation(1)", "Next quote", id="quote_next"),
         Binding("left_parenthesis", "quotation(-1)", "Previous quote", show=False, id="quote_previous"),
-        Binding("v", "select", "Select", id="select"),
+        Binding("v", "select", "Select", show=False, id="select"),
         Binding("escape", "cancel", "Cancel", show=False, id="cancel"),
     ]
 
