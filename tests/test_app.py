@@ -380,3 +380,36 @@ async def test_writing_a_note_at_80_columns_says_what_it_is_on(library):
         heading = str(app.screen.query_one("#target-title").render())
         assert heading.startswith("Annotation by tester\n“The late discovery") and heading.endswith("…")
         assert app.screen.query_one(NoteEditor).has_focus
+
+
+async def test_lists_and_help_answer_vim_keys(library, tmp_path):
+    path, _ = library
+    store = Store(path)
+    store.add_article(read_article_text("Second article.\n\nIt has two paragraphs."))
+    store.close()
+    app, opts = make(library, size=(80, 24))
+    async with app.run_test(**opts) as pilot:
+        await pilot.press("o")
+        table = app.screen.query_one("#articles")
+        assert table.cursor_row == 0
+        await pilot.press("j")
+        assert table.cursor_row == 1
+        await pilot.press("k")
+        assert table.cursor_row == 0
+        await pilot.press("G")
+        assert table.cursor_row == 1
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        scroll = app.screen.query_one("#help")
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert scroll.scroll_y > 0
+        await pilot.press("g")
+        await pilot.pause()
+        assert scroll.scroll_y == 0
+
+
+def read_article_text(text: str):
+    from reader.articles import parse_article
+
+    return parse_article(text.encode(), "second.txt")

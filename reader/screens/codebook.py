@@ -17,6 +17,7 @@ from reader.errors import ReaderError
 from reader.inert import one_line
 from reader.model import Tag
 from reader.widgets.inert import InertInput
+from reader.widgets.lists import VimDataTable
 
 if TYPE_CHECKING:
     from reader.app import ReaderApp
@@ -80,7 +81,7 @@ class CodebookScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("Codebook", id="library-title")
-        yield DataTable(id="tags", cursor_type="row")
+        yield VimDataTable(id="tags", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:

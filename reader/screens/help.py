@@ -6,11 +6,11 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.keys import KEYS, TARGET_RULE
+from reader.widgets.lists import VimScroll
 
 
 def keys_table() -> Table:
@@ -32,7 +32,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help"):
+        with VimScroll(id="help"):
             yield Static(keys_table())
 
     def on_mount(self) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from reader.errors import ReaderError
 from reader.inert import one_line, plural
 from reader.widgets.inert import InertInput
+from reader.widgets.lists import VimDataTable
 
 if TYPE_CHECKING:
     from reader.app import ReaderApp
@@ -28,6 +29,7 @@ class LibraryScreen(Screen):
         Binding("slash", "focus_search", "Search", id="library_search"),
         Binding("a", "add", "Add files", id="library_add"),
         Binding("escape", "back", "Back", id="library_back"),
+        Binding("question_mark", "help", "Help", id="library_help"),
         Binding("q", "app.quit", "Quit", id="library_quit"),
     ]
 
@@ -38,7 +40,7 @@ class LibraryScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static("Library", id="library-title")
         yield InertInput(placeholder="/ search articles and notes", id="library-search")
-        yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
+        yield VimDataTable(id="articles", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -99,6 +101,11 @@ class LibraryScreen(Screen):
         article_id, _, annotation_id = key.partition(":")
         annotation = annotation_id.split(":")[0]
         self.reader.open_article(int(article_id), annotation_id=int(annotation) if annotation else None)
+
+    def action_help(self) -> None:
+        from reader.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
 
     def action_focus_search(self) -> None:
         self.query_one("#library-search", Input).focus()

@@ -22,6 +22,7 @@ from reader.inert import one_line
 from reader.model import Annotation, Article, Tag
 from reader.widgets.article_view import Target
 from reader.widgets.inert import InertLines
+from reader.widgets.lists import VimOptionList
 
 EXCERPT_CHARS = 60
 NOTE_STATES = {"": "", "saving": "saving…", "saved": "saved", "unsaved": "NOT SAVED"}
@@ -71,11 +72,11 @@ class NotesPanel(Vertical):
         yield NoteEditor(id="note", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         with TabbedContent(id="lists"):
             with TabPane("Notes", id="tab-annotations"):
-                yield OptionList(id="annotations")
+                yield VimOptionList(id="annotations")
             with TabPane("Entities", id="tab-entities"):
-                yield OptionList(id="entities")
+                yield VimOptionList(id="entities")
             with TabPane("Quotes", id="tab-quotes"):
-                yield OptionList(id="quotes")
+                yield VimOptionList(id="quotes")
 
     def __init__(self, *, id: str | None = None, build: bool = True) -> None:
         """With `build=False` the panel starts empty and builds its widgets in `build` (or when shown)."""
