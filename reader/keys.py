@@ -32,7 +32,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         "Elsewhere",
         [
             ("tab", "switch between the article and the panel"),
-            ("j k g G", "in lists and this help: down / up / first / last (the arrows work too)"),
+            ("j k g G", "in lists and the help screen: down / up / first / last (the arrows work too)"),
             ("p", "show or hide the panel"),
             ("o", "open the library (search, open, add files)"),
             ("c", "edit the codebook (tags, quick keys, colours)"),
