@@ -226,10 +226,13 @@ def _cell(value: Any) -> str:
 _TAGS = CSV_COLUMNS.index("tags")
 
 
-def _csv_cells(values: tuple[Any, ...], tag_cells: list[str]) -> list[list[str]]:
+def _csv_cells(values: tuple[Any, ...], tag_cells: list[str]) -> list[list[Any]]:
     """`values` (CSV_COLUMNS, maybe kind) as neutralised cells, one row per cell of `tag_cells` in the tags column."""
-    row = [  # neutralise() inlined for strings: this runs for every cell of a large export
-        (ESCAPE + value if value and value[0] in _NEEDS_ESCAPE else value) if type(value) is str else _cell(value)
+    # neutralise() inlined for strings, as this runs for every cell of a large export; None (written
+    # as an empty cell) and ids and offsets (never negative) go to the csv module as they are.
+    row = [
+        (ESCAPE + value if value and value[0] in _NEEDS_ESCAPE else value) if type(value) is str
+        else value if value is None or (type(value) is int and value >= 0) else _cell(value)
         for value in values
     ]
     rows = []
@@ -268,15 +271,21 @@ def write_csv(
     tags = EXPORT_FIELDS.index("tag_ids")
     cells_of: dict[str | None, list[str]] = {}
     count = 0
-    for row in rows:
-        values = row[first:] + (row[0],) if include_highlights else row[first:]
-        tag_ids = row[tags]
-        if tag_ids not in cells_of:
-            if len(cells_of) >= 4096:  # annotations share a few combinations of tags; keep memory flat if not
-                cells_of.clear()
-            cells_of[tag_ids] = _tag_cells(tag_names(tag_ids), per_tag)
-        writer.writerows(_csv_cells(values, cells_of[tag_ids]))
-        count += 1
+
+    def csv_rows() -> Iterator[list[str]]:
+        nonlocal count
+        for row in rows:
+            values = row[first:] + (row[0],) if include_highlights else row[first:]
+            tag_ids = row[tags]
+            tag_cells = cells_of.get(tag_ids)
+            if tag_cells is None:
+                if len(cells_of) >= 4096:  # annotations share a few combinations of tags; keep memory flat if not
+                    cells_of.clear()
+                tag_cells = cells_of[tag_ids] = _tag_cells(tag_names(tag_ids), per_tag)
+            yield from _csv_cells(values, tag_cells)
+            count += 1
+
+    writer.writerows(csv_rows())  # one call: the csv module pulls every row
     return count
 
 

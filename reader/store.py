@@ -604,7 +604,10 @@ class Store:
                     FROM {table} h JOIN articles a ON a.id = h.article_id{where(article_where)}
                     """
                 )
-        sql = " UNION ALL ".join(selects) + ' ORDER BY article_id, start, "end", kind_order, row_id'
+        if len(selects) == 1:  # annotations only: in the order of their index (idx_annotations_span), not sorted
+            sql = selects[0] + ' ORDER BY n.article_id, n.start, n."end", n.id'
+        else:
+            sql = " UNION ALL ".join(selects) + ' ORDER BY article_id, start, "end", kind_order, row_id'
         return self._with_highlight_context(self._stream(sql, params))
 
     def _stream(self, sql: str, params: Any) -> Iterator[tuple[Any, ...]]:
