@@ -33,6 +33,11 @@ _ANNOTATIONS_SQL = """
     FROM annotations n
 """
 BUSY_TIMEOUT_MS = 10_000  # how long one attempt to take the write lock waits for another session
+# Colours for new tags in turn, none of them a default tag's: tags told apart at a glance.
+NEW_TAG_COLOURS = (
+    "bright_cyan", "bright_green", "dark_orange", "medium_purple1", "deep_pink2", "spring_green2", "gold1",
+    "dodger_blue1", "orchid1", "chartreuse3",
+)
 WRITE_PATIENCE_S = 30.0  # how long a write keeps retrying before it is reported as failed
 
 
@@ -390,7 +395,8 @@ class Store:
             if tag is not None:
                 return tag
             position = self.db.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM tags").fetchone()[0]
-            row = {"name": name, "colour": "yellow", "description": "", "position": position, **fields}
+            colour = NEW_TAG_COLOURS[position % len(NEW_TAG_COLOURS)]
+            row = {"name": name, "colour": colour, "description": "", "position": position, **fields}
             tag_id = self.db["tags"].insert(row).last_pk
         return Tag(id=tag_id, **row)
 

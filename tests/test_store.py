@@ -436,3 +436,10 @@ def test_several_sessions_on_one_new_file(tmp_path):
     assert {t.name for t in store.tags()} >= {f"code {k}-{j}" for k in range(5) for j in range(2)}
     assert len({t.position for t in store.tags()}) == len(store.tags())
     store.close()
+
+
+def test_new_tags_take_colours_in_turn():
+    store = Store(None)
+    defaults = {tag.colour for tag in store.tags()}
+    colours = [store.ensure_tag(f"new {i}").colour for i in range(3)]
+    assert len(set(colours)) == 3 and not defaults & set(colours)
