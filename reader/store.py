@@ -458,10 +458,16 @@ class Store:
             )
         return self.annotation(annotation_id)  # type: ignore[return-value]
 
-    def set_note(self, annotation_id: int, note: str) -> None:
-        """AnnotationGone if the annotation no longer exists."""
+    def set_note(self, annotation_id: int, note: str, expected: str | None = None) -> str | None:
+        """Write a note; AnnotationGone if the annotation no longer exists.
+
+        With `expected` (the note as this session last knew it), returns the note that was
+        there instead when another session had changed it (it is replaced all the same).
+        """
         with self._lock, self.db.atomic():
+            row = self.db.execute("SELECT note FROM annotations WHERE id = ?", [annotation_id]).fetchone()
             self._touch(annotation_id, note=note)
+        return row[0] if expected is not None and row is not None and row[0] not in (expected, note) else None
 
     def add_tag(self, annotation_id: int, name: str) -> Tag:
         """AnnotationGone if the annotation no longer exists."""

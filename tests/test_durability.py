@@ -311,6 +311,47 @@ async def test_a_note_on_an_annotation_another_session_deleted_brings_it_back(tm
         colleague.close()
 
 
+async def test_an_open_note_follows_another_session_until_typed_in(tmp_path, monkeypatch):
+    monkeypatch.setattr(reader_screen, "LIVE_REFRESH_S", 0.1)
+    path, article_id = make_library(tmp_path)
+    app = ReaderApp(Store(path), user="me", article_ids=[article_id])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("right_parenthesis", "1", "a")
+        editor = app.screen.query_one(NoteEditor)
+        colleague = Store(path)
+        [annotation] = colleague.annotations(article_id)
+        colleague.set_note(annotation.id, "AAA from A")
+        await wait_until(pilot, lambda: editor.text == "AAA from A", "their note shows in the open editor")
+        await pilot.press(*" and B")
+        await wait_until(pilot, lambda: colleague.annotation(annotation.id).note == "AAA from A and B", "both kept")
+        colleague.close()
+
+
+async def test_a_note_typed_over_another_sessions_change_says_what_it_replaced(tmp_path, monkeypatch):
+    monkeypatch.setattr(reader_screen, "LIVE_REFRESH_S", 60)  # their change is not seen before typing
+    path, article_id = make_library(tmp_path)
+    app = ReaderApp(Store(path), user="me", article_ids=[article_id])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("right_parenthesis", "1", "a")
+        colleague = Store(path)
+        [annotation] = colleague.annotations(article_id)
+        colleague.set_note(annotation.id, "A again")
+        await pilot.press(*"from B")
+        await pilot.pause()
+        assert colleague.annotation(annotation.id).note == "from B"
+        assert any("had changed this note to “A again”; yours replaced it" in m for m in notifications(app))
+        colleague.close()
+
+
+def test_a_note_changed_meanwhile_is_reported_by_the_store():
+    store = Store(None)
+    article_id, _ = store.add_article(seed())
+    annotation = store.create_annotation(article_id, 0, 4, "me")
+    assert store.set_note(annotation.id, "mine", expected="") is None
+    store.set_note(annotation.id, "theirs")
+    assert store.set_note(annotation.id, "mine again", expected="mine") == "theirs"
+
+
 def test_changing_a_deleted_annotation_is_one_line():
     store = Store(None)
     with pytest.raises(store_module.AnnotationGone, match="annotation 7 was deleted"):

@@ -74,6 +74,7 @@ class ReaderScreen(Screen):
         self._note_timer: Timer | None = None
         self._note_before: Annotation | None = None
         self._note_dirty = False  # the editor shows text the store does not hold yet
+        self._note_saved: str | None = None  # the note being edited, as this session last saved or read it
         self._note_lock = asyncio.Lock()
         self._data_version: int | None = None
         self._panel_hidden = False
@@ -192,6 +193,20 @@ class ReaderScreen(Screen):
         self.view.set_annotations(self.annotations, self.tags)
         self._cursor_moved()
         self.panel.show_annotations(self.annotations, self.tag_map)
+        self._follow_note_elsewhere()
+
+    def _follow_note_elsewhere(self) -> None:
+        """An open note another session changed, not typed in here since: show their text."""
+        owner = self.panel._note_owner
+        if owner is None or self._note_dirty or self._note_saved is None or not self.query_one(NoteEditor).has_focus:
+            return
+        current = next((a.note for a in self.annotations if a.id == owner), None)
+        if current is not None and current != self._note_saved and self.panel.note_text == self._note_saved:
+            self._note_saved = current
+            self.panel._set_note(owner, current)
+            editor = self.query_one(NoteEditor)
+            editor.move_cursor(editor.document.end)  # typing goes on after their text
+            self.notify("This note was changed in another session.", timeout=4)
 
     def _record(self, before: Annotation | None, after: Annotation | None) -> None:
         self.undo_stack.append((before, after))
@@ -357,6 +372,7 @@ class ReaderScreen(Screen):
             await self._reload_annotations()
             self.view.move_to(annotation.start)
         self._note_before = annotation
+        self._note_saved = annotation.note  # what the store holds, as far as this session knows
         await self.panel.build()
         self.panel._set_note(annotation.id, annotation.note)
         self._show_panel(True)
@@ -389,9 +405,16 @@ class ReaderScreen(Screen):
                     break
                 try:
                     try:
-                        await asyncio.to_thread(self.reader.store.set_note, owner, text)
+                        theirs = await asyncio.to_thread(self.reader.store.set_note, owner, text, self._note_saved)
                     except AnnotationGone:
                         await self._bring_back(owner, text)
+                    else:
+                        if theirs is not None:
+                            self.notify(
+                                f"Another session had changed this note to “{excerpt(theirs, 60)}”; yours replaced it.",
+                                severity="warning", timeout=15,
+                            )
+                    self._note_saved = text
                 except (ReaderError, sqlite3.Error) as exc:
                     self._note_dirty = True
                     if not self.panel.note_unsaved:
@@ -438,7 +461,7 @@ class ReaderScreen(Screen):
                 await self._reload_annotations()
         elif before is not None and after is not None and before.note != after.note:
             self._record(before, after)
-        self._note_before = None
+        self._note_before = self._note_saved = None
         self.view.focus()
         self._layout_panel()
 
