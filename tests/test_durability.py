@@ -426,9 +426,9 @@ async def test_saved_is_shown_only_when_the_store_holds_the_text_on_screen(tmp_p
     path, article_id = make_library(tmp_path)
     real_set_note = Store.set_note
 
-    def slow_set_note(self, annotation_id, note):  # a slow disk: each save takes a while
+    def slow_set_note(self, annotation_id, note, expected=None):  # a slow disk: each save takes a while
         time.sleep(0.2)
-        real_set_note(self, annotation_id, note)
+        return real_set_note(self, annotation_id, note, expected)
 
     monkeypatch.setattr(Store, "set_note", slow_set_note)
     app = ReaderApp(Store(path), user="me", article_ids=[article_id])
