@@ -134,7 +134,14 @@ class ReaderApp(App[None]):
         yield SystemCommand("Export all annotations", "Write every article's annotations to a CSV file", lambda: self.export_annotations(None))
         yield SystemCommand("Toggle panel", "Show or hide the notes panel (p)", reader.action_toggle_panel)
         yield SystemCommand("Next quotation", "Jump to the next quotation ())", lambda: reader.view.action_quotation(1))
-        yield SystemCommand("Keys", "Every key reader answers to (?)", reader.action_help)
+        yield SystemCommand("Next highlight", "Jump to the next entity or quotation (])", lambda: reader.view.action_highlight(1))
+        yield SystemCommand("Tag by name", "Add or remove a tag on the target, with completion (t)", reader.action_tag_by_name)
+        yield SystemCommand("Write a note", "Write the target's note in the panel (a)", reader.action_edit_note)
+        yield SystemCommand("Delete annotation", "Delete the annotation under the cursor (x)", reader.action_delete_annotation)
+        yield SystemCommand("Undo", "Undo the last annotation change (u)", reader.action_undo)
+        yield SystemCommand("Redo", "Redo the change undone last (ctrl+r)", reader.action_redo)
+        yield SystemCommand("Search the article", "Find text in this article; n / N for the next and previous (/)", reader.action_search)
+        yield SystemCommand("Help: reader's keys", "Every key reader answers to (?)", reader.action_help)
 
 
 def run_app(store: Store, user: str, model: str | None, article_ids: list[int], max_bytes: int) -> None:

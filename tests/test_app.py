@@ -413,3 +413,16 @@ def read_article_text(text: str):
     from reader.articles import parse_article
 
     return parse_article(text.encode(), "second.txt")
+
+
+async def test_the_command_palette_runs_the_apps_commands(library):
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        await pilot.press("right_parenthesis", "1")
+        await pilot.pause()
+        assert len(annotations(library)) == 1
+        await pilot.press("ctrl+p", *"Undo")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert annotations(library) == []
