@@ -426,3 +426,19 @@ async def test_the_command_palette_runs_the_apps_commands(library):
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert annotations(library) == []
+
+
+async def test_codebook_edits_by_keyboard_and_says_when_a_key_moves(library):
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"court record", "tab", "1", "enter")
+        await pilot.pause()
+        store = app.store
+        new = store.tag_by_name("court record")
+        assert new is not None and new.quick_key == "1"
+        assert new.colour != "yellow" and store.tag_by_name("claim").quick_key is None
+        assert any("Key 1 moved from 'claim' to 'court record'" in n.message for n in app._notifications)  # noqa: SLF001

@@ -39,10 +39,11 @@ class TagForm(ModalScreen[dict | None]):
             yield InertInput(tag.name if tag else "", id="name")
             yield Label("quick key (1-9, or empty)")
             yield InertInput(tag.quick_key or "" if tag else "", id="quick_key", max_length=1, restrict=r"[1-9]?")
-            yield Label("colour (a name such as red, or #rrggbb)")
-            yield InertInput(tag.colour if tag else "yellow", id="colour")
+            yield Label("colour (a name such as red, or #rrggbb; empty: one of its own)")
+            yield InertInput(tag.colour if tag else "", id="colour")
             yield Label("description")
             yield InertInput(tag.description if tag else "", id="description")
+            yield Label("enter saves · escape cancels", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(".prompt").border_title = "edit tag" if self.tag else "new tag"
@@ -53,11 +54,14 @@ class TagForm(ModalScreen[dict | None]):
         if not values["name"]:
             self.notify("A tag needs a name.", severity="error")
             return
-        try:
-            Color.parse(values["colour"] or "yellow")
-        except ColorParseError:
-            self.notify(f"Unknown colour: {values['colour']}", severity="error")
-            return
+        if not values["colour"]:
+            del values["colour"]  # a new tag takes one of its own; an edited one keeps its colour
+        else:
+            try:
+                Color.parse(values["colour"])
+            except ColorParseError:
+                self.notify(f"Unknown colour: {values['colour']}", severity="error")
+                return
         values["quick_key"] = values["quick_key"] or None
         self.dismiss(values)
 
@@ -121,12 +125,17 @@ class CodebookScreen(Screen[None]):
         if not values:
             return
         store = self.reader.store
+        key = values.get("quick_key")
+        had_key = next((t for t in self.tags if key and t.quick_key == key and (tag is None or t.id != tag.id)), None)
         try:
             if tag is None:
                 tag = store.ensure_tag(values["name"])
             store.update_tag(tag.id, **values)
         except ReaderError as exc:
             self.notify(str(exc), severity="error")
+        else:
+            if had_key is not None:
+                self.notify(f"Key {key} moved from '{had_key.name}' to '{values['name']}'.", timeout=5)
         self.refresh_table()
 
     def action_delete(self) -> None:
