@@ -114,11 +114,12 @@ class ReaderApp(App[None]):
 
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         name = f"reader-{'article-' + str(article_id) if article_id else 'all'}-{stamp}.csv"
-        folder = Path.cwd() if os.access(Path.cwd(), os.W_OK) else config.db_path(None).parent
+        library = self.store.path.parent if self.store.path else Path.home()
+        folder = Path.cwd() if os.access(Path.cwd(), os.W_OK) else library
         path = folder / name
         filters = ExportFilter(article_ids=(article_id,)) if article_id else None
         try:
-            with output_file(path) as out:
+            with output_file(path, private=True) as out:  # notes, as private as the library
                 count = export(self.store, out, "csv", filters)
         except (ReaderError, OSError) as exc:
             self.call_from_thread(self.notify, f"Export failed: {exc}", severity="error", timeout=10)

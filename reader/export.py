@@ -405,14 +405,17 @@ def export(
 
 
 @contextlib.contextmanager
-def output_file(path: str | Path) -> Iterator[TextIO]:
-    """A UTF-8 text file (newline="") for export, written beside `path` and moved into place only when complete."""
+def output_file(path: str | Path, private: bool = False) -> Iterator[TextIO]:
+    """A UTF-8 text file (newline="") for export, written beside `path` and moved into place only when complete.
+
+    The umask applies, as to a shell's redirection; `private` makes it readable by its owner only.
+    """
     path = Path(path).expanduser()
     if path.is_dir():
         raise ExportError(f"{path}: is a directory")
     temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666)
     except OSError as exc:
         raise ExportError(f"{path}: cannot write there ({exc.strerror or exc})") from None
     try:

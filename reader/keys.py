@@ -36,7 +36,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("p", "show or hide the panel"),
             ("o", "open the library (search, open, add files)"),
             ("c", "edit the codebook (tags, quick keys, colours)"),
-            ("e", "export this article's annotations as CSV"),
+            ("e", "export this article's annotations as CSV (into the current folder, readable by you only)"),
             ("ctrl+p", "command palette"),
             ("?", "this help"),
             ("q", "quit"),

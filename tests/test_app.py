@@ -349,6 +349,7 @@ async def test_export_key_writes_this_articles_csv_and_says_where(library, tmp_p
         await pilot.pause()
         files = list(tmp_path.glob("reader-article-*.csv"))
         assert len(files) == 1
+        assert files[0].stat().st_mode & 0o777 == 0o600  # notes, as private as the library
         messages = [n.message for n in app._notifications]  # noqa: SLF001
         assert any(str(files[0]) in m for m in messages)
     rows = list(csv.DictReader(files[0].open(encoding="utf-8", newline="")))
