@@ -443,3 +443,16 @@ async def test_codebook_edits_by_keyboard_and_says_when_a_key_moves(library):
         assert new is not None and new.quick_key == "1"
         assert new.colour != "yellow" and store.tag_by_name("claim").quick_key is None
         assert any("Key 1 moved from 'claim' to 'court record'" in n.message for n in app._notifications)  # noqa: SLF001
+
+
+async def test_library_adds_several_files_by_path(library, tmp_path):
+    for name in ("one two.txt", "three.txt"):
+        (tmp_path / name).write_text(f"{name} is an article.\n\nIt has a second paragraph.\n", encoding="utf-8")
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        await pilot.press("o", "a")
+        await pilot.pause()
+        await pilot.press(*f"'{tmp_path / 'one two.txt'}' {tmp_path / 'three.txt'}", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.store.count_articles() == 3

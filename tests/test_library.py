@@ -72,3 +72,18 @@ def test_import_with_two_processes(tmp_path, seed_path, analyser):
     one = analyser.analyse(store.article_text(report.added[4][1]))
     article = store.article(report.added[4][1])
     assert (article.entities, article.quotes) == (one.entities, one.quotes)
+
+
+def test_add_files_prompt_completes_paths(tmp_path, monkeypatch):
+    from reader.screens.prompts import complete_path
+
+    (tmp_path / "articles").mkdir()
+    for name in ("a1.txt", "a2.txt", ".hidden.txt"):
+        (tmp_path / "articles" / name).write_text("x")
+    monkeypatch.chdir(tmp_path)
+    assert complete_path("art") == "articles/"
+    assert complete_path("articles/") == "articles/a"  # a1 and a2: their common start
+    assert complete_path("articles/a") is None
+    assert complete_path("articles/a1.txt articles/a2") == "articles/a1.txt articles/a2.txt"
+    assert complete_path("articles/.h") == "articles/.hidden.txt"
+    assert complete_path("nothing") is None

@@ -121,25 +121,35 @@ class LibraryScreen(Screen):
             self.notify("Press q to quit, or enter to open an article.", timeout=3)
 
     def action_add(self) -> None:
-        from reader.screens.prompts import Prompt
+        from reader.screens.prompts import Prompt, SuggestPath
 
         self.app.push_screen(
-            Prompt("add files", "path to a file or directory (.txt .md .html)", "Files are imported, then analysed in the background."),
+            Prompt(
+                "add files",
+                "paths to files or directories (.txt .md .html), → completes",
+                "Files are imported, then analysed in the background. Quote a path with spaces.",
+                suggester=SuggestPath(),
+            ),
             self._add,
         )
 
-    def _add(self, path: str | None) -> None:
-        if path:
-            self.import_paths(path)
+    def _add(self, paths: str | None) -> None:
+        if paths:
+            self.import_paths(paths)
 
     @work(thread=True, exclusive=True, group="import")
-    def import_paths(self, path: str) -> None:
+    def import_paths(self, paths: str) -> None:
+        import shlex
         from pathlib import Path
 
         from reader.library import import_files
 
         try:
-            report = import_files(self.reader.store, [Path(path).expanduser()], self.reader.max_bytes)
+            names = shlex.split(paths)
+        except ValueError:
+            names = [paths]  # an unmatched quote: the line is one path
+        try:
+            report = import_files(self.reader.store, [Path(name).expanduser() for name in names], self.reader.max_bytes)
         except ReaderError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.suggester import SuggestFromList
+from textual.suggester import SuggestFromList, Suggester
 from textual.widgets import Input, Static
 
 from reader.inert import one_line
@@ -21,17 +21,26 @@ class Prompt(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, placeholder: str = "", hint: Text | str = "", suggestions: list[str] | None = None, value: str = ""):
+    def __init__(
+        self,
+        title: str,
+        placeholder: str = "",
+        hint: Text | str = "",
+        suggestions: list[str] | None = None,
+        value: str = "",
+        suggester: Suggester | None = None,
+    ):
         super().__init__()
         self.prompt_title = title
         self.placeholder = placeholder
         self.hint = hint
         self.suggestions = suggestions
         self.value = value
+        self.suggester = suggester
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt"):
-            suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
+            suggester = self.suggester or (SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None)
             yield InertInput(value=self.value, placeholder=self.placeholder, suggester=suggester)
             yield Static(self.hint, classes="hint")
 
@@ -57,3 +66,37 @@ class TagPrompt(Prompt):
         hint.append("\nA tag the target has is removed; a new name joins the codebook.", style="dim")
         names = [t.name for t in tags if one_line(t.name) == t.name]  # a name holding control characters is not offered
         super().__init__("tag (enter: toggle, →: complete, escape: cancel)", "tag name", hint, names)
+
+
+class SuggestPath(Suggester):
+    """Completes the last path typed (→ accepts): the one entry of its folder that starts so, or their common start."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return complete_path(value)
+
+
+def complete_path(value: str) -> str | None:
+    """`value` with its last word completed as a path; None when there is nothing to add."""
+    import os
+
+    last = value.rpartition(" ")[2]
+    folder, _, start = os.path.expanduser(last).rpartition("/")
+    folder = folder + "/" if last.count("/") else ""
+    hidden = start.startswith(".")  # hidden files only when asked for
+    try:
+        names = [
+            entry.name + ("/" if entry.is_dir() else "")
+            for entry in os.scandir(folder or ".")
+            if entry.name.startswith(start) and (hidden or not entry.name.startswith("."))
+        ]
+    except OSError:
+        return None
+    if not names:
+        return None
+    common = os.path.commonprefix(names)
+    if len(common) <= len(start):
+        return None
+    return value + common[len(start):]
