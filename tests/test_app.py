@@ -369,6 +369,19 @@ async def test_entity_list_groups_mentions_under_the_canonical_name(library, see
         assert mentions > 1 and len(alec) == 1
         assert f"×{mentions}" in alec[0] and "also Alec" in alec[0]
         assert not any(line.strip().startswith("Alec  ") for line in lines)  # no separate row for "Alec"
+        # enter on it jumps to each mention in turn
+        starts = [e.start for e in seed_analysis.entities if e.canonical == "Alec Baldwin"]
+        await pilot.press("tab")
+        app.screen.query_one("TabbedContent").active = "tab-entities"
+        entities.focus()
+        entities.highlighted = lines.index(alec[0])
+        visited = []
+        for _ in range(len(starts) + 1):
+            await pilot.press("enter")
+            await pilot.pause()
+            visited.append(view_of(app).cursor)
+            entities.focus()
+        assert visited == sorted(starts) + [min(starts)]
 
 
 async def test_writing_a_note_at_80_columns_says_what_it_is_on(library):

@@ -91,6 +91,8 @@ class NotesPanel(Vertical):
         self._slow_save: Timer | None = None
         self._list_timer: Timer | None = None
         self._offsets: dict[str, dict[str, int]] = {"a": {}, "e": {}, "q": {}}  # list, option id -> offset
+        self._mentions: dict[str, list[int]] = {}  # entity option id -> every mention's offset, in turn
+        self._turn: dict[str, int] = {}
         self._note_options: dict[tuple, Option] = {}  # by what they show: unchanged ones are reused
         self._heights: dict[str | None, int] = {}  # lines each Static of the target shows
 
@@ -306,13 +308,14 @@ class NotesPanel(Vertical):
     def _fill_analysis(self, article: Article) -> None:
         items: list[Option] = []
         self._offsets["e"], self._offsets["q"] = {}, {}
+        self._mentions, self._turn = {}, {}
         # Mentions are grouped under their canonical entity: "Alec" and "Baldwin" count for "Alec Baldwin".
         by_label: dict[str, Counter[str]] = defaultdict(Counter)
-        first_offset: dict[tuple[str, str], int] = {}
+        mentions: dict[tuple[str, str], list[int]] = defaultdict(list)
         forms: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
         for entity in article.entities:
             by_label[entity.label][entity.name] += 1
-            first_offset.setdefault((entity.label, entity.name), entity.start)
+            mentions[(entity.label, entity.name)].append(entity.start)
             if entity.text != entity.name:
                 forms[(entity.label, entity.name)][entity.text] = None
         for label in sorted(by_label, key=lambda lab: (-sum(by_label[lab].values()), lab)):
@@ -325,7 +328,9 @@ class NotesPanel(Vertical):
                 short = forms.get((label, name))
                 if short:
                     line.append(f"  also {one_line(', '.join(short))}", style="dim italic")
-                items.append(self._option(line, f"e{len(items)}", first_offset[(label, name)]))
+                option_id = f"e{len(items)}"
+                self._mentions[option_id] = mentions[(label, name)]
+                items.append(self._option(line, option_id, mentions[(label, name)][0]))
         if not article.entities:
             items.append(Option(Text("analysing…" if not article.analysed else "No entities.", style="dim"), disabled=True))
         self.query_one("#entities", OptionList).set_options(items)
@@ -348,6 +353,10 @@ class NotesPanel(Vertical):
         event.stop()
         option_id = event.option.id or " "
         offset = self._offsets.get(option_id[0], {}).get(option_id)
+        if option_id in self._mentions:  # an entity: its first mention, then the next at each enter
+            turn = self._turn.get(option_id, 0)
+            offset = self._mentions[option_id][turn % len(self._mentions[option_id])]
+            self._turn[option_id] = turn + 1
         if offset is not None:
             self.post_message(self.Jump(offset))
 
