@@ -53,6 +53,13 @@ class AnnotationGone(StoreError):
         self.annotation_id = annotation_id
 
 
+class StoreBusy(StoreError):
+    """A write asked not to wait found the library busy (another thread or session writing)."""
+
+    def __init__(self) -> None:
+        super().__init__("the library is busy")
+
+
 class _Database(Database):
     """sqlite-utils' Database whose write transactions take the write lock at once (BEGIN IMMEDIATE).
 
@@ -63,12 +70,16 @@ class _Database(Database):
     path: Path | None = None
 
     @contextlib.contextmanager
-    def atomic(self) -> Generator[Database, None, None]:
+    def atomic(self, wait: bool = True) -> Generator[Database, None, None]:
+        """A write transaction; `wait=False` raises StoreBusy at once rather than wait for another writer."""
         if self.conn.in_transaction:
             with super().atomic():  # a savepoint inside the open transaction
                 yield self
             return
-        self._begin()
+        if wait:
+            self._begin()
+        else:
+            self._begin_at_once()
         try:
             yield self
             self.conn.execute("COMMIT")
@@ -77,6 +88,17 @@ class _Database(Database):
             if isinstance(exc, sqlite3.OperationalError):
                 raise StoreError(_write_failure(self.path, exc)) from exc
             raise
+
+    def _begin_at_once(self) -> None:
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise StoreBusy() from None
+            raise StoreError(_write_failure(self.path, exc)) from exc
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def _begin(self) -> None:
         """BEGIN IMMEDIATE, retried while another session holds the write lock, up to WRITE_PATIENCE_S."""
@@ -458,15 +480,22 @@ class Store:
             )
         return self.annotation(annotation_id)  # type: ignore[return-value]
 
-    def set_note(self, annotation_id: int, note: str, expected: str | None = None) -> str | None:
+    def set_note(self, annotation_id: int, note: str, expected: str | None = None, wait: bool = True) -> str | None:
         """Write a note; AnnotationGone if the annotation no longer exists.
 
         With `expected` (the note as this session last knew it), returns the note that was
         there instead when another session had changed it (it is replaced all the same).
+        `wait=False` raises StoreBusy at once if another thread or session is writing:
+        the app saves a note in the frame of the key typed when it can.
         """
-        with self._lock, self.db.atomic():
-            row = self.db.execute("SELECT note FROM annotations WHERE id = ?", [annotation_id]).fetchone()
-            self._touch(annotation_id, note=note)
+        if not self._lock.acquire(blocking=wait):
+            raise StoreBusy()
+        try:
+            with self.db.atomic(wait=wait):
+                row = self.db.execute("SELECT note FROM annotations WHERE id = ?", [annotation_id]).fetchone()
+                self._touch(annotation_id, note=note)
+        finally:
+            self._lock.release()
         return row[0] if expected is not None and row is not None and row[0] not in (expected, note) else None
 
     def add_tag(self, annotation_id: int, name: str) -> Tag:

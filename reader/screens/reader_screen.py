@@ -10,6 +10,7 @@ import asyncio
 import bisect
 import dataclasses
 import sqlite3
+import time
 from typing import TYPE_CHECKING, Any, Callable
 
 from rich.text import Text
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 NOTE_SAVE_DELAY = 0.3  # after typing pauses this long, the notes list shows the new note
 LIVE_REFRESH_S = 2.0  # how often to look for other sessions' changes (and retry an unsaved note)
 NARROW_WIDTH = 100
+SLOW_DISK_S = 0.02  # a note save slower than this moves note saving off the frame of the key
 
 
 class ReaderScreen(Screen):
@@ -75,6 +77,7 @@ class ReaderScreen(Screen):
         self._note_before: Annotation | None = None
         self._note_dirty = False  # the editor shows text the store does not hold yet
         self._note_saved: str | None = None  # the note being edited, as this session last saved or read it
+        self._save_at_once = True  # notes saved in the frame of the key, unless the disk proved slow
         self._note_lock = asyncio.Lock()
         self._data_version: int | None = None
         self._panel_hidden = False
@@ -382,13 +385,45 @@ class ReaderScreen(Screen):
     def _note_changed(self) -> None:
         """Every change is written at once (one write at a time, the latest text wins)."""
         self._note_dirty = True
-        if not self.panel.note_unsaved:
-            self.panel.show_note_state("saving")
-        if not self._note_lock.locked():
-            self.run_worker(self._flush_note(), group="note-save")
+        if self._note_lock.locked() or not self._save_note_now():
+            if not self.panel.note_unsaved:
+                self.panel.show_note_state("saving")
+            if not self._note_lock.locked():
+                self.run_worker(self._flush_note(), group="note-save")
         if self._note_timer is not None:
             self._note_timer.stop()
         self._note_timer = self.set_timer(NOTE_SAVE_DELAY, self._reload_annotations)
+
+    def _save_note_now(self) -> bool:
+        """Save the note before the letter typed is drawn (under a millisecond): on screen is on disk.
+
+        False when it cannot be done at once (the library busy, the annotation gone, an error):
+        the saving worker then takes over, waits, and tells the user what went wrong.
+        """
+        owner, text = self.panel._note_owner, self.panel.note_text
+        if owner is None or self.panel.note_unsaved or not self._save_at_once:
+            return False
+        started = time.perf_counter()
+        try:
+            theirs = self.reader.store.set_note(owner, text, self._note_saved, wait=False)
+        except (ReaderError, sqlite3.Error):
+            return False
+        finally:
+            if time.perf_counter() - started > SLOW_DISK_S:  # a slow disk: typing must not wait for it
+                self._save_at_once = False
+        self._note_dirty = False
+        self._note_saved = text
+        self.annotations = [dataclasses.replace(a, note=text) if a.id == owner else a for a in self.annotations]
+        if theirs is not None:
+            self._replaced_theirs(theirs)
+        self.panel.show_note_state("saved")
+        return True
+
+    def _replaced_theirs(self, theirs: str) -> None:
+        self.notify(
+            f"Another session had changed this note to “{excerpt(theirs, 60)}”; yours replaced it.",
+            severity="warning", timeout=15,
+        )
 
     async def flush_note(self) -> bool:
         """Save the note being edited; False (and the user told) when it cannot be saved."""
@@ -410,10 +445,7 @@ class ReaderScreen(Screen):
                         await self._bring_back(owner, text)
                     else:
                         if theirs is not None:
-                            self.notify(
-                                f"Another session had changed this note to “{excerpt(theirs, 60)}”; yours replaced it.",
-                                severity="warning", timeout=15,
-                            )
+                            self._replaced_theirs(theirs)
                     self._note_saved = text
                 except (ReaderError, sqlite3.Error) as exc:
                     self._note_dirty = True
