@@ -201,7 +201,12 @@ def _rows(
 
     @functools.lru_cache(maxsize=4096)  # annotations share a few combinations of tags
     def tag_names(tag_ids: str | None) -> list[str]:
-        return sort_tags(names[i] for i in tag_ids.split(",")) if tag_ids else []
+        if not tag_ids:
+            return []
+        ids = tag_ids.split(",")
+        if not names.keys() >= set(ids):  # a tag another session made during the export
+            names.update((str(tag.id), tag.name) for tag in store.tags())
+        return sort_tags(names[i] for i in ids if i in names)
 
     return rows, tag_names
 
