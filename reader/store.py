@@ -38,6 +38,7 @@ NEW_TAG_COLOURS = (
     "bright_cyan", "bright_green", "dark_orange", "medium_purple1", "deep_pink2", "spring_green2", "gold1",
     "dodger_blue1", "orchid1", "chartreuse3",
 )
+AT_ONCE_S = 0.05  # how long a write asked not to wait may wait after all (another thread's read, say)
 WRITE_PATIENCE_S = 30.0  # how long a write keeps retrying before it is reported as failed
 
 
@@ -90,7 +91,7 @@ class _Database(Database):
             raise
 
     def _begin_at_once(self) -> None:
-        self.conn.execute("PRAGMA busy_timeout = 0")
+        self.conn.execute(f"PRAGMA busy_timeout = {int(AT_ONCE_S * 1000)}")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -488,7 +489,7 @@ class Store:
         `wait=False` raises StoreBusy at once if another thread or session is writing:
         the app saves a note in the frame of the key typed when it can.
         """
-        if not self._lock.acquire(blocking=wait):
+        if not (self._lock.acquire() if wait else self._lock.acquire(timeout=AT_ONCE_S)):
             raise StoreBusy()
         try:
             with self.db.atomic(wait=wait):

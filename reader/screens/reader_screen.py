@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 NOTE_SAVE_DELAY = 0.3  # after typing pauses this long, the notes list shows the new note
 LIVE_REFRESH_S = 2.0  # how often to look for other sessions' changes (and retry an unsaved note)
 NARROW_WIDTH = 100
-SLOW_DISK_S = 0.02  # a note save slower than this moves note saving off the frame of the key
+SLOW_DISK_S = 0.02  # SLOW_SAVES note saves in a row slower than this move note saving off the frame of the key
+SLOW_SAVES = 3
 
 
 class ReaderScreen(Screen):
@@ -78,6 +79,7 @@ class ReaderScreen(Screen):
         self._note_dirty = False  # the editor shows text the store does not hold yet
         self._note_saved: str | None = None  # the note being edited, as this session last saved or read it
         self._save_at_once = True  # notes saved in the frame of the key, unless the disk proved slow
+        self._slow_saves = 0  # slow saves in a row
         self._note_lock = asyncio.Lock()
         self._data_version: int | None = None
         self._panel_hidden = False
@@ -408,8 +410,10 @@ class ReaderScreen(Screen):
             theirs = self.reader.store.set_note(owner, text, self._note_saved, wait=False)
         except (ReaderError, sqlite3.Error):
             return False
-        finally:
-            if time.perf_counter() - started > SLOW_DISK_S:  # a slow disk: typing must not wait for it
+        finally:  # a slow disk (not one slow write: a first one, a checkpoint): typing must not wait for it
+            slow = time.perf_counter() - started > SLOW_DISK_S
+            self._slow_saves = self._slow_saves + 1 if slow else 0
+            if self._slow_saves >= SLOW_SAVES:
                 self._save_at_once = False
         self._note_dirty = False
         self._note_saved = text
