@@ -39,6 +39,7 @@ LIVE_REFRESH_S = 2.0  # how often to look for other sessions' changes (and retry
 NARROW_WIDTH = 100
 SLOW_DISK_S = 0.02  # SLOW_SAVES note saves in a row slower than this move note saving off the frame of the key
 SLOW_SAVES = 3
+RELOAD_TRIES = 4  # reads of the annotations a reload makes while this session keeps writing
 
 
 class ReaderScreen(Screen):
@@ -49,7 +50,9 @@ class ReaderScreen(Screen):
     BINDINGS = [
         *[Binding(str(n), f"toggle_tag('{n}')", "Tag", show=n == 1, key_display="1-9", id=f"tag_{n}") for n in range(1, 10)],
         Binding("t", "tag_by_name", "Tag…", show=False, id="tag_by_name"),
-        Binding("a", "edit_note", "Note", id="note"),
+        # A priority binding: `a` is handled before the keys after it are even read, so what is typed
+        # next goes to the note however fast it comes (check_action passes it on in a text field).
+        Binding("a", "edit_note", "Note", id="note", priority=True),
         Binding("x", "delete_annotation", "Delete", show=False, id="delete"),
         Binding("u", "undo", "Undo", show=False, id="undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="redo"),
@@ -83,6 +86,12 @@ class ReaderScreen(Screen):
         self._note_lock = asyncio.Lock()
         self._data_version: int | None = None
         self._panel_hidden = False
+        # Local writes started or finished, and those under way: a reload whose read overlaps one
+        # of them holds an older state than the screen (letters, a new annotation) and is read again.
+        self._edits = 0
+        self._writing = 0
+        self._reload_wanted = False
+        self._loaded = asyncio.Event()
 
     @property
     def reader(self) -> ReaderApp:
@@ -132,6 +141,7 @@ class ReaderScreen(Screen):
         self.view.load(article, annotations, tags)
         self._cursor_moved()
         self.panel.show_article(article, annotations, self.tag_map)
+        self._loaded.set()
         self.sub_title = one_line(article.title)
         if offset is not None:
             self.view.move_to(offset, center=True)
@@ -165,12 +175,28 @@ class ReaderScreen(Screen):
     # ------------------------------------------------------------ storage, off the UI thread
 
     async def _db(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run a store call in a thread; on failure tell the user and raise `_Failed`."""
+        """Run a store write in a thread; on failure tell the user and raise `_Failed`."""
         try:
-            return await asyncio.to_thread(fn, *args)
+            return await self._write(fn, *args)
         except (ReaderError, sqlite3.Error) as exc:
             self.notify(one_line(str(exc)), severity="error", timeout=10)
             raise _Failed from None
+
+    async def _write(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run a store write in a thread, counted so that a reload overlapping it is known to be stale."""
+        self._edits += 1
+        self._writing += 1
+        try:
+            return await asyncio.to_thread(fn, *args)
+        finally:
+            self._writing -= 1
+            self._edits += 1
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`a` (a priority binding) is a letter, not a command, in the note and the search box."""
+        if action == "edit_note" and isinstance(self.focused, (Input, TextArea)):
+            return False
+        return True
 
     async def _poll_changes(self) -> None:
         """Show other sessions' changes to this article; retry a note that could not be saved."""
@@ -178,6 +204,8 @@ class ReaderScreen(Screen):
             await self._flush_note()
         if self.article is None:
             return
+        if self._reload_wanted:
+            await self._reload_annotations()
         try:
             version = await asyncio.to_thread(self.reader.store.data_version)
         except (ReaderError, sqlite3.Error):
@@ -188,13 +216,31 @@ class ReaderScreen(Screen):
             await self._reload_annotations()
 
     async def _reload_annotations(self) -> None:
+        """Read the article's annotations again and show them, unless this session wrote meanwhile.
+
+        A read that overlaps a write of this session (a letter of the note saved, a tag) may hold the
+        state from before it: shown, it would take back what the user just did. It is read again, and
+        if the user keeps writing, the next poll tries once more.
+        """
         if self.article is None:
             return
         store, article_id = self.reader.store, self.article.id
-        try:
-            self.annotations, self.tags = await self._db(lambda: (store.annotations(article_id), store.tags()))
-        except _Failed:
+        for _ in range(RELOAD_TRIES):
+            edits, writing = self._edits, self._writing
+            try:
+                annotations, tags = await asyncio.to_thread(lambda: (store.annotations(article_id), store.tags()))
+            except (ReaderError, sqlite3.Error) as exc:
+                self.notify(one_line(str(exc)), severity="error", timeout=10)
+                return
+            if self.article is None or self.article.id != article_id:
+                return
+            if not writing and not self._writing and edits == self._edits:
+                break
+        else:
+            self._reload_wanted = True
             return
+        self._reload_wanted = False
+        self.annotations, self.tags = annotations, tags
         self.view.set_annotations(self.annotations, self.tags)
         self._cursor_moved()
         self.panel.show_annotations(self.annotations, self.tag_map)
@@ -259,7 +305,7 @@ class ReaderScreen(Screen):
                 else:
                     change = store.remove_tag if has_tag else store.add_tag
                     try:
-                        after = await asyncio.to_thread(lambda: (change(annotation.id, name), store.annotation(annotation.id))[1])
+                        after = await self._write(lambda: (change(annotation.id, name), store.annotation(annotation.id))[1])
                     except AnnotationGone:
                         await self._tag_gone(annotation, name, has_tag)
                         return
@@ -355,10 +401,16 @@ class ReaderScreen(Screen):
     # ------------------------------------------------------------ notes
 
     async def action_edit_note(self) -> None:
+        """Open the note of the target, making its annotation if need be.
+
+        A priority binding runs this before the keys typed after `a` are read; it returns with the
+        editor focused, so those keys are typed into the note, however fast they came.
+        """
+        await self._loaded.wait()  # `a` pressed as the screen opens waits for the article
         if self.article is None:
             return
         if not await self._flush_note():  # the unsaved note stays in the editor
-            self.query_one(NoteEditor).focus()
+            self.panel.focus_note()
             return
         target = self.view.target()
         if target is None:
@@ -374,14 +426,13 @@ class ReaderScreen(Screen):
                 return
             self._record(None, annotation)
             self.view.clear_selection()
-            await self._reload_annotations()
+            self._replace_annotation(annotation.id, annotation)
             self.view.move_to(annotation.start)
         self._note_before = annotation
         self._note_saved = annotation.note  # what the store holds, as far as this session knows
         await self.panel.build()
-        self.panel._set_note(annotation.id, annotation.note)
         self._show_panel(True)
-        self.query_one(NoteEditor).focus()
+        self.panel.edit_note(annotation.id, annotation.note)
 
     @on(TextArea.Changed, "#note")
     def _note_changed(self) -> None:
@@ -406,6 +457,7 @@ class ReaderScreen(Screen):
         if owner is None or self.panel.note_unsaved or not self._save_at_once:
             return False
         started = time.perf_counter()
+        self._edits += 1
         try:
             theirs = self.reader.store.set_note(owner, text, self._note_saved, wait=False)
         except (ReaderError, sqlite3.Error):
@@ -444,7 +496,7 @@ class ReaderScreen(Screen):
                     break
                 try:
                     try:
-                        theirs = await asyncio.to_thread(self.reader.store.set_note, owner, text, self._note_saved)
+                        theirs = await self._write(self.reader.store.set_note, owner, text, self._note_saved)
                     except AnnotationGone:
                         await self._bring_back(owner, text)
                     else:
@@ -474,7 +526,7 @@ class ReaderScreen(Screen):
         if known is None or known.id != annotation_id:
             raise AnnotationGone(annotation_id)
         restored = dataclasses.replace(known, note=note, updated_at=now())
-        await asyncio.to_thread(self.reader.store.restore_annotation, restored)
+        await self._write(self.reader.store.restore_annotation, restored)
         self.notify("This annotation was deleted in another session; your note brought it back.", severity="warning", timeout=8)
 
     @on(NoteEditor.Done)

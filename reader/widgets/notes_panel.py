@@ -207,6 +207,18 @@ class NotesPanel(Vertical):
         static.update(text, layout=height != self._heights.get(static.id, static.size.height))
         self._heights[static.id] = height
 
+    def edit_note(self, owner: int, text: str) -> None:
+        """Put the note of annotation `owner` in the editor and focus it now (not at the next idle),
+        so keys already typed reach it."""
+        self._set_note(owner, text)
+        self.focus_note()
+
+    def focus_note(self) -> None:
+        """Focus the note editor at once: the next key read goes to it."""
+        note = self.query_one(NoteEditor)
+        note.read_only = self._note_owner is None
+        self.screen.set_focus(note)
+
     def _set_note(self, owner: int | None, text: str) -> None:
         note = self.query_one(NoteEditor)
         self._note_owner = owner
