@@ -11,7 +11,7 @@ from textual.screen import Screen
 from reader import config, startup
 from reader.articles import DEFAULT_MAX_BYTES
 from reader.errors import ReaderError
-from reader.inert import inert, plural
+from reader.text.inert import inert, plural
 from reader.screens.reader_screen import ReaderScreen
 from reader.store import Store
 
@@ -147,8 +147,3 @@ class ReaderApp(App[None]):
 
 def run_app(store: Store, user: str, model: str | None, article_ids: list[int], max_bytes: int) -> None:
     ReaderApp(store, user=user, model=model, article_ids=article_ids, max_bytes=max_bytes).run()
-
-
-def make_app(db: str | Path | None, user: str = "tester", article_ids: list[int] | None = None) -> ReaderApp:
-    """An app over a database file (or in memory): used by tests and benchmarks."""
-    return ReaderApp(Store(db), user=user, article_ids=article_ids)

@@ -14,7 +14,7 @@ from click_default_group import DefaultGroup
 
 from reader import __version__, config, startup
 from reader.errors import ReaderError
-from reader.inert import for_terminal, json_line as _json_line, one_line, plural
+from reader.text.inert import for_terminal, json_line as _json_line, one_line, plural
 
 
 class ReaderGroup(DefaultGroup):

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TextIO
 
 from reader.errors import ReaderError
-from reader.inert import json_line
+from reader.text.inert import json_line
 from reader.store import EXPORT_FIELDS, Store
 
 # One row per annotation, in this order (a stable interface: add columns at the end only).

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from reader.app import ReaderApp
-from reader.layout import next_paragraph, next_word
+from reader.text.wrap import next_paragraph, next_word
 from reader.screens.help import HelpScreen
 from reader.screens.library import LibraryScreen
 from reader.screens.reader_screen import ReaderScreen
@@ -68,11 +68,11 @@ async def test_line_word_paragraph_and_edge_keys_move_the_cursor(library):
         await pilot.press("b")
         assert view.cursor == 0
         await pilot.press("j")
-        assert view.layout_.line_of(view.cursor) == 1
+        assert view.wrapped.line_of(view.cursor) == 1
         await pilot.press("down")
-        assert view.layout_.line_of(view.cursor) == 2
+        assert view.wrapped.line_of(view.cursor) == 2
         await pilot.press("k", "up")
-        assert view.layout_.line_of(view.cursor) == 0
+        assert view.wrapped.line_of(view.cursor) == 0
         await pilot.press("right_curly_bracket")
         assert view.cursor == next_paragraph(text, 0)
         assert text[view.cursor - 2 : view.cursor] == "\n\n"
@@ -90,12 +90,12 @@ async def test_page_keys_move_by_a_screen(library):
     async with app.run_test(**opts) as pilot:
         view = view_of(app)
         await pilot.press("space")
-        first = view.layout_.line_of(view.cursor)
+        first = view.wrapped.line_of(view.cursor)
         assert first >= 10
         await pilot.press("pagedown")
-        assert view.layout_.line_of(view.cursor) > first
+        assert view.wrapped.line_of(view.cursor) > first
         await pilot.press("pageup", "pageup")
-        assert view.layout_.line_of(view.cursor) == 0
+        assert view.wrapped.line_of(view.cursor) == 0
 
 
 async def test_highlight_and_quotation_jumps(library, seed_analysis):

@@ -17,7 +17,8 @@ from rich.cells import cell_len
 from reader.articles import ArticleError, parse_article
 from reader.export import restore, write_csv, write_jsonl
 from reader.interchange import anchor, context_score, import_annotations, occurrences
-from reader.layout import Layout, display_text
+from reader.text.inert import display_text
+from reader.text.wrap import WrappedText
 from reader.store import CONTEXT_CHARS, Store, context
 
 HARD = [
@@ -47,7 +48,7 @@ def article(text: str):
 def test_wrapped_lines_cover_every_character_once_and_fit_the_width(text, width):
     shown = display_text(text)
     assert len(shown) == len(text)  # one symbol for one character: offsets are the same on screen
-    layout = Layout(shown, width)
+    layout = WrappedText(shown, width)
     assert layout.starts[0] == 0 and layout.ends[-1] == len(text)
     for i in range(len(layout)):
         start, end = layout.starts[i], layout.ends[i]

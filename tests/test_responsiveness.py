@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from textual.widgets import OptionList
 
 from reader.app import ReaderApp
-from reader.layout import Layout, display_text
+from reader.text.inert import display_text
+from reader.text.wrap import WrappedText
 from reader.store import Store
 from reader.widgets.article_view import ArticleView
 from reader.widgets.notes_panel import LIST_DELAY_S, NotesPanel
@@ -185,8 +186,8 @@ async def test_typing_clears_saved_in_the_letters_own_frame(library):
 @settings(max_examples=400, deadline=None)
 def test_fast_wrap_gives_the_lines_the_general_one_does(text, width):
     """A long article wraps a screen line at a time; it must break exactly where word by word would."""
-    fast = Layout(text, width)
-    general = Layout.__new__(Layout)
+    fast = WrappedText(text, width)
+    general = WrappedText.__new__(WrappedText)
     general.text, general.width, general.starts, general.ends = text, fast.width, [], []
     offset = 0
     for hard_line in text.split("\n"):

@@ -48,7 +48,7 @@ def strange(tmp_path):
 
 def drawn_lines_fit(view) -> None:
     """Every line, as drawn (control characters as symbols), fits the pane's text width."""
-    layout = view.layout_
+    layout = view.wrapped
     for i in range(len(layout)):
         drawn = view._display[layout.starts[i] : layout.ends[i]].rstrip(" ")  # noqa: SLF001
         assert cell_len(drawn) <= view.text_width, (i, drawn[:40])
@@ -82,7 +82,7 @@ async def test_cursor_and_lines_stay_on_the_text(strange, size):
             before = view.cursor
             view.action_word(-1)
             assert 0 <= view.cursor < before
-        layout = view.layout_
+        layout = view.wrapped
         long_lines = range(layout.line_of(text.index(LONG)) + 3, layout.line_of(text.index(LONG) + len(LONG)) - 3)
         line = 0
         while line < len(layout):  # line by line, into and out of the long line
@@ -141,7 +141,7 @@ async def test_what_is_tagged_is_exactly_the_text(strange):
 
 
 def test_moving_back_over_a_million_character_word():
-    from reader.layout import previous_word
+    from reader.text.wrap import previous_word
 
     text = "x" * 1_000_000 + " y"
     assert previous_word(text, 1_000_000) == 0  # a loop, not 2,500 nested calls

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from reader.errors import ReaderError
-from reader.inert import one_line
+from reader.text.inert import one_line
 from reader.model import Tag
 from reader.widgets.inert import InertInput
 from reader.widgets.lists import VimDataTable

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from reader.errors import ReaderError
-from reader.inert import one_line, plural
+from reader.text.inert import one_line, plural
 from reader.widgets.inert import InertInput
 from reader.widgets.lists import VimDataTable
 

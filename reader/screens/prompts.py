@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList, Suggester
 from textual.widgets import Input, Static
 
-from reader.inert import one_line
+from reader.text.inert import one_line
 from reader.model import Tag
 from reader.widgets.inert import InertInput
 

@@ -23,10 +23,11 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, TabbedContent, TextArea
 
 from reader.errors import ReaderError
-from reader.inert import one_line, plural
+from reader.text.inert import one_line, plural
 from reader.model import Annotation, Article, Tag
 from reader.store import AnnotationGone, now
-from reader.widgets.article_view import ArticleView, Target
+from reader.text.highlights import Target
+from reader.widgets.article_view import ArticleView
 from reader.widgets.inert import InertInput
 from reader.widgets.notes_panel import NoteEditor, NotesPanel, excerpt
 from reader.widgets.status_line import StatusLine

@@ -12,7 +12,6 @@ and Textual draws the next frame 17-33 ms later.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
@@ -20,15 +19,15 @@ from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.color import Color
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.highlights import Highlights
-from reader.layout import (
-    Layout,
-    display_text,
+from reader.text.highlights import Highlights, Target
+from reader.text.inert import display_text
+from reader.text.wrap import (
+    WrappedText,
     next_paragraph,
     next_word,
     previous_paragraph,
@@ -66,18 +65,6 @@ def entity_group(label: str) -> str:
 def _look(annotation: Annotation) -> tuple[int, int, int, tuple[str, ...]]:
     """What decides how an annotation is drawn (its note does not)."""
     return annotation.id, annotation.start, annotation.end, tuple(annotation.tags)
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a tag or note applies to: a selection, annotation, quotation, entity or word."""
-
-    kind: str  # "selection" | "annotation" | "quote" | "entity" | "word"
-    start: int
-    end: int
-    annotation: Annotation | None = None
-    entity: Entity | None = None
-    quote: Quote | None = None
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -132,7 +119,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._display = ""
         self.highlights = Highlights([], [])
         self.tag_colours: dict[str, str] = {}
-        self.layout_: Layout | None = None
+        self.wrapped: WrappedText | None = None
         self._header: list[tuple[str, str]] = []
         self.matches: list[tuple[int, int]] = []
         self._goal_column: int | None = None
@@ -153,7 +140,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.matches = []
         self._goal_column = None
         if not self.size.width:  # not laid out yet: on_resize wraps the text once, at the real width
-            self.layout_ = None
+            self.wrapped = None
             return
         self._relayout()
         self.scroll_to(0, 0, animate=False, immediate=True)
@@ -199,12 +186,12 @@ class ArticleView(ScrollView, can_focus=True):
         scrollbar = len(self._display) > self._text_width_with(False) * height
         while True:
             width = self._text_width_with(scrollbar)
-            self.layout_ = Layout(self._display, width)  # measured as drawn: a control character takes a cell
+            self.wrapped = WrappedText(self._display, width)  # measured as drawn: a control character takes a cell
             self._header = self._header_lines(width)
-            if scrollbar or len(self._header) + len(self.layout_) <= height:
+            if scrollbar or len(self._header) + len(self.wrapped) <= height:
                 break
             scrollbar = True
-        self.virtual_size = Size(width + 2 * MARGIN, len(self._header) + len(self.layout_))
+        self.virtual_size = Size(width + 2 * MARGIN, len(self._header) + len(self.wrapped))
         self._cache.clear()
         self.refresh()
 
@@ -216,7 +203,7 @@ class ArticleView(ScrollView, can_focus=True):
         title = self.article.title
         if not self.text.startswith(title.rstrip("…")):  # a derived title is the text's own first line
             title = display_text(title).replace("\n", " ")
-            title_layout = Layout(title, width)
+            title_layout = WrappedText(title, width)
             lines += [
                 (title[title_layout.starts[i] : title_layout.ends[i]], "article--title") for i in range(len(title_layout))
             ]
@@ -244,7 +231,7 @@ class ArticleView(ScrollView, can_focus=True):
         return super()._size_updated(size, virtual_size, container_size, layout)
 
     def on_resize(self, event: events.Resize) -> None:
-        if self.layout_ is None or self.layout_.width != self.text_width:
+        if self.wrapped is None or self.wrapped.width != self.text_width:
             self._relayout()
             self._scroll_to_cursor(center=True)
 
@@ -255,7 +242,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _refresh_span(self, start: int, end: int) -> None:
         """Redraw the lines holding text[start:end]."""
-        if self.layout_ is None or not self.text:
+        if self.wrapped is None or not self.text:
             return
         first, last = self.screen_line_of(start), self.screen_line_of(max(start, end - 1))
         for line in range(first, last + 1):
@@ -270,8 +257,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._cache.clear()
 
     def screen_line_of(self, offset: int) -> int:
-        assert self.layout_ is not None
-        return len(self._header) + self.layout_.line_of(offset)
+        assert self.wrapped is not None
+        return len(self._header) + self.wrapped.line_of(offset)
 
     # ------------------------------------------------------------ rendering
 
@@ -292,10 +279,10 @@ class ArticleView(ScrollView, can_focus=True):
             text, component = self._header[index]
             style = base + self.get_component_rich_style(component)
             return Strip([margin, Segment(text, style)])
-        if self.layout_ is None or index - len(self._header) >= len(self.layout_):
+        if self.wrapped is None or index - len(self._header) >= len(self.wrapped):
             return Strip([])
         line = index - len(self._header)
-        start, end = self.layout_.starts[line], self.layout_.ends[line]
+        start, end = self.wrapped.starts[line], self.wrapped.ends[line]
         return Strip([margin, *self._segments(start, end, base)])
 
     def _segments(self, start: int, end: int, base: Style) -> list[Segment]:
@@ -402,7 +389,7 @@ class ArticleView(ScrollView, can_focus=True):
         if not self.text:
             return
         offset = min(max(0, offset), len(self.text) - 1)
-        if self.layout_ is None:  # before the first layout: on_resize scrolls to the cursor
+        if self.wrapped is None:  # before the first layout: on_resize scrolls to the cursor
             self.cursor = offset
             return
         old = self.cursor
@@ -419,7 +406,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._scroll_to_cursor(center=center)
 
     def _scroll_to_cursor(self, center: bool = False) -> None:
-        if self.layout_ is None or not self.text:
+        if self.wrapped is None or not self.text:
             return
         y = self.screen_line_of(self.cursor)
         height = self.scrollable_content_region.height
@@ -432,16 +419,16 @@ class ArticleView(ScrollView, can_focus=True):
             self.scroll_to(y=y - height + 1, animate=False, immediate=True)
 
     def action_move_line(self, delta: int) -> None:
-        if self.layout_ is None or not self.text:
+        if self.wrapped is None or not self.text:
             return
-        line = self.layout_.line_of(self.cursor)
+        line = self.wrapped.line_of(self.cursor)
         if self._goal_column is None:
-            self._goal_column = self.layout_.column_of(self.cursor)
-        target = min(max(0, line + delta), len(self.layout_) - 1)
+            self._goal_column = self.wrapped.column_of(self.cursor)
+        target = min(max(0, line + delta), len(self.wrapped) - 1)
         if target == line:
             return
         column = self._goal_column
-        self.move_to(self.layout_.offset_at(target, column), keep_column=True)
+        self.move_to(self.wrapped.offset_at(target, column), keep_column=True)
 
     def action_word(self, direction: int) -> None:
         self.move_to(next_word(self.text, self.cursor) if direction > 0 else previous_word(self.text, self.cursor))
@@ -456,16 +443,16 @@ class ArticleView(ScrollView, can_focus=True):
             self.scroll_to(y=0, animate=False, immediate=True)
 
     def action_page(self, direction: int) -> None:
-        if self.layout_ is None or not self.text:
+        if self.wrapped is None or not self.text:
             return
         height = max(1, self.scrollable_content_region.height - 1)
-        line = self.layout_.line_of(self.cursor)
-        target = min(max(0, line + direction * height), len(self.layout_) - 1)
+        line = self.wrapped.line_of(self.cursor)
+        target = min(max(0, line + direction * height), len(self.wrapped) - 1)
         if self._goal_column is None:
-            self._goal_column = self.layout_.column_of(self.cursor)
+            self._goal_column = self.wrapped.column_of(self.cursor)
         top = self.scroll_offset.y + direction * height
         self.scroll_to(y=max(0, top), animate=False, immediate=True)
-        self.move_to(self.layout_.offset_at(target, self._goal_column), keep_column=True)
+        self.move_to(self.wrapped.offset_at(target, self._goal_column), keep_column=True)
 
     def action_highlight(self, direction: int) -> None:
         self._jump(self.highlights.machine, direction)
@@ -502,13 +489,13 @@ class ArticleView(ScrollView, can_focus=True):
     # ------------------------------------------------------------ mouse and focus
 
     def on_click(self, event: events.Click) -> None:
-        if self.layout_ is None or not self.text:
+        if self.wrapped is None or not self.text:
             return
         y = event.y + self.scroll_offset.y - len(self._header)
         if y < 0:
             return
         column = max(0, event.x + self.scroll_offset.x - MARGIN)
-        self.move_to(self.layout_.offset_at(y, column))
+        self.move_to(self.wrapped.offset_at(y, column))
 
     def watch_has_focus(self, has_focus: bool) -> None:
         """Not Textual's restyle on focus: it takes 15 ms (for every component class), at start-up and
@@ -521,7 +508,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._refresh_cursor_line()
 
     def _refresh_cursor_line(self) -> None:
-        if self.layout_ is not None and self.text:
+        if self.wrapped is not None and self.text:
             line = self.screen_line_of(self.cursor)
             self._cache.discard(line)
             self.refresh_line(line)
@@ -548,5 +535,3 @@ class ArticleView(ScrollView, can_focus=True):
         self.move_to(offset, center=True)
         return True
 
-    def visible_region(self) -> Region:
-        return self.scrollable_content_region

@@ -10,7 +10,7 @@ from rich.segment import Segment
 from textual.strip import Strip
 from textual.widgets import Input
 
-from reader.inert import inert
+from reader.text.inert import inert
 
 
 def inert_strip(strip: Strip) -> Strip:

@@ -1,6 +1,6 @@
-"""Wrapping an article's text into screen lines, keeping every character's offset.
+"""Wrapping an article's text into screen lines, keeping every character's offset; moving by word and paragraph.
 
-Pure logic shared by the article view and its tests. A `Layout` maps between
+Pure logic shared by the article view and its tests. A `WrappedText` maps between
 character offsets in the stored text and (line, cell column) on screen.
 """
 
@@ -9,41 +9,11 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from dataclasses import dataclass
 
 from rich.cells import cell_len
 
 _WORD = re.compile(r"[^ \n]*[ ]*")
 _NOT_SPACE = re.compile(r"[^ ]")
-
-
-def _control_picture(ch: str) -> str:
-    code = ord(ch)
-    if code < 0x20:
-        return chr(0x2400 + code)  # ␛ for ESC, ␇ for BEL ...
-    if code == 0x7F:
-        return "␡"
-    return "\ufffd"
-
-
-def _build_inert_table() -> dict[int, str]:
-    table = {c: _control_picture(chr(c)) for c in range(0x20) if chr(c) != "\n"}
-    table[0x09] = " "  # a tab is one space wide here so offsets and cells stay in step
-    table[0x7F] = "␡"
-    table.update({c: "\ufffd" for c in range(0x80, 0xA0)})
-    # Bidi controls would reorder the terminal line; show them as visible marks.
-    for c in (0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069):
-        table[c] = "\u2423" if c in (0x200E, 0x200F) else "\ufffd"
-    return table
-
-
-INERT = _build_inert_table()
-_NOT_INERT = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(INERT)) + "]")
-
-
-def display_text(text: str) -> str:
-    """`text` with control characters made visible and inert, one character for one."""
-    return text.translate(INERT) if _NOT_INERT.search(text) else text  # a search is 20x faster
 
 
 _single_cells: frozenset[str] | None = None
@@ -58,19 +28,7 @@ def _one_cell_each(line: str) -> bool:
     return _single_cells.issuperset(line)
 
 
-def char_cells(ch: str) -> int:
-    return cell_len(ch)
-
-
-@dataclass(frozen=True)
-class Line:
-    """One screen line: text[start:end] (may end with the spaces the wrap fell on)."""
-
-    start: int
-    end: int
-
-
-class Layout:
+class WrappedText:
     """The text wrapped to `width` cells, paragraphs and line breaks kept."""
 
     def __init__(self, text: str, width: int):
@@ -149,9 +107,6 @@ class Layout:
             used += cells + (word_end - word_start - len(word))
         self.starts.append(offset + line_start)
         self.ends.append(offset + len(line))
-
-    def line(self, index: int) -> Line:
-        return Line(self.starts[index], self.ends[index])
 
     def line_of(self, offset: int) -> int:
         """The screen line holding character `offset`."""

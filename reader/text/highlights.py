@@ -1,4 +1,4 @@
-"""What is highlighted where: entities, quotations, speakers and annotations by offset.
+"""What is highlighted where (entities, quotations, speakers, annotations by offset), and the target of a tag.
 
 Pure logic: answers "what overlaps these characters" and "what is next" quickly
 enough to run on every key press, even with thousands of highlights.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import operator
+from dataclasses import dataclass
 from typing import NamedTuple, Sequence
 
 from reader.model import Annotation, Entity, Quote
@@ -99,3 +100,15 @@ class Highlights:
             if mark.start == start and mark.end == end:
                 return mark.item  # type: ignore[return-value]
         return None
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a tag or note applies to: a selection, annotation, quotation, entity or word."""
+
+    kind: str  # "selection" | "annotation" | "quote" | "entity" | "word"
+    start: int
+    end: int
+    annotation: Annotation | None = None
+    entity: Entity | None = None
+    quote: Quote | None = None

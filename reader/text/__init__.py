@@ -1,0 +1,1 @@
+"""The text layer: wrapping, motion, highlights and making text inert for a terminal. No Textual."""
