@@ -9,7 +9,7 @@ from pathlib import Path
 
 from reader.analysis import Analyser
 from reader.app import ReaderApp
-from reader.articles import read_article
+from reader.ingest.files import read_article
 from reader.store import Store
 
 HERE = Path(__file__).resolve().parent

@@ -9,11 +9,11 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from reader import config, startup
-from reader.articles import DEFAULT_MAX_BYTES
 from reader.errors import ReaderError
-from reader.text.inert import inert, plural
+from reader.ingest.files import DEFAULT_MAX_BYTES
 from reader.screens.reader_screen import ReaderScreen
 from reader.store import Store
+from reader.text.inert import inert, plural
 
 
 class ReaderApp(App[None]):
@@ -110,7 +110,8 @@ class ReaderApp(App[None]):
         import datetime as dt
         import os
 
-        from reader.export import ExportFilter, export, output_file
+        from reader.interchange.output import export, output_file
+        from reader.interchange.records import ExportFilter
 
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         name = f"reader-{'article-' + str(article_id) if article_id else 'all'}-{stamp}.csv"

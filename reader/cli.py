@@ -14,7 +14,8 @@ from click_default_group import DefaultGroup
 
 from reader import __version__, config, startup
 from reader.errors import ReaderError
-from reader.text.inert import for_terminal, json_line as _json_line, one_line, plural
+from reader.text.inert import for_terminal, one_line, plural
+from reader.text.inert import json_line as _json_line
 
 
 class ReaderGroup(DefaultGroup):
@@ -83,7 +84,13 @@ def _processes(jobs: int) -> int:
 def _progress_callback(label: str):
     """A rich progress bar on stderr (silent when stderr is not a terminal) as a (done, total) callback."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     console = Console(stderr=True)
     progress = Progress(
@@ -143,7 +150,7 @@ def open_command(paths: tuple[Path, ...], db: str | None, user: str | None, mode
         targets = [config.sample_article()]
     article_ids: list[int] = []
     if targets:
-        from reader.library import import_files
+        from reader.ingest.batch import import_files
 
         report = import_files(store, targets, limit)  # analysed in the app, off the UI thread
         _report_errors(report.errors)
@@ -184,7 +191,7 @@ def add_command(
       reader add --jobs 0 ~/corpus/*.txt
     """
     from reader.analysis import Analyser
-    from reader.library import import_files
+    from reader.ingest.batch import import_files
 
     store = open_store(db)
     analyser = None if no_analysis else Analyser(config.model_name(model))
@@ -224,7 +231,6 @@ def list_command(as_json: bool, db: str | None, user: str | None) -> None:
         return
     from rich.console import Console
     from rich.table import Table
-
     from rich.text import Text
 
     table = Table(box=None, pad_edge=False)
@@ -279,7 +285,7 @@ def analyze_command(paths: tuple[Path, ...], as_json: bool, model: str | None, m
       reader analyze seeds/000_8d4d9360f55ea89e.txt --json
     """
     from reader.analysis import Analyser
-    from reader.library import read_files
+    from reader.ingest.batch import read_files
 
     parsed, errors = read_files(paths, config.max_bytes(max_size))
     _report_errors(errors)
@@ -328,7 +334,7 @@ def reanalyze_command(everything: bool, db: str | None, user: str | None, model:
       reader reanalyze --jobs 0
     """
     from reader.analysis import Analyser
-    from reader.library import analyse_stored
+    from reader.ingest.batch import analyse_stored
 
     store = open_store(db)
     analyser = Analyser(config.model_name(model))
@@ -346,7 +352,7 @@ def _export_to(output: Path | None, write: Callable[[Any], int]) -> int:
     """Run `write(stream)` on --output (replaced only when complete) or on stdout; returns its count."""
     import io
 
-    from reader.export import output_file
+    from reader.interchange.output import output_file
 
     if output is not None and str(output) != "-":
         with output_file(output) as out:
@@ -412,7 +418,8 @@ def export_command(
       reader export --tag claim --since 2024-07-01 --per-tag > claims.csv
       reader export --format jsonl --article 3 > article3.jsonl
     """
-    from reader.export import ExportFilter, check_filter, export
+    from reader.interchange.output import export
+    from reader.interchange.records import ExportFilter, check_filter
 
     store = open_store(db, must_exist=True)
     filters = check_filter(store, ExportFilter(article_ids, tags, authors, since, until))
@@ -442,7 +449,7 @@ def import_annotations_command(file: Path, db: str | None, user: str | None) -> 
       reader import-annotations colleague.csv
       reader import-annotations --db team.db annotations.jsonl
     """
-    from reader.interchange import import_annotations
+    from reader.interchange.importer import import_annotations
 
     store = open_store(db)
     report = import_annotations(store, file, default_author=config.user_name(user))
@@ -470,7 +477,7 @@ def codebook_export_command(output: Path | None, bom: bool, db: str | None, user
     Example:
       reader codebook export -o codebook.csv
     """
-    from reader.export import write_codebook
+    from reader.interchange.codebook import write_codebook
 
     store = open_store(db)
     count = _export_to(output, lambda out: write_codebook(store, out, bom=bom))
@@ -492,7 +499,7 @@ def codebook_import_command(file: Path, db: str | None, user: str | None) -> Non
     Example:
       reader codebook import codebook.csv
     """
-    from reader.interchange import import_codebook
+    from reader.interchange.codebook import import_codebook
 
     report = import_codebook(open_store(db), file)
     click.echo(one_line(f"{report.summary()} ({file})"))

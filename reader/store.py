@@ -17,12 +17,11 @@ import time
 from pathlib import Path
 from typing import Any, Generator, Iterable, Iterator
 
-from reader.sqlite import Database
-
 from reader.errors import ReaderError
-from reader.articles import ParsedArticle
-from reader.model import Analysis, Annotation, Article, Entity, Quote, Tag
+from reader.ingest.article import ParsedArticle
+from reader.model import Analysis, Annotation, Article, Entity, ExportRow, Quote, Tag
 from reader.schema import known_migrations, migrations
+from reader.sqlite import Database
 
 CONTEXT_CHARS = 32
 # Annotations with their tag names (in codebook order) as a JSON array.
@@ -122,14 +121,6 @@ class _Database(Database):
 def now() -> str:
     """The current time in UTC, ISO 8601 to the second."""
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-# The fields of Store.export_rows, in order.
-EXPORT_FIELDS: tuple[str, ...] = (
-    "kind", "kind_order", "row_id", "annotation_id", "article_id", "article_title", "article_date", "source",
-    "start", "end", "text", "prefix", "suffix", "tag_ids", "note", "author", "created_at", "updated_at",
-    "entity_label", "quote_speaker", "article_hash",
-)
 
 
 def context(text: str, start: int, end: int, chars: int = CONTEXT_CHARS) -> tuple[str, str]:
@@ -575,10 +566,10 @@ class Store:
         since: str | None = None,
         until: str | None = None,
         include_highlights: bool = False,
-    ) -> Iterator[tuple[Any, ...]]:
+    ) -> Iterator[ExportRow]:
         """Stream annotations (and optionally entities and quotations) joined with their article, for export.
 
-        Each row is a tuple of EXPORT_FIELDS; rows are ordered by article, start, end,
+        Each row is an ExportRow; rows are ordered by article, start, end,
         kind (annotation, entity, quote), id. `since`/`until` (YYYY-MM-DD, inclusive)
         filter on the article's date; articles without a date are left out when either
         is given. `tags` keeps annotations with any of those tags; `tags` or `authors`
@@ -659,17 +650,15 @@ class Store:
             while batch := cursor.fetchmany(1000):
                 yield from batch
 
-    def _with_highlight_context(self, rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    def _with_highlight_context(self, rows: Iterator[tuple[Any, ...]]) -> Iterator[ExportRow]:
         """Fill in each annotation's entity_label and quote_speaker, one article's highlights at a time."""
         lookup: _SpanLookup | None = None
-        kind, article, start, end = (EXPORT_FIELDS.index(name) for name in ("kind", "article_id", "start", "end"))
-        label = EXPORT_FIELDS.index("entity_label")
-        after = EXPORT_FIELDS.index("quote_speaker") + 1
-        for row in rows:
-            if row[kind] == "annotation":
-                if lookup is None or lookup.article_id != row[article]:
-                    lookup = _SpanLookup(self, row[article])
-                row = row[:label] + lookup.context(row[start], row[end]) + row[after:]
+        for row in map(ExportRow._make, rows):
+            if row.kind == "annotation":
+                if lookup is None or lookup.article_id != row.article_id:
+                    lookup = _SpanLookup(self, row.article_id)
+                label, speaker = lookup.context(row.start, row.end)
+                row = row._replace(entity_label=label, quote_speaker=speaker)
             yield row
 
     def missing_article_ids(self, article_ids: Iterable[int]) -> list[int]:

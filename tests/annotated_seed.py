@@ -8,8 +8,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from reader.articles import ParsedArticle, read_article
-from reader.export import write_csv, write_jsonl
+from reader.ingest.article import ParsedArticle
+from reader.ingest.files import read_article
+from reader.interchange.csv import write_csv
+from reader.interchange.jsonl import write_jsonl
 from reader.model import Analysis, Annotation, Entity, Quote
 from reader.store import Store
 

@@ -24,7 +24,7 @@ def seed_path() -> Path:
 
 @pytest.fixture(scope="session")
 def seed_article():
-    from reader.articles import read_article
+    from reader.ingest.files import read_article
 
     return read_article(SEED)
 

@@ -292,7 +292,7 @@ def test_long_text_is_analysed_in_pieces_with_correct_offsets(analyser, seed_art
 
 def test_reading_path_does_not_import_spacy():
     code = (
-        "import sys, reader.store, reader.library, reader.articles, reader.config, reader.model; "
+        "import sys, reader.store, reader.ingest.batch, reader.ingest.files, reader.config, reader.model; "
         "from reader.analysis import Analyser; Analyser(); "
         "assert 'spacy' not in sys.modules, 'spacy imported'; "
         "assert 'trafilatura' not in sys.modules, 'trafilatura imported'"
@@ -305,7 +305,7 @@ def test_opening_a_stored_article_does_not_import_spacy(tmp_path):
     code = f"""
 import sys
 from reader.analysis import Analyser
-from reader.library import import_files
+from reader.ingest.batch import import_files
 from reader.model import Analysis, Entity
 from reader.store import Store
 store = Store({str(tmp_path / "lib.db")!r})

@@ -7,11 +7,11 @@ import dataclasses
 import pytest
 
 from reader.app import ReaderApp
-from reader.text.wrap import next_paragraph, next_word
 from reader.screens.help import HelpScreen
 from reader.screens.library import LibraryScreen
 from reader.screens.reader_screen import ReaderScreen
 from reader.store import Store
+from reader.text.wrap import next_paragraph, next_word
 from reader.widgets.article_view import ArticleView
 from reader.widgets.notes_panel import NoteEditor, NotesPanel
 
@@ -424,7 +424,7 @@ async def test_lists_and_help_answer_vim_keys(library, tmp_path):
 
 
 def read_article_text(text: str):
-    from reader.articles import parse_article
+    from reader.ingest.files import parse_article
 
     return parse_article(text.encode(), "second.txt")
 

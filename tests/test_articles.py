@@ -7,18 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from reader.articles import (
-    DEFAULT_MAX_BYTES,
+from reader.ingest.article import (
     MAX_TITLE_CHARS,
     ArticleError,
     content_hash,
     derive_title,
-    find_article_files,
     normalise,
+)
+from reader.ingest.files import (
+    DEFAULT_MAX_BYTES,
+    find_article_files,
     parse_article,
-    parse_date,
     read_article,
 )
+from reader.ingest.text import parse_date
 
 
 def write(path: Path, data: bytes | str) -> Path:
@@ -432,7 +434,8 @@ def test_default_limit_is_generous_for_articles():
 
 # ---------------------------------------------------------------- properties
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 _TRICKY = st.sampled_from(list("ab \n\r\t\u00a0\ufeff\u0301e.“”\"'’:—\u2028#*-"))
 _TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00") | _TRICKY, max_size=80)

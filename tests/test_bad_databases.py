@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reader.articles import read_article
 from reader.cli import cli
+from reader.ingest.files import read_article
 from reader.store import Store
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_8d4d9360f55ea89e.txt"

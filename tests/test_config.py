@@ -9,8 +9,8 @@ import platformdirs
 import pytest
 
 from reader import config
-from reader.articles import DEFAULT_MAX_BYTES
 from reader.errors import ReaderError
+from reader.ingest.files import DEFAULT_MAX_BYTES
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ in a subprocess.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import os
@@ -20,12 +19,12 @@ import time
 from pathlib import Path
 
 import pytest
+from annotated_seed import analysis, seed
 
 import reader.screens.reader_screen as reader_screen
 import reader.store as store_module
-from annotated_seed import analysis, seed
 from reader.app import ReaderApp
-from reader.export import restore
+from reader.interchange.cells import restore
 from reader.store import Store, StoreError
 from reader.widgets.notes_panel import NoteEditor
 

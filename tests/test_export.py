@@ -8,26 +8,31 @@ import io
 import json
 
 import pytest
+from annotated_seed import (
+    ANNOTATIONS,
+    analysis,
+    annotate,
+    csv_bytes,
+    jsonl_bytes,
+    library,
+    quote_span,
+    seed,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotated_seed import ANNOTATIONS, analysis, annotate, csv_bytes, jsonl_bytes, library, quote_span, seed
-from reader.articles import parse_article
-from reader.model import Analysis, Entity
-from reader.export import (
-    CODEBOOK_COLUMNS,
-    CSV_COLUMNS,
-    ExportError,
-    ExportFilter,
-    export,
+from reader.ingest.files import parse_article
+from reader.interchange.cells import (
     join_tags,
     neutralise,
-    output_file,
     restore,
     sort_tags,
     split_tags,
-    write_codebook,
 )
+from reader.interchange.codebook import CODEBOOK_COLUMNS, write_codebook
+from reader.interchange.output import export, output_file
+from reader.interchange.records import CSV_COLUMNS, ExportError, ExportFilter
+from reader.model import Analysis, Entity
 from reader.store import NEW_TAG_COLOURS, context
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

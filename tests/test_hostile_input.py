@@ -21,8 +21,9 @@ import pytest
 from click.testing import CliRunner
 
 from reader.app import ReaderApp
-from reader.articles import ArticleError, parse_article, read_article
 from reader.cli import cli
+from reader.ingest.article import ArticleError
+from reader.ingest.files import parse_article, read_article
 from reader.model import Analysis, Entity, Quote
 from reader.store import Store
 from reader.widgets.notes_panel import NoteEditor
@@ -236,7 +237,7 @@ def test_fifty_megabyte_file_is_refused_without_being_read(tmp_path):
 
 def test_a_file_growing_past_the_limit_is_read_no_further(tmp_path, monkeypatch):
     """The size is checked on what is read, too: a file may grow after it was measured."""
-    import reader.articles
+    import reader.ingest.files
 
     path = tmp_path / "growing.txt"
     path.write_bytes(b"word " * 1000)
@@ -246,7 +247,7 @@ def test_a_file_growing_past_the_limit_is_read_no_further(tmp_path, monkeypatch)
         result = real_stat(self, *args, **kwargs)
         return os.stat_result((result.st_mode, *result[1:6], 10, *result[7:]))
 
-    monkeypatch.setattr(reader.articles.Path, "stat", small_stat)
+    monkeypatch.setattr(reader.ingest.files.Path, "stat", small_stat)
     with pytest.raises(ArticleError, match="more than 1,000 bytes is too large"):
         read_article(path, max_bytes=1_000)
 

@@ -9,18 +9,15 @@ import re
 from pathlib import Path
 
 import pytest
+from annotated_seed import ANNOTATIONS, annotate, csv_bytes, jsonl_bytes, library, seed
 from click.testing import CliRunner
 
-from annotated_seed import ANNOTATIONS, annotate, csv_bytes, jsonl_bytes, library, seed
-from reader.articles import ParsedArticle, derive_title
 from reader.cli import cli
-from reader.export import write_codebook
-from reader.interchange import (
-    ImportFormatError,
-    anchor,
-    import_annotations,
-    import_codebook,
-)
+from reader.ingest.article import ParsedArticle, derive_title
+from reader.interchange.anchoring import anchor
+from reader.interchange.codebook import import_codebook, write_codebook
+from reader.interchange.importer import import_annotations
+from reader.interchange.records import ImportFormatError
 from reader.store import NEW_TAG_COLOURS, Store
 
 SHIFT = "Alec Baldwin and the ‘Rust’ case: a recap.\n\n"
@@ -200,7 +197,7 @@ def test_no_matching_article(tmp_path, annotated):
     store, _, made = annotated
     path = write(tmp_path / "a.jsonl", jsonl_bytes(store))
     other = Store(None)
-    from reader.articles import parse_article
+    from reader.ingest.files import parse_article
 
     other.add_article(parse_article(b"Something else entirely.", "other.txt"))
     report = import_annotations(other, path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from reader.library import analyse_stored, import_files, read_files
+from reader.ingest.batch import analyse_stored, import_files, read_files
 from reader.store import Store
 
 
@@ -55,7 +55,7 @@ def test_read_files_keeps_going_after_errors(tmp_path, seed_path):
 
 def test_analysis_in_processes_gives_the_same_results_in_order(analyser, seed_article):
     """Workers parse and apply the rules; what comes back is what one process finds, text by text."""
-    from reader.library import analyse
+    from reader.ingest.batch import analyse
 
     texts = [seed_article.text, "John Smith said \"we will win\" in Paris.", "", seed_article.text[:700]] * 3
     assert list(analyse(analyser, texts, n_process=2)) == list(analyse(analyser, texts, n_process=1))

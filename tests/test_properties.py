@@ -14,12 +14,16 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from reader.articles import ArticleError, parse_article
-from reader.export import restore, write_csv, write_jsonl
-from reader.interchange import anchor, context_score, import_annotations, occurrences
+from reader.ingest.article import ArticleError
+from reader.ingest.files import parse_article
+from reader.interchange.anchoring import anchor, context_score, occurrences
+from reader.interchange.cells import restore
+from reader.interchange.csv import write_csv
+from reader.interchange.importer import import_annotations
+from reader.interchange.jsonl import write_jsonl
+from reader.store import CONTEXT_CHARS, Store, context
 from reader.text.inert import display_text
 from reader.text.wrap import WrappedText
-from reader.store import CONTEXT_CHARS, Store, context
 
 HARD = [
     "a", "b", "Z", "é", "e\u0301", "\u0351", "👍", "🏽", "👨\u200d👩", "🇫🇷", "東", "京", "한", "Ａ",

@@ -145,7 +145,8 @@ def test_paragraph_bounds():
 
 # ---------------------------------------------------------------- properties
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 _MARKY = st.text(alphabet=st.sampled_from(list("ab  .,:\n“”\"'’‘«»„")), max_size=120)
 

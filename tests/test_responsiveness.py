@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from textual.widgets import OptionList
 
 from reader.app import ReaderApp
+from reader.store import Store
 from reader.text.inert import display_text
 from reader.text.wrap import WrappedText
-from reader.store import Store
 from reader.widgets.article_view import ArticleView
 from reader.widgets.notes_panel import LIST_DELAY_S, NotesPanel
 from reader.widgets.status_line import StatusLine

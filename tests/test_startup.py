@@ -46,7 +46,7 @@ def test_opening_the_library_imports_neither_numpy_nor_the_analysis(library):
     script = f"""
 import asyncio, sys
 from reader.app import ReaderApp
-from reader.library import import_files
+from reader.ingest.batch import import_files
 from reader.store import Store
 store = Store({str(path)!r})
 import_files(store, [], 5_000_000)

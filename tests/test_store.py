@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import stat
 
 import pytest
 
-from reader.articles import parse_article
+from reader.ingest.files import parse_article
 from reader.model import Analysis, Entity, Quote
 from reader.schema import DEFAULT_TAGS, known_migrations
 from reader.store import CONTEXT_CHARS, Store, StoreError
@@ -403,7 +402,7 @@ def test_unreadable_database_file_is_a_store_error(tmp_path, monkeypatch):
 
 _SESSION = """
 import sys, time
-from reader.articles import parse_article
+from reader.ingest.files import parse_article
 from reader.store import Store
 path, start, k = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 while time.time() < start:

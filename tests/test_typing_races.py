@@ -10,10 +10,10 @@ from __future__ import annotations
 import threading
 import time
 
+from annotated_seed import analysis, seed
 from textual import events
 
 import reader.screens.reader_screen as reader_screen
-from annotated_seed import analysis, seed
 from reader.app import ReaderApp
 from reader.store import Store
 from reader.widgets.notes_panel import NoteEditor

@@ -15,8 +15,10 @@ import pytest
 from rich.cells import cell_len
 
 from reader.app import ReaderApp
-from reader.articles import parse_article
-from reader.export import restore, write_csv, write_jsonl
+from reader.ingest.files import parse_article
+from reader.interchange.cells import restore
+from reader.interchange.csv import write_csv
+from reader.interchange.jsonl import write_jsonl
 from reader.store import Store
 
 # Each part ends with a word of its own, "endN", to find where it stops.

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator
 
-from reader.errors import ReaderError
 from reader.analysis.entities import clean_entities
 from reader.analysis.quotes import find_quotations, is_title
 from reader.analysis.speakers import attribute_speakers
 from reader.config import DEFAULT_MODEL
+from reader.errors import ReaderError
 from reader.model import Analysis
 
 # Bump when reader's own rules change, so stored results can be recognised as stale.

@@ -14,8 +14,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from reader.errors import ReaderError
-from reader.text.inert import one_line
 from reader.model import Tag
+from reader.text.inert import one_line
 from reader.widgets.inert import InertInput
 from reader.widgets.lists import VimDataTable
 

@@ -142,7 +142,7 @@ class LibraryScreen(Screen):
         import shlex
         from pathlib import Path
 
-        from reader.library import import_files
+        from reader.ingest.batch import import_files
 
         try:
             names = shlex.split(paths)

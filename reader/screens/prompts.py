@@ -8,11 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.suggester import SuggestFromList, Suggester
+from textual.suggester import Suggester, SuggestFromList
 from textual.widgets import Input, Static
 
-from reader.text.inert import one_line
 from reader.model import Tag
+from reader.text.inert import one_line
 from reader.widgets.inert import InertInput
 
 

@@ -23,10 +23,10 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, TabbedContent, TextArea
 
 from reader.errors import ReaderError
-from reader.text.inert import one_line, plural
 from reader.model import Annotation, Article, Tag
 from reader.store import AnnotationGone, now
 from reader.text.highlights import Target
+from reader.text.inert import one_line, plural
 from reader.widgets.article_view import ArticleView
 from reader.widgets.inert import InertInput
 from reader.widgets.notes_panel import NoteEditor, NotesPanel, excerpt

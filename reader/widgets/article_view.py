@@ -24,6 +24,7 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.model import Annotation, Article, Entity, Quote, Tag
 from reader.text.highlights import Highlights, Target
 from reader.text.inert import display_text
 from reader.text.wrap import (
@@ -34,7 +35,6 @@ from reader.text.wrap import (
     previous_word,
     word_at,
 )
-from reader.model import Annotation, Article, Entity, Quote, Tag
 
 MARGIN = 2
 MAX_TEXT_WIDTH = 96

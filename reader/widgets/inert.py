@@ -1,7 +1,7 @@
 """Widgets that draw what the user or a file typed into them with control characters made inert.
 
 Textual passes text such as ESC ] 52 ; … (a clipboard write) through to the terminal as it is;
-these draw each control character as a visible symbol instead (see `reader.inert`).
+these draw each control character as a visible symbol instead (see `reader.text.inert`).
 """
 
 from __future__ import annotations

@@ -18,9 +18,9 @@ from textual.widgets import OptionList, Static, TabbedContent, TabPane, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.text_area import Edit, EditResult
 
-from reader.text.inert import one_line
 from reader.model import Annotation, Article, Tag
 from reader.text.highlights import Target
+from reader.text.inert import one_line
 from reader.widgets.inert import InertLines
 from reader.widgets.lists import VimOptionList
 

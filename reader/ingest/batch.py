@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from reader.articles import ArticleError, ParsedArticle, find_article_files, read_article
+from reader.ingest.article import ArticleError, ParsedArticle
+from reader.ingest.files import find_article_files, read_article
 from reader.store import Store
 
 if TYPE_CHECKING:  # importing the analysis rules would slow `reader` opening a file

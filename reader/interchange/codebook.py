@@ -1,0 +1,135 @@
+"""The codebook as CSV (tag, description, quick_key, colour), both directions."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from reader.interchange.cells import _cell, restore
+from reader.interchange.importer import detect_format
+from reader.interchange.records import ImportFormatError, RowError
+from reader.store import Store
+
+CODEBOOK_COLUMNS: tuple[str, ...] = ("tag", "description", "quick_key", "colour")
+
+
+QUICK_KEYS = tuple("123456789")  # the keys that tag in the app
+
+
+def write_codebook(store: Store, out: TextIO, *, bom: bool = False) -> int:
+    """The codebook as CSV (tag, description, quick_key, colour) in codebook order; returns how many tags."""
+    if bom:
+        out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CODEBOOK_COLUMNS)
+    tags = store.tags()
+    for tag in tags:
+        writer.writerow([_cell(tag.name), _cell(tag.description), _cell(tag.quick_key), _cell(tag.colour)])
+    return len(tags)
+
+
+@dataclass
+class CodebookReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"{len(self.added)} tags added, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
+
+
+def _check_colour(colour: str, line: int) -> str:
+    from rich.color import Color, ColorParseError
+
+    try:
+        Color.parse(colour)
+    except ColorParseError:
+        raise RowError(f"line {line}: {colour!r} is not a colour (a name such as 'cyan' or '#00ffff')") from None
+    return colour
+
+
+def read_codebook(path: str | Path) -> list[dict[str, Any]]:
+    """The rows of a codebook CSV, checked: each a dict with `tag` and any of description, quick_key, colour."""
+    path = Path(path).expanduser()
+    if detect_format(path) != "csv":
+        raise ImportFormatError(f"{path}: a codebook is a CSV file with a header row: {', '.join(CODEBOOK_COLUMNS)}")
+    rows: list[dict[str, Any]] = []
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as stream:
+            reader = csv.reader(stream, strict=True)
+            header = [restore(cell).strip().lower() for cell in next(reader, [])]
+            header = ["colour" if name == "color" else name for name in header]
+            if "text" in header and "start" in header:
+                raise ImportFormatError(
+                    f"{path}: this is an export of annotations, not a codebook (import it with 'reader import-annotations')"
+                )
+            if "tag" not in header:
+                raise ImportFormatError(f"{path}: not a codebook (the header row needs a 'tag' column)")
+            for cells in reader:
+                line = reader.line_num
+                if not any(cell.strip() for cell in cells):
+                    continue
+                if len(cells) != len(header):
+                    raise ImportFormatError(f"{path}: line {line}: has {len(cells)} fields where the header has {len(header)}")
+                values = {name: restore(value) for name, value in zip(header, cells) if name in CODEBOOK_COLUMNS}
+                name = " ".join(values["tag"].split())
+                if not name:
+                    raise ImportFormatError(f"{path}: line {line}: a tag needs a name")
+                row: dict[str, Any] = {"tag": name, "line": line}
+                if "description" in values:
+                    row["description"] = values["description"]
+                if "quick_key" in values:
+                    key = values["quick_key"].strip()
+                    if key and key not in QUICK_KEYS:
+                        raise ImportFormatError(f"{path}: line {line}: quick key {key!r} is not one of 1-9 (or empty)")
+                    row["quick_key"] = key or None
+                if "colour" in values and values["colour"].strip():
+                    row["colour"] = _check_colour(values["colour"].strip(), line)
+                rows.append(row)
+    except RowError as exc:
+        raise ImportFormatError(f"{path}: {exc}") from None
+    except csv.Error as exc:
+        raise ImportFormatError(f"{path}: malformed CSV ({exc})") from None
+    except UnicodeDecodeError:
+        raise ImportFormatError(f"{path}: not UTF-8 text") from None
+    names: dict[str, int] = {}
+    keys: dict[str, str] = {}
+    for row in rows:
+        folded = row["tag"].casefold()
+        if folded in names:
+            raise ImportFormatError(f"{path}: line {row['line']}: tag '{row['tag']}' is listed twice (also line {names[folded]})")
+        names[folded] = row["line"]
+        key = row.get("quick_key")
+        if key:
+            if key in keys:
+                raise ImportFormatError(f"{path}: line {row['line']}: quick key {key!r} is given to '{keys[key]}' too")
+            keys[key] = row["tag"]
+    return rows
+
+
+def import_codebook(store: Store, path: str | Path) -> CodebookReport:
+    """Add or update tags by name (ignoring case) from a codebook CSV; tags not in the file are left alone.
+
+    Columns present in the file overwrite the tag's values (an empty quick_key
+    removes the key; an empty colour keeps the current one). The whole file is
+    checked before anything changes.
+    """
+    rows = read_codebook(path)
+    report = CodebookReport()
+    with store.transaction():
+        for row in rows:
+            fields = {k: row[k] for k in ("description", "quick_key", "colour") if k in row}
+            tag = store.tag_by_name(row["tag"])
+            if tag is None:
+                tag = store.ensure_tag(row["tag"])
+                report.added.append(tag.name)
+            elif all(getattr(tag, k) == v for k, v in fields.items()):
+                report.unchanged.append(tag.name)
+                continue
+            else:
+                report.updated.append(tag.name)
+            if fields:
+                store.update_tag(tag.id, **fields)
+    return report

@@ -1,0 +1,208 @@
+"""Annotations and the codebook back into reader, from reader's own CSV or JSON Lines exports.
+
+Pure functions over a `Store`; no Textual, no spaCy. Files are read as a stream.
+The formats are those written by reader.interchange.csv and .jsonl, described in docs/export.md.
+
+Matching an annotation to an article of the library, first that works:
+  1. the content hash (CSV `article_hash`, JSON `reader.content_hash`);
+  2. the same article id with the same title;
+  3. the only article with that title;
+  4. the only article whose text contains the annotation's prefix + text + suffix,
+     else the only one containing the annotation's text.
+A match by 2-4 holds for every other annotation of the same source article.
+
+Re-anchoring within the article: when the article is the very text the
+annotation was made on (same hash) and text[start:end] is the annotated text,
+the offsets stand. Otherwise every occurrence of the annotated text is a
+candidate; the one whose surroundings best match the stored prefix and suffix
+wins, the nearest to the old position on a tie (as Hypothesis does, without
+fuzzy matching of the text itself). No occurrence: reported as unanchored.
+
+Identity: an annotation is already present when one exists on the same article
+with the same start, end, text, author and creation time (creation time left
+out of the comparison when the file has none), so importing a file twice changes
+nothing. (Two annotations of one file alike in all of these but their ids are
+both imported.) A new annotation keeps its id from the file when no annotation
+here has that id, so a backup restored into an empty database exports identically.
+
+A file that cannot be read to its end (not UTF-8, broken CSV quoting) imports
+nothing; a bad row is reported with its line number and the rest imports.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.interchange.anchoring import (
+    MATCH_METHODS,
+    ArticleMatcher,
+    Unanchorable,
+    _Texts,
+    anchor,
+)
+from reader.interchange.csv import read_csv
+from reader.interchange.jsonl import read_jsonl
+from reader.interchange.records import ImportFormatError, ImportRecord, Problem
+from reader.store import Store, context, now
+
+
+@dataclass
+class ImportReport:
+    """What an import of annotations did."""
+
+    path: str
+    format: str
+    added: int = 0
+    duplicates: int = 0
+    moved: int = 0
+    highlights_skipped: int = 0
+    tags_added: int = 0
+    matched: Counter = field(default_factory=Counter)
+    unanchored: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every annotation in the file is now in the library."""
+        return not self.unanchored and not self.errors
+
+    @property
+    def matched_without_hash(self) -> int:
+        return sum(n for method, n in self.matched.items() if method != "hash")
+
+    def summary(self) -> str:
+        parts = [f"{self.added} imported", f"{self.duplicates} already present"]
+        if self.tags_added:
+            parts.append(f"{self.tags_added} tag{'s' if self.tags_added > 1 else ''} added to those present")
+        if self.matched_without_hash:
+            how = ", ".join(f"{self.matched[m]} by {m}" for m in MATCH_METHODS[1:] if self.matched[m])
+            parts.append(f"{self.matched_without_hash} matched without the article's content hash ({how})")
+        if self.moved:
+            parts.append(f"{self.moved} re-anchored at a new position")
+        if self.unanchored:
+            parts.append(f"{len(self.unanchored)} could not be anchored")
+        if self.errors:
+            parts.append(f"{len(self.errors)} unreadable")
+        if self.highlights_skipped:
+            parts.append(f"{self.highlights_skipped} machine highlights skipped")
+        return ", ".join(parts) + f" ({self.path})"
+
+
+def detect_format(path: Path) -> str:
+    """"jsonl" when the file's first non-blank character is "{", else "csv"; ImportFormatError if unreadable."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except FileNotFoundError:
+        raise ImportFormatError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ImportFormatError(f"{path}: is a directory, not an export file") from None
+    except OSError as exc:
+        raise ImportFormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if not head:
+        raise ImportFormatError(f"{path}: file is empty")
+    return "jsonl" if head.startswith(b"{") else "csv"
+
+
+def import_annotations(store: Store, path: str | Path, default_author: str = "") -> ImportReport:
+    """Import reader's CSV or JSON Lines export into the library; see the module docstring for the rules.
+
+    Annotations without an author get `default_author`.
+    """
+    path = Path(path).expanduser()
+    fmt = detect_format(path)
+    report = ImportReport(path=str(path), format=fmt)
+    matcher = ArticleMatcher(store)
+    texts = _Texts(store)
+    added: dict[int, int | None] = {}  # id here -> annotation id in the file, for what this import added
+    read = read_csv if fmt == "csv" else read_jsonl
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as stream, store.transaction():
+            for item in read(stream, str(path)):
+                if isinstance(item, Problem):
+                    report.errors.append(item)
+                else:
+                    item.author = item.author or default_author
+                    _import_record(store, item, matcher, texts, report, added)
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError(
+            f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); nothing was imported"
+        ) from None
+    except OSError as exc:
+        raise ImportFormatError(f"{path}: cannot read ({exc.strerror or exc}); nothing was imported") from None
+    except ImportFormatError as exc:
+        raise ImportFormatError(f"{exc}; nothing was imported") from None
+    return report
+
+
+def _import_record(
+    store: Store,
+    record: ImportRecord,
+    matcher: ArticleMatcher,
+    texts: _Texts,
+    report: ImportReport,
+    added: dict[int, int | None],
+) -> None:
+    if record.kind != "annotation":
+        report.highlights_skipped += 1
+        return
+    try:
+        article_id, method = matcher.match(record)
+    except Unanchorable as exc:
+        report.unanchored.append(Problem(record.line, str(exc), record.exact))
+        return
+    text = texts.get(article_id)
+    span = anchor(
+        text, record.exact, record.start, record.end, record.prefix, record.suffix, trust_offsets=method == "hash"
+    )
+    if span is None:
+        identity = store.article_identity(article_id) or {"title": ""}
+        report.unanchored.append(
+            Problem(record.line, f"is not in the text of article {article_id} “{identity['title']}”", record.exact)
+        )
+        return
+    report.matched[method] += 1
+    start, end = span
+    if record.start is not None and (start, end) != (record.start, record.end):
+        report.moved += 1
+    # Already present: one with the same identity, unless this very import added it for another annotation
+    # of the file (two annotations alike in all but id, made in the same second, are both kept).
+    same = store.same_annotations(article_id, start, end, record.exact, record.author, record.created_at)
+    present = [i for i in same if added.get(i, record.annotation_id) == record.annotation_id]
+    if present:
+        # Its tags are added if missing: the rows of a --per-tag file sorted by tag in a spreadsheet
+        # arrive apart, each with one of the annotation's tags.
+        report.tags_added += store.add_missing_tags(_likeliest(store, present, record), record.tags)
+        report.duplicates += 1
+        return
+    prefix, suffix = context(text, start, end)
+    created = record.created_at or now()
+    row = {
+        "article_id": article_id,
+        "start": start,
+        "end": end,
+        "exact": record.exact,
+        "prefix": prefix,
+        "suffix": suffix,
+        "note": record.note,
+        "author": record.author,
+        "created_at": created,
+        "updated_at": record.updated_at or created,
+    }
+    added[store.insert_annotation(row, tags=record.tags, keep_id=record.annotation_id)] = record.annotation_id
+    report.added += 1
+
+
+def _likeliest(store: Store, present: list[int], record: ImportRecord) -> int:
+    """Which of the annotations alike to `record` it is: the one with its id, else one with all its tags, else the first."""
+    if record.annotation_id in present:
+        return record.annotation_id
+    wanted = {name.casefold() for name in record.tags}
+    for annotation_id in present:
+        annotation = store.annotation(annotation_id)
+        if annotation is not None and wanted <= {name.casefold() for name in annotation.tags}:
+            return annotation_id
+    return present[0]
