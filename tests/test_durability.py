@@ -153,7 +153,7 @@ async def test_note_typed_then_quit_at_once_is_saved(tmp_path, monkeypatch):
         await pilot.press("1", "a", *"typed, then quit", "ctrl+q")
         await pilot.pause()
         assert app._exit  # noqa: SLF001 - the app is quitting
-        annotation_id = app.screen.panel._note_owner
+        annotation_id = app.screen.panel.note_owner
     assert stored_note(path, annotation_id) == "typed, then quit"
 
 
@@ -165,7 +165,7 @@ async def test_note_is_written_without_waiting_for_a_pause(tmp_path, monkeypatch
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("1", "a", *"no pause")
         editor = app.screen.query_one(NoteEditor)
-        owner = app.screen.panel._note_owner
+        owner = app.screen.panel.note_owner
         await wait_until(pilot, lambda: str(editor.border_subtitle) == "saved", "the note says saved")
         assert stored_note(path, owner) == "no pause"
         assert app.focused is editor  # still typing
@@ -226,7 +226,7 @@ async def test_busy_library_keeps_the_note_on_screen_and_saves_it_later(tmp_path
         messages = notifications(app)
         assert any("busy" in m for m in messages) and any("not saved" in m for m in messages)
         assert not any("locked" in m for m in messages)
-        owner = app.screen.panel._note_owner
+        owner = app.screen.panel.note_owner
         assert stored_note(path, owner) == ""
         blocker.rollback()
         await wait_until(pilot, lambda: str(editor.border_subtitle) == "saved", "the note is saved once the lock is free")
@@ -246,7 +246,7 @@ async def test_full_disk_keeps_the_note_on_screen_and_quit_asks_first(tmp_path, 
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("1", "a")
         editor = app.screen.query_one(NoteEditor)
-        owner = app.screen.panel._note_owner
+        owner = app.screen.panel.note_owner
         pages = app.store.db.execute("PRAGMA page_count").fetchone()[0]
         app.store.db.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full: no page more
         editor.insert(long_note)
@@ -443,7 +443,7 @@ async def test_saved_is_shown_only_when_the_store_holds_the_text_on_screen(tmp_p
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("1", "a")
         editor = app.screen.query_one(NoteEditor)
-        owner = app.screen.panel._note_owner
+        owner = app.screen.panel.note_owner
         for key in "slow":  # a key, a pause until it says saved, another key
             await pilot.press(key)
             if str(editor.border_subtitle) == "saved":

@@ -7,13 +7,9 @@ writes to the store (off the UI thread) and pushes the results back down.
 from __future__ import annotations
 
 import asyncio
-import bisect
-import dataclasses
 import sqlite3
-import time
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Awaitable
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,15 +18,16 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, TabbedContent, TextArea
 
+from reader.editing.autosave import NoteAutosave
+from reader.editing.session import AnnotationSession
 from reader.errors import ReaderError
+from reader.messages import AnnotationsChanged
 from reader.model import Annotation, Article, Tag
-from reader.store import AnnotationGone, now
-from reader.text.highlights import Target
-from reader.text.inert import one_line, plural
+from reader.text.inert import excerpt, one_line, plural
 from reader.widgets.article_view import ArticleView
 from reader.widgets.inert import InertInput
-from reader.widgets.notes_panel import NoteEditor, NotesPanel, excerpt
-from reader.widgets.status_line import StatusLine
+from reader.widgets.notes_panel import NoteEditor, NotesPanel
+from reader.widgets.status_line import StatusLine, describe
 
 if TYPE_CHECKING:
     from reader.app import ReaderApp
@@ -38,9 +35,6 @@ if TYPE_CHECKING:
 NOTE_SAVE_DELAY = 0.3  # after typing pauses this long, the notes list shows the new note
 LIVE_REFRESH_S = 2.0  # how often to look for other sessions' changes (and retry an unsaved note)
 NARROW_WIDTH = 100
-SLOW_DISK_S = 0.02  # SLOW_SAVES note saves in a row slower than this move note saving off the frame of the key
-SLOW_SAVES = 3
-RELOAD_TRIES = 4  # reads of the annotations a reload makes while this session keeps writing
 
 
 class ReaderScreen(Screen):
@@ -74,25 +68,13 @@ class ReaderScreen(Screen):
         super().__init__()
         self._first_article = article_id
         self.article: Article | None = None
-        self.annotations: list[Annotation] = []
-        self.tags: list[Tag] = []
-        self.undo_stack: list[tuple[Annotation | None, Annotation | None]] = []
-        self.redo_stack: list[tuple[Annotation | None, Annotation | None]] = []
+        self.session: AnnotationSession | None = None
+        self.autosave: NoteAutosave | None = None
         self._note_timer: Timer | None = None
-        self._note_before: Annotation | None = None
-        self._note_dirty = False  # the editor shows text the store does not hold yet
-        self._note_saved: str | None = None  # the note being edited, as this session last saved or read it
-        self._save_at_once = True  # notes saved in the frame of the key, unless the disk proved slow
-        self._slow_saves = 0  # slow saves in a row
-        self._note_lock = asyncio.Lock()
         self._data_version: int | None = None
         self._panel_hidden = False
-        # Local writes started or finished, and those under way: a reload whose read overlaps one
-        # of them holds an older state than the screen (letters, a new annotation) and is read again.
-        self._edits = 0
-        self._writing = 0
-        self._reload_wanted = False
         self._loaded = asyncio.Event()
+        self._reloading = self._reload_again = False
 
     @property
     def reader(self) -> ReaderApp:
@@ -105,6 +87,18 @@ class ReaderScreen(Screen):
     @property
     def panel(self) -> NotesPanel:
         return self.query_one(NotesPanel)
+
+    @property
+    def annotations(self) -> list[Annotation]:
+        return self.session.annotations if self.session else []
+
+    @property
+    def tags(self) -> list[Tag]:
+        return self.session.tags if self.session else []
+
+    @property
+    def tag_map(self) -> dict[str, Tag]:
+        return self.session.tag_map if self.session else {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -128,6 +122,12 @@ class ReaderScreen(Screen):
     def on_resize(self) -> None:
         self._layout_panel()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`a` (a priority binding) is a letter, not a command, in the note and the search box."""
+        if action == "edit_note" and isinstance(self.focused, (Input, TextArea)):
+            return False
+        return True
+
     # ------------------------------------------------------------ loading
 
     async def open_article(self, article_id: int, offset: int | None = None) -> None:
@@ -136,12 +136,12 @@ class ReaderScreen(Screen):
         version, article, annotations, tags = await asyncio.to_thread(
             lambda: (store.data_version(), store.article(article_id), store.annotations(article_id), store.tags())
         )
-        self.article, self.annotations, self.tags, self._data_version = article, annotations, tags, version
-        self.undo_stack.clear()
-        self.redo_stack.clear()
-        self.view.load(article, annotations, tags)
+        self.article, self._data_version = article, version
+        self.session = AnnotationSession(store, article.id, self.reader.user, annotations, tags)
+        self.autosave = NoteAutosave(self.session, self._replaced_theirs)
+        self.view.load(article, self.session.annotations, tags)
         self._cursor_moved()
-        self.panel.show_article(article, annotations, self.tag_map)
+        self.panel.show_article(article, self.session.annotations, self.tag_map)
         self._loaded.set()
         self.sub_title = one_line(article.title)
         if offset is not None:
@@ -162,189 +162,114 @@ class ReaderScreen(Screen):
     def _analysis_ready(self, article_id: int, analysis: Any) -> None:
         if self.article is None or self.article.id != article_id:
             return
-        self.article.analyser = analysis.analyser
-        self.view.set_analysis(analysis.entities, analysis.quotes)
+        self.view.set_analysis(analysis.entities, analysis.quotes, analysis.analyser)
         self._cursor_moved()
-        self.view._relayout()  # the header no longer says "analysing…"
         self.panel.show_analysis(self.article)
         self.notify(f"Found {plural(len(analysis.entities), 'entity', 'entities')} and {plural(len(analysis.quotes), 'quotation')}.", timeout=3)
 
-    @property
-    def tag_map(self) -> dict[str, Tag]:
-        return {t.name: t for t in self.tags}
-
     # ------------------------------------------------------------ storage, off the UI thread
 
-    async def _db(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run a store write in a thread; on failure tell the user and raise `_Failed`."""
+    async def _db(self, call: Awaitable[Any]) -> Any:
+        """Await a session call; on failure tell the user and raise `_Failed`."""
         try:
-            return await self._write(fn, *args)
+            return await call
         except (ReaderError, sqlite3.Error) as exc:
             self.notify(one_line(str(exc)), severity="error", timeout=10)
             raise _Failed from None
 
-    async def _write(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run a store write in a thread, counted so that a reload overlapping it is known to be stale."""
-        self._edits += 1
-        self._writing += 1
-        try:
-            return await asyncio.to_thread(fn, *args)
-        finally:
-            self._writing -= 1
-            self._edits += 1
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`a` (a priority binding) is a letter, not a command, in the note and the search box."""
-        if action == "edit_note" and isinstance(self.focused, (Input, TextArea)):
-            return False
-        return True
-
     async def _poll_changes(self) -> None:
-        """Show other sessions' changes to this article; retry a note that could not be saved."""
-        if self._note_dirty and not self._note_lock.locked():
+        """Look for other sessions' changes to this article; retry a note that could not be saved."""
+        if self.autosave is not None and self.autosave.dirty and not self.autosave.busy:
             await self._flush_note()
-        if self.article is None:
+        if self.article is None or self.session is None:
             return
-        if self._reload_wanted:
-            await self._reload_annotations()
         try:
             version = await asyncio.to_thread(self.reader.store.data_version)
         except (ReaderError, sqlite3.Error):
             return
         changed = self._data_version is not None and version != self._data_version
         self._data_version = version
-        if changed:
-            await self._reload_annotations()
+        if changed or self.session.reload_wanted:
+            self.post_message(AnnotationsChanged(self.article.id))
+
+    @on(AnnotationsChanged)
+    def _annotations_changed(self, event: AnnotationsChanged) -> None:
+        """Reload in a worker, one at a time: changes that come while one runs make one more."""
+        if self.article is None or event.article_id not in (None, self.article.id):
+            return
+        if self._reloading:
+            self._reload_again = True
+            return
+        self._reloading = True
+        self.run_worker(self._reload_until_current(), group="reload")
+
+    async def _reload_until_current(self) -> None:
+        try:
+            self._reload_again = True
+            while self._reload_again:
+                self._reload_again = False
+                await self._reload_annotations()
+        finally:
+            self._reloading = False
 
     async def _reload_annotations(self) -> None:
-        """Read the article's annotations again and show them, unless this session wrote meanwhile.
+        """Read the article's annotations again and show them, unless this session wrote meanwhile
+        (the session reads again; if the user keeps writing, the next poll tries once more)."""
+        session = self.session
+        if session is None:
+            return
+        try:
+            if not await self._db(session.reload()) or session is not self.session:
+                return
+        except _Failed:
+            return
+        self._show_annotations()
+        self._follow_note_elsewhere()
 
-        A read that overlaps a write of this session (a letter of the note saved, a tag) may hold the
-        state from before it: shown, it would take back what the user just did. It is read again, and
-        if the user keeps writing, the next poll tries once more.
-        """
-        if self.article is None:
-            return
-        store, article_id = self.reader.store, self.article.id
-        for _ in range(RELOAD_TRIES):
-            edits, writing = self._edits, self._writing
-            try:
-                annotations, tags = await asyncio.to_thread(lambda: (store.annotations(article_id), store.tags()))
-            except (ReaderError, sqlite3.Error) as exc:
-                self.notify(one_line(str(exc)), severity="error", timeout=10)
-                return
-            if self.article is None or self.article.id != article_id:
-                return
-            if not writing and not self._writing and edits == self._edits:
-                break
-        else:
-            self._reload_wanted = True
-            return
-        self._reload_wanted = False
-        self.annotations, self.tags = annotations, tags
+    def _show_annotations(self, later: bool = False) -> None:
         self.view.set_annotations(self.annotations, self.tags)
         self._cursor_moved()
-        self.panel.show_annotations(self.annotations, self.tag_map)
-        self._follow_note_elsewhere()
+        self.panel.show_annotations(self.annotations, self.tag_map, later=later)
 
     def _follow_note_elsewhere(self) -> None:
         """An open note another session changed, not typed in here since: show their text."""
-        owner = self.panel._note_owner
-        if owner is None or self._note_dirty or self._note_saved is None or not self.query_one(NoteEditor).has_focus:
+        if self.autosave is None or not self.panel.editing:
             return
-        current = next((a.note for a in self.annotations if a.id == owner), None)
-        if current is not None and current != self._note_saved and self.panel.note_text == self._note_saved:
-            self._note_saved = current
-            self.panel._set_note(owner, current)
-            editor = self.query_one(NoteEditor)
-            editor.move_cursor(editor.document.end)  # typing goes on after their text
+        theirs = self.autosave.follows(self.panel.note_owner, self.panel.note_text)
+        if theirs is not None:
+            self.panel.set_note(self.panel.note_owner, theirs, at_end=True)  # typing goes on after their text
             self.notify("This note was changed in another session.", timeout=4)
-
-    def _record(self, before: Annotation | None, after: Annotation | None) -> None:
-        self.undo_stack.append((before, after))
-        self.redo_stack.clear()
-
-    def _apply_state(self, current: Annotation | None, wanted: Annotation | None) -> None:
-        """Make the store hold `wanted` where it holds `current` (runs in a thread)."""
-        store = self.reader.store
-        if wanted is None:
-            if current is not None:
-                store.delete_annotation(current.id)
-        else:
-            store.restore_annotation(wanted)
 
     # ------------------------------------------------------------ tagging
 
     async def action_toggle_tag(self, key: str) -> None:
-        tag = next((t for t in self.tags if t.quick_key == key), None)
+        tag = self.session.tag_for_key(key) if self.session else None
         if tag is None:
             self.notify(f"No tag on key {key}: give one that key in the codebook (c).", timeout=4)
             return
         await self._toggle_tag(tag.name)
 
     async def _toggle_tag(self, name: str) -> None:
-        if self.article is None:
+        if self.article is None or self.session is None:
             return
         target = self.view.target()
         if target is None:
             self.notify("Nothing to tag here: move onto a word or select with v.", timeout=3)
             return
-        store = self.reader.store
         annotation = target.annotation or self.view.highlights.annotation_with_span(target.start, target.end)
-        new_tag = name not in self.tag_map
         try:
-            if annotation is None:
-                after = await self._db(
-                    store.create_annotation, self.article.id, target.start, target.end, self.reader.user, [name]
-                )
-                self._record(None, after)
-            else:
-                has_tag = name.lower() in (t.lower() for t in annotation.tags)
-                if has_tag and len(annotation.tags) == 1 and not annotation.note.strip():
-                    await self._db(store.delete_annotation, annotation.id)
-                    after = None
-                else:
-                    change = store.remove_tag if has_tag else store.add_tag
-                    try:
-                        after = await self._write(lambda: (change(annotation.id, name), store.annotation(annotation.id))[1])
-                    except AnnotationGone:
-                        await self._tag_gone(annotation, name, has_tag)
-                        return
-                    except (ReaderError, sqlite3.Error) as exc:
-                        self.notify(one_line(str(exc)), severity="error", timeout=10)
-                        return
-                self._record(annotation, after)
+            change = await self._db(self.session.toggle_tag(name, target.start, target.end, annotation))
         except _Failed:
             return
         self.view.clear_selection()
-        if new_tag:
+        if change.recreated or change.gone:
+            self.notify("That annotation was deleted in another session" + (f"; its text is tagged '{name}' anew." if change.recreated else "."),
+                        severity="warning", timeout=6)
+            await self._reload_annotations()
+        elif change.new_tag:
             await self._reload_annotations()  # the codebook grew
         else:
-            self._replace_annotation(annotation.id if annotation else after.id, after)  # type: ignore[union-attr]
-
-    async def _tag_gone(self, annotation: Annotation, name: str, removing: bool) -> None:
-        """Another session deleted the annotation being tagged: tag its text anew (or, removing, there is nothing to do)."""
-        if not removing and self.article is not None:
-            try:
-                after = await self._db(
-                    self.reader.store.create_annotation, self.article.id, annotation.start, annotation.end, self.reader.user, [name]
-                )
-            except _Failed:
-                return
-            self._record(None, after)
-        self.notify("That annotation was deleted in another session" + ("." if removing else f"; its text is tagged '{name}' anew."),
-                    severity="warning", timeout=6)
-        await self._reload_annotations()
-
-    def _replace_annotation(self, annotation_id: int, new: Annotation | None) -> None:
-        """Show one annotation changed, added or gone (None) without reloading them all (25 ms on a long article)."""
-        kept = [a for a in self.annotations if a.id != annotation_id]
-        if new is not None:
-            bisect.insort(kept, new, key=lambda a: (a.start, a.end, a.id))
-        self.annotations = kept
-        self.view.set_annotations(self.annotations, self.tags)
-        self._cursor_moved()
-        self.panel.show_annotations(self.annotations, self.tag_map, later=True)
+            self._show_annotations(later=True)
 
     def action_tag_by_name(self) -> None:
         from reader.screens.prompts import TagPrompt
@@ -357,44 +282,39 @@ class ReaderScreen(Screen):
     async def _tag_chosen(self, name: str | None) -> None:
         if not name:
             return
-        is_new = self.reader.store.tag_by_name(name) is None
+        is_new = name not in self.tag_map and self.reader.store.tag_by_name(name) is None
         await self._toggle_tag(name)
         if is_new:
             self.notify(f"New tag '{name}' joined the codebook.", timeout=3)
 
     async def action_delete_annotation(self) -> None:
         annotation = self.view.highlights.annotation_at(self.view.cursor)
-        if annotation is None:
+        if annotation is None or self.session is None:
             self.notify("No annotation under the cursor.", timeout=2)
             return
         try:
-            await self._db(self.reader.store.delete_annotation, annotation.id)
+            await self._db(self.session.delete(annotation))
         except _Failed:
             return
-        self._record(annotation, None)
         await self._reload_annotations()
         self.notify("Annotation deleted (u to undo).", timeout=3)
 
     async def action_undo(self) -> None:
-        await self._step(self.undo_stack, self.redo_stack, "Nothing to undo.", undo=True)
+        await self._step(undo=True)
 
     async def action_redo(self) -> None:
-        await self._step(self.redo_stack, self.undo_stack, "Nothing to redo.", undo=False)
+        await self._step(undo=False)
 
-    async def _step(self, source: list, dest: list, empty: str, undo: bool) -> None:
-        if not await self._flush_note():
+    async def _step(self, undo: bool) -> None:
+        if not await self._flush_note() or self.session is None:
             return
-        if not source:
-            self.notify(empty, timeout=2)
-            return
-        before, after = source.pop()
-        current, wanted = (after, before) if undo else (before, after)
         try:
-            await self._db(self._apply_state, current, wanted)
+            done, wanted = await self._db(self.session.undo() if undo else self.session.redo())
         except _Failed:
-            source.append((before, after))
             return
-        dest.append((before, after))
+        if not done:
+            self.notify("Nothing to undo." if undo else "Nothing to redo.", timeout=2)
+            return
         await self._reload_annotations()
         if wanted is not None:
             self.view.move_to(wanted.start)
@@ -408,7 +328,7 @@ class ReaderScreen(Screen):
         editor focused, so those keys are typed into the note, however fast they came.
         """
         await self._loaded.wait()  # `a` pressed as the screen opens waits for the article
-        if self.article is None:
+        if self.article is None or self.session is None or self.autosave is None:
             return
         if not await self._flush_note():  # the unsaved note stays in the editor
             self.panel.focus_note()
@@ -420,17 +340,13 @@ class ReaderScreen(Screen):
         annotation = target.annotation or self.view.highlights.annotation_with_span(target.start, target.end)
         if annotation is None:
             try:
-                annotation = await self._db(
-                    self.reader.store.create_annotation, self.article.id, target.start, target.end, self.reader.user
-                )
+                annotation = await self._db(self.session.create(target.start, target.end))
             except _Failed:
                 return
-            self._record(None, annotation)
             self.view.clear_selection()
-            self._replace_annotation(annotation.id, annotation)
+            self._show_annotations(later=True)
             self.view.move_to(annotation.start)
-        self._note_before = annotation
-        self._note_saved = annotation.note  # what the store holds, as far as this session knows
+        self.autosave.open(annotation)
         await self.panel.build()
         self._show_panel(True)
         self.panel.edit_note(annotation.id, annotation.note)
@@ -438,43 +354,20 @@ class ReaderScreen(Screen):
     @on(TextArea.Changed, "#note")
     def _note_changed(self) -> None:
         """Every change is written at once (one write at a time, the latest text wins)."""
-        self._note_dirty = True
-        if self._note_lock.locked() or not self._save_note_now():
+        autosave = self.autosave
+        if autosave is None:
+            return
+        autosave.dirty = True
+        if autosave.busy or not autosave.save_now(self.panel.note_owner, self.panel.note_text):
             if not self.panel.note_unsaved:
                 self.panel.show_note_state("saving")
-            if not self._note_lock.locked():
+            if not autosave.busy:
                 self.run_worker(self._flush_note(), group="note-save")
+        else:
+            self.panel.show_note_state("saved")
         if self._note_timer is not None:
             self._note_timer.stop()
         self._note_timer = self.set_timer(NOTE_SAVE_DELAY, self._reload_annotations)
-
-    def _save_note_now(self) -> bool:
-        """Save the note before the letter typed is drawn (under a millisecond): on screen is on disk.
-
-        False when it cannot be done at once (the library busy, the annotation gone, an error):
-        the saving worker then takes over, waits, and tells the user what went wrong.
-        """
-        owner, text = self.panel._note_owner, self.panel.note_text
-        if owner is None or self.panel.note_unsaved or not self._save_at_once:
-            return False
-        started = time.perf_counter()
-        self._edits += 1
-        try:
-            theirs = self.reader.store.set_note(owner, text, self._note_saved, wait=False)
-        except (ReaderError, sqlite3.Error):
-            return False
-        finally:  # a slow disk (not one slow write: a first one, a checkpoint): typing must not wait for it
-            slow = time.perf_counter() - started > SLOW_DISK_S
-            self._slow_saves = self._slow_saves + 1 if slow else 0
-            if self._slow_saves >= SLOW_SAVES:
-                self._save_at_once = False
-        self._note_dirty = False
-        self._note_saved = text
-        self.annotations = [dataclasses.replace(a, note=text) if a.id == owner else a for a in self.annotations]
-        if theirs is not None:
-            self._replaced_theirs(theirs)
-        self.panel.show_note_state("saved")
-        return True
 
     def _replaced_theirs(self, theirs: str) -> None:
         self.notify(
@@ -488,69 +381,39 @@ class ReaderScreen(Screen):
 
     async def _flush_note(self) -> bool:
         """Write the note being edited until the store holds what the editor shows."""
-        async with self._note_lock:
-            saved_any = False
-            while self._note_dirty:
-                self._note_dirty = False
-                owner, text = self.panel._note_owner, self.panel.note_text
-                if owner is None:
-                    break
-                try:
-                    try:
-                        theirs = await self._write(self.reader.store.set_note, owner, text, self._note_saved)
-                    except AnnotationGone:
-                        await self._bring_back(owner, text)
-                    else:
-                        if theirs is not None:
-                            self._replaced_theirs(theirs)
-                    self._note_saved = text
-                except (ReaderError, sqlite3.Error) as exc:
-                    self._note_dirty = True
-                    if not self.panel.note_unsaved:
-                        self.notify(
-                            f"Your note is not saved: {one_line(str(exc))}. It stays on screen and is saved "
-                            "as soon as that is possible.",
-                            severity="error",
-                            timeout=15,
-                        )
-                    self.panel.show_note_state("unsaved")
-                    return False
-                self.annotations = [dataclasses.replace(a, note=text) if a.id == owner else a for a in self.annotations]
-                saved_any = True
-            if saved_any:
-                self.panel.show_note_state("saved")
+        if self.autosave is None:
             return True
-
-    async def _bring_back(self, annotation_id: int, note: str) -> None:
-        """The annotation whose note is being written was deleted elsewhere: keep the note by putting it back."""
-        known = next((a for a in self.annotations if a.id == annotation_id), None) or self._note_before
-        if known is None or known.id != annotation_id:
-            raise AnnotationGone(annotation_id)
-        restored = dataclasses.replace(known, note=note, updated_at=now())
-        await self._write(self.reader.store.restore_annotation, restored)
-        self.notify("This annotation was deleted in another session; your note brought it back.", severity="warning", timeout=8)
+        flushed = await self.autosave.flush(lambda: (self.panel.note_owner, self.panel.note_text))
+        if flushed.brought_back:
+            self.notify("This annotation was deleted in another session; your note brought it back.", severity="warning", timeout=8)
+        if not flushed.ok:
+            if not flushed.repeated:
+                self.notify(
+                    f"Your note is not saved: {one_line(flushed.error or '')}. It stays on screen and is saved "
+                    "as soon as that is possible.",
+                    severity="error",
+                    timeout=15,
+                )
+            self.panel.show_note_state("unsaved")
+            return False
+        if flushed.saved:
+            self.panel.show_note_state("saved")
+        return True
 
     @on(NoteEditor.Done)
     async def _note_done(self) -> None:
         if not await self._flush_note():
             return  # stay in the note: its text is not saved
+        if self.session is None or self.autosave is None:
+            return
         await self._reload_annotations()
-        owner = self.panel._note_owner
-        after = next((a for a in self.annotations if a.id == owner), None)
-        before = self._note_before
-        if after is not None and not after.tags and not after.note.strip():
-            # An annotation opened for a note that was never written: drop it quietly.
-            try:
-                await self._db(self.reader.store.delete_annotation, after.id)
-            except _Failed:  # the user was told; it stays, empty
-                pass
-            else:
-                if self.undo_stack and self.undo_stack[-1] == (None, before):
-                    self.undo_stack.pop()
-                await self._reload_annotations()
-        elif before is not None and after is not None and before.note != after.note:
-            self._record(before, after)
-        self._note_before = self._note_saved = None
+        try:
+            await self._db(self.session.finish_note(self.autosave.before, self.panel.note_owner))
+        except _Failed:  # the user was told; an empty annotation stays
+            pass
+        else:
+            self._show_annotations()
+        self.autosave.close()
         self.view.focus()
         self._layout_panel()
 
@@ -561,33 +424,8 @@ class ReaderScreen(Screen):
         target = self.view.target()
         if self.panel.display:
             self.panel.show_target(target, self.tag_map)
-        self.query_one(StatusLine).show(self._status(target))
-
-    def _status(self, target: Target | None) -> Text:
         view = self.view
-        status = Text(no_wrap=True, overflow="ellipsis")
-        entity = view.highlights.entity_at(view.cursor)
-        quote = view.highlights.quote_at(view.cursor)
-        if view.selection:
-            status.append(" SELECT ", style="bold reverse")
-            status.append(f" {view.selection[1] - view.selection[0]} chars  ")
-        if entity is not None:
-            status.append(f"{one_line(entity.label)} ", style="bold")
-            status.append(excerpt(entity.text, 30))
-            if entity.canonical and entity.canonical != entity.text:
-                status.append(f" → {excerpt(entity.canonical, 30)}", style="italic")
-            status.append("  ")
-        if quote is not None:
-            status.append("quote by ", style="italic")
-            status.append(one_line(quote.speaker or "unknown speaker"), style="bold italic")
-            status.append("  ")
-        if target is not None and target.annotation is not None and target.annotation.tags:
-            status.append("tags: " + one_line(", ".join(target.annotation.tags)), style="bold")
-            status.append("  ")
-        if view.text:
-            percent = int(100 * view.cursor / max(1, len(view.text) - 1))
-            status.append(f"{percent}%", style="dim")
-        return status
+        self.query_one(StatusLine).show(describe(view.highlights, view.cursor, view.selection, len(view.text), target))
 
     def _layout_panel(self) -> None:
         narrow = self.app.size.width < NARROW_WIDTH
@@ -666,7 +504,7 @@ class ReaderScreen(Screen):
     def action_codebook(self) -> None:
         from reader.screens.codebook import CodebookScreen
 
-        self.app.push_screen(CodebookScreen(), lambda _: self.call_later(self._reload_annotations))
+        self.app.push_screen(CodebookScreen(), lambda _: self.post_message(AnnotationsChanged(None)))
 
     def action_help(self) -> None:
         from reader.screens.help import HelpScreen

@@ -73,6 +73,12 @@ def json_line(record: Any) -> str:
     return line
 
 
+def excerpt(text: str, limit: int = 60) -> str:
+    """One inert line of `text`, cut with an ellipsis."""
+    flat = one_line(" ".join(text.split()))
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 def plural(count: int, word: str, words: str | None = None) -> str:
     """"1 article", "2 articles" ("1 entity", "2 entities" with `words`)."""
     return f"{count:,} {word if count == 1 else words or word + 's'}"

@@ -145,12 +145,16 @@ class ArticleView(ScrollView, can_focus=True):
         self._relayout()
         self.scroll_to(0, 0, animate=False, immediate=True)
 
-    def set_analysis(self, entities: list[Entity], quotes: list[Quote]) -> None:
+    def set_analysis(self, entities: list[Entity], quotes: list[Quote], analyser: str | None = None) -> None:
+        """Show the article's analysis (made after it opened: the header no longer says "analysing…")."""
         annotations = [m.item for m in self.highlights.annotations.marks]
         self.highlights = Highlights(entities, quotes, annotations)  # type: ignore[arg-type]
         if self.article is not None:
             self.article.entities, self.article.quotes = entities, quotes
+            self.article.analyser = analyser or self.article.analyser
         self._invalidate()
+        if self.wrapped is not None:
+            self._relayout()
 
     def set_annotations(self, annotations: list[Annotation], tags: list[Tag]) -> None:
         """Show new annotations, redrawing only the lines whose highlighting changed."""

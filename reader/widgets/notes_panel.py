@@ -20,20 +20,13 @@ from textual.widgets.text_area import Edit, EditResult
 
 from reader.model import Annotation, Article, Tag
 from reader.text.highlights import Target
-from reader.text.inert import one_line
+from reader.text.inert import excerpt, one_line
 from reader.widgets.inert import InertLines
 from reader.widgets.lists import VimOptionList
 
-EXCERPT_CHARS = 60
 NOTE_STATES = {"": "", "saving": "saving…", "saved": "saved", "unsaved": "NOT SAVED"}
 SLOW_SAVE_S = 0.25  # "saving…" shows only for a save slower than this
 LIST_DELAY_S = 0.3  # the notes list follows tagging this long after the last change
-
-
-def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    """One inert line of `text`, cut with an ellipsis."""
-    flat = one_line(" ".join(text.split()))
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 class NoteEditor(InertLines, TextArea):
@@ -218,6 +211,23 @@ class NotesPanel(Vertical):
         note = self.query_one(NoteEditor)
         note.read_only = self._note_owner is None
         self.screen.set_focus(note)
+
+    @property
+    def note_owner(self) -> int | None:
+        """The annotation whose note the editor holds (None: nothing to write on)."""
+        return self._note_owner
+
+    def set_note(self, owner: int | None, text: str, *, at_end: bool = False) -> None:
+        """Put annotation `owner`'s note in the editor (`at_end`: typing goes on after it)."""
+        self._set_note(owner, text)
+        if at_end:
+            note = self.query_one(NoteEditor)
+            note.move_cursor(note.document.end)
+
+    @property
+    def editing(self) -> bool:
+        """The note editor has focus."""
+        return self.built and self.query_one(NoteEditor).has_focus
 
     def _set_note(self, owner: int | None, text: str) -> None:
         note = self.query_one(NoteEditor)

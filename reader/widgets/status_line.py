@@ -5,6 +5,37 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
+from reader.text.highlights import Highlights, Target
+from reader.text.inert import excerpt, one_line
+
+
+def describe(highlights: Highlights, cursor: int, selection: tuple[int, int] | None, length: int, target: Target | None) -> Text:
+    """The status line's text: the selection, the entity and quotation under the cursor, the target's
+    tags, and how far into the article the cursor is."""
+    status = Text(no_wrap=True, overflow="ellipsis")
+    entity = highlights.entity_at(cursor)
+    quote = highlights.quote_at(cursor)
+    if selection:
+        status.append(" SELECT ", style="bold reverse")
+        status.append(f" {selection[1] - selection[0]} chars  ")
+    if entity is not None:
+        status.append(f"{one_line(entity.label)} ", style="bold")
+        status.append(excerpt(entity.text, 30))
+        if entity.canonical and entity.canonical != entity.text:
+            status.append(f" → {excerpt(entity.canonical, 30)}", style="italic")
+        status.append("  ")
+    if quote is not None:
+        status.append("quote by ", style="italic")
+        status.append(one_line(quote.speaker or "unknown speaker"), style="bold italic")
+        status.append("  ")
+    if target is not None and target.annotation is not None and target.annotation.tags:
+        status.append("tags: " + one_line(", ".join(target.annotation.tags)), style="bold")
+        status.append("  ")
+    if length:
+        percent = int(100 * cursor / max(1, length - 1))
+        status.append(f"{percent}%", style="dim")
+    return status
+
 
 class StatusLine(Widget):
     """One line of text, redrawn without a layout pass (it runs on every key press)."""
