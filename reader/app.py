@@ -96,7 +96,7 @@ class ReaderApp(App[None]):
                 self.pop_screen()
             offset = None
             if annotation_id is not None:
-                annotation = self.store.annotation(annotation_id)
+                annotation = self.store.find_annotation(annotation_id)
                 offset = annotation.start if annotation else None
             await self.reader_screen.open_article(article_id, offset)
 

@@ -105,6 +105,14 @@ class Article:
         return self.analyser is not None
 
 
+class ArticleIdentity(NamedTuple):
+    """What identifies an article across libraries: its id here, its title and its content hash."""
+
+    id: int
+    title: str
+    content_hash: str
+
+
 class ExportRow(NamedTuple):
     """One annotation (or machine highlight) joined with its article, as `Store.export_rows` streams it.
 

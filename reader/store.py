@@ -9,17 +9,19 @@ from __future__ import annotations
 import bisect
 import contextlib
 import datetime as dt
+import functools
+import inspect
 import json
 import os
 import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Any, Generator, Iterable, Iterator
+from typing import Any, Callable, Generator, Iterable, Iterator
 
 from reader.errors import ReaderError
 from reader.ingest.article import ParsedArticle
-from reader.model import Analysis, Annotation, Article, Entity, ExportRow, Quote, Tag
+from reader.model import Analysis, Annotation, Article, ArticleIdentity, Entity, ExportRow, Quote, Tag
 from reader.schema import known_migrations, migrations
 from reader.sqlite import Database
 
@@ -45,7 +47,11 @@ class StoreError(ReaderError):
     """The database cannot be used; the message is one line for the user."""
 
 
-class AnnotationGone(StoreError):
+class NotFoundError(StoreError):
+    """What was asked for is not in the library (`get_x` raises it; `find_x` returns None)."""
+
+
+class AnnotationGone(NotFoundError):
     """The annotation was deleted meanwhile (by another session, say)."""
 
     def __init__(self, annotation_id: int):
@@ -163,6 +169,30 @@ class _SpanLookup:
         return best
 
 
+def _one_line_errors(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Store methods raise StoreError with one line for the user, never a bare sqlite3.Error;
+    a method that streams (a generator) does so while it is iterated too."""
+
+    @functools.wraps(method)
+    def wrapper(self: "Store", *args: Any, **kwargs: Any) -> Any:
+        try:
+            result = method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise StoreError(_explain(self.path, exc)) from exc
+        if inspect.isgenerator(result):
+            return _translated(self, result)
+        return result
+
+    return wrapper
+
+
+def _translated(store: "Store", rows: Iterator[Any]) -> Iterator[Any]:
+    try:
+        yield from rows
+    except sqlite3.Error as exc:
+        raise StoreError(_explain(store.path, exc)) from exc
+
+
 class Store:
     """The library of articles, their analyses and the user's annotations."""
 
@@ -247,14 +277,15 @@ class Store:
 
     # ------------------------------------------------------------ articles
 
-    def find_article(self, content_hash: str) -> int | None:
+    def find_article_id(self, content_hash: str) -> int | None:
+        """The id of the article with this content hash, or None."""
         with self._lock:
             row = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", [content_hash]).fetchone()
         return row[0] if row else None
 
     def add_article(self, parsed: ParsedArticle, analysis: Analysis | None = None) -> tuple[int, bool]:
         """Store an article (and its analysis); returns (id, True) or (existing id, False) for a duplicate."""
-        existing = self.find_article(parsed.content_hash)
+        existing = self.find_article_id(parsed.content_hash)
         if existing is not None:
             return existing, False
         meta = dict(parsed.meta)
@@ -274,7 +305,7 @@ class Store:
             try:
                 article_id = self.db["articles"].insert(row).last_pk
             except sqlite3.IntegrityError:  # another session stored it a moment ago
-                return self.find_article(parsed.content_hash), False  # type: ignore[return-value]
+                return self.find_article_id(parsed.content_hash), False  # type: ignore[return-value]
             if analysis is not None:
                 self._write_analysis(article_id, analysis)
         return article_id, True
@@ -306,19 +337,20 @@ class Store:
                 )
             return [r[0] for r in rows.fetchall()]
 
-    def article_text(self, article_id: int) -> str:
+    def get_article_text(self, article_id: int) -> str:
+        """An article's text; NotFoundError if there is no such article."""
         with self._lock:
             row = self.db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
         if row is None:
-            raise StoreError(f"no article with id {article_id}")
+            raise NotFoundError(f"no article with id {article_id}")
         return row[0]
 
-    def article(self, article_id: int) -> Article:
-        """An article with its entities and quotations."""
+    def get_article(self, article_id: int) -> Article:
+        """An article with its entities and quotations; NotFoundError if there is none with that id."""
         with self._lock:
             rows = list(self.db["articles"].rows_where("id = ?", [article_id]))
             if not rows:
-                raise StoreError(f"no article with id {article_id}")
+                raise NotFoundError(f"no article with id {article_id}")
             row = rows[0]
             # Plain tuples, not sqlite-utils' dicts: a long article has tens of thousands of highlights.
             entities = [
@@ -391,7 +423,7 @@ class Store:
         with self._lock:
             return [Tag(**row) for row in self.db["tags"].rows_where(order_by="position, name")]
 
-    def tag_by_name(self, name: str) -> Tag | None:
+    def find_tag(self, name: str) -> Tag | None:
         with self._lock:
             rows = list(self.db["tags"].rows_where("name = ? COLLATE NOCASE", [name.strip()]))
         return Tag(**rows[0]) if rows else None
@@ -401,11 +433,11 @@ class Store:
         name = " ".join(name.split())
         if not name:
             raise StoreError("a tag needs a name")
-        tag = self.tag_by_name(name)
+        tag = self.find_tag(name)
         if tag is not None:
             return tag
         with self._lock, self.db.atomic():
-            tag = self.tag_by_name(name)  # another session may have made it a moment ago
+            tag = self.find_tag(name)  # another session may have made it a moment ago
             if tag is not None:
                 return tag
             position = self.db.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM tags").fetchone()[0]
@@ -438,16 +470,24 @@ class Store:
         with self._lock:
             return [_annotation(row) for row in self.db.query(sql, [article_id])]
 
-    def annotation(self, annotation_id: int) -> Annotation | None:
+    def find_annotation(self, annotation_id: int) -> Annotation | None:
+        """The annotation with this id, or None."""
         with self._lock:
             rows = list(self.db.query(_ANNOTATIONS_SQL + " WHERE n.id = ?", [annotation_id]))
         return _annotation(rows[0]) if rows else None
+
+    def get_annotation(self, annotation_id: int) -> Annotation:
+        """The annotation with this id; AnnotationGone (a NotFoundError) if there is none."""
+        annotation = self.find_annotation(annotation_id)
+        if annotation is None:
+            raise AnnotationGone(annotation_id)
+        return annotation
 
     def create_annotation(
         self, article_id: int, start: int, end: int, author: str, tags: Iterable[str] = (), note: str = ""
     ) -> Annotation:
         """A new annotation on text[start:end], with its context kept for re-anchoring."""
-        text = self.article_text(article_id)
+        text = self.get_article_text(article_id)
         if not 0 <= start < end <= len(text):
             raise StoreError(f"span {start}-{end} is outside the article (length {len(text)})")
         prefix, suffix = context(text, start, end)
@@ -464,13 +504,13 @@ class Store:
             "created_at": stamp,
             "updated_at": stamp,
         }
-        tag_ids = [self.ensure_tag(name).id for name in tags]
-        with self._lock, self.db.atomic():
+        with self._lock, self.db.atomic():  # a new tag is made in the annotation's transaction
+            tag_ids = [self.ensure_tag(name).id for name in tags]
             annotation_id = self.db["annotations"].insert(row).last_pk
             self.db["annotation_tags"].insert_all(
                 {"annotation_id": annotation_id, "tag_id": tag_id} for tag_id in tag_ids
             )
-        return self.annotation(annotation_id)  # type: ignore[return-value]
+        return self.find_annotation(annotation_id)  # type: ignore[return-value]
 
     def set_note(self, annotation_id: int, note: str, expected: str | None = None, wait: bool = True) -> str | None:
         """Write a note; AnnotationGone if the annotation no longer exists.
@@ -492,15 +532,15 @@ class Store:
 
     def add_tag(self, annotation_id: int, name: str) -> Tag:
         """AnnotationGone if the annotation no longer exists."""
-        tag = self.ensure_tag(name)
         with self._lock, self.db.atomic():
+            tag = self.ensure_tag(name)
             self._touch(annotation_id)
             self.db["annotation_tags"].insert({"annotation_id": annotation_id, "tag_id": tag.id}, ignore=True)
         return tag
 
     def remove_tag(self, annotation_id: int, name: str) -> None:
         """AnnotationGone if the annotation no longer exists."""
-        tag = self.tag_by_name(name)
+        tag = self.find_tag(name)
         with self._lock, self.db.atomic():
             self._touch(annotation_id)
             if tag is not None:
@@ -534,8 +574,8 @@ class Store:
             "created_at": annotation.created_at,
             "updated_at": annotation.updated_at,
         }
-        tag_ids = [self.ensure_tag(name).id for name in annotation.tags]
         with self._lock, self.db.atomic():
+            tag_ids = [self.ensure_tag(name).id for name in annotation.tags]
             self.db["annotations"].upsert(row, pk="id")
             self.db.execute("DELETE FROM annotation_tags WHERE annotation_id = ?", [annotation.id])
             self.db["annotation_tags"].insert_all(
@@ -668,11 +708,11 @@ class Store:
                 i for i in article_ids if self.db.execute("SELECT 1 FROM articles WHERE id = ?", [i]).fetchone() is None
             ]
 
-    def article_identity(self, article_id: int) -> dict[str, Any] | None:
+    def find_article_identity(self, article_id: int) -> ArticleIdentity | None:
         """An article's id, title and content hash, or None."""
         with self._lock:
             row = self.db.execute("SELECT id, title, content_hash FROM articles WHERE id = ?", [article_id]).fetchone()
-        return None if row is None else {"id": row[0], "title": row[1], "content_hash": row[2]}
+        return None if row is None else ArticleIdentity(*row)
 
     def articles_titled(self, title: str) -> list[int]:
         with self._lock:
@@ -816,3 +856,8 @@ def _quote_row(quote: Quote) -> dict[str, Any]:
 def _annotation(row: dict[str, Any]) -> Annotation:
     tags = json.loads(row.pop("tag_names") or "[]")
     return Annotation(**row, tags=tags)
+
+
+for _name, _method in list(vars(Store).items()):
+    if callable(_method) and not _name.startswith("_") and _name not in ("transaction",):
+        setattr(Store, _name, _one_line_errors(_method))

@@ -73,7 +73,7 @@ def library(article: ParsedArticle | None = None, analysed: bool = True) -> tupl
 
 def annotate(store: Store, article_id: int) -> list[Annotation]:
     """The ANNOTATIONS on the stored article, in order; one more is made and deleted first."""
-    text = store.article_text(article_id)
+    text = store.get_article_text(article_id)
     made = []
     for phrase, tags, note, author in ANNOTATIONS[:3]:
         start = text.index(phrase)

@@ -312,7 +312,7 @@ store = Store({str(tmp_path / "lib.db")!r})
 report = import_files(store, [{str(SEED_FILE)!r}], 5_000_000)
 (article_id,) = report.article_ids
 store.set_analysis(article_id, Analysis([Entity(0, 4, "PERSON", "Alec")], [], "stored-1"))
-article = store.article(article_id)
+article = store.get_article(article_id)
 assert article.analysed and article.entities
 store.list_articles(); store.search("Baldwin"); store.create_annotation(article_id, 0, 4, "me", tags=["claim"])
 assert store.articles_needing_analysis("stored-1") == []

@@ -168,7 +168,7 @@ async def test_tag_by_name_creates_a_codebook_tag(library):
         await pilot.pause()
         saved = annotations(library)
         assert saved[0].tags == ["misquote"] and saved[0].exact == "Alec Baldwin"
-        assert app.store.tag_by_name("misquote") is not None
+        assert app.store.find_tag("misquote") is not None
         await pilot.press("t", *"misquote", "enter")
         await pilot.pause()
         assert annotations(library) == []
@@ -297,7 +297,7 @@ async def test_unanalysed_article_shows_text_then_highlights(tmp_path, seed_arti
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert view.highlights.entities.marks
-        assert Store(tmp_path / "r.db").article(article_id).analysed
+        assert Store(tmp_path / "r.db").get_article(article_id).analysed
 
 
 async def test_no_color_keeps_highlights_distinguishable(library, monkeypatch, seed_analysis):
@@ -452,9 +452,9 @@ async def test_codebook_edits_by_keyboard_and_says_when_a_key_moves(library):
         await pilot.press(*"court record", "tab", "1", "enter")
         await pilot.pause()
         store = app.store
-        new = store.tag_by_name("court record")
+        new = store.find_tag("court record")
         assert new is not None and new.quick_key == "1"
-        assert new.colour != "yellow" and store.tag_by_name("claim").quick_key is None
+        assert new.colour != "yellow" and store.find_tag("claim").quick_key is None
         assert any("Key 1 moved from 'claim' to 'court record'" in n.message for n in app._notifications)  # noqa: SLF001
 
 

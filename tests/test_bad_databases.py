@@ -192,4 +192,4 @@ def test_damage_found_after_opening_is_one_line(tmp_path, monkeypatch):
     garbage(path, 5, pages=4)
     result = CliRunner().invoke(cli, ["export", "--db", str(path)])
     assert result.exit_code == 1
-    assert result.stderr.startswith("reader: the database failed: ") and result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"reader: {path}: the database file is corrupt") and result.stderr.count("\n") == 1

@@ -114,7 +114,7 @@ def test_add_list_and_add_again(runner, db, fast_analyser):
 def test_stored_analysis_matches_analyse(runner, db, fast_analyser, seed_article, seed_analysis):
     runner.invoke(cli, ["add", str(SEED), "--db", str(db)])
     store = Store(db)
-    stored = store.article(store.list_articles()[0]["id"])
+    stored = store.get_article(store.list_articles()[0]["id"])
     assert stored.text == seed_article.text
     assert stored.entities == seed_analysis.entities
     assert [q.text for q in stored.quotes] == [q.text for q in seed_analysis.quotes]
@@ -242,7 +242,7 @@ def test_reanalyze(runner, db, fast_analyser):
     assert result.stdout.startswith("1 article analysed")
     store = Store(db)
     assert store.articles_needing_analysis(fast_analyser.version) == []
-    assert store.article(1).quotes[0].speaker == "Mary Marlowe Sommer"
+    assert store.get_article(1).quotes[0].speaker == "Mary Marlowe Sommer"
     again = runner.invoke(cli, ["reanalyze", "--db", str(db)])
     assert again.stdout.startswith("0 articles analysed")
 
@@ -389,7 +389,7 @@ def test_open_with_empty_library_imports_the_sample(runner, db, opened):
     ((store, kwargs),) = opened
     assert kwargs["user"] == "ana"
     assert len(kwargs["article_ids"]) == 1
-    assert store.article(kwargs["article_ids"][0]).title.startswith("Alec Baldwin celebrated")
+    assert store.get_article(kwargs["article_ids"][0]).title.startswith("Alec Baldwin celebrated")
 
 
 def test_open_with_paths_imports_them_first(runner, db, opened, tmp_path):
@@ -399,7 +399,7 @@ def test_open_with_paths_imports_them_first(runner, db, opened, tmp_path):
     assert result.exit_code == 0, result.output
     ((store, kwargs),) = opened
     assert kwargs["user"] == "bo"
-    assert [store.article(i).title for i in kwargs["article_ids"]] == ["A story"]
+    assert [store.get_article(i).title for i in kwargs["article_ids"]] == ["A story"]
     # The library is not empty now: no sample is added on the next open.
     again = runner.invoke(cli, ["--db", str(db)])
     assert again.exit_code == 0, again.output

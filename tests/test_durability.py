@@ -56,7 +56,7 @@ async def wait_until(pilot, condition, what: str) -> None:
 def stored_note(path: Path, annotation_id: int) -> str | None:
     store = Store(path)
     try:
-        annotation = store.annotation(annotation_id)
+        annotation = store.find_annotation(annotation_id)
         return annotation.note if annotation else None
     finally:
         store.close()
@@ -184,7 +184,7 @@ def test_a_write_waits_out_another_session_holding_the_lock(tmp_path, monkeypatc
     releaser.start()
     annotation = store.create_annotation(article_id, 0, 4, "me", tags=["claim"], note="waited")
     releaser.join()
-    assert store.annotation(annotation.id).note == "waited"
+    assert store.find_annotation(annotation.id).note == "waited"
     store.close()
     blocker.close()
 
@@ -331,7 +331,7 @@ async def test_an_open_note_follows_another_session_until_typed_in(tmp_path, mon
         colleague.set_note(annotation.id, "AAA from A")
         await wait_until(pilot, lambda: editor.text == "AAA from A", "their note shows in the open editor")
         await pilot.press(*" and B")
-        await wait_until(pilot, lambda: colleague.annotation(annotation.id).note == "AAA from A and B", "both kept")
+        await wait_until(pilot, lambda: colleague.find_annotation(annotation.id).note == "AAA from A and B", "both kept")
         colleague.close()
 
 
@@ -346,7 +346,7 @@ async def test_a_note_typed_over_another_sessions_change_says_what_it_replaced(t
         colleague.set_note(annotation.id, "A again")
         await pilot.press(*"from B")
         await pilot.pause()
-        assert colleague.annotation(annotation.id).note == "from B"
+        assert colleague.find_annotation(annotation.id).note == "from B"
         assert any("had changed this note to “A again”; yours replaced it" in m for m in notifications(app))
         colleague.close()
 
@@ -400,7 +400,7 @@ def test_sessions_add_and_export_at_once_lose_nothing(tmp_path):
         assert "locked" not in out + err and "Traceback" not in err
 
     store = Store(path)
-    text = store.article_text(article_id)
+    text = store.get_article_text(article_id)
     mine = store.annotations(article_id)
     assert len(mine) == 600
     for k in range(3):

@@ -122,7 +122,7 @@ def test_every_column_on_the_seed(annotated):
 
 def test_annotation_on_several_entities_takes_the_largest_overlap():
     store, article_id = library()
-    text = store.article_text(article_id)
+    text = store.get_article_text(article_id)
     at = text.index("Santa Fe County District Court")
     store.set_analysis(article_id, Analysis(
         entities=[Entity(at, at + 8, "GPE", "Santa Fe"), Entity(at + 9, at + 30, "ORG", "County District Court")],
@@ -218,7 +218,7 @@ def test_bom_option(annotated):
 
 def test_include_highlights(annotated):
     store, _, made = annotated
-    text = store.article_text(1)
+    text = store.get_article_text(1)
     rows = parse(csv_bytes(store, include_highlights=True))
     assert list(rows[0]) == [*CSV_COLUMNS, "kind"]
     kinds = [r["kind"] for r in rows]

@@ -118,18 +118,18 @@ def test_merge_keeps_both_coders_and_new_ids_when_taken(tmp_path, annotated):
     store, article_id, made = annotated
     path = write(tmp_path / "ann.csv", csv_bytes(store))
     colleague, other_id = library()
-    text = colleague.article_text(other_id)
+    text = colleague.get_article_text(other_id)
     at = text.index("Hilaria Baldwin")
     mine = colleague.create_annotation(other_id, at, at + 15, "carol", ["actor", "brand-new tag"], "mine")
     report = import_annotations(colleague, path)
     assert report.added == len(made)
     notes = {a.note for a in colleague.annotations(other_id)}
     assert "mine" in notes and "Plain note" in notes
-    assert colleague.annotation(mine.id).note == "mine"  # untouched
+    assert colleague.find_annotation(mine.id).note == "mine"  # untouched
     ids = [a.id for a in colleague.annotations(other_id)]
     assert len(set(ids)) == len(ids) == len(made) + 1
-    assert colleague.tag_by_name("=formula tag") is not None
-    assert colleague.tag_by_name("a; b") is not None
+    assert colleague.find_tag("=formula tag") is not None
+    assert colleague.find_tag("a; b") is not None
 
 
 # ---------------------------------------------------------------- matching and re-anchoring
@@ -146,14 +146,14 @@ def test_reanchor_when_the_text_has_shifted(tmp_path, annotated, fmt):
     store, _, made = annotated
     path = write(tmp_path / f"a.{fmt}", (csv_bytes if fmt == "csv" else jsonl_bytes)(store))
     moved, article_id = library(shifted())
-    assert moved.find_article(seed().content_hash) is None
+    assert moved.find_article_id(seed().content_hash) is None
     report = import_annotations(moved, path)
     assert report.ok and report.added == len(made)
     assert report.matched == {"text": len(made)}  # the title differs too
     assert report.moved == len(made)
     assert "matched without the article's content hash" in report.summary()
     assert "re-anchored" in report.summary()
-    text = moved.article_text(article_id)
+    text = moved.get_article_text(article_id)
     imported = {(a.exact, a.author, a.created_at): a for a in moved.annotations(article_id)}
     for old in made:
         new = imported[(old.exact, old.author, old.created_at)]
@@ -231,7 +231,7 @@ def test_anchor_prefers_context_over_position():
 
 def test_offsets_that_do_not_fit_are_only_a_hint(tmp_path):
     store, article_id = library()
-    text = store.article_text(article_id)
+    text = store.get_article_text(article_id)
     at = text.index("TMZ")
     path = tmp_path / "edited.csv"
     path.write_text(f"text,start,end\nTMZ,{at},{at + 7}\nTMZ,9,2\n", encoding="utf-8")
@@ -252,7 +252,7 @@ def test_hand_made_csv_without_ids_or_times(tmp_path, annotated):
     again = import_annotations(store, path)
     assert (again.added, again.duplicates) == (0, 2)
     assert len(store.annotations(article_id)) == before + 2
-    assert store.tag_by_name("venue") is not None
+    assert store.find_tag("venue") is not None
 
 
 def test_hand_made_csv_rows_find_their_own_articles(tmp_path):
@@ -377,7 +377,7 @@ def codebook_bytes(store: Store) -> bytes:
 
 def test_codebook_round_trip(tmp_path, annotated):
     store, _, _ = annotated
-    tag = store.tag_by_name("framing")
+    tag = store.find_tag("framing")
     store.update_tag(tag.id, description="-loaded words, =framing", colour="#ff8800", quick_key="7")
     first = codebook_bytes(store)
     fresh = Store(None)
@@ -398,12 +398,12 @@ def test_codebook_updates_by_name_and_moves_quick_keys(tmp_path):
     )
     report = import_codebook(store, path)
     assert report.added == ["brand new"] and report.updated == ["claim", "evidence"]
-    claim = store.tag_by_name("claim")
+    claim = store.find_tag("claim")
     assert (claim.name, claim.description, claim.quick_key, claim.colour) == ("claim", "Checkable", "2", "green")
-    assert store.tag_by_name("fact-check").quick_key is None  # key 2 moved to claim
-    new = store.tag_by_name("brand new")
+    assert store.find_tag("fact-check").quick_key is None  # key 2 moved to claim
+    new = store.find_tag("brand new")
     assert (new.quick_key, new.description) == ("1", "Fresh") and new.colour in NEW_TAG_COLOURS
-    evidence = store.tag_by_name("evidence")
+    evidence = store.find_tag("evidence")
     assert (evidence.quick_key, evidence.description, evidence.colour) == (None, "", "green")
 
 

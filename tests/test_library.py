@@ -24,7 +24,7 @@ def test_import_reports_added_duplicates_and_errors(tmp_path, seed_path, analyse
     assert calls == [(0, 2), (1, 2), (2, 2)]
     assert store.count_articles() == 2
     for _, article_id in report.added:
-        assert store.article(article_id).analyser == analyser.version
+        assert store.get_article(article_id).analyser == analyser.version
     assert sorted(report.article_ids) == sorted([report.added[0][1], report.added[0][1], report.added[1][1]])
 
     again = import_files(store, [folder], 1_000_000, analyser=analyser)
@@ -37,9 +37,9 @@ def test_import_without_analysis_then_analyse_stored(tmp_path, seed_path, analys
     store = Store()
     report = import_files(store, [seed_path], 1_000_000)
     (article_id,) = [i for _, i in report.added]
-    assert not store.article(article_id).analysed
+    assert not store.get_article(article_id).analysed
     assert analyse_stored(store, store.articles_needing_analysis(), analyser) == 1
-    stored = store.article(article_id)
+    stored = store.get_article(article_id)
     assert stored.analyser == analyser.version
     assert stored.quotes[0].speaker == "Mary Marlowe Sommer"
 
@@ -69,8 +69,8 @@ def test_import_with_two_processes(tmp_path, seed_path, analyser):
     store = Store()
     report = import_files(store, [folder], 1_000_000, analyser=analyser, n_process=2)
     assert len(report.added) == 11
-    one = analyser.analyse(store.article_text(report.added[4][1]))
-    article = store.article(report.added[4][1])
+    one = analyser.analyse(store.get_article_text(report.added[4][1]))
+    article = store.get_article(report.added[4][1])
     assert (article.entities, article.quotes) == (one.entities, one.quotes)
 
 

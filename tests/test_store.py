@@ -81,7 +81,7 @@ def test_two_sessions_share_one_file(tmp_path):
     first, second = Store(path), Store(path)
     article_id, created = first.add_article(article())
     assert created
-    assert second.find_article(article().content_hash) == article_id
+    assert second.find_article_id(article().content_hash) == article_id
     note = second.create_annotation(article_id, 4, 9, "bo", tags=["claim"])
     assert [a.id for a in first.annotations(article_id)] == [note.id]
     first.close()
@@ -181,7 +181,7 @@ def test_add_article_dedupes_by_content_hash(store):
 def test_article_round_trip(store):
     parsed = parse_article(b"Title: Bridge\nDate: 2024-07-13\nAuthor: Kim\nURL: https://example.org/b\n\n" + TEXT.encode(), "b.txt")
     article_id, _ = store.add_article(parsed, analysis())
-    got = store.article(article_id)
+    got = store.get_article(article_id)
     assert (got.title, got.date, got.source, got.text) == ("Bridge", "2024-07-13", "https://example.org/b", TEXT)
     assert got.analysed and got.analyser == "test-1"
     assert got.entities == analysis().entities
@@ -194,7 +194,7 @@ def test_article_round_trip(store):
 
 def test_article_without_analysis(store):
     article_id, _ = store.add_article(article())
-    got = store.article(article_id)
+    got = store.get_article(article_id)
     assert not got.analysed and got.entities == [] and got.quotes == []
     assert store.articles_needing_analysis() == [article_id]
 
@@ -207,7 +207,7 @@ def test_set_analysis_replaces(stored):
         analyser="test-2",
     )
     store.set_analysis(article_id, newer)
-    got = store.article(article_id)
+    got = store.get_article(article_id)
     assert got.entities == newer.entities
     assert got.quotes == []
     assert got.analyser == "test-2"
@@ -232,9 +232,9 @@ def test_deleting_an_article_cascades(stored):
 
 def test_missing_article_is_a_store_error(store):
     with pytest.raises(StoreError):
-        store.article(42)
+        store.get_article(42)
     with pytest.raises(StoreError):
-        store.article_text(42)
+        store.get_article_text(42)
 
 
 def test_list_articles_counts(stored):
@@ -312,12 +312,12 @@ def test_tag_untag_and_note(stored):
     store.add_tag(note.id, "claim")
     store.add_tag(note.id, "claim")  # twice is once
     store.add_tag(note.id, "my own code")
-    assert store.annotation(note.id).tags == ["claim", "evidence", "my own code"]  # codebook order
+    assert store.find_annotation(note.id).tags == ["claim", "evidence", "my own code"]  # codebook order
     store.remove_tag(note.id, "evidence")
     store.remove_tag(note.id, "never existed")
-    assert store.annotation(note.id).tags == ["claim", "my own code"]
+    assert store.find_annotation(note.id).tags == ["claim", "my own code"]
     store.set_note(note.id, "the mayor, on the record")
-    assert store.annotation(note.id).note == "the mayor, on the record"
+    assert store.find_annotation(note.id).note == "the mayor, on the record"
 
 
 def test_delete_and_restore_annotation(stored):
@@ -325,19 +325,19 @@ def test_delete_and_restore_annotation(stored):
     note = store.create_annotation(article_id, 0, 9, "me", tags=["claim", "custom"], note="keep me")
     other = store.create_annotation(article_id, 10, 14, "me")
     store.delete_annotation(note.id)
-    assert store.annotation(note.id) is None
+    assert store.find_annotation(note.id) is None
     assert [a.id for a in store.annotations(article_id)] == [other.id]
     assert store.db["annotation_tags"].count == 0
     store.restore_annotation(note)
-    assert store.annotation(note.id) == note
+    assert store.find_annotation(note.id) == note
     assert [a.id for a in store.annotations(article_id)] == [note.id, other.id]
 
 
 def test_deleting_a_tag_unlinks_it(stored):
     store, article_id = stored
     note = store.create_annotation(article_id, 0, 9, "me", tags=["claim", "opinion"])
-    store.delete_tag(store.tag_by_name("claim").id)
-    assert store.annotation(note.id).tags == ["opinion"]
+    store.delete_tag(store.find_tag("claim").id)
+    assert store.find_annotation(note.id).tags == ["opinion"]
 
 
 # ---------------------------------------------------------------- search

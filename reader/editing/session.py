@@ -143,7 +143,7 @@ class AnnotationSession:
         else:
             change = store.remove_tag if has_tag else store.add_tag
             try:
-                after = await self.write(lambda: (change(annotation.id, name), store.annotation(annotation.id))[1])
+                after = await self.write(lambda: (change(annotation.id, name), store.find_annotation(annotation.id))[1])
             except AnnotationGone:  # deleted in another session: tag its text anew (untagging, nothing to do)
                 if has_tag:
                     self.replace(annotation.id, None)

@@ -63,7 +63,7 @@ def import_files(
     new: list[tuple[Path, ParsedArticle]] = []
     seen: dict[str, int] = {}
     for path, article in parsed:
-        existing = store.find_article(article.content_hash)
+        existing = store.find_article_id(article.content_hash)
         if existing is not None:
             report.duplicates.append((path, existing))
         elif article.content_hash in seen:
@@ -94,7 +94,7 @@ def analyse_stored(
     """(Re-)analyse stored articles; returns how many were analysed."""
     if progress:
         progress(0, len(article_ids))
-    texts = (store.article_text(i) for i in article_ids)
+    texts = (store.get_article_text(i) for i in article_ids)
     for done, (article_id, analysis) in enumerate(zip(article_ids, analyse(analyser, texts, n_process)), start=1):
         store.set_analysis(article_id, analysis)
         if progress:

@@ -97,7 +97,7 @@ class ArticleMatcher:
         """(article id, how it was matched: one of MATCH_METHODS); Unanchorable if none."""
         if record.article_hash:
             if record.article_hash not in self._by_hash:
-                self._by_hash[record.article_hash] = self.store.find_article(record.article_hash)
+                self._by_hash[record.article_hash] = self.store.find_article_id(record.article_hash)
             found = self._by_hash[record.article_hash]
             if found is not None:
                 return found, "hash"
@@ -113,8 +113,8 @@ class ArticleMatcher:
     def _by_id_and_title(self, record: ImportRecord) -> tuple[int, str] | None:
         if record.article_id is None or not record.article_title:
             return None
-        identity = self.store.article_identity(record.article_id)
-        if identity is not None and identity["title"] == record.article_title:
+        identity = self.store.find_article_identity(record.article_id)
+        if identity is not None and identity.title == record.article_title:
             return record.article_id, "id+title"
         return None
 
@@ -149,7 +149,7 @@ class _Texts:
         if article_id in self._texts:
             self._texts.move_to_end(article_id)
         else:
-            self._texts[article_id] = self.store.article_text(article_id)
+            self._texts[article_id] = self.store.get_article_text(article_id)
             if len(self._texts) > self.size:
                 self._texts.popitem(last=False)
         return self._texts[article_id]

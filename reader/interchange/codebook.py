@@ -121,7 +121,7 @@ def import_codebook(store: Store, path: str | Path) -> CodebookReport:
     with store.transaction():
         for row in rows:
             fields = {k: row[k] for k in ("description", "quick_key", "colour") if k in row}
-            tag = store.tag_by_name(row["tag"])
+            tag = store.find_tag(row["tag"])
             if tag is None:
                 tag = store.ensure_tag(row["tag"])
                 report.added.append(tag.name)

@@ -159,9 +159,9 @@ def _import_record(
         text, record.exact, record.start, record.end, record.prefix, record.suffix, trust_offsets=method == "hash"
     )
     if span is None:
-        identity = store.article_identity(article_id) or {"title": ""}
+        identity = store.find_article_identity(article_id)
         report.unanchored.append(
-            Problem(record.line, f"is not in the text of article {article_id} “{identity['title']}”", record.exact)
+            Problem(record.line, f"is not in the text of article {article_id} “{identity.title if identity else ''}”", record.exact)
         )
         return
     report.matched[method] += 1
@@ -202,7 +202,7 @@ def _likeliest(store: Store, present: list[int], record: ImportRecord) -> int:
         return record.annotation_id
     wanted = {name.casefold() for name in record.tags}
     for annotation_id in present:
-        annotation = store.annotation(annotation_id)
+        annotation = store.find_annotation(annotation_id)
         if annotation is not None and wanted <= {name.casefold() for name in annotation.tags}:
             return annotation_id
     return present[0]

@@ -94,7 +94,7 @@ def check_filter(store: Store, filters: ExportFilter) -> ExportFilter:
         listed = ", ".join(str(i) for i in missing)
         raise ExportError(f"no article with id {listed} (see 'reader list')")
     for name in filters.tags:
-        if store.tag_by_name(name) is None:
+        if store.find_tag(name) is None:
             raise ExportError(f"no tag called '{name}' in the codebook (see 'reader codebook export')")
     since = parse_day(filters.since, "--since") if filters.since else None
     until = parse_day(filters.until, "--until") if filters.until else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -121,16 +122,20 @@ class CodebookScreen(Screen[None]):
     def action_new(self) -> None:
         self.app.push_screen(TagForm(None), lambda values: self._saved(None, values))
 
-    def _saved(self, tag: Tag | None, values: dict | None) -> None:
+    async def _saved(self, tag: Tag | None, values: dict | None) -> None:
+        """Write the form's values, off the UI thread like every write."""
         if not values:
             return
         store = self.reader.store
         key = values.get("quick_key")
         had_key = next((t for t in self.tags if key and t.quick_key == key and (tag is None or t.id != tag.id)), None)
+
+        def write() -> None:
+            saved = tag if tag is not None else store.ensure_tag(values["name"])
+            store.update_tag(saved.id, **values)
+
         try:
-            if tag is None:
-                tag = store.ensure_tag(values["name"])
-            store.update_tag(tag.id, **values)
+            await asyncio.to_thread(write)
         except ReaderError as exc:
             self.notify(str(exc), severity="error")
         else:
@@ -149,9 +154,13 @@ class CodebookScreen(Screen[None]):
             lambda answer: self._delete(tag, answer),
         )
 
-    def _delete(self, tag: Tag, answer: str | None) -> None:
+    async def _delete(self, tag: Tag, answer: str | None) -> None:
         if (answer or "").lower() == "yes":
-            self.reader.store.delete_tag(tag.id)
+            try:
+                await asyncio.to_thread(self.reader.store.delete_tag, tag.id)
+            except ReaderError as exc:
+                self.notify(str(exc), severity="error")
+                return
             self.notify(f"Tag '{tag.name}' deleted.")
             self.refresh_table()
 

@@ -134,7 +134,7 @@ class ReaderScreen(Screen):
         """Show an article; analyse it in the background if it never was."""
         store = self.reader.store
         version, article, annotations, tags = await asyncio.to_thread(
-            lambda: (store.data_version(), store.article(article_id), store.annotations(article_id), store.tags())
+            lambda: (store.data_version(), store.get_article(article_id), store.annotations(article_id), store.tags())
         )
         self.article, self._data_version = article, version
         self.session = AnnotationSession(store, article.id, self.reader.user, annotations, tags)
@@ -282,7 +282,7 @@ class ReaderScreen(Screen):
     async def _tag_chosen(self, name: str | None) -> None:
         if not name:
             return
-        is_new = name not in self.tag_map and self.reader.store.tag_by_name(name) is None
+        is_new = name not in self.tag_map and self.reader.store.find_tag(name) is None
         await self._toggle_tag(name)
         if is_new:
             self.notify(f"New tag '{name}' joined the codebook.", timeout=3)
