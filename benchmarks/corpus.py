@@ -28,7 +28,7 @@ ANNOTATE_EVERY = 25  # one entity in this many gets an annotation in the book
 
 def source_texts() -> list[str]:
     """The normalised texts of the seed and the evaluation articles (seed first)."""
-    from reader.ingest.files import read_article
+    from compat import read_article
 
     paths = [SEED] + sorted(p for p in EVAL_ARTICLES.glob("*.txt") if p.name != SEED.name)
     return [read_article(p).text for p in paths]
@@ -47,7 +47,7 @@ def book_pieces(target_bytes: int = BOOK_BYTES) -> list[str]:
 def add_seed(db: Path) -> int:
     """Store the seed, analysed; returns its id."""
     from reader.analysis import Analyser
-    from reader.ingest.files import read_article
+    from compat import read_article
     from reader.store import Store
 
     parsed = read_article(SEED)
@@ -58,7 +58,7 @@ def add_seed(db: Path) -> int:
 def add_book(db: Path, path: Path, target_bytes: int = BOOK_BYTES) -> dict[str, int]:
     """Write the book to `path` and store it, analysed and annotated, in `db`."""
     from reader.analysis import Analyser
-    from reader.ingest.files import read_article
+    from compat import read_article
     from reader.model import Analysis
     from reader.store import Store
 

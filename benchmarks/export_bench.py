@@ -25,11 +25,7 @@ from pathlib import Path
 
 sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH: run.py points that at the tree measured
 
-from reader.ingest.files import read_article  # noqa: E402
-from reader.interchange.csv import write_csv  # noqa: E402
-from reader.interchange.jsonl import write_jsonl
-from reader.interchange.output import output_file
-from reader.interchange.records import ExportFilter
+from compat import ExportFilter, output_file, read_article, write_csv, write_jsonl  # noqa: E402
 from reader.model import Analysis, Entity, Quote  # noqa: E402
 from reader.store import Store, context, now  # noqa: E402
 
@@ -132,7 +128,7 @@ def main() -> None:
               f"{peak_all / 1e6:.2f} MB vs {peak_tenth / 1e6:.2f} MB")
 
         if args.with_import:
-            from reader.interchange.importer import import_annotations
+            from compat import import_annotations
 
             fresh = Store(tmp_path / "fresh.db")
             with fresh.transaction():

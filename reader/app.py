@@ -30,8 +30,12 @@ class ReaderApp(App[None]):
         model: str | None = None,
         article_ids: list[int] | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        keymap: dict[str, str] | None = None,
     ):
         super().__init__()
+        self.keymap = dict(keymap or {})  # binding id -> keys, from the config file's [keymap]
+        if self.keymap:
+            self.set_keymap(self.keymap)
         self.store = store
         self.user = user
         self.model = model
@@ -128,23 +132,11 @@ class ReaderApp(App[None]):
         self.call_from_thread(self.notify, f"Exported {plural(count, 'annotation')} to {path}", timeout=10)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        reader = self.reader_screen
-        yield SystemCommand("Library", "Open the library: search, open and add articles (o)", self.show_library)
-        yield SystemCommand("Codebook", "Edit tags, quick keys and colours (c)", reader.action_codebook)
-        yield SystemCommand("Export annotations", "Write this article's annotations to a CSV file (e)", reader.action_export)
-        yield SystemCommand("Export all annotations", "Write every article's annotations to a CSV file", lambda: self.export_annotations(None))
-        yield SystemCommand("Toggle panel", "Show or hide the notes panel (p)", reader.action_toggle_panel)
-        yield SystemCommand("Next quotation", "Jump to the next quotation ())", lambda: reader.view.action_quotation(1))
-        yield SystemCommand("Next highlight", "Jump to the next entity or quotation (])", lambda: reader.view.action_highlight(1))
-        yield SystemCommand("Tag by name", "Add or remove a tag on the target, with completion (t)", reader.action_tag_by_name)
-        yield SystemCommand("Write a note", "Write the target's note in the panel (a)", reader.action_edit_note)
-        yield SystemCommand("Delete annotation", "Delete the annotation under the cursor (x)", reader.action_delete_annotation)
-        yield SystemCommand("Undo", "Undo the last annotation change (u)", reader.action_undo)
-        yield SystemCommand("Redo", "Redo the change undone last (ctrl+r)", reader.action_redo)
-        yield SystemCommand("Search the article", "Find text in this article; n / N for the next and previous (/)", reader.action_search)
-        yield SystemCommand("Help: reader's keys", "Every key reader answers to (?)", reader.action_help)
+        """Textual's own commands, less its "Keys" (reader's help lists reader's keys: ?)."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":
+                yield command
 
-
-def run_app(store: Store, user: str, model: str | None, article_ids: list[int], max_bytes: int) -> None:
-    ReaderApp(store, user=user, model=model, article_ids=article_ids, max_bytes=max_bytes).run()
+def run_app(store: Store, user: str, model: str | None, article_ids: list[int], max_bytes: int,
+            keymap: dict[str, str] | None = None) -> None:
+    ReaderApp(store, user=user, model=model, article_ids=article_ids, max_bytes=max_bytes, keymap=keymap).run()

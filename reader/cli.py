@@ -143,6 +143,7 @@ def open_command(paths: tuple[Path, ...], db: str | None, user: str | None, mode
     from reader.app import run_app
 
     _check_not_a_mistyped_command(paths)
+    keymap = config.keymap()  # a mistake in it is one line before anything opens
     store = open_store(db)
     limit = config.max_bytes(max_size)
     targets = list(paths)
@@ -157,7 +158,8 @@ def open_command(paths: tuple[Path, ...], db: str | None, user: str | None, mode
         article_ids = report.article_ids
         if not article_ids:
             raise ReaderError("nothing to open")
-    run_app(store, user=config.user_name(user), model=config.model_name(model), article_ids=article_ids, max_bytes=limit)
+    run_app(store, user=config.user_name(user), model=config.model_name(model), article_ids=article_ids, max_bytes=limit,
+            keymap=keymap)
 
 
 def _check_not_a_mistyped_command(paths: tuple[Path, ...]) -> None:

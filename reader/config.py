@@ -104,3 +104,16 @@ def package_data(name: str) -> Path:
 def sample_article() -> Path:
     """The bundled sample article opened when the library is empty."""
     return sorted(package_data("seeds").glob("*.txt"))[0]
+
+
+def keymap() -> dict[str, str]:
+    """The config file's `[keymap]` table (binding id = "keys"), checked; ReaderError with one line if wrong."""
+    from reader.keys import check_keymap
+
+    table = _file_settings().get("keymap")
+    if table is None:
+        return {}
+    try:
+        return check_keymap(table, str(config_path()))
+    except ValueError as exc:
+        raise ReaderError(str(exc)) from None

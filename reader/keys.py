@@ -1,45 +1,59 @@
-"""Every key reader answers to, in one place: the help screen and the README list these."""
+"""Every key reader answers to, written once: in the bindings (with their ids), described here.
+
+The help screen and the README's table of keys are made from these rows and the bindings' keys (with
+the user's `[keymap]` from the config file applied), so a key is never written twice. A row names
+groups of binding ids ("line_down", "line_up" → `j` `k`, `↓` `↑`); a row given as a string is keys
+that belong to no one binding (the lists' own keys, Textual's palette).
+
+`python -m reader.keys` prints the README's table.
+"""
 
 from __future__ import annotations
 
-KEYS: list[tuple[str, list[tuple[str, str]]]] = [
+from typing import Iterable, Mapping, Union
+
+from textual.binding import Binding
+
+Row = tuple[Union[tuple[tuple[str, ...], ...], str], str]
+
+HELP: list[tuple[str, list[Row]]] = [
     (
         "Moving",
         [
-            ("j k  ↓ ↑", "next / previous line"),
-            ("w b  → ←", "next / previous word"),
-            ("} {", "next / previous paragraph"),
-            ("g G  home end", "start / end of the article"),
-            ("space pagedown pageup", "page down / up"),
-            ("] [", "next / previous highlight (entity or quotation)"),
-            (") (", "next / previous quotation"),
-            ("/  n N", "search the article; next / previous match"),
+            ((("line_down", "line_up"),), "next / previous line"),
+            ((("word_next", "word_previous"),), "next / previous word"),
+            ((("paragraph_next", "paragraph_previous"),), "next / previous paragraph"),
+            ((("start", "end"),), "start / end of the article"),
+            ((("page_down", "page_up"),), "page down / up"),
+            ((("highlight_next", "highlight_previous"),), "next / previous highlight (entity or quotation)"),
+            ((("quote_next", "quote_previous"),), "next / previous quotation"),
+            ((("search",), ("match_next", "match_previous")), "search the article; next / previous match"),
         ],
     ),
     (
         "Annotating",
         [
-            ("v", "start a selection at the cursor; moving extends it"),
-            ("escape", "cancel the selection (in the note: back to the article, saved)"),
-            ("1 … 9", "toggle the codebook tag with that quick key on the target"),
-            ("t", "add or remove a tag by name (a new name joins the codebook)"),
-            ("a", "write the target's note in the panel"),
-            ("x", "delete the annotation under the cursor"),
-            ("u  ctrl+r", "undo / redo the last annotation change"),
+            ((("select",),), "start a selection at the cursor; moving extends it"),
+            ((("cancel",),), "cancel the selection (in the note: back to the article, saved)"),
+            ((tuple(f"tag_{n}" for n in range(1, 10)),), "toggle the codebook tag with that quick key on the target"),
+            ((("tag_by_name",),), "add or remove a tag by name (a new name joins the codebook)"),
+            ((("note",),), "write the target's note in the panel"),
+            ((("delete",),), "delete the annotation under the cursor"),
+            ((("undo",), ("redo",)), "undo / redo the last annotation change"),
         ],
     ),
     (
         "Elsewhere",
         [
-            ("tab", "switch between the article and the panel"),
+            ((("switch_pane",),), "switch between the article and the panel"),
             ("j k g G", "in lists and the help screen: down / up / first / last (the arrows work too)"),
-            ("p", "show or hide the panel"),
-            ("o", "open the library (search, open, add files)"),
-            ("c", "edit the codebook (tags, quick keys, colours)"),
-            ("e", "export this article's annotations as CSV (into the current folder, readable by you only)"),
+            ((("toggle_panel",),), "show or hide the panel"),
+            ((("library",),), "open the library (search, open, add files)"),
+            ((("codebook",),), "edit the codebook (tags, quick keys, colours)"),
+            ((("export",),), "export this article's annotations as CSV (into the current folder, readable by you only)"),
             ("ctrl+p", "command palette"),
-            ("?", "this help"),
-            ("q", "quit"),
+            ((("help",),), "this help"),
+            ((("quit",),), "quit"),
         ],
     ),
 ]
@@ -48,3 +62,81 @@ TARGET_RULE = (
     "The target is the selection if there is one, else the annotation, entity or quotation "
     "under the cursor, else the word under the cursor."
 )
+
+_SHOWN = {
+    "down": "↓", "up": "↑", "right": "→", "left": "←",
+    "right_curly_bracket": "}", "left_curly_bracket": "{", "right_square_bracket": "]", "left_square_bracket": "[",
+    "right_parenthesis": ")", "left_parenthesis": "(", "slash": "/", "question_mark": "?",
+}
+
+
+def bindings() -> dict[str, Binding]:
+    """The reading screen's and the article view's bindings, by id."""
+    from reader.screens.reader_screen import ReaderScreen
+    from reader.widgets.article_view import ArticleView
+
+    found: dict[str, Binding] = {}
+    for binding in [*ArticleView.BINDINGS, *ReaderScreen.BINDINGS]:
+        if isinstance(binding, Binding) and binding.id:
+            found[binding.id] = binding
+    return found
+
+
+def shown(key: str) -> str:
+    return _SHOWN.get(key, key)
+
+
+def row_keys(groups: tuple[tuple[str, ...], ...] | str, keymap: Mapping[str, str] | None = None) -> list[list[str]]:
+    """A row's keys as shown, in runs: each group's first keys, then their second keys, and so on."""
+    if isinstance(groups, str):
+        return [groups.split()]
+    by_id = bindings()
+    keymap = keymap or {}
+    runs: list[list[str]] = []
+    for group in groups:
+        keys = [[k.strip() for k in (keymap.get(i) or by_id[i].key).split(",")] for i in group]
+        for rank in range(max(len(k) for k in keys)):
+            run = [shown(k[rank]) for k in keys if len(k) > rank]
+            runs.append([run[0], "…", run[-1]] if len(run) > 3 else run)
+    return runs
+
+
+def rows(keymap: Mapping[str, str] | None = None) -> Iterable[tuple[str, list[tuple[list[list[str]], str]]]]:
+    """The help's groups and rows: (group, [(runs of keys, meaning)])."""
+    for group, entries in HELP:
+        yield group, [(row_keys(keys, keymap), meaning) for keys, meaning in entries]
+
+
+def markdown_table(keymap: Mapping[str, str] | None = None) -> str:
+    """The README's table of keys."""
+    lines = ["| keys | what they do | ids, for `[keymap]` |", "| --- | --- | --- |"]
+    for _, entries in HELP:
+        for groups, meaning in entries:
+            keys = ", ".join(" ".join(k if k == "…" else f"`{k}`" for k in run) for run in row_keys(groups, keymap))
+            ids = "" if isinstance(groups, str) else ", ".join(_ids(groups))
+            lines.append(f"| {keys} | {meaning} | {ids} |")
+    return "\n".join(lines)
+
+
+def _ids(groups: tuple[tuple[str, ...], ...]) -> list[str]:
+    ids = [i for group in groups for i in group]
+    return [ids[0], "…", ids[-1]] if len(ids) > 3 else ids
+
+
+def check_keymap(keymap: object, where: str) -> dict[str, str]:
+    """The config file's `[keymap]`: binding id → keys ("j,down"); ValueError with one line if wrong."""
+    if not isinstance(keymap, dict):
+        raise ValueError(f"{where}: [keymap] must be a table of binding id = \"keys\"")
+    known = bindings()
+    checked: dict[str, str] = {}
+    for binding_id, keys in keymap.items():
+        if binding_id not in known:
+            raise ValueError(f"{where}: [keymap] names no key of reader: {binding_id!r} (see the README's ids)")
+        if not isinstance(keys, str) or not keys.strip() or any(not k.strip() for k in keys.split(",")):
+            raise ValueError(f"{where}: [keymap] {binding_id} must be keys separated by commas, as \"j,down\"")
+        checked[binding_id] = keys
+    return checked
+
+
+if __name__ == "__main__":
+    print(markdown_table())

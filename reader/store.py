@@ -21,7 +21,16 @@ from typing import Any, Callable, Generator, Iterable, Iterator
 
 from reader.errors import ReaderError
 from reader.ingest.article import ParsedArticle
-from reader.model import Analysis, Annotation, Article, ArticleIdentity, Entity, ExportRow, Quote, Tag
+from reader.model import (
+    Analysis,
+    Annotation,
+    Article,
+    ArticleIdentity,
+    Entity,
+    ExportRow,
+    Quote,
+    Tag,
+)
 from reader.schema import known_migrations, migrations
 from reader.sqlite import Database
 
@@ -584,7 +593,7 @@ class Store:
 
     # ---- export and import
     #
-    # Used by reader.export and reader.interchange. Reads stream through
+    # Used by reader.interchange. Reads stream through
     # export_rows; an import runs inside one transaction().
 
     def transaction(self):

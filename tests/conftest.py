@@ -1,7 +1,12 @@
-"""Shared fixtures: the spaCy analyser is loaded once per test session."""
+"""Shared fixtures: the spaCy analyser is loaded once per test session; one library and app for the UI tests.
+
+Tests live in unit/ (pure logic), ui/ (keyboard flows with Pilot, snapshots) and system/ (the CLI,
+the package, processes).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -45,3 +50,29 @@ def _isolated_env(monkeypatch, tmp_path):
     config._file_settings.cache_clear()
     yield
     config._file_settings.cache_clear()
+
+
+@pytest.fixture
+def library(tmp_path, seed_article, seed_analysis) -> tuple[Path, int]:
+    """A database file holding the analysed seed, closed; returns (path, article id)."""
+    from reader.store import Store
+
+    path = tmp_path / "reader.db"
+    store = Store(path)
+    article = dataclasses.replace(seed_article, source="seeds/000_8d4d9360f55ea89e.txt")
+    article_id, _ = store.add_article(article, seed_analysis)
+    store.close()
+    return path, article_id
+
+
+@pytest.fixture
+def make_app(library):
+    """Make the app over `library`, opened at the seed: `make_app(user=..., **options)`."""
+    from reader.app import ReaderApp
+    from reader.store import Store
+
+    def make(user: str = "tester", **options):
+        path, article_id = library
+        return ReaderApp(Store(path), user=user, article_ids=[article_id], **options)
+
+    return make

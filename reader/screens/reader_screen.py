@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, TabbedContent, TextArea
 
+from reader.commands import ReaderCommands
 from reader.editing.autosave import NoteAutosave
 from reader.editing.session import AnnotationSession
 from reader.errors import ReaderError
@@ -39,6 +40,8 @@ NARROW_WIDTH = 100
 
 class ReaderScreen(Screen):
     """Read one article; tag and annotate it by keyboard."""
+
+    COMMANDS = {ReaderCommands}  # the palette's reader commands (reader/commands.py)
 
     # The footer shows a newcomer's path (next highlight or quote, tag, note, help, quit) and fits
     # 80 columns; every key is in the help screen (?).

@@ -17,7 +17,7 @@ import reader.analysis
 from reader.cli import cli
 from reader.store import Store
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_8d4d9360f55ea89e.txt"
 READER_BIN = Path(sys.executable).parent / "reader"
 

@@ -5,7 +5,6 @@ Timings are measured in benchmarks/; these tests pin the behaviour they rely on.
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import subprocess
 import sys
@@ -19,15 +18,6 @@ from reader.app import ReaderApp
 from reader.cli import cli
 from reader.store import Store
 from reader.widgets.notes_panel import NoteEditor, NotesPanel
-
-
-@pytest.fixture
-def library(tmp_path, seed_article, seed_analysis):
-    path = tmp_path / "reader.db"
-    store = Store(path)
-    article_id, _ = store.add_article(dataclasses.replace(seed_article, source="seed"), seed_analysis)
-    store.close()
-    return path, article_id
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
 
-import pytest
 
 from reader.app import ReaderApp
 from reader.screens.help import HelpScreen
@@ -14,17 +12,6 @@ from reader.store import Store
 from reader.text.wrap import next_paragraph, next_word
 from reader.widgets.article_view import ArticleView
 from reader.widgets.notes_panel import NoteEditor, NotesPanel
-
-
-@pytest.fixture
-def library(tmp_path, seed_article, seed_analysis):
-    """A database file holding the analysed seed; returns (path, article id)."""
-    path = tmp_path / "reader.db"
-    store = Store(path)
-    article = dataclasses.replace(seed_article, source="seeds/000_8d4d9360f55ea89e.txt")
-    article_id, _ = store.add_article(article, seed_analysis)
-    store.close()
-    return path, article_id
 
 
 def make(library, size=(120, 40)) -> tuple[ReaderApp, dict]:
@@ -469,3 +456,16 @@ async def test_library_adds_several_files_by_path(library, tmp_path):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.store.count_articles() == 3
+
+
+async def test_a_keymap_rebinds_a_key_by_its_id(library):
+    """The config's [keymap] is applied with Textual's set_keymap: the new key works, the old one no longer."""
+    path, article_id = library
+    app = ReaderApp(Store(path), user="me", article_ids=[article_id], keymap={"tag_1": "z"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("right_parenthesis", "1")
+        await pilot.pause()
+        assert annotations(library) == []
+        await pilot.press("z")
+        await pilot.pause()
+        assert [a.tags for a in annotations(library)] == [["claim"]]

@@ -27,7 +27,7 @@ SEED_PEOPLE = [
     "Joel Souza",
 ]
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
-SEED_FILE = Path(__file__).resolve().parent.parent / "seeds" / "000_8d4d9360f55ea89e.txt"
+SEED_FILE = Path(__file__).resolve().parents[2] / "seeds" / "000_8d4d9360f55ea89e.txt"
 
 
 def check_offsets(text: str, analysis: Analysis) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.widgets import OptionList
@@ -20,15 +19,6 @@ from reader.text.wrap import WrappedText
 from reader.widgets.article_view import ArticleView
 from reader.widgets.notes_panel import LIST_DELAY_S, NotesPanel
 from reader.widgets.status_line import StatusLine
-
-
-@pytest.fixture
-def library(tmp_path, seed_article, seed_analysis):
-    path = tmp_path / "reader.db"
-    store = Store(path)
-    article_id, _ = store.add_article(dataclasses.replace(seed_article, source="seed"), seed_analysis)
-    store.close()
-    return path, article_id
 
 
 def make(library) -> ReaderApp:

@@ -6,24 +6,10 @@ and look at the report before committing.
 
 from __future__ import annotations
 
-import dataclasses
 
 import pytest
 
-from reader.app import ReaderApp
-from reader.store import Store
 from reader.widgets.notes_panel import LIST_DELAY_S
-
-
-@pytest.fixture
-def make_app(tmp_path, seed_article, seed_analysis):
-    def make() -> ReaderApp:
-        store = Store(tmp_path / "reader.db")
-        article = dataclasses.replace(seed_article, source="seeds/000_8d4d9360f55ea89e.txt")
-        article_id, _ = store.add_article(article, seed_analysis)
-        return ReaderApp(store, user="tester", article_ids=[article_id])
-
-    return make
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from reader.cli import cli
 from reader.ingest.files import read_article
 from reader.store import Store
 
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_8d4d9360f55ea89e.txt"
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_8d4d9360f55ea89e.txt"
 PAGE = 4096
 
 # Every way in: opening the reader (no command), reading commands and writing ones.
