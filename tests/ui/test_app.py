@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-
-
 from reader.app import ReaderApp
 from reader.screens.help import HelpScreen
 from reader.screens.library import LibraryScreen

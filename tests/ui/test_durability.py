@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 import pytest
-from annotated_seed import analysis, seed
+from annotated_seed import seed
+from pilot_helpers import make_library, notifications, wait_until
 
 import reader.screens.reader_screen as reader_screen
 import reader.store as store_module
@@ -29,28 +30,6 @@ from reader.store import Store, StoreError
 from reader.widgets.notes_panel import NoteEditor
 
 READER_BIN = Path(sys.executable).parent / "reader"
-
-
-def make_library(tmp_path: Path) -> tuple[Path, int]:
-    path = tmp_path / "reader.db"
-    store = Store(path)
-    article = seed()
-    article_id, _ = store.add_article(article, analysis(article.text))
-    store.close()
-    return path, article_id
-
-
-def notifications(app: ReaderApp) -> list[str]:
-    return [n.message for n in app._notifications]  # noqa: SLF001
-
-
-async def wait_until(pilot, condition, what: str) -> None:
-    """Let the app run until `condition()` holds (a bounded wait, not a speed test)."""
-    for _ in range(400):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"never happened: {what}")
 
 
 def stored_note(path: Path, annotation_id: int) -> str | None:

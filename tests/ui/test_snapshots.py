@@ -6,7 +6,6 @@ and look at the report before committing.
 
 from __future__ import annotations
 
-
 import pytest
 
 from reader.widgets.notes_panel import LIST_DELAY_S

@@ -10,7 +10,8 @@ from __future__ import annotations
 import threading
 import time
 
-from annotated_seed import analysis, seed
+from annotated_seed import seed
+from pilot_helpers import make_library, notifications, wait_until
 from textual import events
 
 import reader.screens.reader_screen as reader_screen
@@ -19,15 +20,6 @@ from reader.store import Store
 from reader.widgets.notes_panel import NoteEditor
 
 NOTE = "The judge read the statement twice, then paused; counsel objected at 10:42. Check the record, and ask the clerk by Friday."
-
-
-def make_library(tmp_path):
-    path = tmp_path / "reader.db"
-    store = Store(path)
-    article = seed()
-    article_id, _ = store.add_article(article, analysis(article.text))
-    store.close()
-    return path, article_id
 
 
 def slow_reads(monkeypatch, app: ReaderApp, seconds: float) -> None:
@@ -72,14 +64,6 @@ def stored(path, article_id):
         store.close()
 
 
-async def settle(pilot, condition, what: str) -> None:
-    for _ in range(200):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"never happened: {what}")
-
-
 async def test_a_long_note_typed_while_another_session_writes_keeps_every_letter(tmp_path, monkeypatch):
     monkeypatch.setattr(reader_screen, "LIVE_REFRESH_S", 0.05)
     monkeypatch.setattr(reader_screen, "NOTE_SAVE_DELAY", 0.05)
@@ -96,13 +80,13 @@ async def test_a_long_note_typed_while_another_session_writes_keeps_every_letter
                 await pilot.press(letter)
                 if letter in " ,;.":
                     await pilot.pause(0.03)  # typing pauses: reloads land between letters
-            await settle(pilot, lambda: colleague.writes >= 10, "the colleague wrote meanwhile")
+            await wait_until(pilot, lambda: colleague.writes >= 10, "the colleague wrote meanwhile")
         finally:
             colleague.stop.set()
             colleague.join()
         await pilot.pause(0.4)
         assert editor.text == NOTE
-        assert not any("changed in another session" in n.message for n in app._notifications)  # noqa: SLF001
+        assert not any("changed in another session" in n for n in notifications(app))
         await pilot.press("escape")
         await pilot.pause(0.2)
     [annotation] = stored(path, article_id)
@@ -159,7 +143,7 @@ async def test_keys_typed_right_after_a_belong_to_the_note(tmp_path, monkeypatch
         await pilot.pause()
         burst(app, "a" + typed)
         editor = app.screen.query_one(NoteEditor)
-        await settle(pilot, lambda: editor.text == typed, "every key typed ahead reached the note")
+        await wait_until(pilot, lambda: editor.text == typed, "every key typed ahead reached the note")
         assert app.is_running and app.focused is editor
         await pilot.press("escape")
         await pilot.pause(0.2)
@@ -173,6 +157,6 @@ async def test_keys_typed_ahead_reach_the_note_on_the_first_key_after_start(tmp_
     app = ReaderApp(Store(path), user="me", article_ids=[article_id])
     async with app.run_test(size=(120, 40)) as pilot:
         burst(app, "a" + "quick 1")
-        await settle(pilot, lambda: app.screen.query(NoteEditor) and app.screen.query_one(NoteEditor).text == "quick 1",
+        await wait_until(pilot, lambda: app.screen.query(NoteEditor) and app.screen.query_one(NoteEditor).text == "quick 1",
                      "the keys reached the note")
         assert app.is_running
