@@ -22,6 +22,11 @@ import numpy as np
 
 from reader.agreement.data import Coding, Unit, Variable
 
+RELIABLE = 0.800
+"""Krippendorff's (2004, 241) minimum for relying on a variable."""
+TENTATIVE = 0.667
+"""His minimum for tentative conclusions; below it, do not rely on the variable."""
+
 DEFAULT_BOOTSTRAP = 1000
 """Resamples for the 95% interval: enough for a stable 2.5th and 97.5th percentile."""
 
@@ -43,7 +48,9 @@ class Reliability:
     unit, the share that are identical. `ci_low`/`ci_high` are the 2.5th and 97.5th
     percentiles of alpha over `resamples` bootstrap samples (units drawn with
     replacement, seeded by `seed`); None when there are fewer than two pairable
-    units (or clusters) or no bootstrap was asked for.
+    units (or clusters) or no bootstrap was asked for. `below_tentative` and
+    `below_reliable` are the shares of those samples with alpha below 0.667 and
+    0.800: Krippendorff's q, the probability of failing to reach that minimum.
     """
 
     alpha: float | None
@@ -57,6 +64,12 @@ class Reliability:
     resamples: int = 0
     seed: int | None = None
     note: str = ""
+    below_tentative: float | None = None
+    below_reliable: float | None = None
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        return None if self.ci_low is None or self.ci_high is None else (self.ci_low, self.ci_high)
 
 
 @dataclass(frozen=True)
@@ -140,12 +153,12 @@ def _reliability(
         return Reliability(
             alpha=None,
             agreement=agreement,
-            note=f"undefined: every pairable value is {only!r} (no variation)",
+            note=f"undefined: every pairable value is {_show(only)} (no variation)",
             **base,
         )
     counts, domain_array = counts[:, used], _domain_array(level, [d for d, u in zip(domain, used) if u])
     value = _alpha(counts, domain_array, level)
-    ci_low = ci_high = None
+    ci_low = ci_high = below_tentative = below_reliable = None
     resamples = 0
     n_clusters = units if groups is None else len(np.unique(groups))
     if bootstrap > 0 and n_clusters >= 2:
@@ -153,6 +166,8 @@ def _reliability(
         resamples = len(samples)
         if resamples:
             ci_low, ci_high = (float(x) for x in np.percentile(samples, [2.5, 97.5]))
+            below_tentative = sum(x < TENTATIVE for x in samples) / resamples
+            below_reliable = sum(x < RELIABLE for x in samples) / resamples
     return Reliability(
         alpha=value,
         agreement=agreement,
@@ -160,6 +175,8 @@ def _reliability(
         ci_high=ci_high,
         resamples=resamples,
         seed=seed if bootstrap > 0 else None,
+        below_tentative=below_tentative,
+        below_reliable=below_reliable,
         **base,
     )
 
@@ -207,6 +224,13 @@ def _bootstrap(
 
 
 # -- values and their domain -------------------------------------------------------
+
+
+def _show(value: Any) -> str:
+    """A value as a note shows it: yes/no for booleans."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return repr(value)
 
 
 def _key(value: Any) -> Hashable:

@@ -11,9 +11,11 @@ so (no `Coding`, a `Coding` whose value is None, an article not in the coder's
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from reader.model import Annotation
 
 Level = Literal["nominal", "ordinal", "interval", "ratio", "multi"]
 """Level of measurement of an article variable.
@@ -115,3 +117,16 @@ class QuoteDecision:
     coder: str
     is_quote: bool
     speaker: str | None = None
+
+
+def spans_from_annotations(annotations: Iterable[Annotation], coder: str | None = None) -> list[Span]:
+    """reader's annotations as `Span`s: one per tag, the coder being the annotation's author.
+
+    `coder` overrides the author (for a layer stored under another name). An
+    annotation without tags marks no tag, so it gives no span.
+    """
+    return [
+        Span(a.article_id, a.start, a.end, tag, coder if coder is not None else a.author)
+        for a in annotations
+        for tag in a.tags
+    ]
