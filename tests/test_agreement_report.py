@@ -162,3 +162,43 @@ def test_headless_no_textual_no_spacy_no_store():
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def worked_example():
+    """The worked example of docs/reliability.md."""
+    tone = Variable("tone", "ordinal", ("negative", "neutral", "positive"))
+    table = {
+        ("tone", "ana"): ["negative", "neutral", "neutral", "positive", "negative", "neutral", "positive", "neutral"],
+        ("tone", "ben"): ["negative", "neutral", "positive", "positive", "negative", "negative", "positive", None],
+        ("topic", "ana"): ["politics", "economy", "crime", "politics", "economy", "crime", "politics", "crime"],
+        ("topic", "ben"): ["politics", "economy", "crime", "politics", "politics", "crime", "politics", "crime"],
+    }
+    rows = [
+        Coding(variable, unit, coder, value)
+        for (variable, coder), values in table.items()
+        for unit, value in enumerate(values, start=1)
+        if value is not None
+    ]
+    articles = [CodedArticle(1, 400, {"ana", "ben"}), CodedArticle(2, 300, {"ana", "ben"}), CodedArticle(3, 250, {"ana"})]
+    spans = [
+        Span(1, 40, 120, "claim", "ana"), Span(1, 200, 260, "claim", "ana"), Span(1, 48, 120, "claim", "ben"),
+        Span(2, 10, 90, "claim", "ana"), Span(2, 10, 90, "claim", "ben"), Span(2, 150, 180, "claim", "ben"),
+        Span(3, 0, 50, "claim", "ana"),
+    ]
+    decisions = [
+        QuoteDecision(1, "ana", True, "Mary Sommer"), QuoteDecision(1, "ben", True, "Mary Sommer"),
+        QuoteDecision(2, "ana", True, "Alec Baldwin"), QuoteDecision(2, "ben", True, "Baldwin's lawyer"),
+        QuoteDecision(3, "ana", False), QuoteDecision(3, "ben", False),
+        QuoteDecision(4, "ana", True, None), QuoteDecision(4, "ben", False),
+        QuoteDecision(5, "ana", True, "the judge"), QuoteDecision(5, "ben", True, "The judge"),
+    ]
+    return build_report(variables=[tone, Variable("topic")], codings=rows, articles=articles, spans=spans,
+                        decisions=decisions)
+
+
+def test_the_documented_worked_example_is_what_reader_prints():
+    doc = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
+    table = render_table(worked_example())
+    shown = [line for line in table.splitlines() if line.strip() and not line.startswith(("alpha >=", "95% interval"))]
+    for line in shown:
+        assert line in doc, line
