@@ -187,7 +187,7 @@ def test_multi_choice_is_one_yes_no_variable_per_option():
         Coding("actors", 3, "ana", {"police"}),
         Coding("actors", 3, "ben", None),  # left blank: missing, not "none chosen"
     ]
-    expanded = dict((v.name, c) for v, c in expand_multi_choice(variable, rows))
+    expanded = {v.name: c for v, c in expand_multi_choice(variable, rows)}
     assert list(expanded) == ["actors: police", "actors: court", "actors: army"]
     police = {(c.unit, c.coder): c.value for c in expanded["actors: police"]}
     assert police == {(1, "ana"): True, (1, "ben"): True, (2, "ana"): False, (2, "ben"): False,

@@ -142,7 +142,7 @@ def _reliability(
         groups = groups[keep]
     counts, per_unit = counts[keep], per_unit[keep]
     units, pairable = int(counts.shape[0]), int(per_unit.sum())
-    base = dict(level=level, units=units, coders=coders, pairable=pairable)
+    base = {"level": level, "units": units, "coders": coders, "pairable": pairable}
     if units == 0:
         return Reliability(alpha=None, agreement=None, note="no unit has values from two coders", **base)
     agreeing = float((counts * (counts - 1)).sum())
@@ -322,7 +322,7 @@ def expand_multi_choice(variable: Variable, codings: Iterable[Coding]) -> list[t
             chosen.append((coding, None))
             continue
         if isinstance(coding.value, (str, bytes)) or not isinstance(coding.value, Iterable):
-            raise ValueError(f"a multi-choice value is a collection of options, not {coding.value!r}")
+            raise ValueError(f"a multi-choice value is a collection of options, not {coding.value!r}")  # noqa: TRY004 (bad data, like every other)
         picked = {_key(o) for o in coding.value}
         for key in picked - options.keys():
             raise ValueError(f"{key[1]!r} is not an option of {variable.name!r}")

@@ -34,7 +34,6 @@ from reader.agreement.spans import SpanScore, span_scores
 from reader.agreement.unitized import tag_agreement
 from reader.inert import one_line
 
-
 REPORT_VERSION = 1
 """Bumped when a JSON field or CSV column is renamed or removed (adding one does not)."""
 

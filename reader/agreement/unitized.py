@@ -84,7 +84,7 @@ def character_counts(
         if len(present) < 2 or article.length == 0:
             continue
         marked = np.zeros(article.length, dtype=np.int64)
-        for coder, ranges in by_article.get(article.article_id, {}).items():
+        for ranges in by_article.get(article.article_id, {}).values():
             inside = np.zeros(article.length, dtype=bool)
             for start, end in ranges:
                 inside[start:end] = True
