@@ -201,3 +201,22 @@ def test_the_documented_worked_example_is_what_reader_prints():
     shown = [line for line in table.splitlines() if line.strip() and not line.startswith(("alpha >=", "95% interval"))]
     for line in shown:
         assert line in doc, line
+
+
+def test_each_coder_against_the_adjudicated_layer():
+    from reader.agreement import against_reference
+
+    rows = codings({"ana": ["a", "b", "a", "b"], "ben": ["a", "b", "b", "a"], "adjudicated": ["a", "b", "a", "b"]}, "v")
+    everyone = frozenset({"ana", "ben", "adjudicated"})
+    articles = [CodedArticle(1, 100, everyone)]
+    spans = [Span(1, 0, 10, "claim", "ana"), Span(1, 0, 10, "claim", "adjudicated"), Span(1, 50, 60, "claim", "ben")]
+    report = against_reference("adjudicated", variables=[Variable("v")], codings=rows, articles=articles,
+                               spans=spans, bootstrap=0)
+    assert [(a.kind, a.subject, a.coders) for a in report.agreements] == [
+        ("variable", "v", ("adjudicated", "ana")), ("variable", "v", ("adjudicated", "ben")),
+        ("tag", "claim", ("adjudicated", "ana")), ("tag", "claim", ("adjudicated", "ben")),
+    ]
+    assert report.agreements[0].result.alpha == 1.0 and report.agreements[1].result.alpha < 0.667
+    assert {(s.coder_a, s.coder_b, s.f1) for s in report.span_scores if s.match == "exact"} == {
+        ("adjudicated", "ana", 1.0), ("adjudicated", "ben", 0.0)}
+    assert "adjudicated + ana" in render_table(report)

@@ -30,7 +30,7 @@ from reader.agreement.alpha import (
 )
 from reader.agreement.data import CodedArticle, Coding, QuoteDecision, Span, Unit, Variable
 from reader.agreement.quotes import IS_QUOTE, SPEAKER, quote_agreement, quote_tables
-from reader.agreement.spans import SpanScore, span_scores
+from reader.agreement.spans import ALL_TAGS, SpanScore, span_scores
 from reader.agreement.unitized import tag_agreement
 from reader.inert import one_line
 
@@ -101,6 +101,59 @@ def build_report(
     decisions = list(decisions)
     if decisions:
         agreements += quote_agreement(decisions, pairwise=pairwise, bootstrap=bootstrap, seed=seed)
+    return Report(agreements, scores, bootstrap=bootstrap, tag_bootstrap=tag_bootstrap, seed=seed)
+
+
+def against_reference(
+    reference: str,
+    *,
+    variables: Sequence[Variable] = (),
+    codings: Iterable[Coding] = (),
+    articles: Iterable[CodedArticle] = (),
+    spans: Iterable[Span] = (),
+    decisions: Iterable[QuoteDecision] = (),
+    tags: Sequence[str] | None = None,
+    bootstrap: int = DEFAULT_BOOTSTRAP,
+    tag_bootstrap: int = 0,
+    seed: int = 0,
+) -> Report:
+    """Each coder's agreement with a reference layer (the adjudicated one), for coder training.
+
+    The reference is treated as one more coder, but it is never pooled with the coders:
+    the report holds one line per (coder, reference) pair and subject, and span scores
+    with the reference as A (recall: share of the reference's spans the coder marked).
+    """
+    codings, articles, spans, decisions = list(codings), list(articles), list(spans), list(decisions)
+    everyone = {c.coder for c in codings} | {c for a in articles for c in a.coders} | {d.coder for d in decisions}
+    coders = sorted(everyone - {reference})
+    agreements: list[Agreement] = []
+    scores: list[SpanScore] = []
+    for coder in coders:
+        pair = {coder, reference}
+        part = build_report(
+            variables=variables,
+            codings=[c for c in codings if c.coder in pair],
+            articles=[CodedArticle(a.article_id, a.length, a.coders & pair) for a in articles],
+            spans=[s for s in spans if s.coder in pair],
+            decisions=[d for d in decisions if d.coder in pair],
+            tags=tags,
+            pairwise=False,
+            bootstrap=bootstrap,
+            tag_bootstrap=tag_bootstrap,
+            seed=seed,
+        )
+        agreements += part.agreements
+        for s in part.span_scores:
+            if s.coder_a != reference:  # put the reference first: it is what the coder is scored against
+                s = SpanScore(s.tag, s.coder_b, s.coder_a, s.match, s.articles, s.spans_b, s.spans_a,
+                              s.matched_b, s.matched_a, s.recall, s.precision, s.f1)
+            scores.append(s)
+    kinds = {"variable": 0, "tag": 1, "quotation": 2}
+    subjects: dict[tuple[str, str], int] = {}
+    for a in agreements:
+        subjects.setdefault((a.kind, a.subject), len(subjects))
+    agreements.sort(key=lambda a: (kinds[a.kind], subjects[(a.kind, a.subject)]))  # stable: coders stay alphabetical
+    scores.sort(key=lambda s: (s.match, s.tag == ALL_TAGS, s.tag))
     return Report(agreements, scores, bootstrap=bootstrap, tag_bootstrap=tag_bootstrap, seed=seed)
 
 
