@@ -275,6 +275,8 @@ def detect_encoding(head: bytes) -> str:
             return "utf-16-le"
         if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
             return "utf-16-be"
+    if b"\x00" in sample:
+        raise CorpusError("binary file, not a CSV, TSV or JSON corpus")
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # a cut character at the end is fine
         return "utf-8"
@@ -395,9 +397,10 @@ class Corpus:
             raise CorpusError(f"{name}: file is empty")
         if head.startswith(b"PK\x03\x04"):
             raise CorpusError(f"{name}: a zip file (an Excel workbook?), not a table of text; save it as CSV first")
-        self.encoding = encoding or detect_encoding(head)
-        if b"\x00" in head[:8192] and not self.encoding.startswith(("utf-16", "utf-32")):
-            raise CorpusError(f"{name}: binary file, not a CSV, TSV or JSON corpus")
+        try:
+            self.encoding = encoding or detect_encoding(head)
+        except CorpusError as exc:
+            raise CorpusError(f"{name}: {exc}") from None
         try:
             codecs.lookup(self.encoding)
         except LookupError:
