@@ -882,10 +882,13 @@ def _read_project(root: Any, files: _Archive | None, name: str, colour_names: tu
                 project.sources.append(source)
         elif node.tag == "PDFSource":
             representation = _child(node, "Representation")
-            if _children(node, "PDFSelection"):
-                skipped["PDF area selections"] = skipped.get("PDF area selections", 0) + len(_children(node, "PDFSelection"))
+            areas = len(_children(node, "PDFSelection"))
+            if areas:
+                skipped["PDF area selection"] = skipped.get("PDF area selection", 0) + areas
             if representation is None:
-                skipped["PDF sources without a plain-text representation"] = skipped.get("PDF sources without a plain-text representation", 0) + 1
+                skipped["PDF source without a plain-text representation"] = skipped.get(
+                    "PDF source without a plain-text representation", 0
+                ) + 1
                 continue
             source = _read_text_source(representation, context, node.get("name") or representation.get("name") or "")
             if source is not None:
@@ -893,19 +896,29 @@ def _read_project(root: Any, files: _Archive | None, name: str, colour_names: tu
                 project.sources.append(source)
         else:
             kind = {"PictureSource": "picture", "AudioSource": "audio", "VideoSource": "video"}.get(node.tag, node.tag)
-            skipped[f"{kind} sources"] = skipped.get(f"{kind} sources", 0) + 1
+            skipped[f"{kind} source"] = skipped.get(f"{kind} source", 0) + 1
     for kind, count in skipped.items():
-        warnings.append(f"{count} {kind} left out (reader holds text)")
-    for tag, label in (("Cases", "cases"), ("Sets", "sets"), ("Graphs", "graphs"), ("Links", "links")):
+        warnings.append(f"{_count(count, kind)} left out (reader holds text)")
+    for tag, label in (("Cases", "case"), ("Sets", "set"), ("Graphs", "graph"), ("Links", "link")):
         element = _child(root, tag)
         if element is not None and len(element):
-            warnings.append(f"{len(element)} {label} left out (reader has no place for them)")
+            warnings.append(f"{_count(len(element), label)} left out (reader has no place for them)")
     unused = [guid for guid in notes if guid not in used_notes]
     if unused:
-        warnings.append(f"{len(unused)} notes not attached to a source or selection left out")
+        warnings.append(f"{_count(len(unused), 'note')} not attached to a source or selection left out")
     if _child(root, "Description") is not None and _text_of(_child(root, "Description")).strip():
         warnings.append("the project's description left out")
     return project
+
+
+def _count(n: int, noun: str) -> str:
+    """ "1 set", "2 sets", "3 PDF sources without a plain-text representation" (the first word takes the plural)."""
+    if n == 1:
+        return f"1 {noun}"
+    words = noun.split(" ")
+    head = next((i for i, w in enumerate(words) if w in ("source", "selection", "case", "set", "graph", "link", "note")), 0)
+    words[head] += "s"
+    return f"{n} {' '.join(words)}"
 
 
 @dataclass
