@@ -427,3 +427,15 @@ def test_ten_thousand_rows_read_in_seconds():
     elapsed = time.perf_counter() - started
     assert len(got) == 10_000
     assert elapsed < 30, f"10,000 rows took {elapsed:.1f} s"
+
+
+def test_importing_the_module_loads_no_heavy_libraries():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, reader.corpus; "
+        "loaded = [m for m in ('spacy', 'textual', 'charset_normalizer', 'dateutil', 'sqlite_utils') if m in sys.modules]; "
+        "assert not loaded, loaded"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=os.path.dirname(os.path.dirname(__file__)))

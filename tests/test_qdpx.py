@@ -490,3 +490,15 @@ def test_read_qde_alone_reads_inline_text_and_warns_about_files():
     (source,) = project.sources
     assert source.exact(source.selections[0]) == "Inline" and source.selections[0].tags == ["c"]
     assert project.warnings == ["source 'file': its text file x.txt is not in the project; left out"]
+
+
+def test_importing_the_module_loads_no_heavy_libraries():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, reader.qdpx; "
+        "loaded = [m for m in ('spacy', 'textual', 'lxml', 'rich', 'sqlite_utils') if m in sys.modules]; "
+        "assert not loaded, loaded"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).resolve().parents[1])
