@@ -685,15 +685,23 @@ class Corpus:
 _RESERVED_META = {"author", "outlet", "url", "external_id", "encoding", "date_text"}
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _cell(value: Any) -> str:
-    """A field as text: JSON strings as they are, lists of strings joined by "; ", anything else as JSON."""
+    """A field as text: JSON strings as they are, lists of strings joined by "; ", anything else as JSON.
+
+    Lone surrogates (JSON's "\\ud800", which no UTF-8 file or SQLite text can hold) become U+FFFD.
+    """
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return "; ".join(v.strip() for v in value if v.strip())
-    return json.dumps(value, ensure_ascii=False)
+        text = value
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        text = "; ".join(v.strip() for v in value if v.strip())
+    else:
+        text = json.dumps(value, ensure_ascii=False)
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 def _unique(header: list[str]) -> list[str]:

@@ -375,7 +375,10 @@ def complete(project: QdaProject) -> QdaProject:
     sources: list[QdaSource] = []
     seen_sources: set[str] = set()
     for given in project.sources:
-        size = len(given.text.encode("utf-8"))
+        try:
+            size = len(given.text.encode("utf-8"))
+        except UnicodeEncodeError:
+            raise QdpxError(f"source {given.title[:40]!r}: its text holds lone surrogates, not Unicode text") from None
         if size > MAX_INTERNAL_FILE_BYTES:
             raise QdpxError(f"source {given.title[:40]!r} is {size:,} bytes, over REFI-QDA's 2 GB limit for one file")
         source_guid = given.guid or guid_for("source", given.content_hash)
@@ -1068,8 +1071,107 @@ def read_qdc(source: str | Path | BinaryIO, *, colour_names: Iterable[str] = ())
     return codes
 
 
+# ---------------------------------------------------------------- to and from reader's own data
+
+CONTEXT_CHARS = 32  # as reader.store.CONTEXT_CHARS: the prefix and suffix kept for re-anchoring
+
+
+def project_from_library(
+    tags: Iterable[Any],
+    articles: Iterable[tuple[Any, Iterable[Any], dict[str, Any]]],
+    *,
+    name: str = "reader",
+    users: Iterable[str] = (),
+    created_at: str | None = None,
+) -> QdaProject:
+    """A project from reader's own objects, for `write_qdpx`.
+
+    `tags` are reader.model.Tag (name, colour, description); `articles` yields
+    (reader.model.Article, its reader.model.Annotation list, extra variables
+    such as {"article_external_id": "mc-17", "outlet": "…"}). The article's date
+    becomes the Date variable "date" and its source the Text variable "source".
+    Only duck-typed attributes are read, so storage rows with those names do too.
+    """
+    project = QdaProject(
+        name=name, users=[QdaUser(n) for n in users], created_at=created_at,
+        codes=[QdaCode(t.name, getattr(t, "colour", None), getattr(t, "description", "") or "") for t in tags],
+        variables=[QdaVariable("date", "Date", "The article's publication date"),
+                   QdaVariable("source", "Text", "Where the article came from: a URL or a file")],
+    )
+    for article, annotations, variables in articles:
+        values: dict[str, Any] = {"date": getattr(article, "date", None), "source": getattr(article, "source", None)}
+        values.update(variables or {})
+        project.sources.append(
+            QdaSource(
+                title=article.title,
+                text=article.text,
+                selections=[
+                    QdaSelection(
+                        start=a.start, end=a.end, tags=list(a.tags), note=a.note or "", author=a.author or "",
+                        created_at=a.created_at or None, updated_at=a.updated_at or None,
+                    )
+                    for a in annotations
+                ],
+                variables=values,
+            )
+        )
+    return project
+
+
+def _light(text: str) -> str:
+    """Line ends and Unicode form as reader stores text (reader.articles.normalise, less its trimming)."""
+    import unicodedata
+
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def selection_records(project: QdaProject) -> Iterator[dict[str, Any]]:
+    """Every selection of a read project as the fields of reader.interchange.ImportRecord, to match and re-anchor.
+
+    `article_hash` is the hash of the source's text normalised as reader stores
+    articles, so a source whose text is a library article (even with CRLF line
+    ends or decomposed accents in the file) matches it by hash; `exact`,
+    `prefix` and `suffix` are normalised the same way, and `start`/`end` moved
+    to match, so the offsets are trusted only where the texts agree. `line`
+    numbers the selections from 1, in file order.
+    """
+    from reader.articles import content_hash, normalise
+
+    number = 0
+    for source in project.sources:
+        normal = normalise(source.text)
+        same = normal == source.text
+        article_hash = content_hash(normal)
+        for selection in source.selections:
+            number += 1
+            exact = source.exact(selection)
+            prefix = source.text[max(0, selection.start - CONTEXT_CHARS) : selection.start]
+            suffix = source.text[selection.end : selection.end + CONTEXT_CHARS]
+            start, end = selection.start, selection.end
+            if not same:
+                exact, prefix, suffix = _light(exact), _light(prefix), _light(suffix)
+                start = len(_light(source.text[: selection.start]).lstrip("\n \ufeff"))
+                end = start + len(exact)
+            yield {
+                "line": number,
+                "exact": exact,
+                "kind": "annotation",
+                "article_title": source.title or None,
+                "article_hash": article_hash,
+                "start": start,
+                "end": end,
+                "prefix": prefix,
+                "suffix": suffix,
+                "tags": list(selection.tags),
+                "note": selection.note,
+                "author": selection.author,
+                "created_at": selection.created_at,
+                "updated_at": selection.updated_at,
+            }
+
+
 __all__ = [
     "QdaProject", "QdaUser", "QdaCode", "QdaVariable", "QdaSource", "QdaSelection", "QdpxError",
     "complete", "project_xml", "write_qdpx", "read_qdpx", "read_qde", "codebook_xml", "write_qdc", "read_qdc",
-    "guid_for", "rgb", "colour_name", "utc_time",
+    "guid_for", "rgb", "colour_name", "utc_time", "project_from_library", "selection_records",
 ]

@@ -439,3 +439,9 @@ def test_importing_the_module_loads_no_heavy_libraries():
         "assert not loaded, loaded"
     )
     subprocess.run([sys.executable, "-c", script], check=True, cwd=os.path.dirname(os.path.dirname(__file__)))
+
+
+def test_lone_surrogates_from_json_escapes_become_replacement_characters():
+    (record,) = records(b'{"text": "broken \\ud800 escape ' + BODY.encode() + b'", "title": "t\\udfff"}\n', "c.jsonl")
+    assert "\ufffd" in record.article.text and record.article.title == "t\ufffd"
+    record.article.text.encode("utf-8")  # storable
