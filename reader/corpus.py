@@ -37,9 +37,10 @@ import json
 import re
 import sys
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, BinaryIO, Callable, Iterator
+from typing import IO, Any, BinaryIO
 
 from reader.articles import ParsedArticle, derive_title, normalise
 from reader.errors import ReaderError
@@ -746,16 +747,19 @@ def read_corpus(path: str | Path, **options: Any) -> Iterator[CorpusRecord | Cor
         yield from open_corpus(sys.stdin.buffer, "-", **options)
         return
     path = Path(path).expanduser()
+    with _open(path) as handle:
+        yield from open_corpus(handle, str(path), **options)
+
+
+def _open(path: Path) -> IO[bytes]:
     try:
-        handle = open(path, "rb")
+        return open(path, "rb")  # the caller's with-block closes it
     except FileNotFoundError:
         raise CorpusError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise CorpusError(f"{path}: is a directory") from None
     except OSError as exc:
         raise CorpusError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    with handle:
-        yield from open_corpus(handle, str(path), **options)
 
 
 CORPUS_SUFFIXES = (".csv", ".tsv", ".tab", ".jsonl", ".ndjson", ".jsonlines", ".json")
@@ -777,6 +781,17 @@ def item_lines(record_or_problem: CorpusRecord | CorpusProblem, name: str) -> li
 
 
 __all__ = [
-    "Corpus", "CorpusError", "CorpusProblem", "CorpusRecord", "open_corpus", "read_corpus", "parse_date",
-    "date_from_filename", "detect_encoding", "find_columns", "is_corpus_name", "item_lines", "ROLE_NAMES",
+    "ROLE_NAMES",
+    "Corpus",
+    "CorpusError",
+    "CorpusProblem",
+    "CorpusRecord",
+    "date_from_filename",
+    "detect_encoding",
+    "find_columns",
+    "is_corpus_name",
+    "item_lines",
+    "open_corpus",
+    "parse_date",
+    "read_corpus",
 ]

@@ -44,14 +44,16 @@ import datetime as dt
 import decimal
 import hashlib
 import io
+import math
 import os
 import re
 import secrets
 import uuid
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any, BinaryIO, Iterable, Iterator
+from typing import IO, Any, BinaryIO
 
 from reader.errors import ReaderError
 
@@ -183,12 +185,12 @@ def utc_time(value: str | dt.datetime | None) -> str | None:
     else:
         text = str(value).strip()
         try:
-            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+            moment = dt.datetime.fromisoformat(text)  # Python 3.11 reads a final "Z" too
         except ValueError:
             raise QdpxError(f"{text[:40]!r} is not an ISO 8601 time") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def _xml_time(value: str | None) -> str | None:
@@ -271,17 +273,17 @@ def _typed(value: Any, kind: str, name: str) -> Any:
             return int(value)
         if kind == "Float":
             number = float(value)
-            if number != number or number in (float("inf"), float("-inf")):
+            if not math.isfinite(number):
                 raise ValueError
             return number
         if kind == "DateTime":
             if isinstance(value, dt.datetime):
                 moment = value
             else:
-                moment = dt.datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+                moment = dt.datetime.fromisoformat(str(value).strip())
             if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=dt.timezone.utc)
-            return moment.astimezone(dt.timezone.utc).replace(microsecond=0)
+                moment = moment.replace(tzinfo=dt.UTC)
+            return moment.astimezone(dt.UTC).replace(microsecond=0)
         if kind == "Date":
             if isinstance(value, dt.datetime):
                 return value.date()
@@ -1098,7 +1100,7 @@ def project_from_library(
         variables=[QdaVariable("date", "Date", "The article's publication date"),
                    QdaVariable("source", "Text", "Where the article came from: a URL or a file")],
     )
-    for article, annotations, variables in articles:
+    for article, notes, variables in articles:
         values: dict[str, Any] = {"date": getattr(article, "date", None), "source": getattr(article, "source", None)}
         values.update(variables or {})
         project.sources.append(
@@ -1110,7 +1112,7 @@ def project_from_library(
                         start=a.start, end=a.end, tags=list(a.tags), note=a.note or "", author=a.author or "",
                         created_at=a.created_at or None, updated_at=a.updated_at or None,
                     )
-                    for a in annotations
+                    for a in notes
                 ],
                 variables=values,
             )
@@ -1171,7 +1173,25 @@ def selection_records(project: QdaProject) -> Iterator[dict[str, Any]]:
 
 
 __all__ = [
-    "QdaProject", "QdaUser", "QdaCode", "QdaVariable", "QdaSource", "QdaSelection", "QdpxError",
-    "complete", "project_xml", "write_qdpx", "read_qdpx", "read_qde", "codebook_xml", "write_qdc", "read_qdc",
-    "guid_for", "rgb", "colour_name", "utc_time", "project_from_library", "selection_records",
+    "QdaCode",
+    "QdaProject",
+    "QdaSelection",
+    "QdaSource",
+    "QdaUser",
+    "QdaVariable",
+    "QdpxError",
+    "codebook_xml",
+    "colour_name",
+    "complete",
+    "guid_for",
+    "project_from_library",
+    "project_xml",
+    "read_qdc",
+    "read_qde",
+    "read_qdpx",
+    "rgb",
+    "selection_records",
+    "utc_time",
+    "write_qdc",
+    "write_qdpx",
 ]

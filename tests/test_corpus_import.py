@@ -324,8 +324,10 @@ def test_a_row_with_an_ambiguous_date_is_kept_without_a_date_and_a_warning():
     first, second = records(data)
     assert first.article.date is None and first.article.meta["date_text"] == "03/04/2024"
     assert first.warnings == [
-        "row 2: date '03/04/2024' reads as day/month or month/day (say which with --dayfirst or --monthfirst); "
-        "imported without a date"
+        (
+            "row 2: date '03/04/2024' reads as day/month or month/day (say which with --dayfirst or --monthfirst); "
+            "imported without a date"
+        )
     ]
     assert second.warnings == ["row 3: date 'soon' not understood; imported without a date"]
     (told, _) = records(data, dayfirst=True)

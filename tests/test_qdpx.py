@@ -25,15 +25,14 @@ from reader.qdpx import (
     codebook_xml,
     complete,
     guid_for,
-    project_xml,
-    read_qde,
+    project_from_library,
     read_qdc,
+    read_qde,
     read_qdpx,
     rgb,
+    selection_records,
     write_qdc,
     write_qdpx,
-    project_from_library,
-    selection_records,
 )
 
 STANDARDS = Path(__file__).resolve().parents[1] / ".." / "shared" / "standards" / "refi-qda"
@@ -84,7 +83,7 @@ def sample_project() -> QdaProject:
                 codes=["evidence"],
                 variables={
                     "date": dt.date(2024, 7, 13), "article_external_id": "mc-17", "words": 40, "score": 0.25,
-                    "verified": True, "seen_at": dt.datetime(2024, 7, 13, 9, 0, tzinfo=dt.timezone.utc),
+                    "verified": True, "seen_at": dt.datetime(2024, 7, 13, 9, 0, tzinfo=dt.UTC),
                 },
                 description="https://example.org/rust",
                 note="A note on the whole article",
@@ -193,7 +192,7 @@ def test_complete_fills_in_users_codes_and_colours_without_changing_its_input():
 
 
 def test_notes_are_notes_referenced_from_their_selection():
-    data, done = exported(sample_project())
+    data, _ = exported(sample_project())
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         root = etree.fromstring(archive.read("project.qde"))
     notes = {n.get("guid"): n.findtext(f"{{{PROJECT_NS}}}PlainTextContent") for n in root.iter(f"{{{PROJECT_NS}}}Note")}
@@ -209,7 +208,7 @@ def test_characters_xml_cannot_hold_are_replaced_with_a_warning(schema):
     assert any("U+FFFD" in w for w in done.warnings)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         validate(schema, archive.read("project.qde"))
-        assert archive.read(f"sources/{done.sources[0].guid}.txt") == "te\x00xt".encode()  # the file keeps it
+        assert archive.read(f"sources/{done.sources[0].guid}.txt") == b"te\x00xt"  # the file keeps it
 
 
 def test_what_cannot_be_written_is_refused_with_one_line():
