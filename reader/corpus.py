@@ -31,6 +31,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import gzip
 import io
 import json
@@ -167,8 +168,12 @@ def date_from_filename(name: str | Path) -> str | None:
 # ---------------------------------------------------------------- columns
 
 
+@functools.lru_cache(maxsize=4096)
 def _key(name: str) -> str:
     return re.sub(r"[\s_\-.]+", "", name.strip().lstrip("\ufeff")).casefold()
+
+
+_ROLE_KEYS = {role: tuple(_key(name) for name in names) for role, names in ROLE_NAMES.items()}
 
 
 def find_columns(columns: list[str], **overrides: str | None) -> dict[str, str]:
@@ -192,8 +197,8 @@ def find_columns(columns: list[str], **overrides: str | None) -> dict[str, str]:
     for role in ROLES:
         if role in found:
             continue
-        for candidate in ROLE_NAMES[role]:
-            column = by_key.get(_key(candidate))
+        for candidate in _ROLE_KEYS[role]:
+            column = by_key.get(candidate)
             if column is not None and column not in taken:
                 found[role] = column
                 taken.add(column)
@@ -633,6 +638,22 @@ class Corpus:
 
     # -------------------------------------------------------- one row
 
+    def _object_mapping(self, cells: dict[str, str]) -> dict[str, str]:
+        """The columns of one JSON object: the first object's where this one has them, else its own common names.
+
+        JSON writers often leave out empty fields, so the first object need not show every key.
+        """
+        mapping = {role: column for role, column in self.mapping.items() if column in cells}
+        missing = [role for role in ROLES if role not in mapping and not self._overrides.get(f"{role}_column")]
+        if missing:
+            own = find_columns(list(cells))
+            taken = set(mapping.values())
+            for role in missing:
+                if role in own and own[role] not in taken:
+                    mapping[role] = own[role]
+                    taken.add(own[role])
+        return mapping
+
     def _record(self, row: int, values: dict[str, Any], unit: str) -> CorpusRecord | CorpusProblem:
         where = f"{unit} {row}"
         cells: dict[str, str] = {}
@@ -641,8 +662,9 @@ class Corpus:
             if len(cell) > self.max_field_chars:
                 return CorpusProblem(row, f"column {_short(str(column), 30)!r} has more than {self.max_field_chars:,} characters", unit)
             cells[str(column)] = cell
-        role = {r: cells.get(column, "") for r, column in self.mapping.items()}
-        if "text" in self.mapping and self.mapping["text"] not in cells:
+        mapping = self.mapping if unit == "row" else self._object_mapping(cells)
+        role = {r: cells.get(column, "") for r, column in mapping.items()}
+        if "text" not in mapping:
             return CorpusProblem(row, f"no {self.mapping['text']!r} field", unit)
         text = normalise(role.get("text", ""))
         if not text:
@@ -667,7 +689,7 @@ class Corpus:
         author = " ".join(role.get("author", "").split()) or None
         outlet = " ".join(role.get("outlet", "").split()) or None
         external_id = role.get("id", "").strip() or None
-        used = set(self.mapping.values())
+        used = set(mapping.values())
         metadata = {column: cell for column, cell in cells.items() if column not in used and cell.strip()}
         for key, value in (("author", author), ("outlet", outlet), ("url", url), ("external_id", external_id)):
             if value:

@@ -447,3 +447,13 @@ def test_lone_surrogates_from_json_escapes_become_replacement_characters():
     (record,) = records(b'{"text": "broken \\ud800 escape ' + BODY.encode() + b'", "title": "t\\udfff"}\n', "c.jsonl")
     assert "\ufffd" in record.article.text and record.article.title == "t\ufffd"
     record.article.text.encode("utf-8")  # storable
+
+
+def test_json_objects_need_not_all_have_the_same_keys():
+    lines = [{"id": "1", "text": BODY}, {"id": "2", "text": BODY, "title": "Titled", "author": "Ann Lee"},
+             {"id": "3", "body": BODY + " body"}, {"id": "4", "summary": "no text here"}]
+    got = items("".join(json.dumps(x) + "\n" for x in lines).encode(), "c.jsonl")
+    first, second, third, problem = got
+    assert second.article.title == "Titled" and second.author == "Ann Lee" and second.metadata == {}
+    assert third.article.text == BODY + " body" and third.external_id == "3"
+    assert str(problem) == "line 4: no 'text' field"
