@@ -112,6 +112,7 @@ class _Ambiguous(ValueError):
     pass
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:$|[T ]\d)")
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?![\d./-])")
 _DEFAULT_A = dt.datetime(2000, 1, 1)
 _DEFAULT_B = dt.datetime(2001, 2, 2)
@@ -131,6 +132,11 @@ def parse_date(value: str, dayfirst: bool | None = None) -> str:
     text = " ".join(str(value).split())
     if not text:
         raise ValueError("empty date")
+    if _ISO_DAY.match(text):  # the common case, without dateutil: the day as written, whatever the time zone
+        try:
+            return dt.date.fromisoformat(text[:10]).isoformat()
+        except ValueError:
+            raise ValueError(f"date {_short(text)!r} is no calendar date") from None
     match = _NUMERIC_DATE.match(text)
     if match:
         first, second = int(match.group(1)), int(match.group(2))

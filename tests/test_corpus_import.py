@@ -457,3 +457,9 @@ def test_json_objects_need_not_all_have_the_same_keys():
     assert second.article.title == "Titled" and second.author == "Ann Lee" and second.metadata == {}
     assert third.article.text == BODY + " body" and third.external_id == "3"
     assert str(problem) == "line 4: no 'text' field"
+
+
+def test_iso_dates_that_are_no_calendar_date_are_refused():
+    with pytest.raises(ValueError, match="no calendar date"):
+        parse_date("2024-02-30")
+    assert parse_date("2024-07-13T23:30:00-05:00") == "2024-07-13"
