@@ -171,6 +171,11 @@ class QdaProject:
 # ---------------------------------------------------------------- values
 
 
+def _guid_key(guid: str | None) -> str:
+    """A GUID as compared: without braces ("{...}" is allowed by the schema), lower case."""
+    return (guid or "").strip().strip("{}").lower()
+
+
 def guid_for(kind: str, *parts: object) -> str:
     """A stable GUID (UUID 5 in reader's namespace) for a thing of `kind` identified by `parts`."""
     return str(uuid.uuid5(GUID_NAMESPACE, "\x1f".join([kind, *map(str, parts)])))
@@ -384,10 +389,10 @@ def complete(project: QdaProject) -> QdaProject:
         if size > MAX_INTERNAL_FILE_BYTES:
             raise QdpxError(f"source {given.title[:40]!r} is {size:,} bytes, over REFI-QDA's 2 GB limit for one file")
         source_guid = given.guid or guid_for("source", given.content_hash)
-        if source_guid.lower() in seen_sources:
+        if _guid_key(source_guid) in seen_sources:
             warnings.append(f"source {given.title[:40]!r} is the same text as another; written once")
             continue
-        seen_sources.add(source_guid.lower())
+        seen_sources.add(_guid_key(source_guid))
         selections: list[QdaSelection] = []
         seen: set[str] = set()
         for selection in given.selections:
@@ -401,10 +406,10 @@ def complete(project: QdaProject) -> QdaProject:
                 "selection", given.content_hash, selection.start, selection.end, selection.author, created or ""
             )
             guid, n = base, 1
-            while guid.lower() in seen:
+            while _guid_key(guid) in seen:
                 n += 1
                 guid = guid_for("selection", base, n)
-            seen.add(guid.lower())
+            seen.add(_guid_key(guid))
             tags: list[str] = []
             for name in selection.tags:
                 if name.strip():
@@ -746,7 +751,7 @@ def _read_codes(parent: Any, warnings: list[str], colour_names: tuple[str, ...])
                     )
                 )
             if guid:
-                by_guid[guid.lower()] = next(c.name for c in codes if c.name.casefold() == name.casefold())
+                by_guid[_guid_key(guid)] = next(c.name for c in codes if c.name.casefold() == name.casefold())
             walk(node, name)
 
     walk(parent, None)
@@ -852,7 +857,7 @@ def _read_project(root: Any, files: _Archive | None, name: str, colour_names: tu
         user_name = node.get("name") or node.get("id") or guid
         project.users.append(QdaUser(name=user_name, guid=guid or None))
         if guid:
-            users[guid.lower()] = user_name
+            users[_guid_key(guid)] = user_name
     codebook = _child(root, "CodeBook")
     codes_element = _child(codebook, "Codes") if codebook is not None else None
     code_guids: dict[str, str] = {}
@@ -868,12 +873,12 @@ def _read_project(root: Any, files: _Archive | None, name: str, colour_names: tu
         )
         project.variables.append(variable)
         if variable.guid:
-            variables[variable.guid.lower()] = variable
+            variables[_guid_key(variable.guid)] = variable
     notes: dict[str, str] = {}
     notes_element = _child(root, "Notes")
     used_notes: set[str] = set()
     for node in _children(notes_element, "Note") if notes_element is not None else []:
-        guid = (node.get("guid") or "").lower()
+        guid = _guid_key(node.get("guid"))
         text = _source_text(node, files, name, warnings, "a note")
         if guid and text is not None:
             notes[guid] = text
@@ -970,7 +975,7 @@ def _note_text(node: Any, context: _Context) -> str:
     if description.strip():
         parts.append(description)
     for ref in _children(node, "NoteRef"):
-        guid = (ref.get("targetGUID") or "").lower()
+        guid = _guid_key(ref.get("targetGUID"))
         if guid in context.notes:
             parts.append(context.notes[guid])
             context.used_notes.add(guid)
@@ -984,7 +989,7 @@ def _codings(node: Any, context: _Context, what: str) -> list[str]:
     for coding in _children(node, "Coding"):
         ref = _child(coding, "CodeRef")
         guid = (ref.get("targetGUID") if ref is not None else "") or ""
-        code = context.codes.get(guid.lower())
+        code = context.codes.get(_guid_key(guid))
         if code is None:
             context.warnings.append(f"{what}: a coding with code {guid or 'none'}, not in the codebook, was left out")
         elif code not in names:
@@ -1014,7 +1019,7 @@ def _read_text_source(node: Any, context: _Context, title: str) -> QdaSource | N
                 f"{what}: selection {start}-{end} does not fit its text of {len(text)} characters; left out"
             )
             continue
-        author = context.users.get((part.get("creatingUser") or "").lower(), "")
+        author = context.users.get(_guid_key(part.get("creatingUser")), "")
         source.selections.append(
             QdaSelection(
                 start=start, end=end, tags=_codings(part, context, what), note=_note_text(part, context),
@@ -1025,14 +1030,14 @@ def _read_text_source(node: Any, context: _Context, title: str) -> QdaSource | N
     source.codes = _codings(node, context, what)
     source_notes = []
     for ref in _children(node, "NoteRef"):
-        guid = (ref.get("targetGUID") or "").lower()
+        guid = _guid_key(ref.get("targetGUID"))
         if guid in context.notes:
             source_notes.append(context.notes[guid])
             context.used_notes.add(guid)
     source.note = "\n\n".join(source_notes)
     for holder in _children(node, "VariableValue"):
         ref = _child(holder, "VariableRef")
-        variable = context.variables.get(((ref.get("targetGUID") if ref is not None else "") or "").lower())
+        variable = context.variables.get(_guid_key(ref.get("targetGUID") if ref is not None else None))
         value_node = next((child for child in holder if child.tag != "VariableRef"), None)
         if variable is None or value_node is None:
             context.warnings.append(f"{what}: a variable value without its variable was left out")

@@ -546,3 +546,18 @@ def test_selection_records_match_and_anchor_like_reader_imports():
         library_text.index("“claim”"), library_text.index("“claim”") + 7,
     )
     assert (second.start, second.end, second.exact) == (0, 5, "First")
+
+
+def test_guids_in_braces_match_guids_without():
+    qde = f"""<Project xmlns="{PROJECT_NS}" name="braces">
+ <Users><User guid="{{AD68FBE7-E1EE-4A82-A279-23CC698C89EB}}" name="Fr"/></Users>
+ <CodeBook><Codes><Code guid="{{d7aa29da-519b-4946-9b90-253b6db8fd0a}}" name="Economy" isCodable="true"/></Codes></CodeBook>
+ <Sources><TextSource guid="AE5298BE-7C94-4B66-8A9C-51FBE232D2F5" name="t"><PlainTextContent>Jobs and taxes</PlainTextContent>
+  <PlainTextSelection guid="789A62D6-A2AD-4B59-AB90-EF1D4AB1868F" startPosition="0" endPosition="4"
+      creatingUser="ad68fbe7-e1ee-4a82-a279-23cc698c89eb">
+   <Coding guid="61C727FB-E8CD-442D-B34E-D20F6B843407"><CodeRef targetGUID="D7AA29DA-519B-4946-9B90-253B6DB8FD0A"/></Coding>
+  </PlainTextSelection></TextSource></Sources>
+</Project>""".encode()
+    project = read_qde(qde)
+    (selection,) = project.sources[0].selections
+    assert (selection.tags, selection.author, project.warnings) == (["Economy"], "Fr", [])
