@@ -322,11 +322,17 @@ def _sniff_format(text_head: str, name: str) -> tuple[str, str]:
     if suffix != ".csv" and stripped.startswith("{"):
         return "jsonl", ""
     first_line = stripped.split("\n", 1)[0]
+    declared = _EXCEL_SEPARATOR.match(first_line)
+    if declared:  # Excel's "sep=;" line
+        return ("tsv" if declared.group(1) == "\t" else "csv"), declared.group(1)
     counts = {d: first_line.count(d) for d in (",", "\t", ";", "|")}
     delimiter = max(counts, key=lambda d: (counts[d], d == ","))
     if counts[delimiter] == 0:
         delimiter = ","
     return ("tsv" if delimiter == "\t" else "csv"), delimiter
+
+
+_EXCEL_SEPARATOR = re.compile(r"sep=(.)\r?$")
 
 
 class _TooLong(Exception):
@@ -460,6 +466,8 @@ class Corpus:
                 self._csv = csv.reader(self._lines, delimiter=self.delimiter, strict=False)
                 try:
                     header = next(self._csv)
+                    if len(header) <= 2 and header[0].lstrip("\ufeff").startswith("sep=") and not any(header[1:]):
+                        header = next(self._csv)  # Excel's separator line: the header follows
                 except StopIteration:
                     raise CorpusError(f"{self.name}: file is empty") from None
                 except _TooLong:

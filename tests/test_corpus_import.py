@@ -463,3 +463,11 @@ def test_iso_dates_that_are_no_calendar_date_are_refused():
     with pytest.raises(ValueError, match="no calendar date"):
         parse_date("2024-02-30")
     assert parse_date("2024-07-13T23:30:00-05:00") == "2024-07-13"
+
+
+def test_excels_separator_line_is_followed():
+    data = b"sep=;\r\nid;title;text\r\n1;A;" + BODY.encode() + b"\r\n"
+    corpus = open_corpus(io.BytesIO(data), "excel.csv")
+    assert corpus.delimiter == ";" and corpus.columns == ["id", "title", "text"]
+    (record,) = list(corpus)
+    assert record.row == 2 and record.article.title == "A"  # as Excel shows it, the separator line hidden
