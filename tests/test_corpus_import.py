@@ -454,6 +454,7 @@ def test_json_objects_need_not_all_have_the_same_keys():
              {"id": "3", "body": BODY + " body"}, {"id": "4", "summary": "no text here"}]
     got = items("".join(json.dumps(x) + "\n" for x in lines).encode(), "c.jsonl")
     first, second, third, problem = got
+    assert first.external_id == "1" and first.author is None and first.metadata == {}
     assert second.article.title == "Titled" and second.author == "Ann Lee" and second.metadata == {}
     assert third.article.text == BODY + " body" and third.external_id == "3"
     assert str(problem) == "line 4: no 'text' field"
