@@ -339,6 +339,10 @@ class _TooLong(Exception):
     pass
 
 
+class _SkippedLine(Exception):
+    pass
+
+
 class _Lines:
     """Lines of a text stream for csv.reader, each bounded, and the characters of the current row counted."""
 
@@ -355,7 +359,18 @@ class _Lines:
         line = self.stream.readline(self.max_line + 1)
         if not line:
             raise StopIteration
+        first = self.row_chars == 0
         self.row_chars += len(line)
+        if len(line) > self.max_line and first:
+            # A row on one huge line: passed over without keeping it. With its quotes balanced the next
+            # line starts a new row and reading goes on; otherwise the row runs on, and reading stops.
+            quotes = line.count('"')
+            while not line.endswith(("\n", "\r")):
+                line = self.stream.readline(CHUNK_CHARS)
+                if not line:
+                    break
+                quotes += line.count('"')
+            raise _SkippedLine if quotes % 2 == 0 else _TooLong
         if len(line) > self.max_line or self.row_chars > self.max_row:
             raise _TooLong
         return line
@@ -470,7 +485,7 @@ class Corpus:
                         header = next(self._csv)  # Excel's separator line: the header follows
                 except StopIteration:
                     raise CorpusError(f"{self.name}: file is empty") from None
-                except _TooLong:
+                except (_TooLong, _SkippedLine):
                     raise CorpusError(f"{self.name}: the header row is longer than {self.max_row_chars:,} characters") from None
                 except csv.Error as exc:
                     raise CorpusError(f"{self.name}: malformed CSV header ({exc})") from None
@@ -525,6 +540,9 @@ class Corpus:
                 cells = next(self._csv)
             except StopIteration:
                 return
+            except _SkippedLine:
+                yield CorpusProblem(row, f"longer than {self.max_row_chars:,} characters; skipped")
+                continue
             except _TooLong:
                 yield CorpusProblem(
                     row, f"longer than {self.max_row_chars:,} characters (an unclosed quote?); "

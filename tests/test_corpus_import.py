@@ -472,3 +472,12 @@ def test_excels_separator_line_is_followed():
     assert corpus.delimiter == ";" and corpus.columns == ["id", "title", "text"]
     (record,) = list(corpus)
     assert record.row == 2 and record.article.title == "A"  # as Excel shows it, the separator line hidden
+
+
+def test_a_huge_csv_line_is_skipped_and_the_rows_after_it_still_read():
+    data = ("id,text\n" f'1,"{BODY}"\n' f'2,"{"x, " * 3000}"\n' f"3,{'y' * 7000}\n" f'4,"{BODY} end"\n').encode()
+    got = items(data, max_field_chars=2000, max_row_chars=5000)
+    assert [str(p) for p in got if isinstance(p, CorpusProblem)] == [
+        "row 3: longer than 5,000 characters; skipped", "row 4: longer than 5,000 characters; skipped",
+    ]
+    assert [r.external_id for r in got if isinstance(r, CorpusRecord)] == ["1", "4"]
