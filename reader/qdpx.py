@@ -548,7 +548,10 @@ def project_xml(project: QdaProject) -> bytes:
     if project.variables:
         element = _element(root, "Variables")
         for variable in project.variables:
-            node = _element(element, "Variable", guid=variable.guid, name=variable.name, typeOfVariable=variable.type)
+            node = _element(
+                element, "Variable", guid=variable.guid, typeOfVariable=variable.type,
+                name=_xml_text(variable.name, warnings, f"variable {variable.name!r}"),
+            )
             if variable.description:
                 _element(node, "Description").text = _xml_text(variable.description, warnings, f"variable {variable.name!r}")
     notes: list[tuple[str, str, str | None, str | None, str]] = []  # guid, name, user, time, text
