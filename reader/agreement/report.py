@@ -32,7 +32,7 @@ from reader.agreement.data import CodedArticle, Coding, QuoteDecision, Span, Uni
 from reader.agreement.quotes import IS_QUOTE, SPEAKER, quote_agreement, quote_tables
 from reader.agreement.spans import ALL_TAGS, SpanScore, span_scores
 from reader.agreement.unitized import tag_agreement
-from reader.inert import one_line
+from reader.text.inert import one_line
 
 REPORT_VERSION = 1
 """Bumped when a JSON field or CSV column is renamed or removed (adding one does not)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from reader.agreement import CodedArticle, span_scores, spans_from_annotations, tag_agreement
-from reader.articles import parse_article
+from reader.ingest.files import parse_article
 from reader.store import Store
 
 FIRST = "The mayor said the bridge would reopen in May. Critics were not convinced by the promise at all."
@@ -26,14 +26,14 @@ def library():
 
 
 def mark(store, article_id, coder, phrase, *tags):
-    text = store.article_text(article_id)
+    text = store.get_article_text(article_id)
     start = text.index(phrase)
     store.create_annotation(article_id, start, start + len(phrase), coder, tags)
 
 
 def sample(store, coded):
     """CodedArticle records (coded: article id -> coders) and every annotation as spans."""
-    articles = [CodedArticle(a, len(store.article_text(a)), frozenset(c)) for a, c in coded.items()]
+    articles = [CodedArticle(a, len(store.get_article_text(a)), frozenset(c)) for a, c in coded.items()]
     spans = [s for a in coded for s in spans_from_annotations(store.annotations(a))]
     return articles, spans
 

@@ -33,7 +33,7 @@ from reader.agreement import (
 )
 from reader.agreement.report import CSV_COLUMNS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def sample_report(**kw):
