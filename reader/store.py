@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import inspect
@@ -25,11 +26,15 @@ from reader.model import (
     Analysis,
     Annotation,
     Article,
+    ArticleCode,
     ArticleIdentity,
+    Decision,
     Entity,
     ExportRow,
     Quote,
     Tag,
+    Variable,
+    VariableValue,
 )
 from reader.schema import known_migrations, migrations
 from reader.sqlite import Database
@@ -591,6 +596,115 @@ class Store:
                 {"annotation_id": annotation.id, "tag_id": tag_id} for tag_id in tag_ids
             )
 
+    # ------------------------------------------------------------ decisions on highlights
+
+    def decisions(self, article_id: int, author: str | None = None) -> list[Decision]:
+        """The decisions people made on an article's highlights (one author's, with `author`), oldest first."""
+        sql = "SELECT * FROM decisions WHERE article_id = ?" + (" AND author = ?" if author is not None else "")
+        with self._lock:
+            rows = list(self.db.query(sql + " ORDER BY decided_at, id", [article_id, *([author] if author is not None else [])]))
+        return [_decision(row) for row in rows]
+
+    def set_decision(self, decision: Decision) -> Decision:
+        """Record a decision (replacing that author's earlier one on the same highlight), stamped now."""
+        if decision.kind not in ("entity", "quote") or decision.status not in ("confirmed", "corrected", "rejected"):
+            raise StoreError(f"not a decision: {decision.kind} {decision.status}")
+        stamped = dataclasses.replace(decision, decided_at=decision.decided_at or now())
+        row = {name: getattr(stamped, name) for name in _DECISION_FIELDS}
+        with self._lock, self.db.atomic():
+            self.db.execute(
+                'DELETE FROM decisions WHERE article_id = ? AND kind = ? AND start = ? AND "end" = ? AND author = ?',
+                list(stamped.key),
+            )
+            self.db["decisions"].insert(row)
+        return stamped
+
+    def delete_decision(self, decision: Decision) -> None:
+        """Take back that author's decision on that highlight (the machine's state shows again)."""
+        with self._lock, self.db.atomic():
+            self.db.execute(
+                'DELETE FROM decisions WHERE article_id = ? AND kind = ? AND start = ? AND "end" = ? AND author = ?',
+                list(decision.key),
+            )
+
+    # ------------------------------------------------------------ article variables and codes
+
+    def variables(self) -> list[Variable]:
+        with self._lock:
+            rows = list(self.db["variables"].rows_where(order_by="position, name"))
+        return [_variable(row) for row in rows]
+
+    def find_variable(self, name: str) -> Variable | None:
+        with self._lock:
+            rows = list(self.db["variables"].rows_where("name = ? COLLATE NOCASE", [name.strip()]))
+        return _variable(rows[0]) if rows else None
+
+    def save_variable(
+        self, name: str, kind: str, description: str = "", values: Iterable[VariableValue] = (), variable_id: int | None = None
+    ) -> Variable:
+        """Create (or, with `variable_id`, change) an article variable of the codebook."""
+        name = " ".join(name.split())
+        if not name:
+            raise StoreError("a variable needs a name")
+        if kind not in ("categorical", "multi", "ordinal", "number", "text"):
+            raise StoreError(f"a variable is categorical, multi, ordinal, number or text, not {kind!r}")
+        values = [VariableValue(*v) for v in values]
+        if kind in ("categorical", "multi", "ordinal") and not values:
+            raise StoreError(f"variable '{name}': a {kind} variable needs its values")
+        row = {"name": name, "kind": kind, "description": description, "values": json.dumps([list(v) for v in values])}
+        with self._lock, self.db.atomic():
+            try:
+                if variable_id is None:
+                    row["position"] = self.db.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM variables").fetchone()[0]
+                    variable_id = self.db["variables"].insert(row).last_pk
+                else:
+                    self.db["variables"].update(variable_id, row)
+            except sqlite3.IntegrityError:
+                raise StoreError(f"a variable called '{name}' exists already") from None
+        return self.find_variable(name)  # type: ignore[return-value]
+
+    def delete_variable(self, variable_id: int) -> None:
+        with self._lock, self.db.atomic():
+            self.db["variables"].delete(variable_id)
+
+    def article_codes(self, article_id: int | None = None, author: str | None = None) -> list[ArticleCode]:
+        """Codes of one article (or all), of one author (or all), in codebook order."""
+        where, params = [], []
+        if article_id is not None:
+            where.append("c.article_id = ?")
+            params.append(article_id)
+        if author is not None:
+            where.append("c.author = ?")
+            params.append(author)
+        sql = (
+            "SELECT c.article_id, v.name, c.author, c.value, c.updated_at FROM article_codes c "
+            "JOIN variables v ON v.id = c.variable_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY c.article_id, c.author, v.position, v.name"
+        )
+        with self._lock:
+            rows = self.db.execute(sql, params).fetchall()
+        return [ArticleCode(a, name, who, json.loads(value), at) for a, name, who, value, at in rows]
+
+    def set_code(self, article_id: int, variable: str, author: str, value: object) -> ArticleCode | None:
+        """Set one coder's value of a variable for an article (None takes it away)."""
+        found = self.find_variable(variable)
+        if found is None:
+            raise NotFoundError(f"no article variable called '{variable}' in the codebook")
+        stamp = now()
+        with self._lock, self.db.atomic():
+            self.db.execute(
+                "DELETE FROM article_codes WHERE article_id = ? AND variable_id = ? AND author = ?",
+                [article_id, found.id, author],
+            )
+            if value is None or value == [] or value == "":
+                return None
+            self.db["article_codes"].insert(
+                {"article_id": article_id, "variable_id": found.id, "author": author,
+                 "value": json.dumps(value, ensure_ascii=False), "updated_at": stamp}
+            )
+        return ArticleCode(article_id, found.name, author, value, stamp)
+
     # ---- export and import
     #
     # Used by reader.interchange. Reads stream through
@@ -859,7 +973,27 @@ def _quote_row(quote: Quote) -> dict[str, Any]:
         "speaker_start": quote.speaker_start,
         "speaker_end": quote.speaker_end,
         "cue": quote.cue,
+        # The attribution's parts, when the analyser gives them (source mention, cue's span).
+        "source_start": getattr(quote, "source_start", None),
+        "source_end": getattr(quote, "source_end", None),
+        "cue_start": getattr(quote, "cue_start", None),
+        "cue_end": getattr(quote, "cue_end", None),
     }
+
+
+_DECISION_FIELDS = (
+    "article_id", "kind", "start", "end", "status", "author", "decided_at", "label", "canonical", "speaker",
+    "new_start", "new_end", "added",
+)
+
+
+def _decision(row: dict[str, Any]) -> Decision:
+    return Decision(**{name: row[name] for name in _DECISION_FIELDS if name != "added"}, added=bool(row["added"]))
+
+
+def _variable(row: dict[str, Any]) -> Variable:
+    values = tuple(VariableValue(*v) for v in json.loads(row["values"] or "[]"))
+    return Variable(row["id"], row["name"], row["kind"], row["description"], values, row["position"])
 
 
 def _annotation(row: dict[str, Any]) -> Annotation:
