@@ -216,3 +216,7 @@ class ExportRow(NamedTuple):
     entity_label: str | None
     quote_speaker: str | None
     article_hash: str
+    target: str | None = None  # what the row is on: entity, quotation or span (or the highlight's own kind)
+    status: str | None = None  # the highlight's: machine, confirmed or corrected
+    quote_source: str | None = None  # the quotation's source mention as written ("she", "the daily")
+    quote_cue: str | None = None  # its cue ("said", "according to")

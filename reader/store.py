@@ -6,7 +6,6 @@ own committed transaction, so what the screen shows is already on disk.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import dataclasses
 import datetime as dt
@@ -149,38 +148,72 @@ def context(text: str, start: int, end: int, chars: int = CONTEXT_CHARS) -> tupl
 
 
 class _SpanLookup:
-    """An article's entities and quotations, to find the one an annotation sits on.
+    """An article's highlights as corrected, to say what an annotation is on and to correct the
+    machine's highlight rows of an export.
 
-    An annotation sits on the entity (and the quotation) it overlaps most; on a tie,
-    the one that starts first, then the lowest id.
+    An annotation is on an entity or a quotation when it has that highlight's very span (its
+    `target`; `entity_label` only then); `quote_speaker`, `quote_source` and `quote_cue` are those
+    of the quotation it lies within, and the first such quotation when there are several.
     """
 
     def __init__(self, store: "Store", article_id: int):
+        from reader.editing.verify import apply_decisions
+
         self.article_id = article_id
-        self.entities = self._spans(store, "SELECT start, \"end\", id, label FROM entities WHERE article_id = ?")
-        self.quotes = self._spans(store, "SELECT start, \"end\", id, speaker FROM quotes WHERE article_id = ?")
+        article = store.get_article(article_id)
+        self.text = article.text
+        self.shown: dict[tuple[str, int, int], Any] = {}  # the machine's (kind, start, end) -> as corrected, or None
+        entities, quotes = apply_decisions(article.text, article.entities, article.quotes, store.decisions(article_id),
+                                           pairs=self.shown)
+        self.entities: dict[tuple[int, int], Any] = {}
+        for entity in entities:  # the first of several on one span
+            self.entities.setdefault((entity.start, entity.end), entity)
+        self.quotes = sorted(quotes, key=lambda q: (q.start, q.end))
+        self.quote_spans: dict[tuple[int, int], Any] = {}
+        for quote in self.quotes:
+            self.quote_spans.setdefault((quote.start, quote.end), quote)
+        self.added = sorted((q for (kind, _, _), q in self.shown.items() if kind == "added"), key=lambda q: (q.start, q.end))
 
-    def _spans(self, store: "Store", sql: str) -> tuple[list[tuple[int, int, int, Any]], list[int], int]:
-        with store._lock:
-            spans = sorted(store.db.execute(sql, [self.article_id]).fetchall())
-        return spans, [span[0] for span in spans], max((end - start for start, end, _, _ in spans), default=0)
+    def source_and_cue(self, quote: Any) -> tuple[str | None, str | None]:
+        start, end = getattr(quote, "source_start", None), getattr(quote, "source_end", None)
+        source = self.text[start:end] if start is not None and end is not None else None
+        return source, quote.cue
 
-    def context(self, start: int, end: int) -> tuple[Any, Any]:
-        """(entity label, quotation speaker) of the span start..end; None where it sits on neither."""
-        return self._best(self.entities, start, end), self._best(self.quotes, start, end)
+    def context(self, start: int, end: int) -> dict[str, Any]:
+        """An annotation's entity_label, quote_speaker, target, status, quote_source and quote_cue."""
+        entity = self.entities.get((start, end))
+        quote = self.quote_spans.get((start, end))
+        within = quote or next((q for q in self.quotes if q.start <= start and end <= q.end), None)
+        on = quote or entity
+        source, cue = self.source_and_cue(within) if within is not None else (None, None)
+        return {
+            "entity_label": entity.label if entity is not None and quote is None else None,
+            "quote_speaker": within.speaker if within is not None else None,
+            "target": "quotation" if quote is not None else "entity" if entity is not None else "span",
+            "status": on.status if on is not None else None,
+            "quote_source": source,
+            "quote_cue": cue,
+        }
 
-    @staticmethod
-    def _best(index: tuple[list[tuple[int, int, int, Any]], list[int], int], start: int, end: int) -> Any:
-        spans, starts, longest = index
-        best, best_key = None, None
-        # Only spans starting after start - longest can reach past start; only those before end overlap.
-        for i in range(bisect.bisect_right(starts, start - longest), bisect.bisect_left(starts, end)):
-            s, e, span_id, value = spans[i]
-            if e > start:
-                key = (-(min(e, end) - max(s, start)), s, span_id)
-                if best_key is None or key < best_key:
-                    best, best_key = value, key
-        return best
+    def highlight(self, row: ExportRow) -> ExportRow | None:
+        """A machine highlight's row as corrected; None when a person rejected it."""
+        shown = self.shown.get((row.kind, row.start, row.end), "missing")
+        if shown is None:
+            return None
+        if shown == "missing":
+            return row._replace(target="quotation" if row.kind == "quote" else "entity", status="machine")
+        return self.row_of(row, shown)
+
+    def row_of(self, row: ExportRow, item: Any) -> ExportRow:
+        prefix, suffix = context(self.text, item.start, item.end)
+        changes: dict[str, Any] = {"start": item.start, "end": item.end, "text": self.text[item.start : item.end],
+                                   "prefix": prefix, "suffix": suffix, "status": item.status}
+        if row.kind == "quote":
+            source, cue = self.source_and_cue(item)
+            changes.update(quote_speaker=item.speaker, target="quotation", quote_source=source, quote_cue=cue)
+        else:
+            changes.update(entity_label=item.label, target="entity")
+        return row._replace(**changes)
 
 
 def _one_line_errors(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -738,8 +771,8 @@ class Store:
         is given. `tags` keeps annotations with any of those tags; `tags` or `authors`
         leave out the machine highlights, which have neither. `tag_ids` is the
         annotation's tag ids joined by commas, in no particular order, or None.
-        An annotation's entity_label and quote_speaker are those of the entity and the
-        quotation it overlaps most (see _SpanLookup).
+        Highlights are as people corrected them (rejected ones left out, added quotations in); an
+        annotation's `target` says what it is on (see _SpanLookup).
         """
         params: dict[str, Any] = {}
         article_where: list[str] = []
@@ -780,7 +813,8 @@ class Store:
                    n.exact AS text, n.prefix AS prefix, n.suffix AS suffix,
                    (SELECT group_concat(x.tag_id) FROM annotation_tags x WHERE x.annotation_id = n.id) AS tag_ids,
                    n.note AS note, n.author AS author, n.created_at AS created_at, n.updated_at AS updated_at,
-                   NULL AS entity_label, NULL AS quote_speaker, a.content_hash AS article_hash
+                   NULL AS entity_label, NULL AS quote_speaker, a.content_hash AS article_hash,
+                   NULL AS target, NULL AS status, NULL AS quote_source, NULL AS quote_cue
             FROM annotations n JOIN articles a ON a.id = n.article_id{where(annotation_where)}
             """
         ]
@@ -796,7 +830,7 @@ class Store:
                            substr(a.text, max(h.start - {CONTEXT_CHARS}, 0) + 1, h.start - max(h.start - {CONTEXT_CHARS}, 0)),
                            substr(a.text, h."end" + 1, {CONTEXT_CHARS}),
                            NULL, '', COALESCE(a.analyser, ''), a.analysed_at, a.analysed_at, {label}, {speaker},
-                           a.content_hash
+                           a.content_hash, NULL, NULL, NULL, NULL
                     FROM {table} h JOIN articles a ON a.id = h.article_id{where(article_where)}
                     """
                 )
@@ -804,7 +838,7 @@ class Store:
             sql = selects[0] + ' ORDER BY n.article_id, n.start, n."end", n.id'
         else:
             sql = " UNION ALL ".join(selects) + ' ORDER BY article_id, start, "end", kind_order, row_id'
-        return self._with_highlight_context(self._stream(sql, params))
+        return self._with_highlight_context(self._stream(sql, params), include_highlights and not tags and not authors)
 
     def _stream(self, sql: str, params: Any) -> Iterator[tuple[Any, ...]]:
         """The rows of a read query, fetched a thousand at a time (memory stays flat)."""
@@ -813,16 +847,29 @@ class Store:
             while batch := cursor.fetchmany(1000):
                 yield from batch
 
-    def _with_highlight_context(self, rows: Iterator[tuple[Any, ...]]) -> Iterator[ExportRow]:
-        """Fill in each annotation's entity_label and quote_speaker, one article's highlights at a time."""
+    def _with_highlight_context(self, rows: Iterator[tuple[Any, ...]], highlights: bool) -> Iterator[ExportRow]:
+        """Say what each annotation is on, and (with `highlights`) correct the machine's highlights and
+        add the quotations people added, one article at a time."""
         lookup: _SpanLookup | None = None
+        added: list[ExportRow] = []  # quotations people added, due in this article's order
         for row in map(ExportRow._make, rows):
+            if lookup is None or lookup.article_id != row.article_id:
+                yield from added
+                lookup = _SpanLookup(self, row.article_id)
+                added = []
+                if highlights:
+                    blank = row._replace(kind="quote", kind_order=2, row_id=0, annotation_id=None, tag_ids=None,
+                                         note="", author="", created_at=None, updated_at=None, entity_label=None)
+                    added = [lookup.row_of(blank, q) for q in lookup.added]
+            while added and (added[0].start, added[0].end) < (row.start, row.end):
+                yield added.pop(0)
             if row.kind == "annotation":
-                if lookup is None or lookup.article_id != row.article_id:
-                    lookup = _SpanLookup(self, row.article_id)
-                label, speaker = lookup.context(row.start, row.end)
-                row = row._replace(entity_label=label, quote_speaker=speaker)
-            yield row
+                yield row._replace(**lookup.context(row.start, row.end))
+            else:
+                corrected = lookup.highlight(row)
+                if corrected is not None:
+                    yield corrected
+        yield from added
 
     def missing_article_ids(self, article_ids: Iterable[int]) -> list[int]:
         """Those of `article_ids` that are not in the library."""

@@ -46,10 +46,15 @@ def _decision_for(start: int, end: int, decided: dict[tuple[int, int], Decision]
 
 
 def apply_decisions(
-    text: str, entities: Sequence[Entity], quotes: Sequence[Quote], decisions: Iterable[Decision]
+    text: str, entities: Sequence[Entity], quotes: Sequence[Quote], decisions: Iterable[Decision],
+    pairs: dict | None = None,
 ) -> tuple[list[Entity], list[Quote]]:
     """The highlights as corrected: rejected ones gone, corrected ones changed, added quotations in,
-    each with its status (machine, confirmed, corrected)."""
+    each with its status (machine, confirmed, corrected).
+
+    `pairs`, if given, is filled with each decided machine highlight's (kind, start, end) and what
+    became of it (None: rejected), and with ("added", start, end) for each quotation a person added."""
+    pairs = {} if pairs is None else pairs
     decisions = list(decisions)
     on_entities, on_quotes = _latest(decisions, "entity"), _latest(decisions, "quote")
     used: set = set()
@@ -63,6 +68,9 @@ def apply_decisions(
             shown_entities.append(
                 dataclasses.replace(entity, label=decision.label or entity.label, canonical=canonical, status=decision.status)
             )
+            pairs[("entity", entity.start, entity.end)] = shown_entities[-1]
+        else:
+            pairs[("entity", entity.start, entity.end)] = None
     used = set()
     shown_quotes: list[Quote] = []
     for quote in quotes:
@@ -71,11 +79,15 @@ def apply_decisions(
             shown_quotes.append(quote)
         elif decision.status != "rejected":
             shown_quotes.append(_corrected_quote(text, quote, decision))
+            pairs[("quote", quote.start, quote.end)] = shown_quotes[-1]
+        else:
+            pairs[("quote", quote.start, quote.end)] = None
     for span, decision in on_quotes.items():
         if decision.added and decision.status != "rejected" and span not in used:
             start, end = decision.new_start or decision.start, decision.new_end or decision.end
             if 0 <= start < end <= len(text):
                 shown_quotes.append(Quote(start, end, text[start:end], decision.speaker or None, status=decision.status))
+                pairs[("added", start, end)] = shown_quotes[-1]
     shown_quotes.sort(key=lambda q: (q.start, q.end))
     return shown_entities, shown_quotes
 

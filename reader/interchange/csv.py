@@ -47,6 +47,7 @@ def csv_header(per_tag: bool = False, include_highlights: bool = False) -> list[
 
 
 _TAGS = CSV_COLUMNS.index("tags")
+FIRST_CSV_COLUMNS = CSV_COLUMNS.index("article_hash") + 1  # the columns of the first versions' exports
 
 
 def _csv_cells(values: tuple[Any, ...], tag_cells: list[str]) -> list[list[Any]]:
@@ -163,10 +164,10 @@ def _same(cell: str) -> str:
 
 
 def _is_reader_header(header: list[str]) -> bool:
-    """True for the header row of `reader export` (any of its shapes), as written or with columns after it."""
-    return any(
-        header[: len(CSV_COLUMNS)] == csv_header(per_tag)[: len(CSV_COLUMNS)] for per_tag in (False, True)
-    )
+    """True for the header row of `reader export` (any of its shapes, this version's or an earlier one's
+    with fewer columns at the end), as written or with columns after it."""
+    first = FIRST_CSV_COLUMNS
+    return any(header[:first] == csv_header(per_tag)[:first] for per_tag in (False, True))
 
 
 def _csv_record(header: list[str], row: list[str], line: int, unescape: Callable[[str], str] = restore) -> ImportRecord:

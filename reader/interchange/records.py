@@ -34,6 +34,10 @@ CSV_COLUMNS: tuple[str, ...] = (
     "entity_label",
     "quote_speaker",
     "article_hash",
+    "target",
+    "status",
+    "quote_source",
+    "quote_cue",
 )
 
 

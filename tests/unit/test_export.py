@@ -61,7 +61,7 @@ def test_header_is_the_documented_order(annotated):
     assert CSV_COLUMNS == (
         "annotation_id", "article_id", "article_title", "article_date", "source", "start", "end", "text",
         "prefix", "suffix", "tags", "note", "author", "created_at", "updated_at", "entity_label",
-        "quote_speaker", "article_hash",
+        "quote_speaker", "article_hash", "target", "status", "quote_source", "quote_cue",
     )
 
 
@@ -107,7 +107,10 @@ def test_every_column_on_the_seed(annotated):
     assert rows_by_text["Alec Baldwin"]["entity_label"] == "PERSON"
     assert rows_by_text["Alec Baldwin"]["tags"] == "actor; claim"
     assert rows_by_text["Alec Baldwin"]["quote_speaker"] == ""
-    assert rows_by_text["Santa Fe County District Court"]["entity_label"] == "GPE"
+    assert rows_by_text["Alec Baldwin"]["target"] == "entity" and rows_by_text["Alec Baldwin"]["status"] == "machine"
+    # an entity inside is not what the annotation is on (issue 12: a quotation got GPE for "Turkey" in it)
+    assert rows_by_text["Santa Fe County District Court"]["entity_label"] == ""
+    assert rows_by_text["Santa Fe County District Court"]["target"] == "span"
     assert rows_by_text["El Dorado Hotel"]["entity_label"] == ""
     # inside the judge's two-paragraph quotation
     for phrase in ("The late discovery of this evidence", "bad faith", "scorching"):
@@ -120,7 +123,7 @@ def test_every_column_on_the_seed(annotated):
     assert rows_by_text["Mary Marlowe Sommer"]["note"] == 'commas, and "quotes", too'
 
 
-def test_annotation_on_several_entities_takes_the_largest_overlap():
+def test_entity_label_only_on_the_entity_itself():
     store, article_id = library()
     text = store.get_article_text(article_id)
     at = text.index("Santa Fe County District Court")
@@ -128,14 +131,35 @@ def test_annotation_on_several_entities_takes_the_largest_overlap():
         entities=[Entity(at, at + 8, "GPE", "Santa Fe"), Entity(at + 9, at + 30, "ORG", "County District Court")],
         quotes=[], analyser="hand-made 2",
     ))
-    store.create_annotation(article_id, at, at + 30, "ann")  # the whole name: ORG overlaps most
-    store.create_annotation(article_id, at, at + 5, "ann")  # "Santa": GPE only
-    store.create_annotation(article_id, at + 6, at + 15, "ann")  # "Fe County": 2 vs 6 characters
+    store.create_annotation(article_id, at, at + 30, "ann")  # the whole name: on neither entity
+    store.create_annotation(article_id, at, at + 8, "ann")  # "Santa Fe": on the GPE
+    store.create_annotation(article_id, at + 9, at + 30, "ann")  # on the ORG
     store.create_annotation(article_id, at - 13, at - 4, "ann")  # "breakdown", before both
     rows = parse(csv_bytes(store))
-    assert [(r["text"], r["entity_label"]) for r in rows] == [
-        ("breakdown", ""), ("Santa", "GPE"), ("Santa Fe County District Court", "ORG"), ("Fe County", "ORG"),
+    assert [(r["text"], r["entity_label"], r["target"]) for r in rows] == [
+        ("breakdown", "", "span"), ("Santa Fe", "GPE", "entity"), ("Santa Fe County District Court", "", "span"),
+        ("County District Court", "ORG", "entity"),
     ]
+
+
+def test_the_csv_says_what_people_corrected():
+    """Corrected speakers and statuses go out; a rejected highlight does not; an added quotation does."""
+    from reader.model import Decision
+
+    store, article_id = library()
+    article = store.get_article(article_id)
+    quote, entity = article.quotes[0], article.entities[0]
+    store.set_decision(Decision(article_id, "quote", quote.start, quote.end, "corrected", "ann", speaker="Someone Else"))
+    store.set_decision(Decision(article_id, "entity", entity.start, entity.end, "rejected", "ann"))
+    at = article.text.index("dismissal")
+    store.set_decision(Decision(article_id, "quote", at, at + 9, "corrected", "ann", speaker="Alec Baldwin", added=True))
+    store.create_annotation(article_id, quote.start, quote.end, "ann", ["claim"])
+    rows = parse(csv_bytes(store, include_highlights=True))
+    on_quote = [r for r in rows if r["kind"] == "annotation" and r["target"] == "quotation"]
+    assert [(r["quote_speaker"], r["status"]) for r in on_quote] == [("Someone Else", "corrected")]
+    quotes = [(restore(r["text"]), r["quote_speaker"], r["status"]) for r in rows if r["kind"] == "quote"]
+    assert quotes == [("dismissal", "Alec Baldwin", "corrected"), (quote.text, "Someone Else", "corrected")]
+    assert not any(r["kind"] == "entity" and int(r["start"]) == entity.start for r in rows)
 
 
 def test_formula_cells_are_neutralised(annotated):
