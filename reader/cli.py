@@ -399,11 +399,13 @@ class _InertStream:
 @click.option("--author", "authors", multiple=True, metavar="NAME", help="Only annotations by this author; repeat for several.")
 @click.option("--since", metavar="DATE", help="Only articles dated DATE (YYYY-MM-DD) or later.")
 @click.option("--until", metavar="DATE", help="Only articles dated DATE (YYYY-MM-DD) or earlier.")
+@click.option("--articles", "per_article", is_flag=True,
+              help="One row per article and coder: a column per article variable, and the checked counts.")
 @common_options
 def export_command(
     output: Path | None, fmt: str, bom: bool, per_tag: bool, include_highlights: bool,
     article_ids: tuple[int, ...], tags: tuple[str, ...], authors: tuple[str, ...],
-    since: str | None, until: str | None, db: str | None, user: str | None,
+    since: str | None, until: str | None, per_article: bool, db: str | None, user: str | None,
 ) -> None:
     """Export annotations as CSV (the default) or JSON Lines.
 
@@ -419,12 +421,23 @@ def export_command(
       reader export -o annotations.csv --bom
       reader export --tag claim --since 2024-07-01 --per-tag > claims.csv
       reader export --format jsonl --article 3 > article3.jsonl
+      reader export --articles -o codes.csv        # a row per article and coder
     """
     from reader.interchange.output import export
     from reader.interchange.records import ExportFilter, check_filter
 
     store = open_store(db, must_exist=True)
     filters = check_filter(store, ExportFilter(article_ids, tags, authors, since, until))
+    if per_article:
+        from reader.interchange.articles import write_articles_csv, write_articles_jsonl
+
+        if per_tag or include_highlights or tags:
+            raise ReaderError("--articles writes one row per article and coder: --per-tag, --include-highlights and --tag do not apply")
+        count = _export_to(output, lambda out: write_articles_csv(store, out, filters, bom=bom) if fmt == "csv"
+                           else write_articles_jsonl(store, out, filters))
+        if output is not None and str(output) != "-":
+            click.echo(f"{count} article rows exported to {one_line(str(output))}", err=True)
+        return
     count = _export_to(output, lambda out: export(
         store, out, fmt, filters, per_tag=per_tag, include_highlights=include_highlights, bom=bom,
     ))

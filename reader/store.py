@@ -738,6 +738,32 @@ class Store:
             )
         return ArticleCode(article_id, found.name, author, value, stamp)
 
+    def article_ids(self, article_ids: Iterable[int] = (), since: str | None = None, until: str | None = None) -> list[int]:
+        """Ids of the articles matching an export's filter, in id order."""
+        where, params = [], []
+        article_ids = list(article_ids)
+        if article_ids:
+            where.append(f"id IN ({', '.join('?' for _ in article_ids)})")
+            params += article_ids
+        if since:
+            where.append("date >= ?")
+            params.append(since)
+        if until:
+            where.append("date <= ?")
+            params.append(until)
+        sql = "SELECT id FROM articles" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+        with self._lock:
+            return [row[0] for row in self.db.execute(sql, params)]
+
+    def coders(self, article_id: int) -> list[str]:
+        """Everyone who coded, verified or annotated the article, in name order."""
+        sql = (
+            "SELECT author FROM article_codes WHERE article_id = :a UNION SELECT author FROM decisions WHERE article_id = :a "
+            "UNION SELECT author FROM annotations WHERE article_id = :a ORDER BY 1"
+        )
+        with self._lock:
+            return [row[0] for row in self.db.execute(sql, {"a": article_id}) if row[0]]
+
     # ---- export and import
     #
     # Used by reader.interchange. Reads stream through

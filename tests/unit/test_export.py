@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -31,9 +32,14 @@ from reader.interchange.cells import (
 )
 from reader.interchange.codebook import CODEBOOK_COLUMNS, write_codebook
 from reader.interchange.output import export, output_file
-from reader.interchange.records import CSV_COLUMNS, ExportError, ExportFilter
+from reader.interchange.records import (
+    CSV_COLUMNS,
+    ExportError,
+    ExportFilter,
+    ImportFormatError,
+)
 from reader.model import Analysis, Entity
-from reader.store import NEW_TAG_COLOURS, context
+from reader.store import NEW_TAG_COLOURS, Store, context
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -427,9 +433,32 @@ def test_codebook_csv(annotated):
     rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
     assert tuple(rows[0]) == CODEBOOK_COLUMNS
     assert count == len(rows) - 1 == len(store.tags())
-    assert rows[1] == ["claim", "A factual claim that could be checked", "1", "yellow"]
+    assert rows[1] == ["claim", "A factual claim that could be checked", "1", "yellow", "tag", ""]
     [formula] = [row for row in rows if row[0] == "'=formula tag"]
     assert formula[1:3] == ["", ""] and formula[3] in NEW_TAG_COLOURS
+
+
+def test_codebook_csv_carries_article_variables_both_ways(tmp_path):
+    from reader.interchange.codebook import import_codebook
+    from reader.model import VariableValue
+
+    store = Store(None)
+    store.save_variable("tone", "ordinal", "how the article sounds",
+                        [VariableValue("negative", "n"), VariableValue("neutral", "u"), VariableValue("positive; mostly", "p")])
+    store.save_variable("sources", "number", "named sources")
+    path = tmp_path / "codebook.csv"
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        write_codebook(store, out)
+    rows = list(csv.reader(open(path, encoding="utf-8", newline="")))
+    assert rows[-2] == ["tone", "how the article sounds", "", "", "ordinal", "negative=n; neutral=u; positive;; mostly=p"]
+    fresh = Store(None)
+    report = import_codebook(fresh, path)
+    assert "tone" in report.added and "sources" in report.added
+    assert fresh.variables() == [dataclasses.replace(v, id=f.id) for v, f in zip(store.variables(), fresh.variables())]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("tag,kind,values\ntone,categorical,\n")
+    with pytest.raises(ImportFormatError, match="give its values"):
+        import_codebook(fresh, bad)
 
 
 def test_output_file_is_replaced_only_when_complete(tmp_path, annotated):

@@ -532,7 +532,7 @@ def test_cli_codebook(tmp_path, dbs):
     mine, theirs = dbs
     exported = run("codebook", "export", "--db", mine)
     assert exported.exit_code == 0
-    assert exported.stdout_bytes.startswith(b"tag,description,quick_key,colour\r\nclaim,")
+    assert exported.stdout_bytes.startswith(b"tag,description,quick_key,colour,kind,values\r\nclaim,")
     path = tmp_path / "codebook.csv"
     result = run("codebook", "export", "--db", mine, "-o", path)
     assert "tags exported to" in result.stderr
