@@ -65,9 +65,17 @@ class CodebookReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    variables: set[str] = field(default_factory=set)  # which of the names are article variables
 
     def summary(self) -> str:
-        return f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged (tags and variables)"
+        def counts(names: set[str] | None) -> tuple[int, int, int]:
+            keep = (lambda n: n in names) if names is not None else (lambda n: n not in self.variables)
+            return tuple(sum(map(keep, group)) for group in (self.added, self.updated, self.unchanged))  # type: ignore[return-value]
+
+        line = "{} tags added, {} updated, {} unchanged".format(*counts(None))
+        if self.variables:
+            line += "; {} article variables added, {} updated, {} unchanged".format(*counts(self.variables))
+        return line
 
 
 def _check_colour(colour: str, line: int) -> str:
@@ -162,6 +170,7 @@ def import_codebook(store: Store, path: str | Path) -> CodebookReport:
                     store.save_variable(row["variable"], row["kind"], row["description"], row["values"],
                                         variable_id=found.id if found else None)
                 (report.unchanged if same else report.updated if found else report.added).append(row["variable"])
+                report.variables.add(row["variable"])
                 continue
             fields = {k: row[k] for k in ("description", "quick_key", "colour") if k in row}
             tag = store.find_tag(row["tag"])
