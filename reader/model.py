@@ -24,6 +24,7 @@ class Entity:
     text: str
     canonical: str | None = None
     status: str = "machine"  # machine, confirmed, corrected or rejected (see Decision)
+    decided_by: str | None = None
 
     @property
     def name(self) -> str:
@@ -47,6 +48,8 @@ class Quote:
     speaker_end: int | None = None
     cue: str | None = None
     status: str = "machine"  # machine, confirmed, corrected or rejected (see Decision)
+    decided_by: str | None = None
+    added: bool = False  # a quotation a person added
 
 
 STATUSES = ("machine", "confirmed", "corrected", "rejected")

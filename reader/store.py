@@ -195,10 +195,11 @@ class _SpanLookup:
             "quote_cue": cue,
         }
 
-    def highlight(self, row: ExportRow) -> ExportRow | None:
-        """A machine highlight's row as corrected; None when a person rejected it."""
+    def highlight(self, row: ExportRow, with_rejected: bool = False) -> ExportRow | None:
+        """A machine highlight's row as corrected; when a person rejected it, None (or, `with_rejected`,
+        the row with status rejected)."""
         shown = self.shown.get((row.kind, row.start, row.end), "missing")
-        if shown is None:
+        if shown != "missing" and shown.status == "rejected" and not with_rejected:
             return None
         if shown == "missing":
             return row._replace(target="quotation" if row.kind == "quote" else "entity", status="machine")
@@ -207,7 +208,8 @@ class _SpanLookup:
     def row_of(self, row: ExportRow, item: Any) -> ExportRow:
         prefix, suffix = context(self.text, item.start, item.end)
         changes: dict[str, Any] = {"start": item.start, "end": item.end, "text": self.text[item.start : item.end],
-                                   "prefix": prefix, "suffix": suffix, "status": item.status}
+                                   "prefix": prefix, "suffix": suffix, "status": item.status,
+                                   "author": item.decided_by or row.author}
         if row.kind == "quote":
             source, cue = self.source_and_cue(item)
             changes.update(quote_speaker=item.speaker, target="quotation", quote_source=source, quote_cue=cue)
@@ -724,6 +726,7 @@ class Store:
         found = self.find_variable(variable)
         if found is None:
             raise NotFoundError(f"no article variable called '{variable}' in the codebook")
+        _check_code(found, value)
         stamp = now()
         with self._lock, self.db.atomic():
             self.db.execute(
@@ -788,6 +791,7 @@ class Store:
         since: str | None = None,
         until: str | None = None,
         include_highlights: bool = False,
+        with_rejected: bool = False,
     ) -> Iterator[ExportRow]:
         """Stream annotations (and optionally entities and quotations) joined with their article, for export.
 
@@ -864,7 +868,9 @@ class Store:
             sql = selects[0] + ' ORDER BY n.article_id, n.start, n."end", n.id'
         else:
             sql = " UNION ALL ".join(selects) + ' ORDER BY article_id, start, "end", kind_order, row_id'
-        return self._with_highlight_context(self._stream(sql, params), include_highlights and not tags and not authors)
+        return self._with_highlight_context(
+            self._stream(sql, params), include_highlights and not tags and not authors, with_rejected
+        )
 
     def _stream(self, sql: str, params: Any) -> Iterator[tuple[Any, ...]]:
         """The rows of a read query, fetched a thousand at a time (memory stays flat)."""
@@ -873,7 +879,9 @@ class Store:
             while batch := cursor.fetchmany(1000):
                 yield from batch
 
-    def _with_highlight_context(self, rows: Iterator[tuple[Any, ...]], highlights: bool) -> Iterator[ExportRow]:
+    def _with_highlight_context(
+        self, rows: Iterator[tuple[Any, ...]], highlights: bool, with_rejected: bool = False
+    ) -> Iterator[ExportRow]:
         """Say what each annotation is on, and (with `highlights`) correct the machine's highlights and
         add the quotations people added, one article at a time."""
         lookup: _SpanLookup | None = None
@@ -892,7 +900,7 @@ class Store:
             if row.kind == "annotation":
                 yield row._replace(**lookup.context(row.start, row.end))
             else:
-                corrected = lookup.highlight(row)
+                corrected = lookup.highlight(row, with_rejected)
                 if corrected is not None:
                     yield corrected
         yield from added
@@ -1062,6 +1070,25 @@ _DECISION_FIELDS = (
 
 def _decision(row: dict[str, Any]) -> Decision:
     return Decision(**{name: row[name] for name in _DECISION_FIELDS if name != "added"}, added=bool(row["added"]))
+
+
+def _check_code(variable: Variable, value: object) -> None:
+    """StoreError (one line) unless `value` is one the variable can take (None, "" and [] clear it)."""
+    if value is None or value == "" or value == []:
+        return
+    allowed = [v.value for v in variable.values]
+    if variable.kind in ("categorical", "ordinal"):
+        ok = isinstance(value, str) and value in allowed
+    elif variable.kind == "multi":
+        ok = isinstance(value, list) and all(isinstance(v, str) and v in allowed for v in value)
+    elif variable.kind == "number":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value == value and abs(value) != float("inf")
+    else:
+        ok = isinstance(value, str)
+    if not ok:
+        shown = json.dumps(value, ensure_ascii=False)[:40]
+        choices = f" (one of {', '.join(allowed)})" if allowed else ""
+        raise StoreError(f"{shown} is not a value of {variable.kind} variable '{variable.name}'{choices}")
 
 
 def _variable(row: dict[str, Any]) -> Variable:

@@ -53,8 +53,10 @@ def apply_decisions(
     each with its status (machine, confirmed, corrected).
 
     `pairs`, if given, is filled with each decided machine highlight's (kind, start, end) and what
-    became of it (None: rejected), and with ("added", start, end) for each quotation a person added."""
+    became of it (with status "rejected" if rejected), and with ("added", start, end) for each quotation a
+    person added."""
     pairs = {} if pairs is None else pairs
+    rejected: list = []
     decisions = list(decisions)
     on_entities, on_quotes = _latest(decisions, "entity"), _latest(decisions, "quote")
     used: set = set()
@@ -66,11 +68,13 @@ def apply_decisions(
         elif decision.status != "rejected":
             canonical = entity.canonical if decision.canonical is None else (decision.canonical or None)
             shown_entities.append(
-                dataclasses.replace(entity, label=decision.label or entity.label, canonical=canonical, status=decision.status)
+                dataclasses.replace(entity, label=decision.label or entity.label, canonical=canonical, status=decision.status,
+                                    decided_by=decision.author)
             )
             pairs[("entity", entity.start, entity.end)] = shown_entities[-1]
         else:
-            pairs[("entity", entity.start, entity.end)] = None
+            pairs[("entity", entity.start, entity.end)] = dataclasses.replace(entity, status="rejected", decided_by=decision.author)
+            rejected.append(pairs[("entity", entity.start, entity.end)])
     used = set()
     shown_quotes: list[Quote] = []
     for quote in quotes:
@@ -81,19 +85,21 @@ def apply_decisions(
             shown_quotes.append(_corrected_quote(text, quote, decision))
             pairs[("quote", quote.start, quote.end)] = shown_quotes[-1]
         else:
-            pairs[("quote", quote.start, quote.end)] = None
+            pairs[("quote", quote.start, quote.end)] = dataclasses.replace(quote, status="rejected", decided_by=decision.author)
+            rejected.append(pairs[("quote", quote.start, quote.end)])
     for span, decision in on_quotes.items():
         if decision.added and decision.status != "rejected" and span not in used:
             start, end = decision.new_start or decision.start, decision.new_end or decision.end
             if 0 <= start < end <= len(text):
-                shown_quotes.append(Quote(start, end, text[start:end], decision.speaker or None, status=decision.status))
+                shown_quotes.append(Quote(start, end, text[start:end], decision.speaker or None, status=decision.status,
+                                          decided_by=decision.author, added=True))
                 pairs[("added", start, end)] = shown_quotes[-1]
     shown_quotes.sort(key=lambda q: (q.start, q.end))
     return shown_entities, shown_quotes
 
 
 def _corrected_quote(text: str, quote: Quote, decision: Decision) -> Quote:
-    changes: dict[str, object] = {"status": decision.status}
+    changes: dict[str, object] = {"status": decision.status, "decided_by": decision.author}
     if decision.speaker is not None:  # "" clears the speaker
         changes.update(speaker=decision.speaker or None, speaker_start=None, speaker_end=None)
     if decision.new_start is not None and decision.new_end is not None and 0 <= decision.new_start < decision.new_end <= len(text):

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 from typing import Any, Iterator, TextIO
 
 from reader.editing.verify import apply_decisions, checked
+from reader.errors import ReaderError
 from reader.interchange.cells import _cell, join_tags
 from reader.interchange.records import ExportFilter, check_filter
 from reader.store import Store
@@ -89,8 +91,37 @@ def write_articles_jsonl(store: Store, out: TextIO, filters: ExportFilter | None
     return count
 
 
-def read_articles_jsonl(stream: TextIO) -> Iterator[dict[str, Any]]:
-    """The rows of an articles export in JSON Lines (for import)."""
-    for line in stream:
-        if line.strip():
-            yield json.loads(line)
+def import_article_codes(store: Store, path: str | Path) -> tuple[int, list[tuple[int, str]]]:
+    """Article codes from an `export --articles` JSON Lines file: each row's codes set for its coder on
+    the article with the same content hash (else id and title). Returns (codes set, [(line, problem)])."""
+    count, problems = 0, []
+    with open(path, encoding="utf-8-sig") as stream:
+        for line, text in enumerate(stream, start=1):
+            if not text.strip():
+                continue
+            try:
+                row = json.loads(text)
+            except ValueError as exc:
+                problems.append((line, f"not JSON ({exc})"))
+                continue
+            if not isinstance(row, dict) or not isinstance(row.get("codes"), dict) or not isinstance(row.get("coder"), str):
+                problems.append((line, "not a row of 'reader export --articles' (codes and coder)"))
+                continue
+            article_id = store.find_article_id(str(row.get("article_hash") or ""))
+            if article_id is None and isinstance(row.get("article_id"), int):
+                identity = store.find_article_identity(row["article_id"])
+                article_id = identity.id if identity and identity.title == row.get("article_title") else None
+            if article_id is None:
+                problems.append((line, f"no article like “{str(row.get('article_title'))[:60]}” in the library"))
+                continue
+            for variable, value in row["codes"].items():
+                if store.find_variable(str(variable)) is None:
+                    problems.append((line, f"no article variable '{variable}' in the codebook (import the codebook first)"))
+                    continue
+                try:
+                    store.set_code(article_id, str(variable), row["coder"], value)
+                except ReaderError as exc:
+                    problems.append((line, str(exc)))
+                    continue
+                count += 1
+    return count, problems

@@ -55,7 +55,9 @@ def web_annotation(record: dict[str, Any]) -> dict[str, Any]:
         if record["note"]:
             body.append({"type": "TextualBody", "purpose": "commenting", "format": "text/plain", "value": record["note"]})
     else:
-        if record["author"]:
+        if record["author"] and record.get("status") not in (None, "machine"):  # a person decided on it
+            anno["creator"] = {"type": "Person", "name": record["author"]}
+        elif record["author"]:
             anno["generator"] = {"type": "Software", "name": record["author"]}
         body = []
         if kind == "entity" and record["entity_label"]:
@@ -81,6 +83,10 @@ def web_annotation(record: dict[str, Any]) -> dict[str, Any]:
         "content_hash": record["article_hash"],
         "entity_label": record["entity_label"],
         "quote_speaker": record["quote_speaker"],
+        "target": record["target"],
+        "status": record["status"],
+        "quote_source": record["quote_source"],
+        "quote_cue": record["quote_cue"],
     }
     return anno
 
@@ -88,9 +94,12 @@ def web_annotation(record: dict[str, Any]) -> dict[str, Any]:
 def write_jsonl(
     store: Store, out: TextIO, filters: ExportFilter | None = None, *, include_highlights: bool = False
 ) -> int:
-    """Write one W3C Web Annotation per line (UTF-8, LF) to `out`; returns how many."""
+    """Write one W3C Web Annotation per line (UTF-8, LF) to `out`; returns how many.
+
+    With highlights, those a person rejected are written too (status "rejected"), so that a library
+    made from the file keeps every decision; the CSV leaves them out."""
     count = 0
-    for record in records(store, filters, include_highlights):  # checked before the first line
+    for record in records(store, filters, include_highlights, with_rejected=True):  # checked before the first line
         out.write(json_line(web_annotation(record)))
         out.write("\n")
         count += 1
@@ -182,5 +191,8 @@ def _json_record(obj: Any, line: int) -> ImportRecord:
             author=str(author),
             created_at=_time(obj.get("created"), "created"),
             updated_at=_time(obj.get("modified"), "modified"),
+            status=_text(own.get("status"), "status") or None,
+            speaker=_text(own.get("quote_speaker"), "quote_speaker") or None,
+            label=_text(own.get("entity_label"), "entity_label") or None,
         )
     )

@@ -108,14 +108,14 @@ def check_filter(store: Store, filters: ExportFilter) -> ExportFilter:
 
 
 def records(
-    store: Store, filters: ExportFilter | None = None, include_highlights: bool = False
+    store: Store, filters: ExportFilter | None = None, include_highlights: bool = False, with_rejected: bool = False
 ) -> Iterator[dict[str, Any]]:
     """Annotations (and, optionally, machine highlights) as plain dicts, streamed in article and text order.
 
     Keys: kind, row_id and the CSV columns, with `tags` a sorted list. The filter is
     checked at once (ExportError), before anything is streamed.
     """
-    rows, tag_names = _rows(store, filters, include_highlights)
+    rows, tag_names = _rows(store, filters, include_highlights, with_rejected)
 
     def record(row: ExportRow) -> dict[str, Any]:
         values = row._asdict()
@@ -127,7 +127,7 @@ def records(
 
 
 def _rows(
-    store: Store, filters: ExportFilter | None, include_highlights: bool
+    store: Store, filters: ExportFilter | None, include_highlights: bool, with_rejected: bool = False
 ) -> tuple[Iterator[ExportRow], Callable[[str | None], list[str]]]:
     """The checked filter's rows (Store.export_rows) and a function from a row's tag_ids to its sorted tag names."""
     filters = check_filter(store, filters or ExportFilter())
@@ -138,6 +138,7 @@ def _rows(
         since=filters.since,
         until=filters.until,
         include_highlights=include_highlights,
+        with_rejected=with_rejected,
     )
     names = {str(tag.id): tag.name for tag in store.tags()}
 
@@ -181,6 +182,9 @@ class ImportRecord:
     author: str = ""
     created_at: str | None = None
     updated_at: str | None = None
+    status: str | None = None  # a highlight's: machine, confirmed, corrected or rejected
+    speaker: str | None = None  # a quotation's speaker, as corrected
+    label: str | None = None  # an entity's kind, as corrected
 
     @property
     def article_key(self) -> tuple[Any, ...]:
