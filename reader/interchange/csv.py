@@ -38,16 +38,21 @@ from reader.store import Store
 CSV_FIELD_LIMIT = 2**31 - 1  # an annotation may span a whole (large) article
 
 
+FIRST_CSV_COLUMNS = CSV_COLUMNS.index("article_hash") + 1  # the columns of the first versions' exports
+
+
+def _with_kind(names: tuple[str, ...] | list[str], include_highlights: bool) -> list[str]:
+    """With highlights, `kind` where the first versions had it (after article_hash), so it never moves."""
+    names = list(names)
+    return names[:FIRST_CSV_COLUMNS] + [KIND_COLUMN] + names[FIRST_CSV_COLUMNS:] if include_highlights else names
+
+
 def csv_header(per_tag: bool = False, include_highlights: bool = False) -> list[str]:
     """The header row for these options."""
-    header = [PER_TAG_COLUMN if (per_tag and name == "tags") else name for name in CSV_COLUMNS]
-    if include_highlights:
-        header.append(KIND_COLUMN)
-    return header
+    return _with_kind([PER_TAG_COLUMN if (per_tag and name == "tags") else name for name in CSV_COLUMNS], include_highlights)
 
 
 _TAGS = CSV_COLUMNS.index("tags")
-FIRST_CSV_COLUMNS = CSV_COLUMNS.index("article_hash") + 1  # the columns of the first versions' exports
 
 
 def _csv_cells(values: tuple[Any, ...], tag_cells: list[str]) -> list[list[Any]]:
@@ -91,7 +96,7 @@ def write_csv(
         out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(csv_header(per_tag, include_highlights))
-    columns = operator.attrgetter(*CSV_FIELDS, *(["kind"] if include_highlights else []))
+    columns = operator.attrgetter(*_with_kind(CSV_FIELDS, include_highlights))
     cells_of: dict[str | None, list[str]] = {}
     count = 0
 

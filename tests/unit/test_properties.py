@@ -187,3 +187,14 @@ def test_export_says_what_an_annotation_is_on(highlights, quoted, start, length)
     assert found["entity_label"] == (exact[0] if exact and not on_quote else None)
     assert found["quote_speaker"] == (on[0] if on else within[0].speaker if within else None)
     assert found["target"] == ("quotation" if on_quote else "entity" if exact else "span")
+
+
+@FAST
+@given(st.lists(st.text(alphabet="ab; ", min_size=1, max_size=6).map(lambda t: " ".join(t.split())).filter(bool), max_size=5))
+def test_the_documented_recipe_splits_tags_as_reader_does(names):
+    """docs/export.md tells pandas and R users to read ";;" as ";" and split on "; ": exact for every name."""
+    from reader.interchange.cells import join_tags, split_tags
+
+    cell = join_tags(names)
+    recipe = [n.replace("\0", ";") for n in cell.replace(";;", "\0").split("; ") if n]
+    assert recipe == split_tags(cell)
