@@ -31,8 +31,10 @@ class ReaderApp(App[None]):
         article_ids: list[int] | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
         keymap: dict[str, str] | None = None,
+        offset: int | None = None,
     ):
         super().__init__()
+        self._start_offset = offset  # where to open the first article (where the user left off)
         self.keymap = dict(keymap or {})  # binding id -> keys, from the config file's [keymap]
         if self.keymap:
             self.set_keymap(self.keymap)
@@ -60,6 +62,7 @@ class ReaderApp(App[None]):
     async def action_quit(self) -> None:
         """Quit once the note being edited is saved; if it cannot be, say so and quit on a second try."""
         if await self.reader_screen.flush_note() or self._quit_unsaved:
+            self.reader_screen.remember_place()
             self.exit()
             return
         self._quit_unsaved = True
@@ -69,7 +72,7 @@ class ReaderApp(App[None]):
         startup.resume()  # the first screen is out
 
     def get_default_screen(self) -> Screen:
-        return ReaderScreen(self._start_ids[0] if self._start_ids else None)
+        return ReaderScreen(self._start_ids[0] if self._start_ids else None, self._start_offset)
 
     @property
     def reader_screen(self) -> ReaderScreen:
@@ -138,5 +141,5 @@ class ReaderApp(App[None]):
                 yield command
 
 def run_app(store: Store, user: str, model: str | None, article_ids: list[int], max_bytes: int,
-            keymap: dict[str, str] | None = None) -> None:
-    ReaderApp(store, user=user, model=model, article_ids=article_ids, max_bytes=max_bytes, keymap=keymap).run()
+            keymap: dict[str, str] | None = None, offset: int | None = None) -> None:
+    ReaderApp(store, user=user, model=model, article_ids=article_ids, max_bytes=max_bytes, keymap=keymap, offset=offset).run()

@@ -158,8 +158,12 @@ def open_command(paths: tuple[Path, ...], db: str | None, user: str | None, mode
         article_ids = report.article_ids
         if not article_ids:
             raise ReaderError("nothing to open")
-    run_app(store, user=config.user_name(user), model=config.model_name(model), article_ids=article_ids, max_bytes=limit,
-            keymap=keymap)
+    name = config.user_name(user)
+    offset = None
+    if not article_ids and (place := store.find_place(name)) is not None:  # where this user left off
+        article_ids, offset = [place[0]], place[1]
+    run_app(store, user=name, model=config.model_name(model), article_ids=article_ids, max_bytes=limit,
+            keymap=keymap, offset=offset)
 
 
 def _check_not_a_mistyped_command(paths: tuple[Path, ...]) -> None:

@@ -126,8 +126,8 @@ def m003_annotations_in_text_order(db: Database) -> None:
 @migrations()
 def m006_decisions_and_article_codes(db: Database) -> None:
     """Verified highlights (a person's decision on each, kept apart from the machine's so that
-    re-analysis never overwrites one), article-level variables and their codes, and the parts of
-    an attribution: the source mention and the cue of each quotation."""
+    re-analysis never overwrites one), article-level variables and their codes, the parts of an
+    attribution (the source mention and the cue of each quotation), and where each user left off."""
     db.executescript(
         """
         CREATE TABLE decisions (
@@ -163,6 +163,12 @@ def m006_decisions_and_article_codes(db: Database) -> None:
             value TEXT NOT NULL,
             updated_at TEXT NOT NULL,
             PRIMARY KEY (article_id, variable_id, author)
+        );
+        CREATE TABLE places (
+            user TEXT PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            "offset" INTEGER NOT NULL DEFAULT 0,
+            left_at TEXT NOT NULL
         );
         ALTER TABLE quotes ADD COLUMN source_start INTEGER;
         ALTER TABLE quotes ADD COLUMN source_end INTEGER;

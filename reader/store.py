@@ -631,6 +631,19 @@ class Store:
                 {"annotation_id": annotation.id, "tag_id": tag_id} for tag_id in tag_ids
             )
 
+    # ------------------------------------------------------------ where each user left off
+
+    def set_place(self, user: str, article_id: int, offset: int) -> None:
+        """Remember the article and place `user` left, to open there next time."""
+        with self._lock, self.db.atomic():
+            self.db["places"].upsert({"user": user, "article_id": article_id, "offset": offset, "left_at": now()}, pk="user")
+
+    def find_place(self, user: str) -> tuple[int, int] | None:
+        """(article id, offset) where `user` left off, or None."""
+        with self._lock:
+            row = self.db.execute('SELECT article_id, "offset" FROM places WHERE user = ?', [user]).fetchone()
+        return (row[0], row[1]) if row else None
+
     # ------------------------------------------------------------ decisions on highlights
 
     def decisions(self, article_id: int, author: str | None = None) -> list[Decision]:

@@ -76,9 +76,10 @@ class ReaderScreen(Screen):
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, article_id: int | None = None) -> None:
+    def __init__(self, article_id: int | None = None, offset: int | None = None) -> None:
         super().__init__()
         self._first_article = article_id
+        self._first_offset = offset
         self.article: Article | None = None
         self.session: AnnotationSession | None = None
         self.autosave: NoteAutosave | None = None
@@ -129,7 +130,7 @@ class ReaderScreen(Screen):
         self.watch(self.view, "anchor", self._cursor_moved, init=False)
         self.set_interval(LIVE_REFRESH_S, self._poll_changes)
         if self._first_article is not None:
-            await self.open_article(self._first_article)
+            await self.open_article(self._first_article, self._first_offset)
         self.call_after_refresh(self.panel.build)
 
     def on_resize(self) -> None:
@@ -143,9 +144,19 @@ class ReaderScreen(Screen):
 
     # ------------------------------------------------------------ loading
 
+    def remember_place(self) -> None:
+        """Keep where the user is, to open there next time (a failure to is no reason not to go on)."""
+        if self.article is not None:
+            try:
+                self.reader.store.set_place(self.reader.user, self.article.id, self.view.cursor)
+            except (ReaderError, sqlite3.Error):
+                pass
+
     async def open_article(self, article_id: int, offset: int | None = None) -> None:
         """Show an article; analyse it in the background if it never was."""
         store = self.reader.store
+        if self.article is not None and self.article.id != article_id:
+            await asyncio.to_thread(self.remember_place)
         user = self.reader.user
         version, article, annotations, tags, decisions, variables, codes = await asyncio.to_thread(
             lambda: (store.data_version(), store.get_article(article_id), store.annotations(article_id), store.tags(),
@@ -159,6 +170,7 @@ class ReaderScreen(Screen):
         self.view.load(shown, self.session.annotations, tags)
         self.view.set_codes(self._codes_line())
         self._cursor_moved()
+        self.panel.show_target(self.view.target(), self.tag_map)  # never the last article's, even while hidden
         self.panel.show_article(shown, self.session.annotations, self.tag_map)
         self._loaded.set()
         self.sub_title = one_line(article.title)

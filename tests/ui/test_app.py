@@ -467,3 +467,52 @@ async def test_a_keymap_rebinds_a_key_by_its_id(library):
         await pilot.press("z")
         await pilot.pause()
         assert [a.tags for a in annotations(library)] == [["claim"]]
+
+
+async def test_reader_opens_where_the_user_left_off(library):
+    """Quitting remembers the article and place; the next `reader` opens there (not the library)."""
+    path, article_id = library
+    app = ReaderApp(Store(path), user="tester", article_ids=[article_id])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("right_parenthesis")
+        place = app.screen.view.cursor
+        await pilot.press("q")
+        await pilot.pause()
+    store = Store(path)
+    assert store.find_place("tester") == (article_id, place) and store.find_place("someone else") is None
+    store.close()
+    from click.testing import CliRunner
+
+    import reader.app
+    from reader.cli import cli
+
+    opened = {}
+    original = reader.app.run_app
+    reader.app.run_app = lambda store, **kwargs: opened.update(kwargs)
+    try:
+        result = CliRunner().invoke(cli, ["--db", str(path), "--user", "tester"])
+    finally:
+        reader.app.run_app = original
+    assert result.exit_code == 0, result.output
+    assert (opened["article_ids"], opened["offset"]) == ([article_id], place)
+    app = ReaderApp(Store(path), user="tester", article_ids=[article_id], offset=place)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.view.cursor == place
+
+
+async def test_the_panel_never_shows_the_last_articles_target(library, tmp_path):
+    path, article_id = library
+    store = Store(path)
+    other, _ = store.add_article(read_article_text("Zebras graze quietly.\n\nNothing else happens here."))
+    store.close()
+    app = ReaderApp(Store(path), user="tester", article_ids=[article_id])
+    async with app.run_test(size=(80, 24)) as pilot:  # narrow: the panel is hidden
+        view = app.screen.view
+        view.move_to(view.text.index("Rust"))
+        await pilot.pause()
+        await app.screen.open_article(other)
+        await pilot.press("tab")
+        await pilot.pause()
+        title = str(app.screen.query_one("#target-title").render())
+        assert "Rust" not in title and "Zebras" in title
