@@ -34,7 +34,8 @@ class ReaderApp(App[None]):
         offset: int | None = None,
     ):
         super().__init__()
-        self._start_offset = offset  # where to open the first article (where the user left off)
+        self._start_offset = offset
+        self._no_colours = None  # where to open the first article (where the user left off)
         self.keymap = dict(keymap or {})  # binding id -> keys, from the config file's [keymap]
         if self.keymap:
             self.set_keymap(self.keymap)
@@ -54,6 +55,18 @@ class ReaderApp(App[None]):
 
             self._analyser = Analyser(self.model)
         return self._analyser
+
+    def get_line_filters(self):
+        """With NO_COLOR, the terminal's own colours (Textual's default maps colours to greys, which
+        forces a dark background on a light terminal); bold, italic, underline and reverse stay."""
+        from textual.filter import Monochrome, NoColor
+
+        filters = list(super().get_line_filters())
+        if any(isinstance(f, Monochrome) for f in filters):
+            if self._no_colours is None:
+                self._no_colours = NoColor()
+            filters = [self._no_colours if isinstance(f, Monochrome) else f for f in filters]
+        return filters
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout=None, markup: bool = False) -> None:
         """Show a message as plain, inert text: messages quote file names, titles and article text."""

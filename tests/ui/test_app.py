@@ -298,6 +298,18 @@ async def test_no_color_keeps_highlights_distinguishable(library, monkeypatch, s
         assert any(style.underline for _, _, style in entity_style)
         quote_style = [s for a, b, s in view._layers(quote.start, quote.start + 5) if a == quote.start]
         assert any(style.italic for style in quote_style)
+        # The terminal's own colours: no grey is sent as foreground or background (a light terminal stays light).
+        from rich.segment import Segment
+        from textual.color import Color
+
+        lines = [view.render_line(y) for y in range(5)]
+        for filter in app.get_line_filters():
+            lines = [filter.apply(list(line), Color(0, 0, 0)) for line in lines]
+        styles = [segment.style for line in lines for segment in line if isinstance(segment, Segment) and segment.style]
+        assert styles and all(
+            (s.color is None or s.color.is_default) and (s.bgcolor is None or s.bgcolor.is_default) for s in styles
+        )
+        assert any(s.underline for s in styles) and any(s.reverse for s in styles)  # an entity, the cursor
 
 
 def test_reading_path_never_imports_spacy(library):
