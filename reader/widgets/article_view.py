@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -357,9 +358,9 @@ class ArticleView(ScrollView, can_focus=True):
         if not annotation.tags:
             return base
         colour = self.tag_colours.get(annotation.tags[0])
-        try:
-            tint = Color.parse(colour or "yellow")
-        except Exception:
+        try:  # Rich's colour names, as the codebook's chips are drawn with (bright_red, gold1, dark_orange ...)
+            tint = Color.from_rich_color(RichColor.parse(colour or "yellow"))
+        except Exception:  # a colour another tool wrote: the annotation is still bold, untinted
             return base
         background = Color.from_rich_color(self.rich_style.bgcolor) if self.rich_style.bgcolor else Color(0, 0, 0)
         return base + Style(bgcolor=background.blend(tint, 0.45).rich_color)

@@ -528,3 +528,25 @@ async def test_the_panel_never_shows_the_last_articles_target(library, tmp_path)
         await pilot.pause()
         title = str(app.screen.query_one("#target-title").render())
         assert "Rust" not in title and "Zebras" in title
+
+
+async def test_every_tag_colour_the_codebook_hands_out_tints_the_text(library):
+    """bright_*, gold1, dark_orange ... are Rich's names: the view takes them as the codebook draws them."""
+    import dataclasses
+
+    from reader.store import NEW_TAG_COLOURS
+    from reader.schema import DEFAULT_TAGS
+
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        await pilot.pause()
+        view = view_of(app)
+        base = view.get_component_rich_style("article--annotation")
+        for colour in [c for _, _, c, _ in DEFAULT_TAGS] + list(NEW_TAG_COLOURS):
+            view.tag_colours = {"t": colour}
+            annotation = dataclasses.replace(app.screen.annotations[0], tags=["t"]) if app.screen.annotations else None
+            if annotation is None:
+                await pilot.press("1")
+                await pilot.pause()
+                annotation = dataclasses.replace(app.screen.annotations[0], tags=["t"])
+            assert view._annotation_style(annotation) != base, colour
