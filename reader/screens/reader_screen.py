@@ -647,7 +647,7 @@ class ReaderScreen(Screen):
             self.panel.show_target(target, self.tag_map)
         view = self.view
         selection = (target.start, target.end) if target is not None and target.kind == "selection" else None
-        self.query_one(StatusLine).show(describe(view.highlights, view.cursor, selection, len(view.text), target, self._checked))
+        self.query_one(StatusLine).show(describe(view.highlights, view.cursor, selection, len(view.text), target, self._checked, view.text))
 
     def _layout_panel(self) -> None:
         narrow = self.app.size.width < NARROW_WIDTH

@@ -24,7 +24,7 @@ def checked_text(quotes: Sequence[Quote]) -> str:
 
 def describe(
     highlights: Highlights, cursor: int, selection: tuple[int, int] | None, length: int, target: Target | None,
-    checked_line: str = "",
+    checked_line: str = "", text: str = "",
 ) -> Text:
     """The status line's text: the selection (as it will be stored, snapped to words), the entity and
     quotation under the cursor (with its status), the target's tags, the article's checked count, and how
@@ -44,6 +44,12 @@ def describe(
     if quote is not None:
         status.append("quote by ", style="italic")
         status.append(one_line(quote.speaker or "unknown speaker"), style="bold italic")
+        source_start, source_end = getattr(quote, "source_start", None), getattr(quote, "source_end", None)
+        source = text[source_start:source_end] if text and source_start is not None and source_end is not None else ""
+        if source and source != quote.speaker:  # the words that made the attribution: "she", "the daily"
+            status.append(f" via “{excerpt(source, 24)}”", style="italic")
+        if quote.cue:
+            status.append(f" · {excerpt(quote.cue, 20)}", style="italic")
         if quote.status != "machine":
             status.append(f" ({quote.status})", style="italic")
         status.append("  ")
