@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 from reader.analysis.quotes import QuoteMarks, is_fragment, paragraph_bounds
@@ -73,42 +74,75 @@ def attribute_speakers(doc: Any, marks: Sequence[QuoteMarks], entities: Sequence
         following = marks[n + 1] if n + 1 < len(marks) else None
         after = _clause_after(text, mark, following)
         before = _clause_before(text, mark, previous)
-        speaker = None
+        found: Attribution | None = None
         for region, nearest_last in ((after, False), (before, True)):
             tokens = index.between(*region)
-            speaker = _speaker_from_cue(tokens, nearest_last, text, context, mark)
-            if speaker is None:
-                speaker = _according_to(text, region, entities)
-            if speaker:
+            found = _speaker_from_cue(tokens, nearest_last, text, context, mark)
+            if found is None:
+                found = _according_to(text, region, index, context, mark)
+            if found:
                 break
-        if speaker is None and _only_space(text, *before):
-            speaker = _colon_lead_in(text, index, mark, context)
-        if speaker is None and text[: mark.open].rstrip().endswith(":"):
-            speaker = _lead_in_subject(index.between(*before), text, context, mark)
-        if speaker is None and previous and quotes and _same_paragraph(text, previous, mark):
+        if found is None and _only_space(text, *before):
+            found = _colon_lead_in(text, index, mark, context)
+        if found is None and text[: mark.open].rstrip().endswith(":"):
+            found = _lead_in_subject(index.between(*before), text, context, mark)
+        if found is None and previous and quotes and _same_paragraph(text, previous, mark):
             last = quotes[-1]
-            if last.speaker:
-                speaker = (last.speaker_start, last.speaker_end, last.cue)
-        name = mention = None
-        s_start = s_end = None
-        cue = None
-        if speaker:
-            s_start, s_end, cue = speaker
-            mention = _POSSESSIVE.sub("", text[s_start:s_end]).strip()
-            s_end = s_start + len(mention)
-            name = context.name(mention, s_start, s_end)
-        quotes.append(
-            Quote(
-                start=mark.start,
-                end=mark.end,
-                text=text[mark.start : mark.end],
-                speaker=name,
-                speaker_start=s_start,
-                speaker_end=s_end,
-                cue=cue,
-            )
-        )
+            if last.source_start is not None:
+                found = Attribution(
+                    (last.source_start, last.source_end),
+                    (last.speaker_start, last.speaker_end) if last.speaker_start is not None else None,
+                    (last.cue_start, last.cue_end) if last.cue_start is not None else None,
+                    last.cue,
+                )
+        quotes.append(_quote(text, mark, found, context))
     return quotes
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The parts of an attribution found in the text: the source mention as written ("she",
+    "the newspaper"), the mention that names the speaker (the resolved name, or the source itself),
+    and the cue (the speech verb, "according to")."""
+
+    source: tuple[int, int]
+    speaker: tuple[int, int] | None
+    cue: tuple[int, int] | None
+    cue_text: str | None
+
+
+def _quote(text: str, mark: QuoteMarks, found: Attribution | None, context: "_Context") -> Quote:
+    base = dict(start=mark.start, end=mark.end, text=text[mark.start : mark.end])
+    if found is None:
+        return Quote(**base)
+    name = s_start = s_end = None
+    if found.speaker is not None:
+        s_start, s_end = found.speaker
+        mention = _POSSESSIVE.sub("", text[s_start:s_end]).strip()
+        s_end = s_start + len(mention)
+        name = context.name(mention, s_start, s_end)
+    src_start, src_end = _trim_span(text, *found.source)
+    cue_start, cue_end = found.cue if found.cue is not None else (None, None)
+    return Quote(
+        **base,
+        speaker=name,
+        speaker_start=s_start,
+        speaker_end=s_end,
+        cue=found.cue_text,
+        source_start=src_start,
+        source_end=src_end,
+        cue_start=cue_start,
+        cue_end=cue_end,
+    )
+
+
+def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """No spaces, commas or marks at the edges of a mention."""
+    while start < end and text[start] in " \t\n,;:—–-“”\"":
+        start += 1
+    while end > start and text[end - 1] in " \t\n,;:—–-“”\"":
+        end -= 1
+    return start, end
 
 
 def _only_space(text: str, start: int, end: int) -> bool:
@@ -154,7 +188,7 @@ def _subject(verb: Token, context: "_Context | None" = None) -> Token | None:
 
 def _speaker_from_cue(
     tokens: list[Token], nearest_last: bool, text: str, context: "_Context", mark: QuoteMarks
-) -> tuple[int, int, str] | None:
+) -> Attribution | None:
     verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in SPEECH_VERBS]
     if nearest_last:
         verbs.reverse()
@@ -162,9 +196,10 @@ def _speaker_from_cue(
         subject = _subject(verb, context)
         if subject is None or subject.idx >= mark.open and subject.idx < mark.close:
             continue
-        span = _mention(subject, text, context, before=mark.open)
-        if span:
-            return span[0], span[1], verb.text
+        found = _mention(subject, text, context, before=mark.open)
+        if found:
+            source, speaker = found
+            return Attribution(source, speaker, (verb.idx, verb.idx + len(verb.text)), verb.text)
     return None
 
 
@@ -180,25 +215,38 @@ def _governed_by_speech(tokens: list[Token], mark: QuoteMarks) -> bool:
 _NOUN_PHRASE_STOPS = frozenset({"relcl", "appos", "punct", "acl", "advcl", "cc", "conj", "parataxis"})
 
 
-def _mention(subject: Token, text: str, context: "_Context", before: int) -> tuple[int, int] | None:
-    """The span naming the subject: a person in its noun phrase, an entity, a resolved pronoun, or the phrase."""
+def _mention(
+    subject: Token, text: str, context: "_Context", before: int
+) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+    """The source mention as written and the span naming the speaker: a person in the subject's
+    noun phrase, an entity, a resolved pronoun, or the phrase itself."""
     start, end = subject.idx, subject.idx + len(subject.text)
     if subject.lower_ in ("who", "that") and subject.head.dep_ == "relcl":
         subject = subject.head.head  # "Graham Pettifer, the MP ..., who said": the noun the clause is about
-        start, end = subject.idx, subject.idx + len(subject.text)
     elif subject.pos_ == "PRON":
-        return context.resolve(subject.lower_, min(start, before))
+        if subject.lower_ not in PERSON_PRONOUNS:
+            return None
+        return (start, end), context.resolve(subject.lower_, min(start, before))
     if subject.lower_ in ("who", "which", "that"):
         return None
     if subject.dep_ == "appos" and subject.head is not subject:
         subject = subject.head  # "the MP for North Wealdshire" in apposition to the name
+    source = _phrase(subject, text)
     person = _person_in_phrase(subject, context)
     if person is not None:
-        return person.start, person.end
+        return _cover(source, person), (person.start, person.end)
     entity = context.entity_at(subject.idx)
     if entity is not None:
-        return entity.start, entity.end
-    # The noun phrase up to the head, and what follows it up to a clause or apposition.
+        return _cover(source, entity), (entity.start, entity.end)
+    return source, source
+
+
+def _cover(span: tuple[int, int], entity: Entity) -> tuple[int, int]:
+    return min(span[0], entity.start), max(span[1], entity.end)
+
+
+def _phrase(subject: Token, text: str) -> tuple[int, int]:
+    """The noun phrase up to the head, and what follows it up to a clause or apposition."""
     phrase = [subject]
     for child in subject.lefts:
         phrase.extend(child.subtree)
@@ -233,17 +281,22 @@ def _person_in_phrase(head: Token, context: "_Context") -> Entity | None:
     return found
 
 
-def _according_to(text: str, region: tuple[int, int], entities: Sequence[Entity]) -> tuple[int, int, str] | None:
+def _according_to(
+    text: str, region: tuple[int, int], index: TokenIndex, context: "_Context", mark: QuoteMarks
+) -> Attribution | None:
     match = _ACCORDING_TO.search(text, *region)
     if not match:
         return None
-    for entity in entities:
-        if entity.start >= match.end() and entity.start < region[1] and entity.label in ("PERSON", "ORG", "NORP", "GPE"):
-            return entity.start, entity.end, "according to"
+    cue = (match.start(), match.end())
+    for entity in context.entities[bisect.bisect_left(context._starts, match.end()) :]:
+        if entity.start >= region[1]:
+            break
+        if entity.label in ("PERSON", "ORG", "NORP", "GPE") and not mark.open <= entity.start < mark.close:
+            return Attribution((entity.start, entity.end), (entity.start, entity.end), cue, "according to")
     return None
 
 
-def _colon_lead_in(text: str, index: TokenIndex, mark: QuoteMarks, context: "_Context") -> tuple[int, int, str] | None:
+def _colon_lead_in(text: str, index: TokenIndex, mark: QuoteMarks, context: "_Context") -> Attribution | None:
     """A quotation that is a whole paragraph, introduced by a sentence ending in ':' before it."""
     para_start, _ = paragraph_bounds(text, mark.open)
     lead = text[:para_start].rstrip()
@@ -256,14 +309,14 @@ def _colon_lead_in(text: str, index: TokenIndex, mark: QuoteMarks, context: "_Co
     return _speaker_from_cue(index.between(region_start, len(lead)), True, text, context, mark)
 
 
-def _lead_in_subject(tokens: list[Token], text: str, context: "_Context", mark: QuoteMarks) -> tuple[int, int, str] | None:
+def _lead_in_subject(tokens: list[Token], text: str, context: "_Context", mark: QuoteMarks) -> Attribution | None:
     """ "Tolliver put it bluntly: "..."": the subject of the sentence that the colon ends, whatever its verb."""
     for token in tokens:
         if token.dep_ == "ROOT" and token.pos_ in ("VERB", "AUX"):
             subject = _subject(token)
-            span = _mention(subject, text, context, before=mark.open) if subject is not None else None
-            if span:
-                return span[0], span[1], token.text
+            found = _mention(subject, text, context, before=mark.open) if subject is not None else None
+            if found:
+                return Attribution(found[0], found[1], (token.idx, token.idx + len(token.text)), token.text)
     return None
 
 
