@@ -458,17 +458,19 @@ def score_entities(docs: list[ConllDoc], system: str) -> tuple[float, float, flo
 # ---------------------------------------------------------------- error classes (train)
 
 
-def error_classes(articles: list[PolArticle], examples: int = 0) -> Counter:
+def error_classes(articles: list[PolArticle], examples: int = 0, context_lines: bool = False) -> Counter:
     """Each reader error on PolNeAR put in one class, so a rule can be aimed at a class rather than a case."""
     from reader.analysis.speakers import SPEECH_VERBS
 
     counts: Counter = Counter()
     shown: dict[str, list[str]] = defaultdict(list)
 
-    def note(kind: str, a: PolArticle, at: int, line: str) -> None:
+    def note(kind: str, a: PolArticle, at: int, line: str, g: GoldQuote | None = None, p: dict | None = None) -> None:
         counts[kind] += 1
         if len(shown[kind]) < examples:
-            shown[kind].append(f"    {a.name} @{at}: {line}")
+            shown[kind].append(f"    {a.name[:40]} @{at}: {line}")
+            if g is not None and context_lines:
+                shown[kind].append(f"        | {_context(a.text, g, p)}")
 
     for a in articles:
         text = a.text
@@ -483,7 +485,7 @@ def error_classes(articles: list[PolArticle], examples: int = 0) -> Counter:
                 continue
             overlapping = [p for p in pred if min(p["end"], g.end) > max(p["start"], g.start)]
             kind = "missed: boundary (overlap < half)" if overlapping else "missed: not found"
-            note(kind, a, g.start, f"{_snip(text[g.start:g.end])} (source {g.source_text!r})")
+            note(kind, a, g.start, f"{_snip(text[g.start:g.end])} (source {g.source_text!r})", g, None)
         for pi, p in enumerate(pred):
             if pi in mp:
                 continue
@@ -512,28 +514,47 @@ def error_classes(articles: list[PolArticle], examples: int = 0) -> Counter:
             mention = text[ps:pe] if ps is not None else None
             cue_words = g.cue_text.lower().split()
             if p.get("speaker") is None:
-                verb = next((w for w in cue_words if w.strip(",.:") not in ("has", "had", "was", "is", "have", "been", "to")), "")
-                known = any(w.rstrip("sed,.:") in SPEECH_VERBS or w.strip(",.:") in SPEECH_VERBS for w in cue_words)
+                known = any(_lemma_guess(w) & SPEECH_VERBS for w in cue_words)
                 kind = "source: none found, cue is a known speech verb" if known else "source: none found, cue unknown"
-                note(kind, a, g.start, f"cue {g.cue_text!r} source {g.source_text!r}")
+                note(kind, a, g.start, f"cue {g.cue_text!r} source {g.source_text!r}", g, p)
             elif ps is not None and ps < headline_end and g.source and g.source[0][0] >= headline_end:
-                note("source: a headline name", a, g.start, f"pred {mention!r}/{p.get('speaker')!r} gold {g.source_text!r}")
+                note("source: a headline name", a, g.start, f"pred {mention!r}/{p.get('speaker')!r} gold {g.source_text!r}", g, p)
             elif not s_ok and n_ok:
-                note("source: right person, mention elsewhere", a, g.start, f"pred mention {mention!r} @{ps}, gold {g.source_text!r} @{g.source[0][0]}")
+                note("source: right person, mention elsewhere", a, g.start, f"pred mention {mention!r} @{ps}, gold {g.source_text!r} @{g.source[0][0]}", g, p)
             elif pronoun and not s_ok:
-                note("source: gold is a pronoun, other mention", a, g.start, f"pred {mention!r}/{p.get('speaker')!r} gold {g.source_text!r}")
+                note("source: gold is a pronoun, other mention", a, g.start, f"pred {mention!r}/{p.get('speaker')!r} gold {g.source_text!r}", g, p)
             elif s_ok and not n_ok:
-                note("name: mention right, name wrong", a, g.start, f"pred {mention!r} -> {p.get('speaker')!r}, gold {g.source_text!r}")
+                note("name: mention right, name wrong", a, g.start, f"pred {mention!r} -> {p.get('speaker')!r}, gold {g.source_text!r}", g, p)
             elif mention and mention.strip().lower() in PRONOUNS:
-                note("source: pronoun resolved to the wrong person", a, g.start, f"pred {mention!r}->{p.get('speaker')!r} gold {g.source_text!r}")
+                note("source: pronoun resolved to the wrong person", a, g.start, f"pred {mention!r}->{p.get('speaker')!r} gold {g.source_text!r}", g, p)
             else:
-                note("source: another person or phrase", a, g.start, f"pred {mention!r}/{p.get('speaker')!r} gold {g.source_text!r} cue {g.cue_text!r}")
+                note("source: another person or phrase", a, g.start, f"pred {mention!r}/{p.get('speaker')!r} gold {g.source_text!r} cue {g.cue_text!r}", g, p)
     if examples:
         for kind in sorted(shown):
             print(f"  {kind}:")
             print("\n".join(shown[kind]))
         print()
     return counts
+
+
+_IRREGULAR = {"said": "say", "says": "say", "told": "tell", "wrote": "write", "spoke": "speak", "thought": "think"}
+
+
+def _lemma_guess(word: str) -> set[str]:
+    w = word.strip(",.:;’'\"“”").lower()
+    forms = {w, _IRREGULAR.get(w, w)}
+    for suffix in ("s", "es", "ed", "d", "ing"):
+        if w.endswith(suffix):
+            forms.add(w[: -len(suffix)])
+            forms.add(w[: -len(suffix)] + "e")
+    return forms
+
+
+def _context(text: str, g: "GoldQuote", p: dict | None) -> str:
+    points = [g.start] + [a for a, _ in g.source] + ([p["source_start"]] if p and p.get("source_start") is not None else [])
+    lo = max(0, min(points) - 40)
+    hi = min(len(text), max(g.start + 40, max(points) + 40))
+    return " ".join(text[lo:hi].split())
 
 
 def _snip(text: str, width: int = 70) -> str:
@@ -582,6 +603,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=("dev", "train"), default="dev", help="PolNeAR split (study on train, report on dev)")
     parser.add_argument("--errors", action="store_true", help="reader's quotation errors on PolNeAR by class")
     parser.add_argument("--examples", type=int, default=0, help="with --errors: show N examples per class")
+    parser.add_argument("--context", action="store_true", help="with --examples: show the text around each example")
     parser.add_argument("--no-conll", action="store_true", help="skip the CoNLL entity evaluation")
     parser.add_argument("--no-timing", action="store_true", help="skip the speed measurement")
     parser.add_argument("--rounds", type=int, default=3, help="timing rounds per system")
@@ -662,7 +684,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.errors:
         print()
         print(f"reader's errors on PolNeAR {args.split}, by class")
-        counts = error_classes(articles, args.examples)
+        counts = error_classes(articles, args.examples, args.context)
         for kind, n in sorted(counts.items()):
             print(f"  {kind:<48} {n:>5}")
     if args.json:

@@ -23,6 +23,7 @@ OPENERS = "“„«"
 CLOSERS = "”»"
 STRAIGHT = '"'
 _BEFORE_OPENING = " \t\n([{—–-/:"
+_MARKUP = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>\n]*)?/?>")
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,11 @@ def find_quotations(text: str) -> list[QuoteMarks]:
                 continue
             i = j
             continue
+        if ch == "<":
+            tag = _MARKUP.match(text, i)
+            if tag:  # <tweet tweet-id="…">: the marks of markup are not quotation marks
+                i = tag.end()
+                continue
         if _is_mark(ch):
             # German style „...“: after a low-9 opener, “ closes.
             closes_low = ch == "“" and open_at is not None and text[open_at] == "„"

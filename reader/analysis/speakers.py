@@ -33,6 +33,8 @@ SPEECH_VERBS = frozenset(
     dismiss""".split()
 )
 PERSON_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "we", "i"})
+# Pronouns that can be the source of words, as written ("it reads", "one read"); only people's resolve to a name.
+SOURCE_PRONOUNS = PERSON_PRONOUNS | {"it", "one", "you"}
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 MALE_TITLES = frozenset("Mr Sir Lord Father King Prince Brother Mister".split())
@@ -74,8 +76,10 @@ def attribute_speakers(doc: Any, marks: Sequence[QuoteMarks], entities: Sequence
         following = marks[n + 1] if n + 1 < len(marks) else None
         after = _clause_after(text, mark, following)
         before = _clause_before(text, mark, previous)
-        found: Attribution | None = None
+        found = _governing_cue(index.between(mark.start, mark.end), text, context, mark)
         for region, nearest_last in ((after, False), (before, True)):
+            if found:
+                break
             tokens = index.between(*region)
             found = _speaker_from_cue(tokens, nearest_last, text, context, mark)
             if found is None:
@@ -86,15 +90,9 @@ def attribute_speakers(doc: Any, marks: Sequence[QuoteMarks], entities: Sequence
             found = _colon_lead_in(text, index, mark, context)
         if found is None and text[: mark.open].rstrip().endswith(":"):
             found = _lead_in_subject(index.between(*before), text, context, mark)
-        if found is None and previous and quotes and _same_paragraph(text, previous, mark):
-            last = quotes[-1]
-            if last.source_start is not None:
-                found = Attribution(
-                    (last.source_start, last.source_end),
-                    (last.speaker_start, last.speaker_end) if last.speaker_start is not None else None,
-                    (last.cue_start, last.cue_end) if last.cue_start is not None else None,
-                    last.cue,
-                )
+        if found is None and previous and quotes and quotes[-1].source_start is not None:
+            if _same_paragraph(text, previous, mark) or _continues_previous_paragraph(text, mark, quotes[-1]):
+                found = _same_attribution(quotes[-1])
         quotes.append(_quote(text, mark, found, context))
     return quotes
 
@@ -145,6 +143,50 @@ def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _same_attribution(last: Quote) -> Attribution:
+    return Attribution(
+        (last.source_start, last.source_end),
+        (last.speaker_start, last.speaker_end) if last.speaker_start is not None else None,
+        (last.cue_start, last.cue_end) if last.cue_start is not None else None,
+        last.cue,
+    )
+
+
+def _continues_previous_paragraph(text: str, mark: QuoteMarks, last: Quote) -> bool:
+    """A paragraph that is nothing but a quotation, right after a paragraph whose quotation has a
+    source, goes on with the same speaker (news prints a long quotation as several closed paragraphs)."""
+    para_start, para_end = paragraph_bounds(text, mark.open)
+    if not _only_space(text, para_start, mark.open) or not _only_space(text, mark.close + 1, para_end):
+        return False
+    prev_start, _ = paragraph_bounds(text, max(0, para_start - 3))
+    return prev_start <= last.start < para_start
+
+
+def _governing_cue(tokens: list[Token], text: str, context: "_Context", mark: QuoteMarks) -> Attribution | None:
+    """The speech verb outside the quotation whose clause holds it ("Morris says the campaign will
+    “compete vigorously”", "“We will win,” she said"): of several, the outermost, since a report of
+    someone's words inside another's ("Trump says he thinks “…”") belongs to the outer speaker."""
+    candidates: dict[int, Token] = {}
+    seen: set[int] = set()
+    for token in tokens:
+        for ancestor in token.ancestors:
+            if ancestor.i in seen:
+                break
+            seen.add(ancestor.i)
+            if mark.open <= ancestor.idx < mark.close:
+                continue
+            if ancestor.pos_ in ("VERB", "AUX") and ancestor.lemma_.lower() in SPEECH_VERBS:
+                candidates[ancestor.i] = ancestor
+    for verb in sorted(candidates.values(), key=lambda v: (sum(1 for _ in v.ancestors), abs(v.idx - mark.open))):
+        subject = _subject(verb, context)
+        if subject is None or mark.open <= subject.idx < mark.close:
+            continue
+        found = _mention(subject, text, context, before=mark.open)
+        if found:
+            return Attribution(found[0], found[1], (verb.idx, verb.idx + len(verb.text)), verb.text)
+    return None
+
+
 def _only_space(text: str, start: int, end: int) -> bool:
     return not text[start:end].strip(" \t\n,—–-")
 
@@ -154,7 +196,11 @@ def _same_paragraph(text: str, a: QuoteMarks, b: QuoteMarks) -> bool:
 
 
 def _clause_after(text: str, mark: QuoteMarks, following: QuoteMarks | None) -> tuple[int, int]:
+    """From the closing mark to the end of its sentence; nothing when the quotation ends its sentence
+    with a full stop (“… nomination.” O’Malley’s move was reported by MSNBC: the next sentence is not its cue)."""
     start = mark.close + 1
+    if text[mark.close - 1 : mark.close] == ".":
+        return start, start
     _, para_end = paragraph_bounds(text, mark.close)
     end = para_end if following is None else min(para_end, following.open)
     match = _SENTENCE_END.search(text, start, end)
@@ -223,8 +269,8 @@ def _mention(
     start, end = subject.idx, subject.idx + len(subject.text)
     if subject.lower_ in ("who", "that") and subject.head.dep_ == "relcl":
         subject = subject.head.head  # "Graham Pettifer, the MP ..., who said": the noun the clause is about
-    elif subject.pos_ == "PRON":
-        if subject.lower_ not in PERSON_PRONOUNS:
+    elif subject.pos_ == "PRON" or subject.lower_ in SOURCE_PRONOUNS:
+        if subject.lower_ not in SOURCE_PRONOUNS:
             return None
         return (start, end), context.resolve(subject.lower_, min(start, before))
     if subject.lower_ in ("who", "which", "that"):
