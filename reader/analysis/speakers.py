@@ -30,8 +30,17 @@ SPEECH_VERBS = frozenset(
     scream sing joke laugh quip sob cry murmur mutter plead pledge order demand request
     announce inform advise assure begin brief lament lecture mention muse object opine protest
     query question read recommend remind rule speculate theorize theorise wonder call accuse brand
-    dismiss""".split()
+    dismiss chant proclaim charge fume rattle riff surmise gush remember press praise thank echo confess
+    quote label dub term decry blast slam implore scoff retort interject interrupt exult cheer brag grumble
+    groan sigh snap bark thunder roar bellow howl threaten beg inquire reminisce reflect summarize summarise
+    characterize characterise tout hail chide scold mock taunt rail rant insist quip concede admonish
+    plead lament marvel gripe hedge chime offer volunteer joke jest recite preach pray text email""".split()
 )
+# Inflected forms accepted whatever part of speech the tagger gives (a capitalised "Tweeted" as a name).
+_IRREGULAR_FORMS = {"said": "say", "says": "say", "told": "tell", "wrote": "write", "spoke": "speak", "thought": "think"}
+# "issued a statement:", "released a memo": a verb of publishing with a statement as its object is a cue.
+PUBLISHING_VERBS = frozenset("issue release publish post put send circulate distribute".split())
+STATEMENT_NOUNS = frozenset("statement memo message note letter release tweet post email video ad advertisement".split())
 PERSON_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "we", "i"})
 # Pronouns that can be the source of words, as written ("it reads", "one read"); only people's resolve to a name.
 SOURCE_PRONOUNS = PERSON_PRONOUNS | {"it", "one", "you"}
@@ -175,7 +184,7 @@ def _governing_cue(tokens: list[Token], text: str, context: "_Context", mark: Qu
             seen.add(ancestor.i)
             if mark.open <= ancestor.idx < mark.close:
                 continue
-            if ancestor.pos_ in ("VERB", "AUX") and ancestor.lemma_.lower() in SPEECH_VERBS:
+            if is_speech_verb(ancestor):
                 candidates[ancestor.i] = ancestor
     for verb in sorted(candidates.values(), key=lambda v: (sum(1 for _ in v.ancestors), abs(v.idx - mark.open))):
         subject = _subject(verb, context)
@@ -218,24 +227,52 @@ def _clause_before(text: str, mark: QuoteMarks, previous: QuoteMarks | None) -> 
 
 
 def _subject(verb: Token, context: "_Context | None" = None) -> Token | None:
-    """The verb's subject; of two ("Northlight co-president Marcus Webb" parsed as two), the person."""
+    """The verb's subject; of two ("Northlight co-president Marcus Webb" parsed as two), the person.
+
+    A verb without one takes the subject of the verb it hangs from ("The senator sought to calm
+    them, and took a heckler in stride, saying ..."), up a few levels; a verb after a quotation
+    with a noun after it and no subject has its subject inverted (“…,” added another Republican).
+    """
     subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
     if len(subjects) > 1 and context is not None:
         people = [t for t in subjects if (e := context.entity_at(t.idx)) is not None and e.label == "PERSON"]
         subjects = people or subjects
     if subjects:
         return subjects[0]
-    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
-        for child in verb.head.children:
+    inverted = [c for c in verb.rights if c.dep_ in ("dobj", "attr") and c.pos_ in ("PROPN", "NOUN")]
+    if inverted and any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children):
+        return inverted[0]
+    token = verb
+    for _ in range(3):
+        if token.dep_ not in ("conj", "xcomp", "advcl") or token.head is token:
+            break
+        token = token.head
+        for child in token.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 return child
     return None
 
 
+def is_speech_verb(token: Token) -> bool:
+    """A verb of saying: its lemma is one ("implored"), or it is an inflected form of one whatever the
+    tagger calls it ("Tweeted"), or it publishes a statement ("issued a statement")."""
+    if token.pos_ in ("VERB", "AUX"):
+        lemma = token.lemma_.lower()
+        if lemma in SPEECH_VERBS:
+            return True
+        if lemma in PUBLISHING_VERBS:
+            return any(c.dep_ == "dobj" and c.lemma_.lower() in STATEMENT_NOUNS for c in token.children)
+        return False
+    lower = token.lower_
+    if lower in _IRREGULAR_FORMS:
+        return True
+    return lower.endswith("ed") and (lower[:-2] in SPEECH_VERBS or lower[:-1] in SPEECH_VERBS)
+
+
 def _speaker_from_cue(
     tokens: list[Token], nearest_last: bool, text: str, context: "_Context", mark: QuoteMarks
 ) -> Attribution | None:
-    verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in SPEECH_VERBS]
+    verbs = [t for t in tokens if is_speech_verb(t)]
     if nearest_last:
         verbs.reverse()
     for verb in verbs:
@@ -253,7 +290,7 @@ def _governed_by_speech(tokens: list[Token], mark: QuoteMarks) -> bool:
     """True when a speech verb outside the quotation governs it: said the damage was “confronting”."""
     for token in tokens:
         for ancestor in token.ancestors:
-            if not (mark.open <= ancestor.idx < mark.close) and ancestor.lemma_.lower() in SPEECH_VERBS:
+            if not (mark.open <= ancestor.idx < mark.close) and is_speech_verb(ancestor):
                 return True
     return False
 
