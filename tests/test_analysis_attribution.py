@@ -1,0 +1,152 @@
+"""The parts of an attribution (source mention, cue, speaker) and the rules found on real news.
+
+Each text here is written for the rule it tests; none is taken from an evaluation corpus.
+"""
+
+from __future__ import annotations
+
+from reader.analysis.quotes import find_quotations
+
+
+def quotes_of(analyser, text: str):
+    analysis = analyser.analyse(text)
+    for q in analysis.quotes:
+        assert text[q.start : q.end] == q.text
+        for a, b in ((q.source_start, q.source_end), (q.cue_start, q.cue_end), (q.speaker_start, q.speaker_end)):
+            assert (a is None) == (b is None)
+            if a is not None:
+                assert 0 <= a < b <= len(text)
+    return analysis.quotes
+
+
+def part(text: str, start, end):
+    return None if start is None else text[start:end]
+
+
+# ---------------------------------------------------------------- source mention and cue
+
+
+def test_source_is_the_pronoun_as_written_and_speaker_its_person(analyser):
+    text = "Maria Lopez arrived at the rally on Tuesday.\n\n“We will win,” she said."
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.source_start, q.source_end) == "she"
+    assert part(text, q.cue_start, q.cue_end) == "said"
+    assert q.speaker == "Maria Lopez"
+    assert part(text, q.speaker_start, q.speaker_end) == "Maria Lopez"
+
+
+def test_source_is_the_whole_noun_phrase_and_speaker_the_person_in_it(analyser):
+    text = "Campaign spokeswoman Haley Morris said the governor would “compete vigorously for the nomination.”"
+    (q,) = quotes_of(analyser, text)
+    assert "Haley Morris" in part(text, q.source_start, q.source_end)
+    assert part(text, q.speaker_start, q.speaker_end) == "Haley Morris"
+    assert part(text, q.cue_start, q.cue_end) == "said"
+
+
+def test_according_to_is_the_cue(analyser):
+    text = "According to Greenpeace, “the spill is far larger than reported.”"
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.cue_start, q.cue_end) == "According to"
+    assert part(text, q.source_start, q.source_end) == "Greenpeace"
+
+
+def test_unresolved_pronoun_keeps_its_source_without_a_speaker(analyser):
+    text = "The council met on Monday. “We will not raise taxes,” they said."
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.source_start, q.source_end) == "they"
+    assert q.speaker is None and q.speaker_start is None
+
+
+def test_interrupted_quotation_shares_source_and_cue(analyser):
+    text = "“Volunteer counts are noisy,” said Prof Tomasz Wierzbicki, “and we have tried to correct for that.”"
+    first, second = quotes_of(analyser, text)
+    assert (first.source_start, first.cue_start) == (second.source_start, second.cue_start)
+    assert part(text, first.cue_start, first.cue_end) == "said"
+
+
+# ---------------------------------------------------------------- which verb's subject
+
+
+def test_the_speech_verb_governing_a_partial_quotation_gives_the_source(analyser):
+    # The last person named (Bernie Sanders) is not the speaker: the subject of "says" is.
+    text = "Hillary Clinton says rival Bernie Sanders took money from lobbyists and “there is nothing wrong with that.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Hillary Clinton"
+
+
+def test_outer_speaker_of_a_report_inside_a_report(analyser):
+    text = "Senator Tom Harkin says he believes the bill has “the wind at its back” this spring."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Tom Harkin"
+    assert part(text, q.source_start, q.source_end) in ("Senator Tom Harkin", "Tom Harkin")
+
+
+def test_a_quotation_ending_its_sentence_takes_no_cue_from_the_next(analyser):
+    text = (
+        "Dana Whitfield says the campaign will “fight for every vote.” "
+        "The move was first reported by the Tribune."
+    )
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Dana Whitfield"
+
+
+def test_subject_up_a_chain_of_clauses(analyser):
+    text = "The Florida senator Rick Moreno sought to calm the crowd, and took a heckler in stride, saying the man would “not get hurt” there."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Rick Moreno"
+
+
+def test_inverted_subject_after_the_quotation(analyser):
+    text = "Ana Ruiz spoke first.\n\n“There are more candidates competing here than ever,” added another Iowa Republican."
+    (q,) = quotes_of(analyser, text)
+    assert q.source_start is not None
+    assert "Republican" in part(text, q.source_start, q.source_end)
+
+
+def test_verbs_of_saying_found_on_real_news(analyser):
+    for verb in ("implored", "chanted", "proclaimed", "fumed", "retorted"):
+        text = f"Mayor Lena Ortiz {verb}, “Give us the money now.”"
+        (q,) = quotes_of(analyser, text)
+        assert q.speaker == "Lena Ortiz", verb
+        assert part(text, q.cue_start, q.cue_end) == verb
+
+
+def test_issuing_a_statement_is_a_cue(analyser):
+    text = "Governor Paul Brennan issued a statement on Friday: “We grieve with the families.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Paul Brennan"
+
+
+# ---------------------------------------------------------------- quotations over paragraphs
+
+
+def test_a_quotation_paragraph_goes_on_with_the_previous_speaker(analyser):
+    text = (
+        "Coach Dan Mercer was blunt after the game.\n\n"
+        "“We played badly,” Mercer said. “Nobody can pretend otherwise.”\n\n"
+        "“And we will be better next week, I promise you that.”\n\n"
+        "The team flies home on Sunday."
+    )
+    quotes = quotes_of(analyser, text)
+    assert [q.speaker for q in quotes] == ["Dan Mercer"] * 3
+    assert quotes[2].source_start == quotes[0].source_start
+
+
+def test_a_quotation_paragraph_after_unattributed_text_gets_no_speaker(analyser):
+    text = "Dan Mercer coaches the team.\n\nThe season starts in May.\n\n“Nobody can pretend otherwise.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker is None
+
+
+# ---------------------------------------------------------------- markup
+
+
+def test_marks_inside_markup_are_not_quotation_marks():
+    text = 'Read this:\n\n<tweet tweet-id="771328864018726912" author="someone">\n\nShe wrote "hello there" today.'
+    found = find_quotations(text)
+    assert [text[q.start : q.end] for q in found] == ["hello there"]
+
+
+def test_a_lone_angle_bracket_is_text():
+    text = 'Costs rose 3 < 4 times, he said "not much".'
+    assert [text[q.start : q.end] for q in find_quotations(text)] == ["not much"]
