@@ -150,3 +150,37 @@ def test_marks_inside_markup_are_not_quotation_marks():
 def test_a_lone_angle_bracket_is_text():
     text = 'Costs rose 3 < 4 times, he said "not much".'
     assert [text[q.start : q.end] for q in find_quotations(text)] == ["not much"]
+
+
+# ---------------------------------------------------------------- headlines
+
+
+def test_a_title_case_headline_is_no_source_of_names(analyser):
+    text = (
+        "Obama Calls Senate Plan A Disgrace\n\n"
+        "Barack Obama spoke in Ohio on Monday.\n\n"
+        "“This plan is a disgrace,” Obama said."
+    )
+    analysis = analyser.analyse(text)
+    assert not any(e.text == "Obama Calls" for e in analysis.entities)
+    (q,) = analysis.quotes
+    assert q.speaker == "Barack Obama"
+
+
+def test_a_headline_name_is_cut_to_what_the_body_confirms(analyser):
+    text = (
+        "Eric Garner Blasts Clinton Over Police Plan\n\n"
+        "Eric Garner, a retired teacher, spoke at the meeting.\n\n"
+        "“Nobody asked us,” Garner said."
+    )
+    analysis = analyser.analyse(text)
+    people = {e.text for e in analysis.entities if e.label == "PERSON"}
+    assert "Eric Garner Blasts Clinton" not in people
+    assert analysis.quotes[0].speaker == "Eric Garner"
+
+
+def test_a_sentence_case_first_line_is_not_a_headline():
+    from reader.analysis.entities import headline_end
+
+    assert headline_end("Colleen Brandt co-founded Lumenrail in 2019.\n\nMore.") == 0
+    assert headline_end("Trump Warns Clinton About Email Probe\n\nText.") > 0

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any, Callable, Iterable, Sequence
 
-from reader.analysis.quotes import is_title_case
+from reader.analysis.quotes import _SMALL_WORDS, _WORD, is_title_case
 from reader.model import Entity
 
 NAME_LABELS = frozenset(
@@ -245,6 +245,70 @@ def name_forms(text: str, entities: list[Entity], titles=()) -> list[Entity]:
     return [replace(e, label=relabel[e]) if e in relabel else e for e in out]
 
 
+HEADLINE_MAX_CHARS = 200
+_HEADLINE_SMALL_WORDS = _SMALL_WORDS | frozenset("as is be vs vs. v. up but nor so yet via per into over".split())
+
+
+def headline_end(text: str) -> int:
+    """The end of a Title Case headline on the text's first line ("Obama Calls Trump Remarks
+    'Unpresidented'"), or 0 when the first line is not one."""
+    end = text.find("\n")
+    if end < 0 or end > HEADLINE_MAX_CHARS:
+        return 0
+    words = [w for w in _WORD.findall(text[:end]) if w.lower() not in _HEADLINE_SMALL_WORDS]
+    if len(words) < 3:
+        return 0
+    capitalised = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
+    return end if capitalised >= 0.9 * len(words) else 0
+
+
+def headline_names(text: str, entities: list[Entity], titles=()) -> list[Entity]:
+    """A Title Case headline is no source of names or kinds unless the body confirms them.
+
+    spaCy reads "Obama Calls" or "Eric Garner Blasts Clinton" as one name because every word is
+    capitalised; linked to the body, that would become the full name of everyone called Obama. A
+    name in the headline stays only as far as the body writes it: cut to the longest run of its
+    words that the body has as a name ("Eric Garner"), with the body's kind, or dropped.
+    """
+    end = headline_end(text)
+    if not end:
+        return entities
+    body = text[end:]
+    body_labels: dict[str, Counter] = {}
+    for e in entities:
+        if e.start >= end and e.label in NAME_LABELS:
+            body_labels.setdefault(e.text, Counter())[e.label] += 1
+    out = []
+    for e in entities:
+        if e.start >= end or e.label not in NAME_LABELS:
+            out.append(e)
+            continue
+        words = list(re.finditer(r"\S+", e.text))
+        best = None
+        for i in range(len(words)):
+            for j in range(len(words), i, -1):
+                if best is not None and j - i <= best[1] - best[0]:
+                    break
+                phrase = e.text[words[i].start() : words[j - 1].end()].strip(_EDGE)
+                if phrase and (phrase in body_labels or _occurs_as_name(body, phrase)):
+                    best = (i, j, phrase)
+                    break
+        if best is None:
+            continue
+        i, j, phrase = best
+        start = e.start + words[i].start() + e.text[words[i].start() :].find(phrase)
+        label = body_labels[phrase].most_common(1)[0][0] if phrase in body_labels else e.label
+        out.append(_span(text, start, start + len(phrase), label))
+    return out
+
+
+def _occurs_as_name(body: str, phrase: str) -> bool:
+    """The phrase appears in the body as capitalised whole words (a name spaCy did not label there)."""
+    if not phrase[:1].isupper():
+        return False
+    return re.search(r"(?<![\w’'-])%s(?![\w-])" % re.escape(phrase), body) is not None
+
+
 def titled_names(text: str, entities: list[Entity], titles=()) -> list[Entity]:
     """Capitalised words after "Prof", "Mrs" or "Judge" are a person's name, even where spaCy saw none."""
     found = [Entity(m.start(1), m.end(1), "PERSON", m.group(1)) for m in _TITLED_NAME.finditer(text)]
@@ -359,6 +423,7 @@ ENTITY_RULES: tuple[tuple[str, Rule], ...] = (
     ("edges", trim_edges),
     ("honorifics", trim_honorifics),
     ("lowercase", drop_lowercase_names),
+    ("headline", headline_names),
     ("titles", quoted_titles),
     ("heads", label_by_head),
     ("money", money_symbols),
