@@ -184,3 +184,19 @@ def test_a_sentence_case_first_line_is_not_a_headline():
 
     assert headline_end("Colleen Brandt co-founded Lumenrail in 2019.\n\nMore.") == 0
     assert headline_end("Trump Warns Clinton About Email Probe\n\nText.") > 0
+
+
+# ---------------------------------------------------------------- titles that are words said
+
+
+def test_a_title_case_phrase_a_speaker_calls_something_is_a_quotation(analyser):
+    text = "Senator Mark Ellison called the proposal “Project Fear” on Tuesday."
+    (q,) = quotes_of(analyser, text)
+    assert q.text == "Project Fear"
+    assert q.speaker == "Mark Ellison"
+
+
+def test_a_show_named_after_a_speech_verb_stays_a_title(analyser):
+    text = "Senator Mark Ellison said on “Meet the Press” that the bill would pass."
+    analysis = analyser.analyse(text)
+    assert analysis.quotes == []

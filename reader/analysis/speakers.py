@@ -72,10 +72,12 @@ class TokenIndex:
         return [self.doc[i] for i in range(lo, hi)]
 
 
-def attribute_speakers(doc: Any, marks: Sequence[QuoteMarks], entities: Sequence[Entity]) -> list[Quote]:
+def attribute_speakers(
+    doc: Any, marks: Sequence[QuoteMarks], entities: Sequence[Entity], index: TokenIndex | None = None
+) -> list[Quote]:
     """Turn quotation marks into `Quote`s with speakers where the text names one."""
     text = doc.text
-    index = TokenIndex(doc)
+    index = index or TokenIndex(doc)
     context = _Context(doc, text, marks, entities)
     quotes: list[Quote] = []
     for n, mark in enumerate(marks):
@@ -244,7 +246,7 @@ def _subject(verb: Token, context: "_Context | None" = None) -> Token | None:
         return inverted[0]
     token = verb
     for _ in range(3):
-        if token.dep_ not in ("conj", "xcomp", "advcl") or token.head is token:
+        if token.dep_ not in ("conj", "xcomp", "advcl") or token.head.i == token.i:
             break
         token = token.head
         for child in token.children:
@@ -286,11 +288,38 @@ def _speaker_from_cue(
     return None
 
 
+def title_is_said(index: TokenIndex, mark: QuoteMarks) -> bool:
+    """True when a speech verb outside a quoted title governs it as words said (he called it
+    “Project Fear”, they chanted “Lock Her Up”), not as where or to whom (she said on “Meet the
+    Press”, he told “Fox News Sunday”)."""
+    tokens = index.between(mark.start, mark.end)
+    for token in tokens:
+        node = token
+        while node.head.i != node.i:
+            if not mark.open <= node.idx < mark.close and node.dep_ in _NOT_WORDS_SAID:
+                break
+            if node.dep_ in _NOT_WORDS_SAID and not mark.open <= node.head.idx < mark.close:
+                break
+            node = node.head
+            if not mark.open <= node.idx < mark.close and is_speech_verb(node):
+                deps = {child.dep_ for child in node.children}
+                if "auxpass" in deps and "agent" not in deps:
+                    break
+                return True
+    return False
+
+
+_NOT_WORDS_SAID = frozenset({"pobj", "prep", "dative", "npadvmod", "poss"})
+
+
 def _governed_by_speech(tokens: list[Token], mark: QuoteMarks) -> bool:
     """True when a speech verb outside the quotation governs it: said the damage was “confronting”."""
     for token in tokens:
         for ancestor in token.ancestors:
             if not (mark.open <= ancestor.idx < mark.close) and is_speech_verb(ancestor):
+                deps = {child.dep_ for child in ancestor.children}
+                if "auxpass" in deps and "agent" not in deps:
+                    continue  # "the film was called “Oppenheimer”": a name given, nobody quoted
                 return True
     return False
 
@@ -312,7 +341,7 @@ def _mention(
         return (start, end), context.resolve(subject.lower_, min(start, before))
     if subject.lower_ in ("who", "which", "that"):
         return None
-    if subject.dep_ == "appos" and subject.head is not subject:
+    if subject.dep_ == "appos" and subject.head.i != subject.i:
         subject = subject.head  # "the MP for North Wealdshire" in apposition to the name
     source = _phrase(subject, text)
     person = _person_in_phrase(subject, context)
