@@ -200,3 +200,16 @@ def test_a_show_named_after_a_speech_verb_stays_a_title(analyser):
     text = "Senator Mark Ellison said on “Meet the Press” that the bill would pass."
     analysis = analyser.analyse(text)
     assert analysis.quotes == []
+
+
+def test_a_quotation_in_a_sentence_about_someone_without_a_speech_verb(analyser):
+    text = "The president listed the towns one by one. Barack Obama punctuated his list with “Too many.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Barack Obama"
+    assert part(text, q.cue_start, q.cue_end) == "punctuated"
+
+
+def test_no_sentence_subject_speaker_when_the_subject_is_not_a_person(analyser):
+    text = "Dana Fox owns the old mill. The building has “No entry after dark, by order.” painted on its door."
+    quotes = quotes_of(analyser, text)
+    assert all(q.speaker is None for q in quotes)

@@ -104,6 +104,8 @@ def attribute_speakers(
         if found is None and previous and quotes and quotes[-1].source_start is not None:
             if _same_paragraph(text, previous, mark) or _continues_previous_paragraph(text, mark, quotes[-1]):
                 found = _same_attribution(quotes[-1])
+        if found is None:
+            found = _sentence_subject(index, text, context, mark)
         quotes.append(_quote(text, mark, found, context))
     return quotes
 
@@ -196,6 +198,30 @@ def _governing_cue(tokens: list[Token], text: str, context: "_Context", mark: Qu
         if found:
             return Attribution(found[0], found[1], (verb.idx, verb.idx + len(verb.text)), verb.text)
     return None
+
+
+def _sentence_subject(index: TokenIndex, text: str, context: "_Context", mark: QuoteMarks) -> Attribution | None:
+    """A quotation inside a sentence about a person's words whose verb is no speech verb ("Obama
+    punctuated his list with “Too many.”"): the subject of that sentence's main verb, when it is a
+    person or a pronoun for one."""
+    tokens = index.between(mark.open, mark.open + 1)
+    if not tokens:
+        return None
+    sent = tokens[0].sent
+    root = sent.root
+    if mark.open <= root.idx < mark.close or root.pos_ not in ("VERB", "AUX"):
+        return None
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or mark.open <= subject.idx < mark.close or subject.idx > mark.open:
+        return None
+    entity = context.entity_at(subject.idx)
+    person = _person_in_phrase(subject, context)
+    if person is None and subject.lower_ not in PERSON_PRONOUNS - {"we"} and (entity is None or entity.label not in ("PERSON", "ORG")):
+        return None
+    found = _mention(subject, text, context, before=mark.open)
+    if not found:
+        return None
+    return Attribution(found[0], found[1], (root.idx, root.idx + len(root.text)), root.text)
 
 
 def _only_space(text: str, start: int, end: int) -> bool:
