@@ -360,8 +360,10 @@ def _mention(
     noun phrase, an entity, a resolved pronoun, or the phrase itself."""
     start, end = subject.idx, subject.idx + len(subject.text)
     if subject.lower_ in ("who", "that") and subject.head.dep_ == "relcl":
-        subject = subject.head.head  # "Graham Pettifer, the MP ..., who said": the noun the clause is about
-    elif subject.pos_ == "PRON" or subject.lower_ in SOURCE_PRONOUNS:
+        # "Graham Pettifer, the MP ..., who said": "who" as written, named by the noun the clause is about
+        named = _mention(subject.head.head, text, context, before)
+        return ((start, end), named[1]) if named else None
+    if subject.pos_ == "PRON" or subject.lower_ in SOURCE_PRONOUNS:
         if subject.lower_ not in SOURCE_PRONOUNS:
             return None
         return (start, end), context.resolve(subject.lower_, min(start, before))
