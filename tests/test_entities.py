@@ -151,7 +151,31 @@ def test_weekday_and_part_of_day_are_one_time():
 def test_head_word_decides_the_kind():
     text = "Northern Coast Railways staff met at Nationwide Arena before the Telluride Film Festival."
     result = found(text, ("Northern Coast Railways", "LOC"), ("Nationwide Arena", "ORG"), ("the Telluride Film Festival", "FAC"))
-    assert {("Northern Coast Railways", "ORG"), ("Nationwide Arena", "FAC"), ("the Telluride Film Festival", "EVENT")} <= result
+    assert {("Northern Coast Railways", "ORG"), ("Nationwide Arena", "FAC"), ("Telluride Film Festival", "EVENT")} <= result
+
+
+def test_a_name_does_not_begin_with_the_article():
+    text = "Officials in the United States met the Federal Reserve, and read “The Winding Gear”."
+    result = found(text, ("the United States", "GPE"), ("the Federal Reserve", "ORG"), ("The Winding Gear", "WORK_OF_ART"))
+    assert {("United States", "GPE"), ("Federal Reserve", "ORG"), ("The Winding Gear", "WORK_OF_ART")} <= result
+
+
+def test_a_possessive_split_off_by_a_space_is_trimmed():
+    assert ("Boatmen", "ORG") in found("shares of Boatmen 's rose", ("Boatmen 's", "ORG"))
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [("BONN 1996-08-30\n\nThe German government said", "BONN"),
+     ("DALLAS (AP) — Democratic candidates met.", "DALLAS"),
+     ("NEW YORK — Stocks fell on Monday.", "NEW YORK")],
+)
+def test_the_place_of_a_dateline_is_a_place(text, place):
+    assert (place, "GPE") in found(text, (place, "ORG"))
+
+
+def test_capitals_inside_a_sentence_are_no_dateline():
+    assert ("NATO", "GPE") not in found("The talks with NATO — and others — went on.", ("NATO", "ORG"))
 
 
 def test_legal_suffix_joins_the_company():

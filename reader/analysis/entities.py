@@ -22,7 +22,7 @@ NAME_LABELS = frozenset(
 # Marks that never belong at the edge of a name.
 _EDGE = " \t\n\"“”„«»‘’'()[]{},;:!?—–-"
 _CLOSING_MARK_INSIDE = re.compile(r"[”’\"'](?=\s)")
-_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
+_POSSESSIVE = re.compile(r"(?:\s?['’]s|(?<=s)['’])$")
 HONORIFICS = frozenset(
     """Mr Mrs Ms Miss Mx Dr Prof Professor Sir Dame Lord Lady Judge Justice Rev Reverend Father Sister
     Coach Sen Senator Rep President Governor Gov Mayor Minister Chancellor Detective Det Sergeant Sgt
@@ -309,6 +309,45 @@ def _occurs_as_name(body: str, phrase: str) -> bool:
     return re.search(r"(?<![\w’'-])%s(?![\w-])" % re.escape(phrase), body) is not None
 
 
+_ARTICLE = re.compile(r"^(?:the|The|THE)\s+(?=\S)")
+_ARTICLE_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "LAW", "PRODUCT", "LANGUAGE"})
+
+
+def drop_articles(text: str, entities: list[Entity], titles=()) -> list[Entity]:
+    """A name does not begin with "the": "the United States", "the Federal Reserve" are the names
+    "United States" and "Federal Reserve" with an article. (Titles of works keep theirs: "The
+    Winding Gear" is the whole title.)"""
+    out = []
+    for e in entities:
+        if e.label in _ARTICLE_LABELS:
+            match = _ARTICLE.match(e.text)
+            if match and any(c.isupper() for c in e.text[match.end() :][:1]):
+                e = _span(text, e.start + match.end(), e.end, e.label)
+        out.append(e)
+    return out
+
+
+# A dateline opens a news story: "BELGRADE 1996-08-30", "DALLAS (AP) —", "NEW YORK, Jan 5 (Reuters) -".
+_DATELINE = re.compile(
+    r"(?:^|(?<=\n))([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3})(?:, [A-Z][A-Za-z. ]{1,20})?"
+    r"(?= \d{4}-\d\d-\d\d| \((?:AP|Reuters|AFP|UPI|dpa|Bloomberg)\)| ?[—–]| \d{1,2} [A-Z][a-z]{2}\b| [A-Z][a-z]{2}\.? \d{1,2}\b)"
+)
+
+
+def datelines(text: str, entities: list[Entity], titles=()) -> list[Entity]:
+    """The place in capitals that opens a story's dateline is a place ("BONN 1996-08-30",
+    "DALLAS (AP) —"), whatever spaCy made of a word in capitals."""
+    out = list(entities)
+    for match in _DATELINE.finditer(text):
+        start, end = match.span(1)
+        if end - start < 3:
+            continue
+        overlapping = [e for e in out if e.start < end and start < e.end]
+        if all(start <= e.start and e.end <= end for e in overlapping):
+            out = [e for e in out if e not in overlapping] + [_span(text, start, end, "GPE")]
+    return out
+
+
 def titled_names(text: str, entities: list[Entity], titles=()) -> list[Entity]:
     """Capitalised words after "Prof", "Mrs" or "Judge" are a person's name, even where spaCy saw none."""
     found = [Entity(m.start(1), m.end(1), "PERSON", m.group(1)) for m in _TITLED_NAME.finditer(text)]
@@ -424,6 +463,8 @@ ENTITY_RULES: tuple[tuple[str, Rule], ...] = (
     ("honorifics", trim_honorifics),
     ("lowercase", drop_lowercase_names),
     ("headline", headline_names),
+    ("articles", drop_articles),
+    ("datelines", datelines),
     ("titles", quoted_titles),
     ("heads", label_by_head),
     ("money", money_symbols),
