@@ -74,7 +74,7 @@ def _join(doc_class: Any, docs: list[Any]) -> Any:
 def analyse_doc(doc: Any, version: str, skip_rules: tuple[str, ...] = ()) -> Analysis:
     """Entities and quotations of one parsed doc; `skip_rules` names entity rules to leave out (for measuring)."""
     text = doc.text
-    marks = find_quotations(text)
+    marks = find_quotations(text, getattr(doc, "lang_", None))
     index = TokenIndex(doc)
     # A title is a work, unless a speech verb governs it: then someone said it (he called it “Project Fear”).
     titles = [m for m in marks if is_title(text, m) and not title_is_said(index, m)]
