@@ -34,7 +34,8 @@ SPEECH_VERBS = frozenset(
     quote label dub term decry blast slam implore scoff retort interject interrupt exult cheer brag grumble
     groan sigh snap bark thunder roar bellow howl threaten beg inquire reminisce reflect summarize summarise
     characterize characterise tout hail chide scold mock taunt rail rant insist quip concede admonish
-    plead lament marvel gripe hedge chime offer volunteer joke jest recite preach pray text email""".split()
+    plead lament marvel gripe hedge chime offer volunteer joke jest recite preach pray text email
+    assail attack criticize criticise denounce condemn lambaste ridicule deride applaud welcome reject""".split()
 )
 # Inflected forms accepted whatever part of speech the tagger gives (a capitalised "Tweeted" as a name).
 _IRREGULAR_FORMS = {"said": "say", "says": "say", "told": "tell", "wrote": "write", "spoke": "speak", "thought": "think"}
