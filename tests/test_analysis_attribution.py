@@ -213,3 +213,24 @@ def test_no_sentence_subject_speaker_when_the_subject_is_not_a_person(analyser):
     text = "Dana Fox owns the old mill. The building has “No entry after dark, by order.” painted on its door."
     quotes = quotes_of(analyser, text)
     assert all(q.speaker is None for q in quotes)
+
+
+def test_according_to_a_phrase_without_a_name(analyser):
+    text = "According to the newspaper, “the deal was signed in secret.”"
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.source_start, q.source_end) == "the newspaper"
+
+
+def test_continuing_to_do_something_is_not_saying(analyser):
+    text = (
+        "Her advisers’ wariness reflects polls continuing to show deep dissatisfaction. "
+        "“It is not the position that everything is fine,” Gene Sperling, an adviser, said."
+    )
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Gene Sperling"
+
+
+def test_verbal_attack_is_a_cue(analyser):
+    text = "Kevin Marsh assails in scoffing prose what he calls the “lie” of the moment."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Kevin Marsh"

@@ -40,6 +40,7 @@ SPEECH_VERBS = frozenset(
 # Inflected forms accepted whatever part of speech the tagger gives (a capitalised "Tweeted" as a name).
 _IRREGULAR_FORMS = {"said": "say", "says": "say", "told": "tell", "wrote": "write", "spoke": "speak", "thought": "think"}
 # "issued a statement:", "released a memo": a verb of publishing with a statement as its object is a cue.
+_ASPECTUAL = frozenset("continue begin start keep go".split())
 PUBLISHING_VERBS = frozenset("issue release publish post put send circulate distribute".split())
 STATEMENT_NOUNS = frozenset("statement memo message note letter release tweet post email video ad advertisement".split())
 PERSON_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "we", "i"})
@@ -288,7 +289,8 @@ def is_speech_verb(token: Token) -> bool:
     if token.pos_ in ("VERB", "AUX"):
         lemma = token.lemma_.lower()
         if lemma in SPEECH_VERBS:
-            return True
+            # "polls continuing to show", "began to cry": an aspect of another verb, not saying
+            return lemma not in _ASPECTUAL or not any(c.dep_ == "xcomp" for c in token.children)
         if lemma in PUBLISHING_VERBS:
             return any(c.dep_ == "dobj" and c.lemma_.lower() in STATEMENT_NOUNS for c in token.children)
         return False
@@ -434,6 +436,13 @@ def _according_to(
             break
         if entity.label in ("PERSON", "ORG", "NORP", "GPE") and not mark.open <= entity.start < mark.close:
             return Attribution((entity.start, entity.end), (entity.start, entity.end), cue, "according to")
+    # No name: the noun phrase after "to", as written ("according to the newspaper").
+    for token in index.between(match.end() - 2, match.end()):
+        if token.lower_ == "to":
+            objects = [c for c in token.children if c.dep_ == "pobj" and not mark.open <= c.idx < mark.close]
+            if objects and objects[0].pos_ in ("NOUN", "PROPN"):
+                source = _phrase(objects[0], text)
+                return Attribution(source, source, cue, "according to")
     return None
 
 
