@@ -234,3 +234,22 @@ def test_verbal_attack_is_a_cue(analyser):
     text = "Kevin Marsh assails in scoffing prose what he calls the “lie” of the moment."
     (q,) = quotes_of(analyser, text)
     assert q.speaker == "Kevin Marsh"
+
+
+def test_a_clause_after_the_quotation_gives_its_subject_whatever_the_verb(analyser):
+    text = (
+        "“France is no longer France,” he claimed. "
+        "“France will always be France,” an angry Pierre Lamy retaliated."
+    )
+    quotes = quotes_of(analyser, text)
+    assert quotes[1].speaker == "Pierre Lamy"
+    assert part(text, quotes[1].cue_start, quotes[1].cue_end) == "retaliated"
+
+
+def test_a_quotation_ending_in_a_full_stop_takes_no_cue_from_the_sentence_after(analyser):
+    text = (
+        "Luis Ortega told the paper: “We consist of judges and lawyers.” "
+        "He said the group would meet again."
+    )
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Luis Ortega"

@@ -97,6 +97,8 @@ def attribute_speakers(
             found = _speaker_from_cue(tokens, nearest_last, text, context, mark)
             if found is None:
                 found = _according_to(text, region, index, context, mark)
+            if found is None and region is after:
+                found = _subject_after(tokens, text, context, mark)
             if found:
                 break
         if found is None and _only_space(text, *before):
@@ -183,12 +185,14 @@ def _governing_cue(tokens: list[Token], text: str, context: "_Context", mark: Qu
     someone's words inside another's ("Trump says he thinks “…”") belongs to the outer speaker."""
     candidates: dict[int, Token] = {}
     seen: set[int] = set()
+    # A quotation that ends its sentence with a full stop takes no cue from after it (as _clause_after).
+    limit = mark.close if text[mark.close - 1 : mark.close] == "." else len(text)
     for token in tokens:
         for ancestor in token.ancestors:
             if ancestor.i in seen:
                 break
             seen.add(ancestor.i)
-            if mark.open <= ancestor.idx < mark.close:
+            if mark.open <= ancestor.idx < mark.close or ancestor.idx > limit:
                 continue
             if is_speech_verb(ancestor):
                 candidates[ancestor.i] = ancestor
@@ -199,6 +203,24 @@ def _governing_cue(tokens: list[Token], text: str, context: "_Context", mark: Qu
         found = _mention(subject, text, context, before=mark.open)
         if found:
             return Attribution(found[0], found[1], (verb.idx, verb.idx + len(verb.text)), verb.text)
+    return None
+
+
+def _subject_after(tokens: list[Token], text: str, context: "_Context", mark: QuoteMarks) -> Attribution | None:
+    """ “France will always be France,” an angry Hollande retaliated: a quotation closed by a comma,
+    question or exclamation mark and followed by a clause of its own is that clause's subject's,
+    whatever the verb."""
+    if text[mark.close - 1 : mark.close] not in (",", "?", "!", "—", "–"):
+        return None
+    for token in tokens:
+        if token.pos_ in ("VERB", "AUX") and token.dep_ != "aux":
+            subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx > mark.close), None)
+            if subject is None:
+                return None
+            found = _mention(subject, text, context, before=mark.open)
+            if found:
+                return Attribution(found[0], found[1], (token.idx, token.idx + len(token.text)), token.text)
+            return None
     return None
 
 
