@@ -253,3 +253,15 @@ def test_a_quotation_ending_in_a_full_stop_takes_no_cue_from_the_sentence_after(
     )
     (q,) = quotes_of(analyser, text)
     assert q.speaker == "Luis Ortega"
+
+
+def test_a_live_blog_subheading_is_no_source_of_names(analyser):
+    text = (
+        "Campaign notes from Iowa.\n\n"
+        "Ted Cruz arrived in Des Moines on Monday.\n\n"
+        "Ted Cruz Apologizes To Carson Campaign\n\n"
+        "“I am sorry for what happened,” Cruz said."
+    )
+    analysis = analyser.analyse(text)
+    assert "Ted Cruz Apologizes" not in {e.text for e in analysis.entities}
+    assert analysis.quotes[0].speaker == "Ted Cruz"

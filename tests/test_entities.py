@@ -234,3 +234,24 @@ def test_one_name_one_kind():
                                         ("Santa Fe County", "GPE"), ("Santa Fe", "ORG", 2)))
     assert [e.label for e in result if e.text == "Crete"] == ["GPE"] * 3
     assert [e.label for e in result if e.text == "Santa Fe"] == ["GPE"]
+
+
+def test_a_name_never_runs_over_a_line_break():
+    text = "he said of Donald Trump\nMANCHESTER, N.H. (AP) — Voters went"
+    result = found(text, ("Donald Trump\nMANCHESTER", "PERSON"))
+    assert ("Donald Trump", "PERSON") in result
+    assert not any("\n" in name for name, _ in result)
+
+
+def test_a_short_form_is_a_surname_before_a_first_word():
+    names = fullest_names(["Trump Train", "Donald Trump", "Trump"])
+    assert names["Trump"] == "Donald Trump"
+    assert fullest_names(["Arvanta Therapeutics", "Arvanta"])["Arvanta"] == "Arvanta Therapeutics"
+
+
+def test_numbers_and_sentences_are_no_subheadings():
+    from reader.analysis.entities import heading_lines
+
+    text = "Lead.\n\nEssex 532 Hussain 136\n\nAlan Briggs Of Altrincham Spoke.\n\nTed Cruz Apologizes To Carson\n\nMore."
+    lines = [text[a:b] for a, b in heading_lines(text)]
+    assert lines == ["Ted Cruz Apologizes To Carson"]

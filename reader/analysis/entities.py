@@ -81,6 +81,24 @@ def clean_entities(text: str, spans: Iterable[Any], titles: Sequence[tuple[int, 
 # ---------------------------------------------------------------- span by span
 
 
+def one_line(text: str, entities: list[Entity], titles=()) -> list[Entity]:
+    """A name never runs over a line break ("Donald Trump\nMANCHESTER" is a name and a dateline):
+    it is cut into its lines, and the later rules judge each piece."""
+    out = []
+    for e in entities:
+        if e.label not in NAME_LABELS or "\n" not in e.text:
+            out.append(e)
+            continue
+        offset = e.start
+        for piece in e.text.split("\n"):
+            stripped = piece.strip()
+            if stripped:
+                start = offset + piece.index(stripped)
+                out.append(_span(text, start, start + len(stripped), e.label))
+            offset += len(piece) + 1
+    return out
+
+
 def trim_edges(text: str, entities: list[Entity], titles=()) -> list[Entity]:
     """No quotation marks, stray punctuation or possessive 's at the edges: "The Baldwins’ at" → "The Baldwins"."""
     out = []
@@ -253,34 +271,68 @@ def headline_end(text: str) -> int:
     """The end of a Title Case headline on the text's first line ("Obama Calls Trump Remarks
     'Unpresidented'"), or 0 when the first line is not one."""
     end = text.find("\n")
-    if end < 0 or end > HEADLINE_MAX_CHARS:
+    if end < 0:
         return 0
-    words = [w for w in _WORD.findall(text[:end]) if w.lower() not in _HEADLINE_SMALL_WORDS]
+    return end if is_heading(text[:end]) else 0
+
+
+def is_heading(line: str) -> bool:
+    """A short line in Title Case: a headline, or a subheading of a live blog ("Ted Cruz Apologizes")."""
+    if len(line) > HEADLINE_MAX_CHARS:
+        return False
+    words = [w for w in _WORD.findall(line) if w.lower() not in _HEADLINE_SMALL_WORDS]
     if len(words) < 3:
-        return 0
+        return False
     capitalised = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
-    return end if capitalised >= 0.9 * len(words) else 0
+    return capitalised >= 0.9 * len(words)
+
+
+def heading_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line of the text that is a heading."""
+    if "\n" not in text.strip():
+        return []
+    first = headline_end(text)
+    spans, start = ([(0, first)] if first else []), 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        # Below the headline, a heading is a line of its own that ends without a sentence's punctuation.
+        if (start > first and line.strip() and line.rstrip()[-1] not in ".,;:!?”\"’)"
+                and not any(ch.isdigit() for ch in line) and is_heading(line)):
+            spans.append((start, end))
+        start = end + 1
+    return spans
 
 
 def headline_names(text: str, entities: list[Entity], titles=()) -> list[Entity]:
-    """A Title Case headline is no source of names or kinds unless the body confirms them.
+    """A Title Case headline or subheading is no source of names or kinds unless the body confirms them.
 
     spaCy reads "Obama Calls" or "Eric Garner Blasts Clinton" as one name because every word is
     capitalised; linked to the body, that would become the full name of everyone called Obama. A
-    name in the headline stays only as far as the body writes it: cut to the longest run of its
+    name in a heading stays only as far as the body writes it: cut to the longest run of its
     words that the body has as a name ("Eric Garner"), with the body's kind, or dropped.
     """
-    end = headline_end(text)
-    if not end:
+    headings = heading_lines(text)
+    if not headings:
         return entities
-    body = text[end:]
+    starts = [a for a, _ in headings]
+
+    def in_heading(e: Entity) -> bool:
+        i = bisect.bisect_right(starts, e.start) - 1
+        return i >= 0 and e.start < headings[i][1]
+
+    body_parts, last = [], 0
+    for a, b in headings:
+        body_parts.append(text[last:a])
+        last = b
+    body_parts.append(text[last:])
+    body = "\n".join(body_parts)
     body_labels: dict[str, Counter] = {}
     for e in entities:
-        if e.start >= end and e.label in NAME_LABELS:
+        if e.label in NAME_LABELS and not in_heading(e):
             body_labels.setdefault(e.text, Counter())[e.label] += 1
     out = []
     for e in entities:
-        if e.start >= end or e.label not in NAME_LABELS:
+        if e.label not in NAME_LABELS or not in_heading(e):
             out.append(e)
             continue
         words = list(re.finditer(r"\S+", e.text))
@@ -294,6 +346,8 @@ def headline_names(text: str, entities: list[Entity], titles=()) -> list[Entity]
                     best = (i, j, phrase)
                     break
         if best is None:
+            if len(words) == 1:
+                out.append(e)  # one word: nothing of the heading is glued to it
             continue
         i, j, phrase = best
         start = e.start + words[i].start() + e.text[words[i].start() :].find(phrase)
@@ -451,7 +505,10 @@ def fullest_names(mentions: Sequence[str]) -> dict[str, str]:
     result: dict[str, str] = {}
     for name in names:
         words = split[name]
-        first = next((n for n in names if len(n) > len(name) and all(w in split[n] for w in words)), name)
+        longer = [n for n in names if len(n) > len(name) and all(w in split[n] for w in words)]
+        # A short form is a surname before it is a first word: "Trump" is Donald Trump, not the "Trump Train".
+        ending = [n for n in longer if split[n][-1] == words[-1]]
+        first = (ending or longer or [name])[0]
         result[name] = longest(first)
     return result
 
@@ -459,6 +516,7 @@ def fullest_names(mentions: Sequence[str]) -> dict[str, str]:
 # In the order they run; each sees what the previous ones made.
 Rule = Callable[[str, list[Entity], Sequence[tuple[int, int]]], list[Entity]]
 ENTITY_RULES: tuple[tuple[str, Rule], ...] = (
+    ("one-line", one_line),
     ("edges", trim_edges),
     ("honorifics", trim_honorifics),
     ("lowercase", drop_lowercase_names),
