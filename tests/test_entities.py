@@ -255,3 +255,9 @@ def test_numbers_and_sentences_are_no_subheadings():
     text = "Lead.\n\nEssex 532 Hussain 136\n\nAlan Briggs Of Altrincham Spoke.\n\nTed Cruz Apologizes To Carson\n\nMore."
     lines = [text[a:b] for a, b in heading_lines(text)]
     assert lines == ["Ted Cruz Apologizes To Carson"]
+
+
+def test_a_name_holds_no_common_word_but_its_particles():
+    text = "Trump told Business Insider about the Bank of America."
+    result = found(text, ("Trump told Business Insider", "PERSON"), ("Bank of America", "ORG"))
+    assert {("Trump", "PERSON"), ("Business Insider", "PERSON"), ("Bank of America", "ORG")} <= result

@@ -99,6 +99,41 @@ def one_line(text: str, entities: list[Entity], titles=()) -> list[Entity]:
     return out
 
 
+_NAME_PARTICLES = frozenset(
+    "of the and for de la le les du des von van der den ter al el bin bint ibn da di del della dos das do y e "
+    "to at on in upon with a an und et".split()
+)
+_SPLIT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
+
+
+def split_at_common_words(text: str, entities: list[Entity], titles=()) -> list[Entity]:
+    """A name holds no common lower-case word but its particles ("Bank of America", "Ludwig van
+    Beethoven"): spaCy's "Trump told Business Insider" is the names "Trump" and "Business Insider"."""
+    out = []
+    for e in entities:
+        if e.label not in _SPLIT_LABELS:
+            out.append(e)
+            continue
+        words = list(re.finditer(r"\S+", e.text))
+        cuts = [w for w in words[1:-1] if w.group()[0].islower() and w.group().strip(",.") not in _NAME_PARTICLES
+                and w.group().isalpha()]
+        if not cuts:
+            out.append(e)
+            continue
+        pieces, last = [], 0
+        for w in cuts:
+            pieces.append((last, w.start()))
+            last = w.end()
+        pieces.append((last, len(e.text)))
+        for a, b in pieces:
+            piece = e.text[a:b]
+            stripped = piece.strip(_EDGE)
+            if stripped and any(ch.isupper() for ch in stripped):
+                start = e.start + a + piece.index(stripped)
+                out.append(_span(text, start, start + len(stripped), e.label))
+    return out
+
+
 def trim_edges(text: str, entities: list[Entity], titles=()) -> list[Entity]:
     """No quotation marks, stray punctuation or possessive 's at the edges: "The Baldwins’ at" → "The Baldwins"."""
     out = []
@@ -517,6 +552,7 @@ def fullest_names(mentions: Sequence[str]) -> dict[str, str]:
 Rule = Callable[[str, list[Entity], Sequence[tuple[int, int]]], list[Entity]]
 ENTITY_RULES: tuple[tuple[str, Rule], ...] = (
     ("one-line", one_line),
+    ("common-words", split_at_common_words),
     ("edges", trim_edges),
     ("honorifics", trim_honorifics),
     ("lowercase", drop_lowercase_names),
