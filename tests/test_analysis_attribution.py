@@ -265,3 +265,15 @@ def test_a_live_blog_subheading_is_no_source_of_names(analyser):
     analysis = analyser.analyse(text)
     assert "Ted Cruz Apologizes" not in {e.text for e in analysis.entities}
     assert analysis.quotes[0].speaker == "Ted Cruz"
+
+
+def test_a_name_the_tagger_glued_to_the_verb_is_its_subject(analyser):
+    text = "Donald Trump took questions.\n\n“Go back to Univision,” Trump barked and a guard escorted the man out."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Donald Trump"
+
+
+def test_one_of_a_group_is_named_as_written(analyser):
+    text = "The advisers met on Friday.\n\n\"There won't be a path for him to succeed,\" said one of those advisers, who asked not to be named."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker is not None and q.speaker.startswith("one of those advisers")

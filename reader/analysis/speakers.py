@@ -291,6 +291,10 @@ def _subject(verb: Token, context: "_Context | None" = None) -> Token | None:
         subjects = people or subjects
     if subjects:
         return subjects[0]
+    # “Go back,” Trump barked: the tagger took the name for part of the verb.
+    glued = [c for c in verb.lefts if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i == verb.i - 1]
+    if glued:
+        return glued[0]
     inverted = [c for c in verb.rights if c.dep_ in ("dobj", "attr") and c.pos_ in ("PROPN", "NOUN")]
     if inverted and any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children):
         return inverted[0]
@@ -388,7 +392,8 @@ def _mention(
         # "Graham Pettifer, the MP ..., who said": "who" as written, named by the noun the clause is about
         named = _mention(subject.head.head, text, context, before)
         return ((start, end), named[1]) if named else None
-    if subject.pos_ == "PRON" or subject.lower_ in SOURCE_PRONOUNS:
+    if (subject.pos_ == "PRON" or subject.lower_ in SOURCE_PRONOUNS) and not any(c.dep_ == "prep" for c in subject.children):
+        # (not "one of those advisers": a phrase that names its speaker)
         if subject.lower_ not in SOURCE_PRONOUNS:
             return None
         return (start, end), context.resolve(subject.lower_, min(start, before))
