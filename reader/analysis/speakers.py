@@ -406,9 +406,12 @@ def _mention(
     if person is not None:
         return _cover(source, person), (person.start, person.end)
     entity = context.entity_at(subject.idx)
-    if entity is not None:
+    if entity is not None and entity.label in _SPEAKER_LABELS:
         return _cover(source, entity), (entity.start, entity.end)
     return source, source
+
+
+_SPEAKER_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC", "LOC", "PRODUCT", "WORK_OF_ART", "EVENT"})
 
 
 def _cover(span: tuple[int, int], entity: Entity) -> tuple[int, int]:
