@@ -609,15 +609,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="timing rounds per system")
     parser.add_argument("--cache", type=Path, help="keep parsed docs here between runs (outside the repository)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
-    parser.add_argument("--own", action="store_true", help="run the old regression evaluation on benchmarks/eval/ instead")
-    args, rest = parser.parse_known_args(argv)
-    if args.own:
+    parser.add_argument("--own", action="store_true", help="run the old regression evaluation on benchmarks/eval/ instead "
+                        "(the other options are then evaluate_own.py's)")
+    raw = list(sys.argv[1:] if argv is None else argv)
+    if "--own" in raw:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         import evaluate_own
 
-        return evaluate_own.main(rest)
-    if rest:
-        parser.error(f"unrecognised arguments: {' '.join(rest)}")
+        return evaluate_own.main([a for a in raw if a != "--own"])
+    args = parser.parse_args(raw)
     sys.path.insert(0, str(ROOT))
 
     import spacy

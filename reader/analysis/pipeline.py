@@ -11,7 +11,7 @@ from typing import Any, Iterable, Iterator
 from reader.errors import ReaderError
 from reader.analysis.entities import clean_entities
 from reader.analysis.quotes import find_quotations, is_title
-from reader.analysis.speakers import TokenIndex, attribute_speakers, title_is_said
+from reader.analysis.speakers import TokenIndex, attribute_speakers
 from reader.config import DEFAULT_MODEL
 from reader.model import Analysis
 
@@ -76,8 +76,7 @@ def analyse_doc(doc: Any, version: str, skip_rules: tuple[str, ...] = ()) -> Ana
     text = doc.text
     marks = find_quotations(text, getattr(doc, "lang_", None))
     index = TokenIndex(doc)
-    # A title is a work, unless a speech verb governs it: then someone said it (he called it “Project Fear”).
-    titles = [m for m in marks if is_title(text, m) and not title_is_said(index, m)]
+    titles = [m for m in marks if is_title(text, m)]
     entities = clean_entities(text, doc.ents, [(m.start, m.end) for m in titles], skip_rules)
     title_set = set(titles)
     quotes = attribute_speakers(doc, [m for m in marks if m not in title_set], entities, index)

@@ -21,21 +21,23 @@ from typing import Any, Sequence
 from reader.analysis.quotes import QuoteMarks, is_fragment, paragraph_bounds
 from reader.model import Entity, Quote
 
+# Verbs of saying. Left out as too often something else: reflect, offer, charge, press, remember,
+# attack, welcome, reject ("the outlook reflects “disciplined pricing”" is nobody's words).
 SPEECH_VERBS = frozenset(
-    """say tell add state insist claim explain argue write ask reply respond note declare announce
-    warn continue recall admit comment remark suggest testify rule conclude acknowledge allege
-    answer assert boast caution complain confirm contend counter deny describe emphasise emphasize
-    estimate exclaim predict promise report reveal shout stress tweet post urge vow whisper yell
-    concede agree disagree believe think indicate maintain observe point put recount reiterate
-    scream sing joke laugh quip sob cry murmur mutter plead pledge order demand request
-    announce inform advise assure begin brief lament lecture mention muse object opine protest
-    query question read recommend remind rule speculate theorize theorise wonder call accuse brand
-    dismiss chant proclaim charge fume rattle riff surmise gush remember press praise thank echo confess
-    quote label dub term decry blast slam implore scoff retort interject interrupt exult cheer brag grumble
-    groan sigh snap bark thunder roar bellow howl threaten beg inquire reminisce reflect summarize summarise
-    characterize characterise tout hail chide scold mock taunt rail rant insist quip concede admonish
-    plead lament marvel gripe hedge chime offer volunteer joke jest recite preach pray text email
-    assail attack criticize criticise denounce condemn lambaste ridicule deride applaud welcome reject""".split()
+ """say tell add state insist claim explain argue write ask reply respond note declare announce
+ warn continue recall admit comment remark suggest testify rule conclude acknowledge allege
+ answer assert boast caution complain confirm contend counter deny describe emphasise emphasize
+ estimate exclaim predict promise report reveal shout stress tweet post urge vow whisper yell
+ concede agree disagree believe think indicate maintain observe point put recount reiterate
+ scream sing joke laugh quip sob cry murmur mutter plead pledge order demand request
+ announce inform advise assure begin brief lament lecture mention muse object opine protest
+ query question read recommend remind rule speculate theorize theorise wonder call accuse brand
+ dismiss chant proclaim fume riff surmise gush praise thank echo confess
+ quote label dub term decry blast slam implore scoff retort interject interrupt exult cheer brag grumble
+ groan sigh bark thunder roar bellow howl threaten beg inquire reminisce summarize summarise
+ characterize characterise tout hail chide scold mock taunt rail rant insist quip concede admonish
+ plead lament marvel gripe chime joke jest recite preach pray text email
+ assail criticize criticise denounce condemn lambaste ridicule deride applaud """.split()
 )
 # Inflected forms accepted whatever part of speech the tagger gives (a capitalised "Tweeted" as a name).
 _IRREGULAR_FORMS = {"said": "say", "says": "say", "told": "tell", "wrote": "write", "spoke": "speak", "thought": "think"}
@@ -194,8 +196,8 @@ def _governing_cue(tokens: list[Token], text: str, context: "_Context", mark: Qu
             seen.add(ancestor.i)
             if mark.open <= ancestor.idx < mark.close or ancestor.idx > limit:
                 continue
-            if is_speech_verb(ancestor):
-                candidates[ancestor.i] = ancestor
+            if is_speech_verb(ancestor) and not context.quoted.contains(ancestor.idx):
+                candidates[ancestor.i] = ancestor  # (a verb inside another quotation is someone's words)
     for verb in sorted(candidates.values(), key=lambda v: (sum(1 for _ in v.ancestors), abs(v.idx - mark.open))):
         subject = _subject(verb, context)
         if subject is None or mark.open <= subject.idx < mark.close:
@@ -295,6 +297,8 @@ def _subject(verb: Token, context: "_Context | None" = None) -> Token | None:
     glued = [c for c in verb.lefts if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i == verb.i - 1]
     if glued:
         return glued[0]
+    if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return verb.head  # "with several critics calling the film a “masterpiece”"
     inverted = [c for c in verb.rights if c.dep_ in ("dobj", "attr") and c.pos_ in ("PROPN", "NOUN")]
     if inverted and any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children):
         return inverted[0]
@@ -341,30 +345,6 @@ def _speaker_from_cue(
             source, speaker = found
             return Attribution(source, speaker, (verb.idx, verb.idx + len(verb.text)), verb.text)
     return None
-
-
-def title_is_said(index: TokenIndex, mark: QuoteMarks) -> bool:
-    """True when a speech verb outside a quoted title governs it as words said (he called it
-    “Project Fear”, they chanted “Lock Her Up”), not as where or to whom (she said on “Meet the
-    Press”, he told “Fox News Sunday”)."""
-    tokens = index.between(mark.start, mark.end)
-    for token in tokens:
-        node = token
-        while node.head.i != node.i:
-            if not mark.open <= node.idx < mark.close and node.dep_ in _NOT_WORDS_SAID:
-                break
-            if node.dep_ in _NOT_WORDS_SAID and not mark.open <= node.head.idx < mark.close:
-                break
-            node = node.head
-            if not mark.open <= node.idx < mark.close and is_speech_verb(node):
-                deps = {child.dep_ for child in node.children}
-                if "auxpass" in deps and "agent" not in deps:
-                    break
-                return True
-    return False
-
-
-_NOT_WORDS_SAID = frozenset({"pobj", "prep", "dative", "npadvmod", "poss"})
 
 
 def _governed_by_speech(tokens: list[Token], mark: QuoteMarks) -> bool:
@@ -509,6 +489,7 @@ class _Context:
         self._starts = [e.start for e in self.entities]
         spans = [(m.open, m.close) for m in marks]
         quoted = _Spans(spans)
+        self.quoted = quoted
         people = [e for e in self.entities if e.label == "PERSON"]
         self.antecedents = [p for p in people if not quoted.contains(p.start)]
         self.gender = _genders(doc, text, self.antecedents, quoted)
