@@ -528,7 +528,7 @@ def error_classes(articles: list[PolArticle], examples: int = 0, context_lines: 
             elif mention and mention.strip().lower() in PRONOUNS:
                 note("source: pronoun resolved to the wrong person", a, g.start, f"pred {mention!r}->{p.get('speaker')!r} gold {g.source_text!r}", g, p)
             else:
-                note("source: another person or phrase", a, g.start, f"pred {mention!r}/{p.get('speaker')!r} gold {g.source_text!r} cue {g.cue_text!r}", g, p)
+                note("source: another person or phrase", a, g.start, f"pred {mention!r}/{p.get('speaker')!r} cue {p.get('cue')!r}; gold {g.source_text!r} cue {g.cue_text!r}", g, p)
     if examples:
         for kind in sorted(shown):
             print(f"  {kind}:")

@@ -279,3 +279,11 @@ def test_an_ambiguous_verb_is_no_cue(analyser):
     text = 'The new outlook reflects "disciplined pricing and a lot of hard work," according to Raymond Osei.'
     (q,) = quotes_of(analyser, text)
     assert q.speaker == "Raymond Osei"
+
+
+def test_words_cited_from_a_report_keep_their_speaker_and_name_the_report_as_source(analyser):
+    text = "Hillary Clinton spoke to Rachel Maddow.\n\n“What does that mean?” Clinton asked, according to a transcript of the interview."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Hillary Clinton"
+    assert part(text, q.source_start, q.source_end).startswith("a transcript")
+    assert part(text, q.cue_start, q.cue_end) == "according to"

@@ -112,6 +112,8 @@ def attribute_speakers(
                 found = _same_attribution(quotes[-1])
         if found is None:
             found = _sentence_subject(index, text, context, mark)
+        if found is not None and found.cue is not None and mark.close < found.cue[0] < after[1]:
+            found = _cited(found, text, after, index, context, mark)
         quotes.append(_quote(text, mark, found, context))
     return quotes
 
@@ -160,6 +162,15 @@ def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] in " \t\n,;:—–-“”\"":
         end -= 1
     return start, end
+
+
+def _cited(found: Attribution, text: str, after: tuple[int, int], index: TokenIndex, context: "_Context", mark: QuoteMarks) -> Attribution:
+    """ “…,” Clinton said, according to a transcript: Clinton is the speaker, but the source the
+    writer cites for the words, and its cue, are "according to a transcript"."""
+    cited = _according_to(text, (found.cue[1], after[1]), index, context, mark)
+    if cited is None:
+        return found
+    return Attribution(cited.source, found.speaker, cited.cue, cited.cue_text)
 
 
 def _same_attribution(last: Quote) -> Attribution:
