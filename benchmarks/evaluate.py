@@ -88,8 +88,9 @@ def quoted_stretches(text: str) -> list[tuple[int, int]]:
     """(start, end) of the words inside every pair of double quotation marks.
 
     Curly marks pair as written; a straight mark opens when none is open and
-    closes otherwise. A quotation open at a paragraph break continues when the
-    next paragraph opens with a mark, else it is dropped (unbalanced). Marks
+    closes otherwise. A quotation open at a paragraph break (a blank line)
+    continues when the next paragraph opens with a mark, else it is dropped
+    (unbalanced). Marks
     inside markup (<tweet tweet-id="...">) are not quotation marks.
     """
     out: list[tuple[int, int]] = []
@@ -102,7 +103,7 @@ def quoted_stretches(text: str) -> list[tuple[int, int]]:
             if close > 0 and re.match(r"</?[a-zA-Z][\w-]*", text[i : i + 40]):
                 i = close + 1
                 continue
-        if ch == "\n":
+        if ch == "\n" and text.startswith("\n\n", i):  # a paragraph break (a single newline is a space)
             j = i
             while j < n and text[j] in "\n \t":
                 j += 1

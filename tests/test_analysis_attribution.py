@@ -287,3 +287,14 @@ def test_words_cited_from_a_report_keep_their_speaker_and_name_the_report_as_sou
     assert q.speaker == "Hillary Clinton"
     assert part(text, q.source_start, q.source_end).startswith("a transcript")
     assert part(text, q.cue_start, q.cue_end) == "according to"
+
+
+def test_no_cue_from_another_paragraph(analyser):
+    text = (
+        "Ann Kerr also said that the network had done an “awful” job.\n\n"
+        "“The network has done an awful job this year,” Kerr said. “They chase ratings.”"
+    )
+    quotes = quotes_of(analyser, text)
+    second = quotes[1]
+    assert part(text, second.source_start, second.source_end) == "Kerr"
+    assert second.source_start > text.index("\n\n")

@@ -200,12 +200,16 @@ def _governing_cue(tokens: list[Token], text: str, context: "_Context", mark: Qu
     seen: set[int] = set()
     # A quotation that ends its sentence with a full stop takes no cue from after it (as _clause_after).
     limit = mark.close if text[mark.close - 1 : mark.close] == "." else len(text)
+    # Nor from another paragraph, when the parser runs a sentence over a paragraph break.
+    para_start, para_end = paragraph_bounds(text, mark.open)
+    _, para_end = paragraph_bounds(text, mark.close)
+    limit = min(limit, para_end)
     for token in tokens:
         for ancestor in token.ancestors:
             if ancestor.i in seen:
                 break
             seen.add(ancestor.i)
-            if mark.open <= ancestor.idx < mark.close or ancestor.idx > limit:
+            if mark.open <= ancestor.idx < mark.close or ancestor.idx > limit or ancestor.idx < para_start:
                 continue
             if is_speech_verb(ancestor) and not context.quoted.contains(ancestor.idx):
                 candidates[ancestor.i] = ancestor  # (a verb inside another quotation is someone's words)
