@@ -481,7 +481,8 @@ def _colon_lead_in(text: str, index: TokenIndex, mark: QuoteMarks, context: "_Co
     region_start = prev_start
     for match in _SENTENCE_END.finditer(text, prev_start, len(lead)):
         region_start = match.end()
-    return _speaker_from_cue(index.between(region_start, len(lead)), True, text, context, mark)
+    tokens = index.between(region_start, len(lead))
+    return _speaker_from_cue(tokens, True, text, context, mark) or _lead_in_subject(tokens, text, context, mark)
 
 
 def _lead_in_subject(tokens: list[Token], text: str, context: "_Context", mark: QuoteMarks) -> Attribution | None:
