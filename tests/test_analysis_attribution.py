@@ -298,3 +298,17 @@ def test_no_cue_from_another_paragraph(analyser):
     second = quotes[1]
     assert part(text, second.source_start, second.source_end) == "Kerr"
     assert second.source_start > text.index("\n\n")
+
+
+def test_a_colon_lead_in_whose_root_the_parser_put_in_the_quotation(analyser):
+    text = "Maria Duval paused.\n\nShe went on: \"It's like a house that is leaking and you just keep painting it.\""
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.source_start, q.source_end) == "She"
+    assert q.speaker == "Maria Duval"
+
+
+def test_a_quotation_credited_with_a_dash(analyser):
+    text = "Quotable.\n\n\"The whole idea needs to stop.\" - Michelle Marks, Philadelphia.\n\n- Philip Bump: “Two weeks ago, the race was close.”"
+    first, second = quotes_of(analyser, text)
+    assert first.speaker == "Michelle Marks"
+    assert second.speaker == "Philip Bump"

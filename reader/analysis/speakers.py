@@ -103,6 +103,8 @@ def attribute_speakers(
                 found = _subject_after(tokens, text, context, mark)
             if found:
                 break
+        if found is None:
+            found = _dash_credit(text, mark, context)
         if found is None and _only_space(text, *before):
             found = _colon_lead_in(text, index, mark, context)
         if found is None and text[: mark.open].rstrip().endswith(":"):
@@ -171,6 +173,40 @@ def _cited(found: Attribution, text: str, after: tuple[int, int], index: TokenIn
     if cited is None:
         return found
     return Attribution(cited.source, found.speaker, cited.cue, cited.cue_text)
+
+
+_DASH_AFTER = re.compile(r"[ \t]*[-–—]+[ \t]*")
+_DASH_BEFORE = re.compile(r"[-–—]+[ \t]*([^\n:]{2,60}?)[ \t]*:[ \t]*$")
+
+
+def _dash_credit(text: str, mark: QuoteMarks, context: "_Context") -> Attribution | None:
+    """A quotation credited with a dash, as in round-ups and epigraphs: “…” - Bernie Sanders, or
+    - Philip Bump: “…”. The name right after the dash is the source."""
+    close = mark.close + 1
+    dash = _DASH_AFTER.match(text, close)
+    if dash and dash.end() > close and "\n" not in dash.group():
+        name = _name_at(text, dash.end(), context)
+        if name:
+            return Attribution(name, name, (dash.start(), dash.end()), "—")
+    para_start, _ = paragraph_bounds(text, mark.open)
+    lead = _DASH_BEFORE.search(text, max(para_start, mark.open - 80), mark.open)
+    if lead:
+        name = _name_at(text, lead.start(1), context)
+        if name:
+            return Attribution(name, name, (lead.start(), lead.start() + 1), "—")
+    return None
+
+
+_CAPITALISED_NAME = re.compile(r"(?:[A-Z][\w.'’-]+ ){1,3}[A-Z][\w'’-]*[a-z]")
+
+
+def _name_at(text: str, at: int, context: "_Context") -> tuple[int, int] | None:
+    """A person's or organisation's name starting at `at`: an entity, or two to four capitalised words."""
+    entity = context.entity_at(at)
+    if entity is not None and entity.start == at and entity.label in ("PERSON", "ORG"):
+        return entity.start, entity.end
+    match = _CAPITALISED_NAME.match(text, at)
+    return match.span() if match else None
 
 
 def _same_attribution(last: Quote) -> Attribution:
@@ -486,13 +522,19 @@ def _colon_lead_in(text: str, index: TokenIndex, mark: QuoteMarks, context: "_Co
 
 
 def _lead_in_subject(tokens: list[Token], text: str, context: "_Context", mark: QuoteMarks) -> Attribution | None:
-    """ "Tolliver put it bluntly: "..."": the subject of the sentence that the colon ends, whatever its verb."""
-    for token in tokens:
-        if token.dep_ == "ROOT" and token.pos_ in ("VERB", "AUX"):
-            subject = _subject(token)
-            found = _mention(subject, text, context, before=mark.open) if subject is not None else None
-            if found:
-                return Attribution(found[0], found[1], (token.idx, token.idx + len(token.text)), token.text)
+    """ "Tolliver put it bluntly: "..."": the subject of the sentence that the colon ends, whatever its
+    verb: its main verb, or, when the parser made a verb inside the quotation the root ("She went on:
+    “It's like…”"), the first verb before the colon with a subject of its own."""
+    verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX") and t.dep_ != "aux" and t.idx < mark.open]
+    roots = [t for t in verbs if t.dep_ == "ROOT"]
+    others = [t for t in verbs if t.dep_ != "ROOT" and any(c.dep_ in ("nsubj", "nsubjpass") and c.idx < mark.open for c in t.children)]
+    for token in roots + others[:1]:
+        subject = _subject(token)
+        if subject is None or subject.idx >= mark.open:
+            continue
+        found = _mention(subject, text, context, before=mark.open)
+        if found:
+            return Attribution(found[0], found[1], (token.idx, token.idx + len(token.text)), token.text)
     return None
 
 
