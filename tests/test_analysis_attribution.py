@@ -312,3 +312,9 @@ def test_a_quotation_credited_with_a_dash(analyser):
     first, second = quotes_of(analyser, text)
     assert first.speaker == "Michelle Marks"
     assert second.speaker == "Philip Bump"
+
+
+def test_a_place_inside_a_role_is_not_the_speaker(analyser):
+    text = "The former secretary of State told the crowd: “We will not go back.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker != "State"

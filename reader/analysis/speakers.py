@@ -599,11 +599,15 @@ class _Context:
         return chosen.start, chosen.end
 
     def name(self, mention: str, start: int, end: int) -> str:
-        """The canonical name for a speaker mention: its entity's, a role's holder, or the mention itself."""
-        for entity in self.entities[bisect.bisect_left(self._starts, start) :]:
-            if entity.start >= end:
-                break
-            if entity.end <= end and entity.label in ("PERSON", "ORG", "NORP", "GPE"):
+        """The canonical name for a speaker mention: the person named in it, the entity it is, a role's
+        holder, or the mention itself ("the former secretary of State" is not the State Department)."""
+        found = [e for e in self.entities[bisect.bisect_left(self._starts, start) :] if e.start < end and e.end <= end]
+        person = next((e for e in found if e.label == "PERSON"), None)
+        if person is not None:
+            return person.name
+        whole = re.sub(r"^(?:the|The)\s+", "", self.text[start:end])
+        for entity in found:
+            if entity.label in ("ORG", "NORP", "GPE") and (entity.text == whole or entity.end - entity.start >= 0.6 * len(whole)):
                 return entity.name
         words = mention.split()
         if len(words) == 2 and words[0].lower() == "the" and words[1].lower() in self.roles:
