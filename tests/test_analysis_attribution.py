@@ -318,3 +318,20 @@ def test_a_place_inside_a_role_is_not_the_speaker(analyser):
     text = "The former secretary of State told the crowd: “We will not go back.”"
     (q,) = quotes_of(analyser, text)
     assert q.speaker != "State"
+
+
+def test_according_to_before_the_speech_verb_is_the_cited_source(analyser):
+    text = "According to White House pool reports, Barack Obama said “there is love” in Orlando."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Barack Obama"
+    assert part(text, q.source_start, q.source_end) == "White House pool reports"
+
+
+def test_a_question_followed_by_a_long_new_sentence_takes_no_cue_from_it(analyser):
+    text = (
+        "Barack Obama spoke to reporters. “Why are you still endorsing him?” Obama asked. "
+        "“What does this say about your party?” Several Republican leaders, including Senator John Hale, "
+        "denounced the remarks."
+    )
+    quotes = quotes_of(analyser, text)
+    assert quotes[1].speaker == "Barack Obama"

@@ -115,7 +115,9 @@ def attribute_speakers(
         if found is None:
             found = _sentence_subject(index, text, context, mark)
         if found is not None and found.cue is not None and mark.close < found.cue[0] < after[1]:
-            found = _cited(found, text, after, index, context, mark)
+            found = _cited(found, text, (found.cue[1], after[1]), index, context, mark)
+        elif found is not None and found.cue is not None and before[0] <= found.cue[0] < mark.open:
+            found = _cited(found, text, before, index, context, mark)
         quotes.append(_quote(text, mark, found, context))
     return quotes
 
@@ -166,10 +168,11 @@ def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _cited(found: Attribution, text: str, after: tuple[int, int], index: TokenIndex, context: "_Context", mark: QuoteMarks) -> Attribution:
-    """ “…,” Clinton said, according to a transcript: Clinton is the speaker, but the source the
-    writer cites for the words, and its cue, are "according to a transcript"."""
-    cited = _according_to(text, (found.cue[1], after[1]), index, context, mark)
+def _cited(found: Attribution, text: str, region: tuple[int, int], index: TokenIndex, context: "_Context", mark: QuoteMarks) -> Attribution:
+    """ “…,” Clinton said, according to a transcript (or "According to pool reports, Obama said “…”"):
+    Clinton is the speaker, but the source the writer cites for the words, and its cue, are
+    "according to a transcript"."""
+    cited = _according_to(text, region, index, context, mark)
     if cited is None:
         return found
     return Attribution(cited.source, found.speaker, cited.cue, cited.cue_text)
@@ -318,7 +321,17 @@ def _clause_after(text: str, mark: QuoteMarks, following: QuoteMarks | None) -> 
     _, para_end = paragraph_bounds(text, mark.close)
     end = para_end if following is None else min(para_end, following.open)
     match = _SENTENCE_END.search(text, start, end)
-    return start, match.end() if match else end
+    end = match.end() if match else end
+    if text[mark.close - 1 : mark.close] in "?!":
+        # “Why?” Obama asked: the cue comes at once. A question or exclamation followed by a long
+        # sentence ("Several Republican leaders, including …, denounced") has ended its own.
+        words = list(re.finditer(r"\S+", text[start:end]))
+        if len(words) > _CUE_WORDS_AFTER_QUESTION and words[0].group()[:1].isupper():
+            end = start + words[_CUE_WORDS_AFTER_QUESTION - 1].end()
+    return start, end
+
+
+_CUE_WORDS_AFTER_QUESTION = 6
 
 
 def _clause_before(text: str, mark: QuoteMarks, previous: QuoteMarks | None) -> tuple[int, int]:
@@ -488,22 +501,32 @@ def _person_in_phrase(head: Token, context: "_Context") -> Entity | None:
 def _according_to(
     text: str, region: tuple[int, int], index: TokenIndex, context: "_Context", mark: QuoteMarks
 ) -> Attribution | None:
+    """ "according to X": X's noun phrase as written; the person named in it, or the entity it is,
+    names the speaker ("according to Chief Financial Officer Raymond Osei", "according to White
+    House pool reports")."""
     match = _ACCORDING_TO.search(text, *region)
     if not match:
         return None
     cue = (match.start(), match.end())
+    for token in index.between(match.end() - 2, match.end()):
+        if token.lower_ != "to":
+            continue
+        objects = [c for c in token.children if c.dep_ == "pobj" and not mark.open <= c.idx < mark.close]
+        if objects and objects[0].pos_ in ("NOUN", "PROPN"):
+            head = objects[0]
+            source = _phrase(head, text)
+            person = _person_in_phrase(head, context)
+            if person is not None:
+                return Attribution(_cover(source, person), (person.start, person.end), cue, "according to")
+            entity = context.entity_at(head.idx)
+            if entity is not None and entity.label in _SPEAKER_LABELS:
+                return Attribution(_cover(source, entity), (entity.start, entity.end), cue, "according to")
+            return Attribution(source, source, cue, "according to")
     for entity in context.entities[bisect.bisect_left(context._starts, match.end()) :]:
         if entity.start >= region[1]:
             break
         if entity.label in ("PERSON", "ORG", "NORP", "GPE") and not mark.open <= entity.start < mark.close:
             return Attribution((entity.start, entity.end), (entity.start, entity.end), cue, "according to")
-    # No name: the noun phrase after "to", as written ("according to the newspaper").
-    for token in index.between(match.end() - 2, match.end()):
-        if token.lower_ == "to":
-            objects = [c for c in token.children if c.dep_ == "pobj" and not mark.open <= c.idx < mark.close]
-            if objects and objects[0].pos_ in ("NOUN", "PROPN"):
-                source = _phrase(objects[0], text)
-                return Attribution(source, source, cue, "according to")
     return None
 
 
