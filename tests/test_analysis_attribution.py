@@ -335,3 +335,28 @@ def test_a_question_followed_by_a_long_new_sentence_takes_no_cue_from_it(analyse
     )
     quotes = quotes_of(analyser, text)
     assert quotes[1].speaker == "Barack Obama"
+
+
+# ---------------------------------------------------------------- "he said": the subject, not the last name
+
+
+def test_he_said_goes_to_the_subject_of_the_clause_not_the_last_name(analyser):
+    text = "Barack Obama criticised Donald Trump's plan on Monday, calling it reckless.\n\n“It is not serious,” he said."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Barack Obama"
+    assert part(text, q.source_start, q.source_end) == "he"
+
+
+def test_he_said_goes_to_the_paragraph_subject_named_before_a_pronoun_chain(analyser):
+    text = (
+        "Michael Flynn spoke at the gala in Moscow on Monday. He praised Vladimir Putin for an hour.\n\n"
+        "“We have to work together,” he said."
+    )
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Michael Flynn"
+
+
+def test_he_said_after_a_new_subject_goes_to_that_subject(analyser):
+    text = "Michael Flynn spoke first. Then Vladimir Putin rose to answer.\n\n“We have to work together,” he said."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Vladimir Putin"

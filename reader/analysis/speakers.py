@@ -584,6 +584,13 @@ class _Context:
             root = span.root
             if root.dep_ in ("nsubj", "nsubjpass") and root.head.dep_ == "ROOT":
                 self.main_subjects.add(person)
+        # Sentences whose main subject is "he" or "she": someone named earlier is their topic.
+        self.pronoun_subject: dict[int, str] = {}
+        for sent in {id(s): s for s in (doc.char_span(p.start, p.end, alignment_mode="expand") for p in self.antecedents) if s is not None}.values():
+            sentence = sent.sent
+            for child in sentence.root.children:
+                if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ in MALE_PRONOUNS | FEMALE_PRONOUNS:
+                    self.pronoun_subject[sentence.start] = "m" if child.lower_ in MALE_PRONOUNS else "f"
         mentions = Counter(p.name for p in self.antecedents)
         self.protagonist = mentions.most_common(1)[0][0] if mentions else None
         self.roles = _roles(text, people)
@@ -615,6 +622,12 @@ class _Context:
             candidates = known or candidates
         if not candidates:
             return None
+        # A person named in a sentence whose own subject is "he" ("He criticised Donald Trump") is not
+        # who "he" goes on to be: the paragraph is still about the one that "he" was.
+        if wanted:
+            topical = [p for p in candidates if p in self.main_subjects
+                       or self.pronoun_subject.get(self.sentence_of[p]) != wanted]
+            candidates = topical or candidates
         # In the sentence of the nearest candidate, the subject of the main clause is the likelier one.
         sentence = self.sentence_of[candidates[0]]
         same = [p for p in candidates if self.sentence_of[p] == sentence]
