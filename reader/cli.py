@@ -36,6 +36,10 @@ class ReaderGroup(DefaultGroup):
         except sqlite3.Error as exc:  # e.g. damage found after the database was opened
             click.echo(f"reader: the database failed: {one_line(str(exc))}", err=True)
             ctx.exit(1)
+        finally:
+            from reader.store import close_all
+
+            close_all()  # every command leaves the library closed, its write-ahead log checkpointed
 
 
 def common_options(func: Callable) -> Callable:

@@ -260,6 +260,7 @@ class Store:
                     self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the header and schema read
                 self._migrate()
                 _open_stores.add(self)
+                self._finalizer = weakref.finalize(self, _close_connection, self.db.conn, self.path)
                 return
             except sqlite3.OperationalError as exc:
                 if not _is_busy(exc) or time.monotonic() >= deadline:
@@ -325,20 +326,17 @@ class Store:
 
         The checkpoint never waits (busy timeout 0): with other sessions open it copies what it
         can and leaves them undisturbed; the last session to close leaves no -wal file behind.
-        Closing twice does nothing.
+        Closing twice does nothing. A store never closed is closed so when it is garbage, or at exit.
         """
         with self._lock:
             if self._closed:
                 return
             self._closed = True
             _open_stores.discard(self)
-            try:
-                if self.path is not None and not self.db.conn.in_transaction:
-                    self.db.execute("PRAGMA busy_timeout = 0")
-                    self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-            except sqlite3.Error:
-                pass  # a checkpoint that cannot run now runs at the next close
-            finally:
+            finalizer = getattr(self, "_finalizer", None)
+            if finalizer is not None:
+                finalizer()
+            else:
                 self.db.conn.close()
 
     def backup(self, dest: str | Path) -> Path:
@@ -984,6 +982,18 @@ def _connect(path: Path) -> sqlite3.Connection:
         return sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
         raise StoreError(f"{path}: cannot open the database ({exc})") from None
+
+
+def _close_connection(conn: sqlite3.Connection, path: Path | None) -> None:
+    """Checkpoint (TRUNCATE, never waiting for another session) and close; see Store.close."""
+    try:
+        if path is not None and not conn.in_transaction:
+            conn.execute("PRAGMA busy_timeout = 0")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    except sqlite3.Error:
+        pass  # a checkpoint that cannot run now runs at the next close
+    finally:
+        conn.close()
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:

@@ -1,4 +1,8 @@
-"""The library: every article, full-text search over articles and notes, adding files."""
+"""The library: every article, full-text search over articles and notes, adding files.
+
+The table reads only the rows on screen (widgets/article_table.py): the screen holds the
+articles' ids (8 bytes each) or a search's matches, never the rows themselves.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +14,71 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from reader.errors import ReaderError
 from reader.text.inert import one_line, plural
+from reader.widgets.article_table import ArticleTable
 from reader.widgets.inert import InertInput
-from reader.widgets.lists import VimDataTable
 
 if TYPE_CHECKING:
+    from array import array
+
     from reader.app import ReaderApp
+    from reader.store import LibraryMatches, Store
+
+
+class AllArticles:
+    """Every article, newest first: date, counts and title."""
+
+    row_height = 1
+    columns = (("date", 10, "left"), ("words", 6, "right"), ("ents", 5, "right"), ("quotes", 6, "right"),
+               ("annots", 6, "right"), ("notes", 5, "right"), ("title", 0, "left"))
+
+    def __init__(self, store: Store, ids: array):
+        self.store, self.ids = store, ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def fetch(self, start: int, count: int) -> list[tuple[str, list[list[str]]]]:
+        ids = self.ids[start : start + count]
+        rows = self.store.library_rows(ids)
+        out = []
+        for article_id in ids:
+            row = rows.get(article_id)
+            if row is None:  # deleted meanwhile
+                out.append((f"{article_id}:", [["", "", "", "", "", "", "(no longer in the library)"]]))
+                continue
+            analysed = row["analyser"] is not None
+            out.append((f"{article_id}:", [[
+                one_line(row["date"] or ""), str(row["word_count"]),
+                str(row["entities"]) if analysed else "-", str(row["quotes"]) if analysed else "-",
+                str(row["annotations"]), str(row["notes"]), one_line(row["title"]),
+            ]]))
+        return out
+
+
+class Matches:
+    """A search's matches: notes first, then articles, each a title and a snippet."""
+
+    row_height = 2
+    columns = (("", 4, "left"), ("match", 0, "left"))
+
+    def __init__(self, store: Store, matches: LibraryMatches):
+        self.store, self.matches = store, matches
+
+    def __len__(self) -> int:
+        return len(self.matches)
+
+    def fetch(self, start: int, count: int) -> list[tuple[str, list[list[str]]]]:
+        out = []
+        for n, row in enumerate(self.store.match_rows(self.matches, start, count), start=start):
+            where = "note" if row["kind"] == "annotation" else ""
+            snippet = " ".join(row["snippet"].split())
+            out.append((f"{row['article_id']}:{row['annotation_id'] or ''}:{n}",
+                        [[where, one_line(row["title"])], ["", one_line(snippet)]]))
+        return out
 
 
 class LibraryScreen(Screen):
@@ -33,6 +93,10 @@ class LibraryScreen(Screen):
         Binding("q", "app.quit", "Quit", id="library_quit"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._all: AllArticles | None = None
+
     @property
     def reader(self) -> ReaderApp:
         return self.app  # type: ignore[return-value]
@@ -40,64 +104,62 @@ class LibraryScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static("Library", id="library-title")
         yield InertInput(placeholder="/ search articles and notes", id="library-search")
-        yield VimDataTable(id="articles", cursor_type="row", zebra_stripes=True)
+        yield ArticleTable(id="articles")
         yield Footer()
 
     async def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("date", "notes", "words", "title")  # the counts before a long title, so they show
-        await self.show_all()
+        table = self.query_one(ArticleTable)
         table.focus()
+        await self.show_all(reload=True)
 
-    async def show_all(self) -> None:
-        rows = await asyncio.to_thread(self.reader.store.list_articles)
-        table = self.query_one(DataTable)
-        table.clear()
-        for row in rows:
-            table.add_row(
-                Text(one_line(row["date"] or "")), str(row["annotations"]), str(row["word_count"]),
-                Text(one_line(row["title"])), key=f"{row['id']}:",
-            )
-        self.query_one("#library-title", Static).update(f"Library · {plural(len(rows), 'article')}")
+    async def show_all(self, reload: bool = False) -> None:
+        """Every article (their ids read again if `reload`: after an import, say)."""
+        if reload or self._all is None:
+            store = self.reader.store
+            self._all = AllArticles(store, await asyncio.to_thread(store.article_ids))
+        self.query_one(ArticleTable).show(self._all)
+        self.query_one("#library-title", Static).update(f"Library · {plural(len(self._all), 'article')}")
 
     @on(Input.Changed, "#library-search")
     async def _search(self, event: Input.Changed) -> None:
+        search = self.query_one("#library-search", Input)
+        if event.value != search.value:
+            return  # a newer letter is on its way: search for that instead
         query = event.value.strip()
         if not query:
             await self.show_all()
             return
+        store = self.reader.store
         try:
-            rows = await asyncio.to_thread(self.reader.store.search, query)
+            matches = await asyncio.to_thread(store.search_library, query)
         except ReaderError as exc:
             self.notify(str(exc), severity="error")
             return
-        table = self.query_one(DataTable)
-        table.clear()
-        for n, row in enumerate(rows):
-            snippet = " ".join(row["snippet"].split())
-            where = "note" if row["kind"] == "annotation" else ""
-            cell = Text(f"{one_line(row['title'])}\n{one_line(snippet)}")
-            table.add_row(where, "", "", cell, key=f"{row['article_id']}:{row['annotation_id'] or ''}:{n}", height=2)
-        self.query_one("#library-title", Static).update(Text(f"Library · {plural(len(rows), 'match', 'matches')} for “{one_line(query)}”"))
+        if search.value.strip() != query:
+            return
+        self.query_one(ArticleTable).show(Matches(store, matches))
+        self.query_one("#library-title", Static).update(
+            Text(f"Library · {plural(len(matches), 'match', 'matches')} for “{one_line(query)}”")
+        )
 
     @on(Input.Submitted, "#library-search")
     def _search_done(self) -> None:
         """Enter in the search opens the first match (down arrow goes to the list to choose another)."""
-        table = self.query_one(DataTable)
+        table = self.query_one(ArticleTable)
         table.focus()
         if table.row_count:
             table.move_cursor(row=0)
             self.action_open()
 
-    @on(DataTable.RowSelected)
+    @on(ArticleTable.Selected)
     def _selected(self) -> None:
         self.action_open()
 
     def action_open(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count == 0:
+        table = self.query_one(ArticleTable)
+        key = table.key_of(table.cursor_row)
+        if not key:
             return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
         article_id, _, annotation_id = key.partition(":")
         annotation = annotation_id.split(":")[0]
         self.reader.open_article(int(article_id), annotation_id=int(annotation) if annotation else None)
@@ -158,4 +220,4 @@ class LibraryScreen(Screen):
         self.app.call_from_thread(
             self.notify, f"{len(report.added)} added, {len(report.duplicates)} already in the library.", timeout=4
         )
-        self.app.call_from_thread(self.run_worker, self.show_all())
+        self.app.call_from_thread(self.run_worker, self.show_all(reload=True))
