@@ -28,6 +28,9 @@ class ReaderGroup(DefaultGroup):
         return name, command, rest
 
     def invoke(self, ctx: click.Context) -> Any:
+        from reader import store
+
+        already_open = store.open_stores()
         try:
             return super().invoke(ctx)
         except ReaderError as exc:
@@ -37,9 +40,7 @@ class ReaderGroup(DefaultGroup):
             click.echo(f"reader: the database failed: {one_line(str(exc))}", err=True)
             ctx.exit(1)
         finally:
-            from reader.store import close_all
-
-            close_all()  # every command leaves the library closed, its write-ahead log checkpointed
+            store.close_all(keep=already_open)  # a command leaves the libraries it opened closed and checkpointed
 
 
 def common_options(func: Callable) -> Callable:

@@ -208,10 +208,16 @@ class LibraryMatches:
 _open_stores: "weakref.WeakSet[Store]" = weakref.WeakSet()
 
 
-def close_all() -> None:
-    """Close every store still open (checkpointing each): at exit, on quit and on SIGTERM or SIGHUP."""
+def open_stores() -> set["Store"]:
+    """The stores open in this process."""
+    return set(_open_stores)
+
+
+def close_all(keep: set["Store"] = frozenset()) -> None:  # type: ignore[assignment]
+    """Close every store still open but those in `keep` (checkpointing each): when a command ends, on SIGTERM or SIGHUP."""
     for store in list(_open_stores):
-        store.close()
+        if store not in keep:
+            store.close()
 
 
 class Store:
