@@ -10,7 +10,8 @@ folder) keyed by the schema, so a second run, and the older reader of `run.py --
 reuse them. When the corpus is missing this says so and measures nothing.
 
 - Library screen, in a pseudo-terminal at 100x30 as over SSH: first paint (process start
-  to the title that counts the articles), each key (j, k, page down: median / p95, to the
+  to the title that counts the articles; beside it, in the same round, a bare Textual app
+  and reader opening the seed article, for what start-up alone costs), each key (j, k, page down: median / p95, to the
   last byte of its update), search as you type ("court", a letter at a time, to the title
   naming that query), clearing the search, and memory (RSS) once shown.
 - `reader list`, piped: time to the first line and to the last; lines written.
@@ -34,7 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from library_corpus import CorpusMissing, source_files  # noqa: E402
-from ui_latency import QUIET, Terminal, median, percentile  # noqa: E402
+from ui_latency import BARE_APP, QUIET, SEED, Terminal, median, percentile  # noqa: E402
 
 SIZE = (100, 30)
 SYNC_END = b"\x1b[?2026l"  # the end of a frame (Textual brackets frames with synchronized output)
@@ -172,38 +173,82 @@ def add_run(folder: Path, count: int, work: Path) -> dict:
 
 
 def measure(count: int, rounds: int, add: bool, log) -> dict:
+    """Raw figures of `rounds` sessions on the library of `count` articles (see summarise)."""
     db = library(count, log)
+    raw: dict = {"articles": count, "paint": [], "bare": [], "rss_mb": [], "keys": {}, "search_ms": [], "clear_ms": [],
+                 "list_first": [], "list_all": [], "list_lines": 0}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        # Each session works on a copy: the search and the keys change nothing, but opening may migrate.
+        # The sessions work on a copy: the search and the keys change nothing, but opening may migrate.
         copy = work / "reader.db"
         shutil.copyfile(db, copy)
-        log(f"{count:,}: library screen, {rounds} sessions")
-        sessions = [ui_session(copy, count, work) for _ in range(rounds)]
-        log(f"{count:,}: reader list")
-        lists = [list_run(copy, work) for _ in range(rounds)]
-        result = {
-            "articles": count,
-            "paint": median([s["paint"] for s in sessions]),
-            "rss_mb": max(s["rss_mb"] for s in sessions),
-            "keys": {},
-            "search_ms": [1000 * t for s in sessions for t in s["search"]],
-            "clear_ms": median([1000 * s["clear"] for s in sessions]),
-            "list_first": median([r["first_line"] for r in lists]),
-            "list_all": median([r["all"] for r in lists]),
-            "list_lines": lists[0]["lines"],
-        }
-        for name in dict(KEYS):
-            times = [1000 * t for s in sessions for t in s["keys"][name]]
-            result["keys"][name] = {"median_ms": median(times), "p95_ms": percentile(times, 0.95)}
-        all_keys = [1000 * t for s in sessions for ts in s["keys"].values() for t in ts] + result["search_ms"]
-        result["all_keys_p95_ms"] = percentile(all_keys, 0.95)
-        result["search_median_ms"] = median(result["search_ms"])
-        result["search_max_ms"] = max(result["search_ms"])
+        (work / "bare.py").write_text(BARE_APP)
+        seed_db = work / "seed.db"
+        subprocess.run([sys.executable, "-m", "reader", "add", "--no-analysis", str(SEED)], env=env_for(seed_db, work),
+                       cwd=work, capture_output=True, check=True)
+        for n in range(rounds):
+            log(f"{count:,}: library screen and reader list, round {n + 1}/{rounds}")
+            term = Terminal([sys.executable, str(work / "bare.py"), str(SEED)], SIZE, env_for(copy, work), cwd=work)
+            try:
+                raw["bare"].append(term.read_until(b"Alec"))
+            finally:
+                term.close()
+            term = Terminal([sys.executable, "-m", "reader", str(SEED)], SIZE, env_for(seed_db, work), cwd=work)
+            try:
+                raw.setdefault("seed", []).append(term.read_until(b"Alec"))
+            finally:
+                term.close()
+            session = ui_session(copy, count, work)
+            raw["paint"].append(session["paint"])
+            raw["rss_mb"].append(session["rss_mb"])
+            for name, times in session["keys"].items():
+                raw["keys"].setdefault(name, []).extend(1000 * t for t in times)
+            raw["search_ms"] += [1000 * t for t in session["search"]]
+            raw["clear_ms"].append(1000 * session["clear"])
+            listed = list_run(copy, work)
+            raw["list_first"].append(listed["first_line"])
+            raw["list_all"].append(listed["all"])
+            raw["list_lines"] = listed["lines"]
         if add:
             folder = files(count, log)
             log(f"{count:,}: reader add --no-analysis")
-            result["add"] = add_run(folder, count, work)
+            raw["add_seconds"] = add_run(folder, count, work)["seconds"]
+    return raw
+
+
+def merge(raws: list[dict]) -> dict:
+    """Raw figures of several runs as one."""
+    out: dict = {"articles": raws[0]["articles"], "keys": {}, "list_lines": raws[-1]["list_lines"]}
+    for raw in raws:
+        for name in ("paint", "bare", "seed", "rss_mb", "search_ms", "clear_ms", "list_first", "list_all"):
+            out.setdefault(name, []).extend(raw[name])
+        for name, times in raw["keys"].items():
+            out["keys"].setdefault(name, []).extend(times)
+        if "add_seconds" in raw:
+            out["add_seconds"] = raw["add_seconds"]
+    return out
+
+
+def summarise(raw: dict) -> dict:
+    """Medians (p95 and max where a target says so) of raw figures."""
+    keys = {name: {"median_ms": median(t), "p95_ms": percentile(t, 0.95)} for name, t in raw["keys"].items()}
+    result = {
+        "articles": raw["articles"],
+        "paint": median(raw["paint"]),
+        "bare": median(raw["bare"]),
+        "seed": median(raw["seed"]),
+        "rss_mb": max(raw["rss_mb"]),
+        "keys": keys,
+        "all_keys_p95_ms": percentile([t for ts in raw["keys"].values() for t in ts] + raw["search_ms"], 0.95),
+        "search_median_ms": median(raw["search_ms"]),
+        "search_max_ms": max(raw["search_ms"]),
+        "clear_ms": median(raw["clear_ms"]),
+        "list_first": median(raw["list_first"]),
+        "list_all": median(raw["list_all"]),
+        "list_lines": raw["list_lines"],
+    }
+    if "add_seconds" in raw:
+        result["add_seconds"] = raw["add_seconds"]
     return result
 
 
@@ -213,7 +258,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--no-add", action="store_true", help="Leave out reader add --no-analysis.")
     parser.add_argument("--add-sizes", default=None, help="Sizes to time reader add at (default: all).")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help="Print the summary as JSON.")
+    parser.add_argument("--raw", action="store_true", help="Print the raw figures as JSON (run.py merges rounds).")
     args = parser.parse_args()
     started = time.perf_counter()
 
@@ -228,16 +274,21 @@ def main() -> None:
         return
     sizes = [int(n) for n in args.sizes.split(",") if n]
     add_sizes = sizes if args.add_sizes is None else [int(n) for n in args.add_sizes.split(",") if n]
-    results = {str(n): measure(n, args.rounds, not args.no_add and n in add_sizes, log) for n in sizes}
+    raws = {str(n): measure(n, args.rounds, not args.no_add and n in add_sizes, log) for n in sizes}
+    if args.raw:
+        print(json.dumps(raws))
+        return
+    results = {n: summarise(raw) for n, raw in raws.items()}
     if args.json:
         print(json.dumps(results))
         return
     for n, r in results.items():
         keys = ", ".join(f"{k} {v['median_ms']:.0f}/{v['p95_ms']:.0f}" for k, v in r["keys"].items())
-        print(f"{int(n):,} articles: first paint {r['paint']:.2f} s, {r['rss_mb']:.0f} MB; keys (median/p95 ms) {keys}; "
+        print(f"{int(n):,} articles: first paint {r['paint']:.2f} s (bare Textual {r['bare']:.2f} s, reader on the seed {r['seed']:.2f} s), {r['rss_mb']:.0f} MB; "
+              f"keys (median/p95 ms) {keys}; "
               f"search per letter median {r['search_median_ms']:.0f} ms, max {r['search_max_ms']:.0f} ms; "
               f"reader list first line {r['list_first']:.2f} s, all {r['list_all']:.2f} s ({r['list_lines']:,} lines)"
-              + (f"; reader add --no-analysis {r['add']['seconds']:.0f} s" if "add" in r else ""))
+              + (f"; reader add --no-analysis {r['add_seconds']:.0f} s" if "add_seconds" in r else ""))
 
 
 if __name__ == "__main__":

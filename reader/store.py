@@ -523,10 +523,12 @@ class Store:
         for row in self._stream(_LISTING_SQL + " ORDER BY a.id DESC", {}):
             yield dict(zip(LISTING_FIELDS, row))
 
-    def article_ids(self) -> array:
-        """The ids of every article, newest import first: the library screen's rows, 8 bytes each."""
+    def article_ids(self, limit: int = -1) -> array:
+        """The ids of every article (or the first `limit`), newest import first: the library screen's rows, 8 bytes each."""
         with self._lock:
-            rows = self.db.conn.execute("SELECT id FROM articles INDEXED BY idx_articles_listing ORDER BY id DESC")
+            rows = self.db.conn.execute(
+                "SELECT id FROM articles INDEXED BY idx_articles_listing ORDER BY id DESC LIMIT ?", [limit]
+            )
             return array("q", (r[0] for r in rows))
 
     def library_rows(self, article_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
