@@ -143,3 +143,33 @@ def test_a_large_library_is_opened_without_reading_it_whole(tmp_path, monkeypatc
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT count(*) FROM articles").fetchone() == (0,)
     conn.close()
+
+
+def test_reader_list_into_a_pipe_closed_early_ends_quietly(tmp_path):
+    """`reader list | head -1`: one line per article until the reader of the pipe goes, then no traceback."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from reader.ingest.batch import import_files
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(3000):
+        (folder / f"{n}.txt").write_text(f"Story {n}\n\nThe council met on day {n}.\n", encoding="utf-8")
+    db = tmp_path / "reader.db"
+    store = Store(db)
+    import_files(store, [folder], 1_000_000)
+    store.close()
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, READER_DB=str(db))
+    proc = subprocess.Popen([sys.executable, "-m", "reader", "list"], cwd=root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline().decode()
+    proc.stdout.close()  # as `head -1` does
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    # The newest first: the last file read, in name order.
+    assert first.split("\t")[0] == "3000" and first.count("\t") == 7 and first.rstrip("\n").endswith("\tStory 999")
+    assert "Traceback" not in err and "Error" not in err, err
