@@ -46,6 +46,7 @@ class ReaderApp(App[None]):
         self._start_ids = list(article_ids or [])
         self._analyser = None
         self._quit_unsaved = False
+        self.handle_signals = False  # run_app: SIGTERM and SIGHUP quit as `q` does
 
     @property
     def analyser(self):
@@ -81,6 +82,16 @@ class ReaderApp(App[None]):
         self._quit_unsaved = True
         self.notify("Your note could not be saved. Copy it, or quit again to leave without it.", severity="error", timeout=15)
 
+    async def _leave(self) -> None:
+        """Quit on SIGTERM or SIGHUP (an SSH link dropping): the note being edited saved if it can be in 2 s."""
+        import asyncio
+
+        try:
+            await asyncio.wait_for(self.reader_screen.flush_note(), 2.0)
+        except Exception:  # noqa: BLE001 - leaving regardless: the terminal may be gone
+            pass
+        self.exit()
+
     def on_ready(self) -> None:
         startup.resume()  # the first screen is out
 
@@ -96,6 +107,13 @@ class ReaderApp(App[None]):
         return self.reader_screen.article is not None
 
     async def on_mount(self) -> None:
+        if self.handle_signals:
+            import asyncio
+            import signal
+
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(signum, lambda: loop.create_task(self._leave()))
         if self._start_ids:
             if len(self._start_ids) > 1:
                 self.notify(f"{plural(len(self._start_ids), 'article')} imported: press o for the library.", timeout=4)
@@ -153,6 +171,13 @@ class ReaderApp(App[None]):
             if command.title != "Keys":
                 yield command
 
+
 def run_app(store: Store, user: str, model: str | None, article_ids: list[int], max_bytes: int,
             keymap: dict[str, str] | None = None, offset: int | None = None) -> None:
-    ReaderApp(store, user=user, model=model, article_ids=article_ids, max_bytes=max_bytes, keymap=keymap, offset=offset).run()
+    """Run the app; however it ends (q, SIGTERM, SIGHUP, an error) the library is closed and checkpointed."""
+    app = ReaderApp(store, user=user, model=model, article_ids=article_ids, max_bytes=max_bytes, keymap=keymap, offset=offset)
+    app.handle_signals = True
+    try:
+        app.run()
+    finally:
+        store.close()

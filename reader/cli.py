@@ -7,7 +7,7 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import click
 from click_default_group import DefaultGroup
@@ -28,6 +28,9 @@ class ReaderGroup(DefaultGroup):
         return name, command, rest
 
     def invoke(self, ctx: click.Context) -> Any:
+        from reader import store
+
+        already_open = store.open_stores()
         try:
             return super().invoke(ctx)
         except ReaderError as exc:
@@ -36,6 +39,8 @@ class ReaderGroup(DefaultGroup):
         except sqlite3.Error as exc:  # e.g. damage found after the database was opened
             click.echo(f"reader: the database failed: {one_line(str(exc))}", err=True)
             ctx.exit(1)
+        finally:
+            store.close_all(keep=already_open)  # a command leaves the libraries it opened closed and checkpointed
 
 
 def common_options(func: Callable) -> Callable:
@@ -62,7 +67,7 @@ def analysis_options(func: Callable) -> Callable:
 
 def jobs_option(func: Callable) -> Callable:
     return click.option(
-        "-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+        "-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
         help="Processes for analysis (0: one per core).",
     )(func)
 
@@ -74,28 +79,53 @@ def open_store(db: str | None, must_exist: bool = False):
     path = config.db_path(db)
     if must_exist and not path.exists() and path != config.default_db_path():
         raise ReaderError(f"no library at {path} (check --db or READER_DB; 'reader add FILE' makes one)")
-    return Store(path)
+    store = Store(path)
+    if store.network_filesystem:
+        click.echo(
+            f"reader: {one_line(str(path))} is on a network filesystem ({store.network_filesystem}): "
+            "using a rollback journal and one session at a time", err=True,
+        )
+    return store
 
 
 def _processes(jobs: int) -> int:
     return jobs or os.cpu_count() or 1
 
 
-def _progress_callback(label: str):
-    """A rich progress bar on stderr (silent when stderr is not a terminal) as a (done, total) callback."""
+QUIET_PROGRESS_S = 10.0  # when stderr is not a terminal, a progress line at most this often
+
+
+def _progress_callback(label: str, unit: str = "files"):
+    """Progress as a (done, total) callback: on a terminal a bar with the rate and the time left (on
+    stderr); otherwise a quiet line every QUIET_PROGRESS_S seconds, for logs."""
+    import time
+
     from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        def render(self, task) -> Text:  # type: ignore[no-untyped-def]
+            return Text(f"{task.speed:,.1f} {unit}/s" if task.speed else f"- {unit}/s", style="progress.data.speed")
 
     console = Console(stderr=True)
+    if not console.is_terminal:
+        started = time.monotonic()
+        last = [started]
+
+        def quiet(done: int, total: int) -> None:
+            now = time.monotonic()
+            if now - last[0] < QUIET_PROGRESS_S or done >= total or done == 0:
+                return
+            last[0] = now
+            rate = done / (now - started)
+            left = _duration((total - done) / rate) if rate else "?"
+            click.echo(f"reader: {label.lower()}: {done:,} of {total:,} {unit} ({rate:,.1f}/s, {left} left)", err=True)
+
+        return quiet
     progress = Progress(
-        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=console, disable=not console.is_terminal, transient=True,
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), RateColumn(), TextColumn("left"), TimeRemainingColumn(),
+        console=console, transient=True,
     )
     task = progress.add_task(label, total=None)
 
@@ -107,6 +137,15 @@ def _progress_callback(label: str):
             progress.stop()
 
     return update
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 90:
+        return f"{seconds} s"
+    if seconds < 5400:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
 def _report_errors(errors: list[str]) -> None:
@@ -205,7 +244,7 @@ def add_command(
         analyser.nlp  # fail early, before reading files, if the model is missing
     report = import_files(
         store, paths, config.max_bytes(max_size), analyser=analyser,
-        n_process=_processes(jobs), progress=_progress_callback("Analysing"),
+        n_process=_processes(jobs), progress=_progress_callback("Importing" if no_analysis else "Analysing"),
     )
     _report_errors(report.errors)
     click.echo(
@@ -220,36 +259,79 @@ def add_command(
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @common_options
 def list_command(as_json: bool, db: str | None, user: str | None) -> None:
-    """List the articles in the library.
+    """List the articles in the library, newest first, one line each.
+
+    On a terminal: a table, titles cut to its width. Piped: tab-separated fields, no header:
+    id, date, words, entities, quotes, annotations, notes (annotations with a note), title
+    (entities and quotes are empty for an article not analysed). With --json: one object per
+    line. Lines are written as they are read, so the first comes at once however large the library.
 
     \b
     Example:
       reader list
+      reader list | cut -f1,8
       reader list --json | jq .title
     """
-    rows = open_store(db, must_exist=True).list_articles()
+    rows = open_store(db, must_exist=True).iter_articles()
+    terminal = sys.stdout.isatty()
     if as_json:
-        for row in rows:
-            click.echo(_json_line(row))
-        return
-    if not rows:
-        click.echo("The library is empty: add articles with 'reader add PATH'.")
-        return
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+        lines = (_json_line(row) for row in rows)
+    elif terminal:
+        lines = _table_lines(rows)
+    else:
+        lines = (_tab_line(row) for row in rows)
+    written = _write_lines(lines)
+    if not written and not as_json:
+        click.echo("The library is empty: add articles with 'reader add PATH'.", err=not terminal)
 
-    table = Table(box=None, pad_edge=False)
-    for name, justify in (("id", "right"), ("date", "left"), ("title", "left"), ("words", "right"),
-                          ("entities", "right"), ("quotes", "right"), ("notes", "right")):
-        table.add_column(name, justify=justify, no_wrap=name != "title")  # type: ignore[arg-type]
-    for row in rows:
-        table.add_row(  # titles as Text: shown as they are, never read as markup, controls inert
-            str(row["id"]), Text(one_line(row["date"] or "")), Text(one_line(row["title"])), str(row["word_count"]),
-            str(row["entities"]) if row["analyser"] else "-", str(row["quotes"]) if row["analyser"] else "-",
-            str(row["annotations"]),
-        )
-    Console().print(table)
+
+def _write_lines(lines: Iterator[str]) -> int:
+    """Write lines to stdout as they come (the first ones flushed at once); returns how many."""
+    out = sys.stdout
+    count = 0
+    try:
+        for count, line in enumerate(lines, start=1):
+            out.write(line + "\n")
+            if count <= 50 or count % 1000 == 0:
+                out.flush()
+        out.flush()
+    except BrokenPipeError:  # `reader list | head`: the reader of the pipe has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return count
+
+
+def _counts(row: dict[str, Any], blank: str) -> tuple[str, ...]:
+    analysed = row["analyser"] is not None
+    return (
+        str(row["word_count"]), str(row["entities"]) if analysed else blank, str(row["quotes"]) if analysed else blank,
+        str(row["annotations"]), str(row["notes"]),
+    )
+
+
+def _tab_line(row: dict[str, Any]) -> str:
+    return "\t".join((str(row["id"]), one_line(row["date"] or ""), *_counts(row, ""), one_line(row["title"])))
+
+
+def _table_lines(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    """A table for a terminal, streamed: widths fixed by the first row (the newest has the largest id)."""
+    import shutil
+
+    from rich.cells import cell_len, set_cell_size
+
+    width = shutil.get_terminal_size((100, 24)).columns
+    heads = ("id", "date", "words", "ents", "quotes", "annots", "notes")
+    widths = [0, 10, 6, 5, 6, 6, 5]
+    for n, row in enumerate(rows):
+        if n == 0:
+            widths[0] = max(2, len(str(row["id"])))
+            yield "  ".join(h.rjust(w) if i != 1 else h.ljust(w) for i, (h, w) in enumerate(zip(heads, widths))) + "  title"
+        cells = (str(row["id"]), one_line(row["date"] or ""), *_counts(row, "-"))
+        line = "  ".join(c.rjust(w) if i != 1 else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))) + "  "
+        room = max(10, width - cell_len(line) - 1)
+        title = one_line(row["title"])
+        if cell_len(title) > room:
+            title = set_cell_size(title, room - 1) + "…"
+        yield line + title
 
 
 @cli.command("search")
@@ -335,20 +417,48 @@ def _print_analysis(record: dict[str, Any]) -> None:
 def reanalyze_command(everything: bool, db: str | None, user: str | None, model: str | None, max_size: float | None, jobs: int) -> None:
     """Analyse stored articles that were never analysed or were analysed by another version.
 
+    Each article is stored with its analysis as it is done: stopped and run again, only
+    what is left is analysed (--all too: an interrupted --all is resumed, not restarted).
+
     \b
     Example:
-      reader reanalyze --jobs 0
+      reader reanalyze
+      reader reanalyze --all --jobs 2
     """
     from reader.analysis import Analyser
     from reader.ingest.batch import analyse_stored
 
     store = open_store(db)
     analyser = Analyser(config.model_name(model))
-    ids = store.articles_needing_analysis(None if everything else analyser.version)
-    if everything:
-        ids = [row["id"] for row in store.list_articles()][::-1]
-    count = analyse_stored(store, ids, analyser, _processes(jobs), _progress_callback("Analysing"))
+    queued = store.queued_for_analysis()
+    if everything and queued:
+        click.echo(f"reader: resuming an interrupted 'reanalyze --all': {plural(len(queued), 'article')} left", err=True)
+    elif everything:
+        store.queue_analysis(row["id"] for row in store.iter_articles())
+        queued = store.queued_for_analysis()
+    stale = store.articles_needing_analysis(analyser.version)
+    ids = sorted(set(queued) | set(stale))
+    count = analyse_stored(store, ids, analyser, _processes(jobs), _progress_callback("Analysing", "articles"))
     click.echo(f"{plural(count, 'article')} analysed with {analyser.version}")
+
+
+@cli.command("backup")
+@click.argument("dest", type=click.Path(path_type=Path))
+@common_options
+def backup_command(dest: Path, db: str | None, user: str | None) -> None:
+    """Copy the library to DEST as one consistent file, while other sessions keep working.
+
+    Use this rather than cp: a copy of reader.db alone can miss what is still in
+    reader.db-wal, and a copy made while a session writes can be torn. DEST is a new
+    file, or a folder to put the copy in; an existing file is never overwritten.
+
+    \b
+    Example:
+      reader backup ~/backups/reader-2026-12-01.db
+    """
+    store = open_store(db, must_exist=True)
+    written = store.backup(dest)
+    click.echo(f"{plural(store.count_articles(), 'article')} backed up to {one_line(str(written))}")
 
 
 # ---------------------------------------------------------------- export and import of annotations
@@ -525,8 +635,22 @@ def codebook_import_command(file: Path, db: str | None, user: str | None) -> Non
 
 
 def main() -> None:
+    """The `reader` script: SIGTERM and SIGHUP (an SSH link dropping) end it like a quit, every library closed."""
+    import signal
+
+    from reader import store
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
     startup.pause()
     try:
         cli(prog_name="reader")
+    except KeyboardInterrupt:
+        click.echo("reader: interrupted", err=True)
+        sys.exit(130)
     finally:
         startup.resume()
+        store.close_all()

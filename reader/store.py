@@ -16,6 +16,9 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
+from array import array
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Generator, Iterable, Iterator
 
@@ -46,6 +49,23 @@ _ANNOTATIONS_SQL = """
                      WHERE x.annotation_id = n.id ORDER BY t.position, t.name) t) AS tag_names
     FROM annotations n
 """
+# What the library lists of each article: columns of idx_articles_listing (no article text is read) and its counts.
+LISTING_FIELDS = (
+    "id", "title", "date", "source", "word_count", "imported_at", "analyser", "annotations", "notes", "entities", "quotes",
+)
+_LISTING_SQL = """
+    SELECT a.id, a.title, a.date, a.source, a.word_count, a.imported_at, a.analyser,
+           COALESCE(c.annotations, 0), COALESCE(c.notes, 0), COALESCE(c.entities, 0), COALESCE(c.quotes, 0)
+    FROM articles a INDEXED BY idx_articles_listing LEFT JOIN article_counts c ON c.article_id = a.id
+"""
+# Above this size a database is not read whole at open (PRAGMA quick_check): 0.4 s at 100,000 articles (850 MB),
+# more from a cold disk. Damage found later is still refused with one line.
+QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
+# Filesystems where SQLite's write-ahead log is unsafe (its shared memory index needs one machine's memory).
+NETWORK_FILESYSTEMS = {
+    "nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "ncpfs", "afs", "9p", "fuse.sshfs", "sshfs",
+    "davfs", "fuse.davfs2", "glusterfs", "fuse.glusterfs", "ceph", "fuse.ceph", "lustre", "gpfs", "beegfs", "fuse.rclone",
+}
 BUSY_TIMEOUT_MS = 10_000  # how long one attempt to take the write lock waits for another session
 # Colours for new tags in turn, none of them a default tag's: tags told apart at a glance.
 NEW_TAG_COLOURS = (
@@ -242,8 +262,48 @@ def _translated(store: "Store", rows: Iterator[Any]) -> Iterator[Any]:
         raise StoreError(_explain(store.path, exc)) from exc
 
 
+@dataclass
+class LibraryMatches:
+    """A search of the library: matching notes (article id, annotation id), then matching article ids."""
+
+    fts_query: str
+    notes: list[tuple[int, int]]
+    articles: array
+
+    def __len__(self) -> int:
+        return len(self.notes) + len(self.articles)
+
+    def entries(self, start: int, count: int) -> list[tuple[str, int, int | None]]:
+        """(kind, article id, annotation id or None) of rows start..start+count."""
+        out: list[tuple[str, int, int | None]] = []
+        for i in range(max(0, start), min(len(self), start + count)):
+            if i < len(self.notes):
+                out.append(("annotation", *self.notes[i]))
+            else:
+                out.append(("article", self.articles[i - len(self.notes)], None))
+        return out
+
+
+_open_stores: "weakref.WeakSet[Store]" = weakref.WeakSet()
+
+
+def open_stores() -> set["Store"]:
+    """The stores open in this process."""
+    return set(_open_stores)
+
+
+def close_all(keep: set["Store"] = frozenset()) -> None:  # type: ignore[assignment]
+    """Close every store still open but those in `keep` (checkpointing each): when a command ends, on SIGTERM or SIGHUP."""
+    for store in list(_open_stores):
+        if store not in keep:
+            store.close()
+
+
 class Store:
     """The library of articles, their analyses and the user's annotations."""
+
+    network_filesystem: str | None = None  # the filesystem type, when the library sits on a network share
+    _closed = False
 
     def __init__(self, path: str | Path | None = None):
         """Open (creating if needed) the database at `path`; None for an in-memory one."""
@@ -267,23 +327,54 @@ class Store:
             raise
 
     def _open(self) -> None:
-        """Check and migrate, waiting (up to WRITE_PATIENCE_S) while another session holds the file."""
+        """Check and migrate, waiting (up to WRITE_PATIENCE_S) while another session holds the file.
+
+        On a network filesystem (NFS, SMB/CIFS, ...) the write-ahead log is unsafe: the library
+        uses a rollback journal and exclusive locking instead, so one session at a time.
+        """
+        if self.path is not None:
+            self.network_filesystem = network_filesystem(self.path)
+        if self.network_filesystem:
+            self._open_exclusive()
         deadline = time.monotonic() + WRITE_PATIENCE_S
         while True:
             try:
-                self._check_integrity()
+                if self.path is None or self.path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+                    self._check_integrity()
+                else:
+                    self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the header and schema read
                 self._migrate()
+                _open_stores.add(self)
+                self._finalizer = weakref.finalize(self, _close_connection, self.db.conn, self.path)
                 return
             except sqlite3.OperationalError as exc:
                 if not _is_busy(exc) or time.monotonic() >= deadline:
                     raise
                 time.sleep(0.05)
 
+    def _open_exclusive(self) -> None:
+        """A rollback journal and an exclusive lock, held until close (a second session is refused at once)."""
+        try:
+            self.db.execute("PRAGMA busy_timeout = 1000")
+            self.db.execute("PRAGMA locking_mode = EXCLUSIVE")
+            self.db.execute("PRAGMA journal_mode = DELETE").fetchone()
+            self.db.execute("BEGIN IMMEDIATE")  # takes the lock now, not at the first write
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise StoreError(
+                    f"{self.path}: the library is open in another session; on a network filesystem "
+                    f"({self.network_filesystem}) reader lets one session at a time use it"
+                ) from None
+            raise
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
     def _migrate(self) -> None:
         self._check_schema()
         if not migrations.pending(self.db):
             return
-        if self.path is not None:
+        if self.path is not None and not self.network_filesystem:
             self.db.execute("PRAGMA journal_mode = WAL")
         # One session migrates at a time: another opening the same new file waits here, then finds it done.
         with self.db.atomic():
@@ -316,8 +407,65 @@ class Store:
                 )
 
     def close(self) -> None:
+        """Checkpoint the write-ahead log into the database file and close: the file alone is then the library.
+
+        The checkpoint never waits (busy timeout 0): with other sessions open it copies what it
+        can and leaves them undisturbed; the last session to close leaves no -wal file behind.
+        Closing twice does nothing. A store never closed is closed so when it is garbage, or at exit.
+        """
         with self._lock:
-            self.db.conn.close()
+            if self._closed:
+                return
+            self._closed = True
+            _open_stores.discard(self)
+            finalizer = getattr(self, "_finalizer", None)
+            if finalizer is not None:
+                finalizer()
+            else:
+                self.db.conn.close()
+
+    def backup(self, dest: str | Path) -> Path:
+        """A consistent single-file copy of the library at `dest` (a new file, or a folder to put it in).
+
+        SQLite's online backup API in one step: a snapshot taken in one read transaction, so
+        other sessions keep writing meanwhile. Written beside `dest` and renamed into place once
+        complete and checked, readable by its owner only; an existing file is never overwritten.
+        """
+        if self.path is None:
+            raise StoreError("an in-memory library cannot be backed up")
+        dest = Path(dest).expanduser()
+        if dest.is_dir():
+            dest = dest / self.path.name
+        if dest.exists():
+            raise StoreError(f"{dest}: exists already; give a new file name (a backup never overwrites a file)")
+        if not dest.parent.is_dir():
+            raise StoreError(f"{dest}: no such folder {dest.parent}")
+        partial = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
+        try:
+            os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            source = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            target = sqlite3.connect(partial)
+            try:
+                source.backup(target)
+                target.execute("PRAGMA journal_mode = DELETE").fetchone()
+                check = target.execute("PRAGMA quick_check(1)").fetchone()[0]
+            finally:
+                source.close()
+                target.close()
+            if check != "ok":
+                raise StoreError(f"{dest}: the copy failed its check ({check}); nothing was written")
+            if dest.exists():
+                raise StoreError(f"{dest}: appeared while the backup was written; it was left as it was")
+            os.replace(partial, dest)
+        except OSError as exc:
+            raise StoreError(f"{dest}: cannot write the backup ({exc.strerror})") from None
+        except sqlite3.Error as exc:
+            raise StoreError(_write_failure(dest, exc) if isinstance(exc, sqlite3.OperationalError)
+                             else f"{dest}: the backup failed ({exc})") from None
+        finally:
+            with contextlib.suppress(OSError):
+                partial.unlink()
+        return dest
 
     def data_version(self) -> int:
         """A number that changes whenever another connection commits a change (cheap: no table is read)."""
@@ -374,6 +522,7 @@ class Store:
             ({"article_id": article_id, **_quote_row(q)} for q in analysis.quotes), batch_size=500
         )
         self.db["articles"].update(article_id, {"analyser": analysis.analyser, "analysed_at": now()})
+        self.db.execute("DELETE FROM analysis_queue WHERE article_id = ?", [article_id])
 
     def articles_needing_analysis(self, analyser: str | None = None) -> list[int]:
         """Ids of articles never analysed, or analysed by a different analyser than `analyser`."""
@@ -385,6 +534,18 @@ class Store:
                     "SELECT id FROM articles WHERE analyser IS NULL OR analyser != ? ORDER BY id", [analyser]
                 )
             return [r[0] for r in rows.fetchall()]
+
+    def queue_analysis(self, article_ids: Iterable[int]) -> None:
+        """Put articles in the analysis queue (reanalyze --all): each leaves it when its analysis is stored."""
+        with self._lock, self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO analysis_queue (article_id) VALUES (?)", ((i,) for i in article_ids)
+            )
+
+    def queued_for_analysis(self) -> list[int]:
+        """Ids in the analysis queue: what an interrupted reanalyze --all has still to do."""
+        with self._lock:
+            return [r[0] for r in self.db.execute("SELECT article_id FROM analysis_queue ORDER BY article_id")]
 
     def get_article_text(self, article_id: int) -> str:
         """An article's text; NotFoundError if there is no such article."""
@@ -431,20 +592,39 @@ class Store:
         )
 
     def list_articles(self) -> list[dict[str, Any]]:
-        """Every article with its counts, newest import first."""
-        sql = """
-            SELECT a.id, a.title, a.date, a.source, a.word_count, a.imported_at, a.analyser,
-                   (SELECT COUNT(*) FROM annotations n WHERE n.article_id = a.id) AS annotations,
-                   (SELECT COUNT(*) FROM entities e WHERE e.article_id = a.id) AS entities,
-                   (SELECT COUNT(*) FROM quotes q WHERE q.article_id = a.id) AS quotes
-            FROM articles a ORDER BY a.id DESC
+        """Every article with its counts, newest import first (see iter_articles)."""
+        return list(self.iter_articles())
+
+    def iter_articles(self) -> Iterator[dict[str, Any]]:
+        """Every article with its counts, newest import first, streamed a thousand rows at a time.
+
+        Read from idx_articles_listing and article_counts, never from the rows that hold the
+        text: 100,000 articles in under a second. `notes` counts annotations with a note,
+        `annotations` all of them.
         """
+        for row in self._stream(_LISTING_SQL + " ORDER BY a.id DESC", {}):
+            yield dict(zip(LISTING_FIELDS, row))
+
+    def article_ids(self, limit: int = -1) -> array:
+        """The ids of every article (or the first `limit`), newest import first: the library screen's rows, 8 bytes each."""
         with self._lock:
-            return list(self.db.query(sql))
+            rows = self.db.conn.execute(
+                "SELECT id FROM articles INDEXED BY idx_articles_listing ORDER BY id DESC LIMIT ?", [limit]
+            )
+            return array("q", (r[0] for r in rows))
+
+    def library_rows(self, article_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """The listed columns and counts of these articles (a page of the library), by id."""
+        ids = list(article_ids)
+        if not ids:
+            return {}
+        sql = _LISTING_SQL + f" WHERE a.id IN ({', '.join('?' * len(ids))})"
+        with self._lock:
+            return {row[0]: dict(zip(LISTING_FIELDS, row)) for row in self.db.conn.execute(sql, ids)}
 
     def count_articles(self) -> int:
         with self._lock:
-            return self.db["articles"].count
+            return self.db.execute("SELECT count(*) FROM articles INDEXED BY idx_articles_listing").fetchone()[0]
 
     def search(self, query: str, limit: int = 100) -> list[dict[str, Any]]:
         """Full-text search over article titles and text and over annotations' text and notes."""
@@ -466,6 +646,62 @@ class Store:
         """
         with self._lock:
             return list(self.db.query(sql, {"q": fts_query, "limit": limit}))
+
+    def search_library(self, query: str, note_limit: int = 200) -> "LibraryMatches":
+        """What the library screen shows for a search typed so far: matching notes, then matching articles.
+
+        Notes (annotations' text and notes) best match first, up to `note_limit`; then every
+        matching article, newest first, as ids only (pages are read with match_rows). Ranking
+        100,000 matches costs 120 ms, reading their ids in order 22 ms, so articles are not
+        ranked. The last word is a prefix once it has three letters ("cou" finds "court"):
+        every word starting with "c" is half a million entries to merge (280 ms).
+        """
+        fts_query = _fts_query(query, min_prefix=3)
+        if not fts_query:
+            return LibraryMatches("", [], array("q"))
+        with self._lock:
+            notes = self.db.conn.execute(
+                "SELECT n.id, n.article_id FROM annotations_fts JOIN annotations n ON n.rowid = annotations_fts.rowid "
+                "WHERE annotations_fts MATCH ? ORDER BY annotations_fts.rank LIMIT ?", [fts_query, note_limit],
+            ).fetchall()
+            ids = self.db.conn.execute(
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC", [fts_query]
+            )
+            articles = array("q", (r[0] for r in ids))
+        return LibraryMatches(fts_query, [(a, n) for n, a in notes], articles)
+
+    def match_rows(self, matches: "LibraryMatches", start: int, count: int) -> list[dict[str, Any]]:
+        """Rows start..start+count of a search's matches: kind, article_id, annotation_id, title, snippet."""
+        entries = matches.entries(start, count)
+        if not entries:
+            return []
+        snippets: dict[tuple[str, int], str] = {}
+        with self._lock:
+            article_ids = [a for kind, a, _ in entries if kind == "article"]
+            if article_ids:
+                rows = self.db.conn.execute(
+                    "SELECT rowid, snippet(articles_fts, -1, '[', ']', '…', 12) FROM articles_fts "
+                    "WHERE articles_fts MATCH ? AND rowid BETWEEN ? AND ?",
+                    [matches.fts_query, min(article_ids), max(article_ids)],
+                )
+                snippets.update((("article", i), s) for i, s in rows)
+            note_ids = [n for kind, _, n in entries if kind == "annotation"]
+            if note_ids:
+                rows = self.db.conn.execute(
+                    "SELECT rowid, snippet(annotations_fts, -1, '[', ']', '…', 12) FROM annotations_fts "
+                    f"WHERE annotations_fts MATCH ? AND rowid IN ({', '.join('?' * len(note_ids))})",
+                    [matches.fts_query, *note_ids],
+                )
+                snippets.update((("annotation", i), s) for i, s in rows)
+        titles = self.library_rows({a for _, a, _ in entries})
+        return [
+            {
+                "kind": kind, "article_id": a, "annotation_id": n,
+                "title": titles[a]["title"] if a in titles else "",
+                "snippet": snippets.get((kind, n if kind == "annotation" else a), ""),
+            }
+            for kind, a, n in entries
+        ]
 
     # ------------------------------------------------------------ tags (the codebook)
 
@@ -755,7 +991,9 @@ class Store:
             )
         return ArticleCode(article_id, found.name, author, value, stamp)
 
-    def article_ids(self, article_ids: Iterable[int] = (), since: str | None = None, until: str | None = None) -> list[int]:
+    def filtered_article_ids(
+        self, article_ids: Iterable[int] = (), since: str | None = None, until: str | None = None
+    ) -> list[int]:
         """Ids of the articles matching an export's filter, in id order."""
         where, params = [], []
         article_ids = list(article_ids)
@@ -1014,6 +1252,18 @@ def _connect(path: Path) -> sqlite3.Connection:
         raise StoreError(f"{path}: cannot open the database ({exc})") from None
 
 
+def _close_connection(conn: sqlite3.Connection, path: Path | None) -> None:
+    """Checkpoint (TRUNCATE, never waiting for another session) and close; see Store.close."""
+    try:
+        if path is not None and not conn.in_transaction:
+            conn.execute("PRAGMA busy_timeout = 0")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    except sqlite3.Error:
+        pass  # a checkpoint that cannot run now runs at the next close
+    finally:
+        conn.close()
+
+
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     message = str(exc)
     return "locked" in message or "busy" in message
@@ -1044,15 +1294,35 @@ def _explain(path: Path | None, exc: sqlite3.DatabaseError) -> str:
     return f"{path}: {message}"
 
 
-def _fts_query(query: str) -> str:
-    """User words as an FTS5 query: every word must match, the last as a prefix."""
+def _fts_query(query: str, min_prefix: int = 1) -> str:
+    """User words as an FTS5 query: every word must match, the last as a prefix (if it has `min_prefix` letters)."""
     words = [w.replace('"', "") for w in query.split()]
     words = [w for w in words if w]
     if not words:
         return ""
     quoted = [f'"{w}"' for w in words]
-    quoted[-1] += "*"
+    if len(words[-1]) >= min_prefix:
+        quoted[-1] += "*"
     return " ".join(quoted)
+
+
+def network_filesystem(path: Path, mounts: Path = Path("/proc/mounts")) -> str | None:
+    """The type of the filesystem holding `path`'s folder if it is a network one (nfs, cifs, ...), else None."""
+    try:
+        folder = os.path.realpath(path.parent)
+        lines = mounts.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    best, kind = "", ""
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        point = parts[1].replace("\\040", " ")
+        inside = folder == point or folder.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, parts[2]
+    return kind if kind in NETWORK_FILESYSTEMS or kind.startswith(("nfs", "smb", "cifs")) else None
 
 
 def _entity_row(entity: Entity) -> dict[str, Any]:

@@ -30,7 +30,7 @@ ARTICLE_COLUMNS = ("article_id", "article_external_id", "article_title", "articl
 def article_rows(store: Store, filters: ExportFilter | None = None) -> Iterator[dict[str, Any]]:
     """Each (article, coder) as a dict: the article columns, "codes" {variable: value} and the counts."""
     filters = check_filter(store, filters or ExportFilter())
-    for article_id in store.article_ids(filters.article_ids, filters.since, filters.until):
+    for article_id in store.filtered_article_ids(filters.article_ids, filters.since, filters.until):
         article = store.get_article(article_id)
         identity = store.find_article_identity(article_id)
         codes = store.article_codes(article_id)

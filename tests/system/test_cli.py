@@ -378,7 +378,8 @@ def opened(monkeypatch):
     import reader.app
 
     calls = []
-    monkeypatch.setattr(reader.app, "run_app", lambda store, **kwargs: calls.append((store, kwargs)))
+    # The library's path: the command closes its store when it ends; the test opens the library again.
+    monkeypatch.setattr(reader.app, "run_app", lambda store, **kwargs: calls.append((store.path, kwargs)))
     return calls
 
 
@@ -388,7 +389,8 @@ def test_open_with_empty_library_imports_the_sample(runner, db, opened):
     result = runner.invoke(cli, [], env={"READER_DB": str(db), "READER_USER": "ana"})
     no_traceback(result)
     assert result.exit_code == 0, result.output
-    ((store, kwargs),) = opened
+    ((path, kwargs),) = opened
+    store = Store(path)
     assert kwargs["user"] == "ana"
     assert len(kwargs["article_ids"]) == 1
     assert store.get_article(kwargs["article_ids"][0]).title.startswith("Alec Baldwin celebrated")
@@ -399,7 +401,8 @@ def test_open_with_paths_imports_them_first(runner, db, opened, tmp_path):
     story.write_text("# A story\n\nSomething happened in Lisbon.\n", encoding="utf-8")
     result = runner.invoke(cli, [str(story), "--db", str(db), "--user", "bo"])
     assert result.exit_code == 0, result.output
-    ((store, kwargs),) = opened
+    ((path, kwargs),) = opened
+    store = Store(path)
     assert kwargs["user"] == "bo"
     assert [store.get_article(i).title for i in kwargs["article_ids"]] == ["A story"]
     # The library is not empty now: no sample is added on the next open.
