@@ -90,6 +90,7 @@ class ReaderApp(App[None]):
             await asyncio.wait_for(self.reader_screen.flush_note(), 2.0)
         except Exception:  # noqa: BLE001 - leaving regardless: the terminal may be gone
             pass
+        self.reader_screen.remember_place()  # an SSH link dropping: the next `reader` opens here
         self.exit()
 
     def on_ready(self) -> None:
