@@ -188,6 +188,8 @@ def _one_line_errors(method: Callable[..., Any]) -> Callable[..., Any]:
             result = method(self, *args, **kwargs)
         except sqlite3.Error as exc:
             raise StoreError(_explain(self.path, exc)) from exc
+        except UnicodeDecodeError as exc:  # a damaged TEXT decoded outside sqlite3 (a converter, json)
+            raise StoreError(_explain_undecodable(self.path)) from exc
         if inspect.isgenerator(result):
             return _translated(self, result)
         return result
@@ -200,6 +202,8 @@ def _translated(store: "Store", rows: Iterator[Any]) -> Iterator[Any]:
         yield from rows
     except sqlite3.Error as exc:
         raise StoreError(_explain(store.path, exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise StoreError(_explain_undecodable(store.path)) from exc
 
 
 class Store:
@@ -363,20 +367,21 @@ class Store:
             row = rows[0]
             # Plain tuples, not sqlite-utils' dicts: a long article has tens of thousands of highlights.
             entities = [
-                Entity(*r)
+                Entity(*_checked(r, _ENTITY_TYPES, self.path, f"an entity of article {article_id}"))
                 for r in self.db.execute(
                     'SELECT start, "end", label, text, canonical FROM entities WHERE article_id = ? ORDER BY start, id',
                     [article_id],
                 )
             ]
             quotes = [
-                Quote(*r)
+                Quote(*_checked(r, _QUOTE_TYPES, self.path, f"a quotation of article {article_id}"))
                 for r in self.db.execute(
                     'SELECT start, "end", text, speaker, speaker_start, speaker_end, cue FROM quotes '
                     "WHERE article_id = ? ORDER BY start, id",
                     [article_id],
                 )
             ]
+        _check_fields(row, Article, self.path, f"article {article_id}")
         return Article(
             id=row["id"],
             title=row["title"],
@@ -430,12 +435,12 @@ class Store:
 
     def tags(self) -> list[Tag]:
         with self._lock:
-            return [Tag(**row) for row in self.db["tags"].rows_where(order_by="position, name")]
+            return [_tag(row, self.path) for row in self.db["tags"].rows_where(order_by="position, name")]
 
     def find_tag(self, name: str) -> Tag | None:
         with self._lock:
             rows = list(self.db["tags"].rows_where("name = ? COLLATE NOCASE", [name.strip()]))
-        return Tag(**rows[0]) if rows else None
+        return _tag(rows[0], self.path) if rows else None
 
     def ensure_tag(self, name: str, **fields: Any) -> Tag:
         """The tag called `name`, created at the end of the codebook if new."""
@@ -477,13 +482,13 @@ class Store:
         """An article's annotations in text order, with their tag names."""
         sql = _ANNOTATIONS_SQL + ' WHERE n.article_id = ? ORDER BY n.start, n."end", n.id'
         with self._lock:
-            return [_annotation(row) for row in self.db.query(sql, [article_id])]
+            return [_annotation(row, self.path) for row in self.db.query(sql, [article_id])]
 
     def find_annotation(self, annotation_id: int) -> Annotation | None:
         """The annotation with this id, or None."""
         with self._lock:
             rows = list(self.db.query(_ANNOTATIONS_SQL + " WHERE n.id = ?", [annotation_id]))
-        return _annotation(rows[0]) if rows else None
+        return _annotation(rows[0], self.path) if rows else None
 
     def get_annotation(self, annotation_id: int) -> Annotation:
         """The annotation with this id; AnnotationGone (a NotFoundError) if there is none."""
@@ -824,8 +829,19 @@ def _write_failure(path: Path | None, exc: sqlite3.OperationalError) -> str:
     return reason if path is None else f"{path}: {reason}"
 
 
+def _explain_undecodable(path: Path | None, column: str = "") -> str:
+    what = f"text in the library's {column} column" if column else "text in the library"
+    return (
+        f"{path}: damaged data: {what} is not valid UTF-8 (a flipped byte, or another program wrote it); "
+        "it was left untouched, the rest can still be used"
+    )
+
+
 def _explain(path: Path | None, exc: sqlite3.DatabaseError) -> str:
     message = str(exc)
+    if message.startswith("Could not decode to UTF-8"):  # sqlite3 quotes the whole damaged text: name the column only
+        column = message.split("'")[1] if message.count("'") >= 2 else ""
+        return _explain_undecodable(path, column)
     if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
         return f"{path}: the library is busy: another session has held it for over {WRITE_PATIENCE_S:g} s; try again"
     if "readonly" in message or "read-only" in message:
@@ -862,9 +878,67 @@ def _quote_row(quote: Quote) -> dict[str, Any]:
     }
 
 
-def _annotation(row: dict[str, Any]) -> Annotation:
-    tags = json.loads(row.pop("tag_names") or "[]")
+def _annotation(row: dict[str, Any], path: Path | None = None) -> Annotation:
+    what = f"annotation {row.get('id')}"
+    try:
+        tags = json.loads(row.pop("tag_names") or "[]")
+    except (TypeError, ValueError):
+        tags = None
+    if not isinstance(tags, list) or not all(isinstance(name, str) for name in tags):
+        raise StoreError(_damaged(path, f"the tags of {what}", "something", "names"))
+    _check_fields(row, Annotation, path, what)
     return Annotation(**row, tags=tags)
+
+
+def _tag(row: dict[str, Any], path: Path | None = None) -> Tag:
+    """A Tag from its row; a colour that is not text (another tool wrote it) is drawn as the fallback."""
+    from reader.colours import FALLBACK
+
+    if not isinstance(row.get("colour"), str):
+        row = {**row, "colour": FALLBACK}
+    _check_fields(row, Tag, path, f"tag {row.get('id')}")
+    return Tag(**row)
+
+
+# ---- what another program wrote into the file: checked as rows become the library's types
+#
+# SQLite keeps any value in any column, so a BLOB note or a text offset written by another tool
+# would reach the screen and crash it there; here it becomes a one-line StoreError instead.
+
+_TYPES = {"str": (str,), "int": (int,), "str | None": (str, type(None)), "int | None": (int, type(None))}
+_ENTITY_TYPES = ((int,), (int,), (str,), (str,), (str, type(None)))
+_QUOTE_TYPES = ((int,), (int,), (str,), (str, type(None)), (int, type(None)), (int, type(None)), (str, type(None)))
+
+
+def _kind(value: Any) -> str:
+    return {bytes: "binary data", str: "text", int: "a number", float: "a number", type(None): "nothing"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _damaged(path: Path | None, what: str, found: str, expected: str) -> str:
+    where = f"{path}: " if path is not None else ""
+    return (
+        f"{where}damaged data: {what} holds {found} where {expected} belongs (written by another program?); "
+        "it was left untouched"
+    )
+
+
+def _check_fields(row: dict[str, Any], model: type, path: Path | None, what: str) -> None:
+    """StoreError (one line) if a value of `row` is not of the type `model`'s field of that name has."""
+    for name, declared in model.__annotations__.items():
+        allowed = _TYPES.get(declared)
+        if allowed is not None and name in row and not isinstance(row[name], allowed):
+            expected = "text" if allowed[0] is str else "a whole number"
+            raise StoreError(_damaged(path, f"the {name} of {what}", _kind(row[name]), expected))
+
+
+def _checked(values: tuple[Any, ...], types: tuple[tuple[type, ...], ...], path: Path | None, what: str) -> tuple[Any, ...]:
+    for value, allowed in zip(values, types):
+        if not isinstance(value, allowed):
+            expected = "text" if allowed[0] is str else "a whole number"
+            raise StoreError(_damaged(path, what, _kind(value), expected))
+    return values
 
 
 for _name, _method in list(vars(Store).items()):

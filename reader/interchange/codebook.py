@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from reader.colours import ColourError, parse_colour
 from reader.interchange.cells import _cell, restore
 from reader.interchange.importer import detect_format
 from reader.interchange.records import ImportFormatError, RowError
@@ -41,13 +42,11 @@ class CodebookReport:
 
 
 def _check_colour(colour: str, line: int) -> str:
-    from rich.color import Color, ColorParseError
-
+    """The colour in its stored spelling (reader.colours: the vocabulary Rich draws), or RowError."""
     try:
-        Color.parse(colour)
-    except ColorParseError:
-        raise RowError(f"line {line}: {colour!r} is not a colour (a name such as 'cyan' or '#00ffff')") from None
-    return colour
+        return parse_colour(colour)
+    except ColourError as exc:
+        raise RowError(f"line {line}: {exc}") from None
 
 
 def read_codebook(path: str | Path) -> list[dict[str, Any]]:

@@ -136,9 +136,15 @@ class ReaderScreen(Screen):
     async def open_article(self, article_id: int, offset: int | None = None) -> None:
         """Show an article; analyse it in the background if it never was."""
         store = self.reader.store
-        version, article, annotations, tags = await asyncio.to_thread(
-            lambda: (store.data_version(), store.get_article(article_id), store.annotations(article_id), store.tags())
-        )
+        try:
+            version, article, annotations, tags = await asyncio.to_thread(
+                lambda: (store.data_version(), store.get_article(article_id), store.annotations(article_id), store.tags())
+            )
+        except ReaderError as exc:  # damage another program wrote (a flipped byte, a BLOB): one line, keep running
+            self.notify(f"Article {article_id} cannot be opened: {one_line(str(exc))}", severity="error", timeout=15)
+            if self.article is None:
+                self.reader.show_library()
+            return
         self.article, self._data_version = article, version
         self.session = AnnotationSession(store, article.id, self.reader.user, annotations, tags)
         self.autosave = NoteAutosave(self.session, self._replaced_theirs)
