@@ -99,8 +99,12 @@ def _progress_callback(label: str):
     )
     task = progress.add_task(label, total=None)
 
+    started = False
+
     def update(done: int, total: int) -> None:
-        if done == 0:
+        nonlocal started
+        if not started:  # the first call (done may be past 0: an import reports bytes read)
+            started = True
             progress.start()
         progress.update(task, completed=done, total=total)
         if done >= total:
@@ -454,7 +458,7 @@ def import_annotations_command(file: Path, db: str | None, user: str | None) -> 
     from reader.interchange.importer import import_annotations
 
     store = open_store(db)
-    report = import_annotations(store, file, default_author=config.user_name(user))
+    report = import_annotations(store, file, default_author=config.user_name(user), progress=_progress_callback("Importing"))
     for problem in report.errors + report.unanchored:
         click.echo(f"reader: {one_line(f'{file}: {problem}')}", err=True)
     click.echo(report.summary())

@@ -771,11 +771,17 @@ class Store:
         with self._lock, self.db.atomic():
             if keep_id is not None and self.db.execute("SELECT 1 FROM annotations WHERE id = ?", [keep_id]).fetchone() is None:
                 row["id"] = keep_id
-            annotation_id = self.db["annotations"].insert(row).last_pk
-            self.db["annotation_tags"].insert_all(
-                ({"annotation_id": annotation_id, "tag_id": tag_id} for tag_id in tag_ids), ignore=True
+            # Plain SQL: sqlite-utils' insert reads the schema on every call, two thirds of an import's time.
+            names = ", ".join('"' + name.replace('"', '""') + '"' for name in row)
+            cursor = self.db.execute(
+                f"INSERT INTO annotations ({names}) VALUES ({', '.join('?' * len(row))})", list(row.values())
             )
-        return annotation_id
+            annotation_id = cursor.lastrowid
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)",
+                [(annotation_id, tag_id) for tag_id in tag_ids],
+            )
+        return annotation_id  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------- helpers
