@@ -14,6 +14,7 @@ import inspect
 import json
 import os
 import sqlite3
+import stat
 import threading
 import time
 from pathlib import Path
@@ -788,32 +789,143 @@ class Store:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    if path.exists() and path.is_dir():
-        raise StoreError(f"{path}: is a directory, not a database file")
-    if not path.exists():
+    """A connection to the library file at `path`, created if missing, after the checks of `_checked_file`."""
+    try:
+        real = _checked_file(path)
+    except OSError as exc:  # a folder that cannot be entered, a name too long
+        raise StoreError(f"{path}: cannot open the database ({exc.strerror or exc})") from None
+    if real.stat().st_size > 0:
+        _refuse_foreign(path, real)
+    # Anything else must be writable, and so must its folder, where SQLite keeps the write-ahead log.
+    if not os.access(real, os.W_OK):
+        raise StoreError(f"{path}: the database is read-only; reader needs to write to it (ask for write access, or copy it)")
+    if not os.access(real.parent, os.W_OK | os.X_OK):
+        raise StoreError(f"{path}: its folder is read-only; reader needs to write its journal there")
+    try:
+        return sqlite3.connect(real, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: cannot open the database ({exc})") from None
+
+
+def _checked_file(path: Path) -> Path:
+    """The library file `path` stands for (a symlink resolved), made if missing; StoreError if it is not safe.
+
+    On a shared server another user may plant a symlink where a library will be made, or offer a
+    library anyone can write to. So a new library is created with O_EXCL | O_NOFOLLOW (never through a
+    symlink), a symlink is followed only if it is the user's own, and the file (and any journal beside
+    it) must be a regular file of the user's that only they can write.
+    """
+    uid = os.getuid()
+    link = _lstat(path)
+    if link is not None and stat.S_ISLNK(link.st_mode):
+        if link.st_uid not in (uid, 0):
+            raise StoreError(f"{path}: is a symlink made by another user ({_owner(link.st_uid)}); refused, it could point anywhere")
+        real = Path(os.path.realpath(path))
+        if _lstat(real) is None:
+            raise StoreError(f"{path}: is a symlink to {real}, which does not exist; refused (reader makes a new library only where nothing is)")
+        path_shown, path = path, real
+    else:
+        path_shown = path
+    info = _lstat(path)
+    if info is None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600))
+        except FileExistsError:  # another session made it a moment ago (or planted something): checked below
+            pass
         except OSError as exc:
-            raise StoreError(f"{path}: cannot create the database ({exc.strerror})") from None
-    elif path.stat().st_size > 0:
+            raise StoreError(f"{path_shown}: cannot create the database ({exc.strerror})") from None
+        info = os.lstat(path)
+    if stat.S_ISDIR(info.st_mode):
+        raise StoreError(f"{path_shown}: is a directory, not a database file")
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(f"{path_shown}: not a regular file (a device, a pipe or a link); a library is a file")
+    _check_private(path_shown, info, uid, "the library")
+    for suffix in ("-wal", "-shm", "-journal"):
+        beside = _lstat(path.with_name(path.name + suffix))
+        if beside is not None:
+            if not stat.S_ISREG(beside.st_mode):
+                raise StoreError(f"{path_shown}{suffix}: its journal is not a regular file (a symlink?); refused")
+            _check_private(Path(f"{path_shown}{suffix}"), beside, uid, "its journal")
+    if info.st_size > 0:
         try:
             with open(path, "rb") as handle:
                 header = handle.read(16)
         except OSError as exc:
-            raise StoreError(f"{path}: cannot read the database ({exc.strerror})") from None
+            raise StoreError(f"{path_shown}: cannot read the database ({exc.strerror})") from None
         if header != b"SQLite format 3\x00":
-            raise StoreError(f"{path}: not a reader database (not an SQLite file); it was left untouched")
-    # An empty file (touch reader.db) is initialised as a new library; anything else must be writable,
-    # and so must its folder, where SQLite keeps the write-ahead log next to it.
-    if not os.access(path, os.W_OK):
-        raise StoreError(f"{path}: the database is read-only; reader needs to write to it (ask for write access, or copy it)")
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise StoreError(f"{path}: its folder is read-only; reader needs to write its journal there")
+            raise StoreError(f"{path_shown}: not a reader database (not an SQLite file); it was left untouched")
+    return path
+
+
+def _check_private(path: Path, info: os.stat_result, uid: int, what: str) -> None:
+    if info.st_uid != uid:
+        raise StoreError(
+            f"{path}: {what} belongs to another user ({_owner(info.st_uid)}); reader opens only your own (copy it to use it)"
+        )
+    if info.st_mode & 0o022:
+        raise StoreError(
+            f"{path}: {what} can be changed by other users (mode {stat.S_IMODE(info.st_mode):04o}); "
+            f"make it yours alone with: chmod 600 {path}"
+        )
+
+
+def _lstat(path: Path) -> os.stat_result | None:
     try:
-        return sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
-    except sqlite3.Error as exc:
-        raise StoreError(f"{path}: cannot open the database ({exc})") from None
+        return os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _owner(uid: int) -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return f"uid {uid}"
+
+
+def _refuse_foreign(path: Path, real: Path) -> None:
+    """Refuse a newer reader's library or another tool's database, read-only: such a file is left byte for byte.
+
+    (A read-write connection, closed, checkpoints a hot write-ahead log into the file.)
+    """
+    from urllib.parse import quote
+
+    # Without a write-ahead log beside it the file is all there is: read it as immutable, which makes no
+    # -shm or -wal file. With one (a session open, or one killed), read it and the log, read-only.
+    hot = _lstat(real.with_name(real.name + "-wal")) is not None
+    try:
+        conn = sqlite3.connect(
+            f"file:{quote(str(real))}?mode=ro{'' if hot else '&immutable=1'}", uri=True, check_same_thread=False
+        )
+    except sqlite3.Error:
+        return  # the read-write open says what is wrong
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        table = migrations.migrations_table
+        sets: dict[str, set[str]] = {}
+        if table in tables:
+            for migration_set, name in conn.execute(f"SELECT migration_set, name FROM [{table}]"):
+                sets.setdefault(str(migration_set), set()).add(str(name))
+    except sqlite3.Error:
+        return  # damage: the read-write open's checks report it
+    finally:
+        conn.close()
+    ours = sets.pop(migrations.name, set())
+    unknown = ours - known_migrations()
+    if unknown:
+        raise StoreError(f"{path}: made by a newer version of reader (schema {sorted(unknown)[-1]}); upgrade reader to open it")
+    if not ours and sets:
+        raise StoreError(
+            f"{path}: not a reader database (another tool's: migrations of '{sorted(sets)[0]}'); it was left untouched"
+        )
+    foreign = sorted(tables - {table} - {t for t in tables if t.startswith("sqlite_")})
+    if not ours and foreign:
+        raise StoreError(
+            f"{path}: not a reader database (it has other tables: {', '.join(foreign[:3])}); it was left untouched"
+        )
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
