@@ -191,6 +191,8 @@ def _one_line_errors(method: Callable[..., Any]) -> Callable[..., Any]:
             raise StoreError(_explain(self.path, exc)) from exc
         except UnicodeDecodeError as exc:  # a damaged TEXT decoded outside sqlite3 (a converter, json)
             raise StoreError(_explain_undecodable(self.path)) from exc
+        except OverflowError as exc:  # an id of 30 digits: SQLite's integers have 64 bits
+            raise StoreError(f"{self.path}: a number too large for the library ({exc})") from exc
         if inspect.isgenerator(result):
             return _translated(self, result)
         return result

@@ -11,6 +11,7 @@ from reader.colours import ColourError, parse_colour
 from reader.interchange.cells import _cell, restore
 from reader.interchange.records import ImportFormatError, RowError
 from reader.interchange.source import MAX_LINE_CHARS, bounded_lines, open_import
+from reader.paths import expand_path
 from reader.store import Store
 
 CODEBOOK_COLUMNS: tuple[str, ...] = ("tag", "description", "quick_key", "colour")
@@ -53,7 +54,7 @@ def _check_colour(colour: str, line: int) -> str:
 
 def read_codebook(path: str | Path) -> list[dict[str, Any]]:
     """The rows of a codebook CSV, checked: each a dict with `tag` and any of description, quick_key, colour."""
-    path = Path(path).expanduser()
+    path = expand_path(path, ImportFormatError)
     rows: list[dict[str, Any]] = []
     try:
         with open_import(path) as (fmt, stream):  # read once: a pipe works too

@@ -50,6 +50,7 @@ from reader.interchange.jsonl import read_jsonl
 from reader.errors import ReaderError
 from reader.interchange.records import ImportFormatError, ImportRecord, Problem
 from reader.interchange.source import Progress, bounded_lines, open_import
+from reader.paths import expand_path
 from reader.store import Store, context, now
 from reader.text.inert import one_line
 
@@ -120,7 +121,7 @@ def import_annotations(
     meanwhile; an import killed half-way, run again, adds the rest and nothing twice (what is
     present is skipped). `progress(bytes read, file size)` is called as the file is read.
     """
-    path = Path(path).expanduser()
+    path = expand_path(path, ImportFormatError)
     with open_import(path, progress) as (fmt, stream):
         report = ImportReport(path=str(path), format=fmt)
         matcher = ArticleMatcher(store)

@@ -149,13 +149,14 @@ class LibraryScreen(Screen):
         from pathlib import Path
 
         from reader.ingest.batch import import_files
+        from reader.paths import expand_path
 
         try:
             names = shlex.split(paths)
         except ValueError:
             names = [paths]  # an unmatched quote: the line is one path
-        try:
-            report = import_files(self.reader.store, [Path(name).expanduser() for name in names], self.reader.max_bytes)
+        try:  # ~nouser/x is one line too
+            report = import_files(self.reader.store, [expand_path(name) for name in names], self.reader.max_bytes)
         except (ReaderError, OSError) as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
