@@ -135,7 +135,10 @@ class ReaderApp(App[None]):
                 self.pop_screen()
             offset = None
             if annotation_id is not None:
-                annotation = self.store.find_annotation(annotation_id)
+                try:
+                    annotation = self.store.find_annotation(annotation_id)
+                except ReaderError:  # damaged: the article opens at its start
+                    annotation = None
                 offset = annotation.start if annotation else None
             await self.reader_screen.open_article(article_id, offset)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
+import io
 import os
 import sqlite3
 import sys
@@ -32,15 +35,47 @@ class ReaderGroup(DefaultGroup):
 
         already_open = store.open_stores()
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a full disk under `reader list --json > file` is found here, not at exit
+            return result
         except ReaderError as exc:
             click.echo(f"reader: {one_line(str(exc))}", err=True)
             ctx.exit(1)
         except sqlite3.Error as exc:  # e.g. damage found after the database was opened
             click.echo(f"reader: the database failed: {one_line(str(exc))}", err=True)
             ctx.exit(1)
+        except OSError as exc:  # a full disk, a folder that cannot be entered, a name too long ...
+            if exc.errno == errno.EPIPE:
+                raise  # the reader of a pipe went away (`reader list | head`): click ends quietly
+            _stdout_gone(exc)
+            where = f"{exc.filename}: " if exc.filename else "standard output: " if _is_stdout_error(exc) else ""
+            click.echo(f"reader: {one_line(where + (exc.strerror or str(exc)))}", err=True)
+            ctx.exit(1)
+        except RuntimeError as exc:
+            if "home directory" not in str(exc):  # Path.expanduser() of ~nouser/x
+                raise
+            click.echo("reader: a path names the home folder of a user who does not exist (~name/...)", err=True)
+            ctx.exit(1)
+        except (OverflowError, RecursionError) as exc:  # a number or a structure too large
+            click.echo(f"reader: {one_line(str(exc) or type(exc).__name__)}", err=True)
+            ctx.exit(1)
+
         finally:
             store.close_all(keep=already_open)  # a command leaves the libraries it opened closed and checkpointed
+
+
+def _is_stdout_error(exc: OSError) -> bool:
+    return exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG)
+
+
+def _stdout_gone(exc: OSError) -> None:
+    """After standard output failed (a full disk), what is still buffered goes nowhere: no second error at exit."""
+    if not _is_stdout_error(exc):
+        return
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):  # not a real file (a test's)
+        pass
 
 
 def common_options(func: Callable) -> Callable:
@@ -129,8 +164,12 @@ def _progress_callback(label: str, unit: str = "files"):
     )
     task = progress.add_task(label, total=None)
 
+    started = False
+
     def update(done: int, total: int) -> None:
-        if done == 0:
+        nonlocal started
+        if not started:  # the first call (done may be past 0: an import reports bytes read)
+            started = True
             progress.start()
         progress.update(task, completed=done, total=total)
         if done >= total:
@@ -470,8 +509,8 @@ def _export_to(output: Path | None, write: Callable[[Any], int]) -> int:
 
     from reader.interchange.output import output_file
 
-    if output is not None and str(output) != "-":
-        with output_file(output) as out:
+    if output is not None and str(output) not in ("-", "/dev/stdout"):
+        with output_file(output) as out:  # owner-only, like the library
             return write(out)
     binary = getattr(sys.stdout, "buffer", None)
     if binary is None:  # stdout replaced by a text-only stream
@@ -484,8 +523,12 @@ def _export_to(output: Path | None, write: Callable[[Any], int]) -> int:
     except BrokenPipeError:  # the reader of a pipe went away, as in `reader export | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
+    except OSError as exc:  # a full disk under `reader export > file`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise ReaderError(f"standard output: {exc.strerror or exc}; the export is incomplete") from None
     finally:
-        stream.detach()  # leave stdout open
+        with contextlib.suppress(OSError, ValueError):
+            stream.detach()  # leave stdout open
 
 
 class _InertStream:
@@ -507,7 +550,7 @@ class _InertStream:
 @click.option("--per-tag", is_flag=True, help="One CSV row per (annotation, tag), for pivot tables.")
 @click.option("--include-highlights", is_flag=True,
               help="Add the machine highlights (entities, quotations) as rows, and a 'kind' column.")
-@click.option("--article", "article_ids", type=int, multiple=True, metavar="ID",
+@click.option("--article", "article_ids", type=click.IntRange(0, 2**63 - 1), multiple=True, metavar="ID",
               help="Only this article (see 'reader list'); repeat for several.")
 @click.option("--tag", "tags", multiple=True, metavar="NAME", help="Only annotations with this tag; repeat for any of several.")
 @click.option("--author", "authors", multiple=True, metavar="NAME", help="Only annotations by this author; repeat for several.")
@@ -581,7 +624,7 @@ def import_annotations_command(file: Path, db: str | None, user: str | None) -> 
     from reader.interchange.importer import import_annotations
 
     store = open_store(db)
-    report = import_annotations(store, file, default_author=config.user_name(user))
+    report = import_annotations(store, file, default_author=config.user_name(user), progress=_progress_callback("Importing"))
     for problem in report.errors + report.unanchored:
         click.echo(f"reader: {one_line(f'{file}: {problem}')}", err=True)
     click.echo(report.summary())

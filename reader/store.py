@@ -14,6 +14,7 @@ import inspect
 import json
 import os
 import sqlite3
+import stat
 import threading
 import time
 import weakref
@@ -248,6 +249,10 @@ def _one_line_errors(method: Callable[..., Any]) -> Callable[..., Any]:
             result = method(self, *args, **kwargs)
         except sqlite3.Error as exc:
             raise StoreError(_explain(self.path, exc)) from exc
+        except UnicodeDecodeError as exc:  # a damaged TEXT decoded outside sqlite3 (a converter, json)
+            raise StoreError(_explain_undecodable(self.path)) from exc
+        except OverflowError as exc:  # an id of 30 digits: SQLite's integers have 64 bits
+            raise StoreError(f"{self.path}: a number too large for the library ({exc})") from exc
         if inspect.isgenerator(result):
             return _translated(self, result)
         return result
@@ -260,6 +265,8 @@ def _translated(store: "Store", rows: Iterator[Any]) -> Iterator[Any]:
         yield from rows
     except sqlite3.Error as exc:
         raise StoreError(_explain(store.path, exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise StoreError(_explain_undecodable(store.path)) from exc
 
 
 @dataclass
@@ -564,14 +571,14 @@ class Store:
             row = rows[0]
             # Plain tuples, not sqlite-utils' dicts: a long article has tens of thousands of highlights.
             entities = [
-                Entity(*r)
+                Entity(*_checked(r, _ENTITY_TYPES, self.path, f"an entity of article {article_id}"))
                 for r in self.db.execute(
                     'SELECT start, "end", label, text, canonical FROM entities WHERE article_id = ? ORDER BY start, id',
                     [article_id],
                 )
             ]
             quotes = [
-                Quote(*r)
+                Quote(*_checked(r, _QUOTE_TYPES, self.path, f"a quotation of article {article_id}"))
                 for r in self.db.execute(
                     'SELECT start, "end", text, speaker, speaker_start, speaker_end, cue, source_start, source_end, '
                     'cue_start, cue_end FROM quotes '
@@ -579,6 +586,7 @@ class Store:
                     [article_id],
                 )
             ]
+        _check_fields(row, Article, self.path, f"article {article_id}")
         return Article(
             id=row["id"],
             title=row["title"],
@@ -707,12 +715,12 @@ class Store:
 
     def tags(self) -> list[Tag]:
         with self._lock:
-            return [Tag(**row) for row in self.db["tags"].rows_where(order_by="position, name")]
+            return [_tag(row, self.path) for row in self.db["tags"].rows_where(order_by="position, name")]
 
     def find_tag(self, name: str) -> Tag | None:
         with self._lock:
             rows = list(self.db["tags"].rows_where("name = ? COLLATE NOCASE", [name.strip()]))
-        return Tag(**rows[0]) if rows else None
+        return _tag(rows[0], self.path) if rows else None
 
     def ensure_tag(self, name: str, **fields: Any) -> Tag:
         """The tag called `name`, created at the end of the codebook if new."""
@@ -754,13 +762,13 @@ class Store:
         """An article's annotations in text order, with their tag names."""
         sql = _ANNOTATIONS_SQL + ' WHERE n.article_id = ? ORDER BY n.start, n."end", n.id'
         with self._lock:
-            return [_annotation(row) for row in self.db.query(sql, [article_id])]
+            return [_annotation(row, self.path) for row in self.db.query(sql, [article_id])]
 
     def find_annotation(self, annotation_id: int) -> Annotation | None:
         """The annotation with this id, or None."""
         with self._lock:
             rows = list(self.db.query(_ANNOTATIONS_SQL + " WHERE n.id = ?", [annotation_id]))
-        return _annotation(rows[0]) if rows else None
+        return _annotation(rows[0], self.path) if rows else None
 
     def get_annotation(self, annotation_id: int) -> Annotation:
         """The annotation with this id; AnnotationGone (a NotFoundError) if there is none."""
@@ -1213,43 +1221,160 @@ class Store:
         with self._lock, self.db.atomic():
             if keep_id is not None and self.db.execute("SELECT 1 FROM annotations WHERE id = ?", [keep_id]).fetchone() is None:
                 row["id"] = keep_id
-            annotation_id = self.db["annotations"].insert(row).last_pk
-            self.db["annotation_tags"].insert_all(
-                ({"annotation_id": annotation_id, "tag_id": tag_id} for tag_id in tag_ids), ignore=True
+            # Plain SQL: sqlite-utils' insert reads the schema on every call, two thirds of an import's time.
+            names = ", ".join('"' + name.replace('"', '""') + '"' for name in row)
+            cursor = self.db.execute(
+                f"INSERT INTO annotations ({names}) VALUES ({', '.join('?' * len(row))})", list(row.values())
             )
-        return annotation_id
+            annotation_id = cursor.lastrowid
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)",
+                [(annotation_id, tag_id) for tag_id in tag_ids],
+            )
+        return annotation_id  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------- helpers
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    if path.exists() and path.is_dir():
-        raise StoreError(f"{path}: is a directory, not a database file")
-    if not path.exists():
+    """A connection to the library file at `path`, created if missing, after the checks of `_checked_file`."""
+    try:
+        real = _checked_file(path)
+    except OSError as exc:  # a folder that cannot be entered, a name too long
+        raise StoreError(f"{path}: cannot open the database ({exc.strerror or exc})") from None
+    if real.stat().st_size > 0:
+        _refuse_foreign(path, real)
+    # Anything else must be writable, and so must its folder, where SQLite keeps the write-ahead log.
+    if not os.access(real, os.W_OK):
+        raise StoreError(f"{path}: the database is read-only; reader needs to write to it (ask for write access, or copy it)")
+    if not os.access(real.parent, os.W_OK | os.X_OK):
+        raise StoreError(f"{path}: its folder is read-only; reader needs to write its journal there")
+    try:
+        return sqlite3.connect(real, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: cannot open the database ({exc})") from None
+
+
+def _checked_file(path: Path) -> Path:
+    """The library file `path` stands for (a symlink resolved), made if missing; StoreError if it is not safe.
+
+    On a shared server another user may plant a symlink where a library will be made, or offer a
+    library anyone can write to. So a new library is created with O_EXCL | O_NOFOLLOW (never through a
+    symlink), a symlink is followed only if it is the user's own, and the file (and any journal beside
+    it) must be a regular file of the user's that only they can write.
+    """
+    uid = os.getuid()
+    link = _lstat(path)
+    if link is not None and stat.S_ISLNK(link.st_mode):
+        if link.st_uid not in (uid, 0):
+            raise StoreError(f"{path}: is a symlink made by another user ({_owner(link.st_uid)}); refused, it could point anywhere")
+        real = Path(os.path.realpath(path))
+        if _lstat(real) is None:
+            raise StoreError(f"{path}: is a symlink to {real}, which does not exist; refused (reader makes a new library only where nothing is)")
+        path_shown, path = path, real
+    else:
+        path_shown = path
+    info = _lstat(path)
+    if info is None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600))
+        except FileExistsError:  # another session made it a moment ago (or planted something): checked below
+            pass
         except OSError as exc:
-            raise StoreError(f"{path}: cannot create the database ({exc.strerror})") from None
-    elif path.stat().st_size > 0:
+            raise StoreError(f"{path_shown}: cannot create the database ({exc.strerror})") from None
+        info = os.lstat(path)
+    if stat.S_ISDIR(info.st_mode):
+        raise StoreError(f"{path_shown}: is a directory, not a database file")
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(f"{path_shown}: not a regular file (a device, a pipe or a link); a library is a file")
+    _check_private(path_shown, info, uid, "the library")
+    for suffix in ("-wal", "-shm", "-journal"):
+        beside = _lstat(path.with_name(path.name + suffix))
+        if beside is not None:
+            if not stat.S_ISREG(beside.st_mode):
+                raise StoreError(f"{path_shown}{suffix}: its journal is not a regular file (a symlink?); refused")
+            _check_private(Path(f"{path_shown}{suffix}"), beside, uid, "its journal")
+    if info.st_size > 0:
         try:
             with open(path, "rb") as handle:
                 header = handle.read(16)
         except OSError as exc:
-            raise StoreError(f"{path}: cannot read the database ({exc.strerror})") from None
+            raise StoreError(f"{path_shown}: cannot read the database ({exc.strerror})") from None
         if header != b"SQLite format 3\x00":
-            raise StoreError(f"{path}: not a reader database (not an SQLite file); it was left untouched")
-    # An empty file (touch reader.db) is initialised as a new library; anything else must be writable,
-    # and so must its folder, where SQLite keeps the write-ahead log next to it.
-    if not os.access(path, os.W_OK):
-        raise StoreError(f"{path}: the database is read-only; reader needs to write to it (ask for write access, or copy it)")
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise StoreError(f"{path}: its folder is read-only; reader needs to write its journal there")
+            raise StoreError(f"{path_shown}: not a reader database (not an SQLite file); it was left untouched")
+    return path
+
+
+def _check_private(path: Path, info: os.stat_result, uid: int, what: str) -> None:
+    if info.st_uid != uid:
+        raise StoreError(
+            f"{path}: {what} belongs to another user ({_owner(info.st_uid)}); reader opens only your own (copy it to use it)"
+        )
+    if info.st_mode & 0o022:
+        raise StoreError(
+            f"{path}: {what} can be changed by other users (mode {stat.S_IMODE(info.st_mode):04o}); "
+            f"make it yours alone with: chmod 600 {path}"
+        )
+
+
+def _lstat(path: Path) -> os.stat_result | None:
     try:
-        return sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
-    except sqlite3.Error as exc:
-        raise StoreError(f"{path}: cannot open the database ({exc})") from None
+        return os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _owner(uid: int) -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return f"uid {uid}"
+
+
+def _refuse_foreign(path: Path, real: Path) -> None:
+    """Refuse a newer reader's library or another tool's database, read-only: such a file is left byte for byte.
+
+    (A read-write connection, closed, checkpoints a hot write-ahead log into the file.)
+    """
+    from urllib.parse import quote
+
+    # Without a write-ahead log beside it the file is all there is: read it as immutable, which makes no
+    # -shm or -wal file. With one (a session open, or one killed), read it and the log, read-only.
+    hot = _lstat(real.with_name(real.name + "-wal")) is not None
+    try:
+        conn = sqlite3.connect(
+            f"file:{quote(str(real))}?mode=ro{'' if hot else '&immutable=1'}", uri=True, check_same_thread=False
+        )
+    except sqlite3.Error:
+        return  # the read-write open says what is wrong
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        table = migrations.migrations_table
+        sets: dict[str, set[str]] = {}
+        if table in tables:
+            for migration_set, name in conn.execute(f"SELECT migration_set, name FROM [{table}]"):
+                sets.setdefault(str(migration_set), set()).add(str(name))
+    except sqlite3.Error:
+        return  # damage: the read-write open's checks report it
+    finally:
+        conn.close()
+    ours = sets.pop(migrations.name, set())
+    unknown = ours - known_migrations()
+    if unknown:
+        raise StoreError(f"{path}: made by a newer version of reader (schema {sorted(unknown)[-1]}); upgrade reader to open it")
+    if not ours and sets:
+        raise StoreError(
+            f"{path}: not a reader database (another tool's: migrations of '{sorted(sets)[0]}'); it was left untouched"
+        )
+    foreign = sorted(tables - {table} - {t for t in tables if t.startswith("sqlite_")})
+    if not ours and foreign:
+        raise StoreError(
+            f"{path}: not a reader database (it has other tables: {', '.join(foreign[:3])}); it was left untouched"
+        )
 
 
 def _close_connection(conn: sqlite3.Connection, path: Path | None) -> None:
@@ -1283,8 +1408,19 @@ def _write_failure(path: Path | None, exc: sqlite3.OperationalError) -> str:
     return reason if path is None else f"{path}: {reason}"
 
 
+def _explain_undecodable(path: Path | None, column: str = "") -> str:
+    what = f"text in the library's {column} column" if column else "text in the library"
+    return (
+        f"{path}: damaged data: {what} is not valid UTF-8 (a flipped byte, or another program wrote it); "
+        "it was left untouched, the rest can still be used"
+    )
+
+
 def _explain(path: Path | None, exc: sqlite3.DatabaseError) -> str:
     message = str(exc)
+    if message.startswith("Could not decode to UTF-8"):  # sqlite3 quotes the whole damaged text: name the column only
+        column = message.split("'")[1] if message.count("'") >= 2 else ""
+        return _explain_undecodable(path, column)
     if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
         return f"{path}: the library is busy: another session has held it for over {WRITE_PATIENCE_S:g} s; try again"
     if "readonly" in message or "read-only" in message:
@@ -1380,9 +1516,67 @@ def _variable(row: dict[str, Any]) -> Variable:
     return Variable(row["id"], row["name"], row["kind"], row["description"], values, row["position"])
 
 
-def _annotation(row: dict[str, Any]) -> Annotation:
-    tags = json.loads(row.pop("tag_names") or "[]")
+def _annotation(row: dict[str, Any], path: Path | None = None) -> Annotation:
+    what = f"annotation {row.get('id')}"
+    try:
+        tags = json.loads(row.pop("tag_names") or "[]")
+    except (TypeError, ValueError):
+        tags = None
+    if not isinstance(tags, list) or not all(isinstance(name, str) for name in tags):
+        raise StoreError(_damaged(path, f"the tags of {what}", "something", "names"))
+    _check_fields(row, Annotation, path, what)
     return Annotation(**row, tags=tags)
+
+
+def _tag(row: dict[str, Any], path: Path | None = None) -> Tag:
+    """A Tag from its row; a colour that is not text (another tool wrote it) is drawn as the fallback."""
+    from reader.colours import FALLBACK
+
+    if not isinstance(row.get("colour"), str):
+        row = {**row, "colour": FALLBACK}
+    _check_fields(row, Tag, path, f"tag {row.get('id')}")
+    return Tag(**row)
+
+
+# ---- what another program wrote into the file: checked as rows become the library's types
+#
+# SQLite keeps any value in any column, so a BLOB note or a text offset written by another tool
+# would reach the screen and crash it there; here it becomes a one-line StoreError instead.
+
+_TYPES = {"str": (str,), "int": (int,), "str | None": (str, type(None)), "int | None": (int, type(None))}
+_ENTITY_TYPES = ((int,), (int,), (str,), (str,), (str, type(None)))
+_QUOTE_TYPES = ((int,), (int,), (str,), (str, type(None)), (int, type(None)), (int, type(None)), (str, type(None)))
+
+
+def _kind(value: Any) -> str:
+    return {bytes: "binary data", str: "text", int: "a number", float: "a number", type(None): "nothing"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _damaged(path: Path | None, what: str, found: str, expected: str) -> str:
+    where = f"{path}: " if path is not None else ""
+    return (
+        f"{where}damaged data: {what} holds {found} where {expected} belongs (written by another program?); "
+        "it was left untouched"
+    )
+
+
+def _check_fields(row: dict[str, Any], model: type, path: Path | None, what: str) -> None:
+    """StoreError (one line) if a value of `row` is not of the type `model`'s field of that name has."""
+    for name, declared in model.__annotations__.items():
+        allowed = _TYPES.get(declared)
+        if allowed is not None and name in row and not isinstance(row[name], allowed):
+            expected = "text" if allowed[0] is str else "a whole number"
+            raise StoreError(_damaged(path, f"the {name} of {what}", _kind(row[name]), expected))
+
+
+def _checked(values: tuple[Any, ...], types: tuple[tuple[type, ...], ...], path: Path | None, what: str) -> tuple[Any, ...]:
+    for value, allowed in zip(values, types):
+        if not isinstance(value, allowed):
+            expected = "text" if allowed[0] is str else "a whole number"
+            raise StoreError(_damaged(path, what, _kind(value), expected))
+    return values
 
 
 for _name, _method in list(vars(Store).items()):

@@ -109,8 +109,19 @@ def load_pipeline(name: str) -> Any:
     import spacy
 
     try:
-        return spacy.load(name)
+        nlp = spacy.load(name)
     except OSError:
         raise ModelError(
             f"spaCy pipeline '{name}' is not installed; install its package or choose another with --model"
         ) from None
+    except (ValueError, ImportError, KeyError) as exc:  # blank:xx of an unknown language, a broken package
+        message = " ".join(str(exc).split())
+        raise ModelError(f"spaCy pipeline '{name}' cannot be loaded ({message[:120]})") from None
+    # Speakers are looked for within the sentence: a pipeline without a parser or sentence recogniser
+    # (blank:en, say) gets spaCy's rule-based sentencizer rather than failing on the first quotation.
+    if not SENTENCE_SETTERS & set(nlp.pipe_names):
+        nlp.add_pipe("sentencizer")
+    return nlp
+
+
+SENTENCE_SETTERS = {"parser", "senter", "sentencizer"}

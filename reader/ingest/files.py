@@ -5,6 +5,7 @@ Everything here is pure: bytes in, a `ParsedArticle` out.
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 import unicodedata
@@ -14,6 +15,7 @@ from reader.ingest.article import ArticleError, ParsedArticle
 from reader.ingest.html import parse_html
 from reader.ingest.markdown import parse_markdown
 from reader.ingest.text import parse_text
+from reader.paths import expand_path
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
 
@@ -31,33 +33,72 @@ SUPPORTED_SUFFIXES = (TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES) - {""}
 DEFAULT_MAX_BYTES = 5_000_000
 
 
+# Folders that hold no articles and never end or cannot be read whole (`reader /` walked into /proc).
+PSEUDO_FOLDERS = ("/proc", "/sys", "/dev", "/run")
+
+
 def find_article_files(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
     """Expand files and directories into article files.
 
     Returns the files found (in a stable order) and one error line per path
-    that gave nothing.
+    that gave nothing (or had folders that could not be read).
     """
     found: list[Path] = []
     errors: list[str] = []
     for raw in paths:
-        path = Path(raw).expanduser()
-        if not path.exists():
+        try:
+            path = expand_path(raw, ArticleError)
+            info = path.stat()
+        except ArticleError as exc:
+            errors.append(str(exc))
+            continue
+        except FileNotFoundError:
             errors.append(f"{raw}: no such file or directory")
-        elif path.is_dir():
-            files = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not files:
-                kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
-                errors.append(f"{raw}: no article files in this directory (looked for {kinds})")
-            found.extend(files)
-        else:
+            continue
+        except OSError as exc:  # a folder on the way that cannot be entered, a name too long
+            errors.append(f"{raw}: {exc.strerror or exc}")
+            continue
+        if not stat.S_ISDIR(info.st_mode):
             found.append(path)
+            continue
+        if Path(os.path.abspath(path)) == Path("/"):
+            errors.append(f"{raw}: is the whole file system; name the folder that holds your articles")
+            continue
+        files, unreadable = _walk(path)
+        if unreadable:
+            errors.append(
+                f"{raw}: {unreadable[0]}" + (f" (and {len(unreadable) - 1} more folders)" if len(unreadable) > 1 else "")
+                + "; skipped"
+            )
+        if not files:
+            kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+            errors.append(f"{raw}: no article files in this directory (looked for {kinds})")
+        found.extend(files)
     return found, errors
+
+
+def _walk(folder: Path) -> tuple[list[Path], list[str]]:
+    """Article files under `folder` (hidden ones and pseudo file systems left out), and the folders unreadable."""
+    unreadable: list[str] = []
+
+    def failed(exc: OSError) -> None:
+        unreadable.append(f"{exc.filename}: {exc.strerror or exc}")
+
+    files: list[Path] = []
+    for root, dirs, names in os.walk(folder, onerror=failed):
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and os.path.join(os.path.abspath(root), d) not in PSEUDO_FOLDERS
+        )
+        for name in names:
+            if name.startswith(".") or Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            candidate = Path(root) / name
+            try:
+                if candidate.is_file():
+                    files.append(candidate)
+            except OSError as exc:
+                failed(exc)
+    return sorted(files), unreadable
 
 
 def read_article(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedArticle:

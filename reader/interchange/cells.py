@@ -1,6 +1,6 @@
 """CSV cells and tag lists: formula-safe cells (OWASP) and the tags column, reversibly.
 
-A cell that starts with = + - @ TAB or CR gets a leading apostrophe, and so does a cell that already
+A cell that starts with = + - @ TAB CR or NUL gets a leading apostrophe, and so does a cell that already
 starts with an apostrophe, which makes the rule exactly reversible (`restore`).
 """
 
@@ -12,7 +12,7 @@ from typing import Any, Iterable
 TAG_SEPARATOR = "; "
 
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\x00")  # NUL too (ASVS 1.2.10): "\x00=cmd" is a formula once NUL is dropped
 
 
 ESCAPE = "'"
@@ -24,7 +24,7 @@ _NEEDS_ESCAPE = frozenset(FORMULA_TRIGGERS + (ESCAPE,))
 def neutralise(cell: str) -> str:
     """A CSV cell a spreadsheet will not run as a formula (OWASP), reversibly.
 
-    Cells starting with = + - @ TAB CR, or with the escape apostrophe itself,
+    Cells starting with = + - @ TAB CR NUL, or with the escape apostrophe itself,
     get one leading apostrophe.
     """
     return ESCAPE + cell if cell and cell[0] in _NEEDS_ESCAPE else cell

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from reader.colours import ColourError, parse_colour
 from reader.interchange.cells import TAG_SEPARATOR, _cell, restore, split_tags
-from reader.interchange.importer import detect_format
 from reader.interchange.records import ImportFormatError, RowError
+from reader.interchange.source import MAX_LINE_CHARS, bounded_lines, open_import
 from reader.model import VARIABLE_KINDS, VariableValue
+from reader.paths import expand_path
 from reader.store import Store
 
 CODEBOOK_COLUMNS: tuple[str, ...] = ("tag", "description", "quick_key", "colour", "kind", "values")
@@ -19,6 +21,8 @@ CODEBOOK_COLUMNS: tuple[str, ...] = ("tag", "description", "quick_key", "colour"
 
 
 QUICK_KEYS = tuple("123456789")  # the keys that tag in the app
+MAX_TAGS = 100_000  # a codebook longer than this is something else (read whole before anything changes)
+MAX_CODEBOOK_LINE = 1_000_000  # characters in one line of a codebook (a description may be long, not this long)
 
 
 def write_codebook(store: Store, out: TextIO, *, bom: bool = False) -> int:
@@ -79,24 +83,23 @@ class CodebookReport:
 
 
 def _check_colour(colour: str, line: int) -> str:
-    from rich.color import Color, ColorParseError
-
+    """The colour in its stored spelling (reader.colours: the vocabulary Rich draws), or RowError."""
     try:
-        Color.parse(colour)
-    except ColorParseError:
-        raise RowError(f"line {line}: {colour!r} is not a colour (a name such as 'cyan' or '#00ffff')") from None
-    return colour
+        return parse_colour(colour)
+    except ColourError as exc:
+        raise RowError(f"line {line}: {exc}") from None
 
 
 def read_codebook(path: str | Path) -> list[dict[str, Any]]:
     """The rows of a codebook CSV, checked: each a dict with `tag` and any of description, quick_key, colour."""
-    path = Path(path).expanduser()
-    if detect_format(path) != "csv":
-        raise ImportFormatError(f"{path}: a codebook is a CSV file with a header row: {', '.join(CODEBOOK_COLUMNS)}")
+    path = expand_path(path, ImportFormatError)
     rows: list[dict[str, Any]] = []
     try:
-        with open(path, encoding="utf-8-sig", newline="") as stream:
-            reader = csv.reader(stream, strict=True)
+        with open_import(path) as (fmt, stream):  # read once: a pipe works too
+            if fmt != "csv":
+                raise ImportFormatError(f"{path}: a codebook is a CSV file with a header row: {', '.join(CODEBOOK_COLUMNS)}")
+            csv.field_size_limit(MAX_LINE_CHARS)
+            reader = csv.reader(bounded_lines(stream, str(path), MAX_CODEBOOK_LINE), strict=True)
             header = [restore(cell).strip().lower() for cell in next(reader, [])]
             header = ["colour" if name == "color" else name for name in header]
             if "text" in header and "start" in header:
@@ -107,6 +110,8 @@ def read_codebook(path: str | Path) -> list[dict[str, Any]]:
                 raise ImportFormatError(f"{path}: not a codebook (the header row needs a 'tag' column)")
             for cells in reader:
                 line = reader.line_num
+                if len(rows) >= MAX_TAGS:
+                    raise ImportFormatError(f"{path}: more than {MAX_TAGS:,} tags: not a codebook")
                 if not any(cell.strip() for cell in cells):
                     continue
                 if len(cells) != len(header):
@@ -135,6 +140,8 @@ def read_codebook(path: str | Path) -> list[dict[str, Any]]:
         raise ImportFormatError(f"{path}: malformed CSV ({exc})") from None
     except UnicodeDecodeError:
         raise ImportFormatError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise ImportFormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
     names: dict[str, int] = {}
     keys: dict[str, str] = {}
     for row in rows:

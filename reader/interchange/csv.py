@@ -33,9 +33,10 @@ from reader.interchange.records import (
     _rows,
     _time,
 )
+from reader.interchange.source import MAX_LINE_CHARS
 from reader.store import Store
 
-CSV_FIELD_LIMIT = 2**31 - 1  # an annotation may span a whole (large) article
+CSV_FIELD_LIMIT = MAX_LINE_CHARS  # an annotation may span a whole (large) article, but memory stays bounded
 
 
 FIRST_CSV_COLUMNS = CSV_COLUMNS.index("article_hash") + 1  # the columns of the first versions' exports
@@ -153,6 +154,9 @@ def read_csv(stream: TextIO, name: str) -> Iterator[ImportRecord | Problem]:
             record = _csv_record(header, row, line, unescape)
         except RowError as exc:
             yield Problem(line, str(exc))
+            continue
+        except (ValueError, TypeError, OverflowError) as exc:  # a value no check foresaw
+            yield Problem(line, f"cannot be imported ({type(exc).__name__})")
             continue
         if pending is not None and pending.identity == record.identity:
             pending.tags.extend(t for t in record.tags if t not in pending.tags)

@@ -25,13 +25,16 @@ nothing. (Two annotations of one file alike in all of these but their ids are
 both imported.) A new annotation keeps its id from the file when no annotation
 here has that id, so a backup restored into an empty database exports identically.
 
-A file that cannot be read to its end (not UTF-8, broken CSV quoting) imports
-nothing; a bad row is reported with its line number and the rest imports.
+A bad row is reported with its line number and the rest imports. A file that cannot be read to its end
+(not UTF-8, broken CSV quoting, a line longer than any export's) stops there: what came before it is
+imported, in batches committed as they go, and importing the fixed file again adds only the rest.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from typing import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,9 +48,13 @@ from reader.interchange.anchoring import (
 )
 from reader.interchange.csv import read_csv
 from reader.interchange.jsonl import read_jsonl
+from reader.errors import ReaderError
 from reader.interchange.records import ImportFormatError, ImportRecord, Problem
 from reader.model import Decision
+from reader.interchange.source import Progress, bounded_lines, open_import
+from reader.paths import expand_path
 from reader.store import Store, context, now
+from reader.text.inert import one_line
 
 
 @dataclass
@@ -99,58 +106,116 @@ class ImportReport:
 
 
 def detect_format(path: Path) -> str:
-    """"jsonl" when the file's first non-blank character is "{", else "csv"; ImportFormatError if unreadable."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(4096)
-    except FileNotFoundError:
-        raise ImportFormatError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ImportFormatError(f"{path}: is a directory, not an export file") from None
-    except OSError as exc:
-        raise ImportFormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    if not head:
-        raise ImportFormatError(f"{path}: file is empty")
-    return "jsonl" if head.startswith(b"{") else "csv"
+    """"jsonl" when the file's first non-blank character is "{", else "csv"; ImportFormatError if unreadable.
+
+    (An import reads the file once, through reader.interchange.source.open_import; this is for a look only.)
+    """
+    with open_import(path) as (fmt, _):
+        return fmt
 
 
-def import_annotations(store: Store, path: str | Path, default_author: str = "") -> ImportReport:
+BATCH_RECORDS = 500  # annotations written per transaction: other sessions write between batches
+BATCH_SECONDS = 0.5  # and no transaction of an import holds the library longer than about this
+BATCH_GAP_S = 0.1  # the pause between batches (at most a quarter of the time the last one held the lock): others write then
+
+
+def import_annotations(
+    store: Store, path: str | Path, default_author: str = "", progress: Progress | None = None
+) -> ImportReport:
     """Import reader's CSV or JSON Lines export into the library; see the module docstring for the rules.
 
-    Annotations without an author get `default_author`.
+    Annotations without an author get `default_author`. The file is read once (a pipe works) and
+    written in batches of BATCH_RECORDS, each its own transaction, so other sessions keep writing
+    meanwhile; an import killed half-way, run again, adds the rest and nothing twice (what is
+    present is skipped). `progress(bytes read, file size)` is called as the file is read.
     """
-    path = Path(path).expanduser()
-    fmt = detect_format(path)
-    report = ImportReport(path=str(path), format=fmt)
-    if fmt == "jsonl" and _is_articles_export(path):
+    path = expand_path(path, ImportFormatError)
+    if _is_articles_export(path):
         from reader.interchange.articles import import_article_codes
 
+        report = ImportReport(path=str(path), format="jsonl")
         with store.transaction():
             report.codes, problems = import_article_codes(store, path)
         report.errors.extend(Problem(line, message) for line, message in problems)
         return report
-    matcher = ArticleMatcher(store)
-    texts = _Texts(store)
-    added: dict[int, int | None] = {}  # id here -> annotation id in the file, for what this import added
-    read = read_csv if fmt == "csv" else read_jsonl
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as stream, store.transaction():
-            for item in read(stream, str(path)):
-                if isinstance(item, Problem):
-                    report.errors.append(item)
-                else:
-                    item.author = item.author or default_author
-                    _import_record(store, item, matcher, texts, report, added)
-    except UnicodeDecodeError as exc:
-        raise ImportFormatError(
-            f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); nothing was imported"
-        ) from None
-    except OSError as exc:
-        raise ImportFormatError(f"{path}: cannot read ({exc.strerror or exc}); nothing was imported") from None
-    except ImportFormatError as exc:
-        raise ImportFormatError(f"{exc}; nothing was imported") from None
+    with open_import(path, progress) as (fmt, stream):
+        report = ImportReport(path=str(path), format=fmt)
+        matcher = ArticleMatcher(store)
+        texts = _Texts(store)
+        added: dict[int, int | None] = {}  # id here -> annotation id in the file, for what this import added
+        read = read_csv if fmt == "csv" else read_jsonl
+        batches = _Batches(read(bounded_lines(stream, str(path)), str(path)))
+        committed, held = 0, 0.0
+        try:
+            for batch in batches:
+                items = iter(batch)
+                more = True
+                while more:
+                    if held:  # let a session waiting for the write lock take it (SQLite's waiters retry every 100 ms)
+                        time.sleep(min(BATCH_GAP_S, held / 4))
+                    began = time.monotonic()
+                    more = False
+                    with store.transaction():
+                        for item in items:
+                            _import_item(store, item, default_author, matcher, texts, report, added)
+                            if time.monotonic() - began > BATCH_SECONDS:
+                                more = True  # the rest of this batch in the next transaction
+                                break
+                    committed = report.added
+                    held = time.monotonic() - began
+        except ReaderError as exc:
+            raise ImportFormatError(_stopped(str(exc), committed)) from None
+        if batches.failure is not None:
+            raise ImportFormatError(_stopped(batches.failure, committed)) from None
     return report
+
+
+def _import_item(store: Store, item: ImportRecord | Problem, default_author: str, *state) -> None:
+    report = state[2]
+    if isinstance(item, Problem):
+        report.errors.append(item)
+        return
+    item.author = item.author or default_author
+    try:
+        _import_record(store, item, *state)
+    except (ValueError, OverflowError, RecursionError) as exc:  # a value no check foresaw
+        report.errors.append(Problem(item.line, f"cannot be imported ({one_line(str(exc))[:80]})"))
+
+
+def _stopped(reason: str, committed: int) -> str:
+    if not committed:
+        return f"{reason}; nothing was imported"
+    return (
+        f"{reason}; the {committed} annotations before it were imported "
+        "(import the file again once it is fixed: those are skipped)"
+    )
+
+
+class _Batches:
+    """Records read ahead in batches (reading a slow pipe never holds the write lock); a failure to read
+    ends the batches after the records read before it, and is kept in `failure`."""
+
+    def __init__(self, items: Iterator[ImportRecord | Problem]):
+        self.items = items
+        self.failure: str | None = None
+
+    def __iter__(self) -> Iterator[list[ImportRecord | Problem]]:
+        batch: list[ImportRecord | Problem] = []
+        started = time.monotonic()
+        try:
+            for item in self.items:
+                batch.append(item)
+                if len(batch) >= BATCH_RECORDS or time.monotonic() - started > BATCH_SECONDS:
+                    yield batch
+                    batch, started = [], time.monotonic()
+        except UnicodeDecodeError as exc:
+            self.failure = f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); stopped there"
+        except OSError as exc:
+            self.failure = f"cannot read ({exc.strerror or exc})"
+        except ImportFormatError as exc:
+            self.failure = str(exc)
+        if batch:
+            yield batch
 
 
 def _import_record(
@@ -220,6 +285,8 @@ def _is_articles_export(path: Path) -> bool:
     """A JSON Lines file of `reader export --articles` (its first object has "codes" and "coder")."""
     import json
 
+    if not path.is_file():  # a pipe is read once, by the import itself
+        return False
     try:
         with open(path, encoding="utf-8-sig") as stream:
             first = next((line for line in stream if line.strip()), "")

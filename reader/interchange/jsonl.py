@@ -116,10 +116,18 @@ def read_jsonl(stream: TextIO, name: str) -> Iterator[ImportRecord | Problem]:
         except json.JSONDecodeError as exc:
             yield Problem(line, f"not JSON ({exc.msg} at column {exc.colno})")
             continue
+        except ValueError:  # an integer of thousands of digits (Python's int limit)
+            yield Problem(line, "not JSON reader can read (a number too long)")
+            continue
+        except RecursionError:
+            yield Problem(line, "not JSON reader can read (nested too deeply)")
+            continue
         try:
             yield _json_record(obj, line)
         except RowError as exc:
             yield Problem(line, str(exc))
+        except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # a value no check foresaw
+            yield Problem(line, f"cannot be imported ({type(exc).__name__})")
 
 
 def _text(value: Any, name: str) -> str:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import secrets
+import stat
 from pathlib import Path
 from typing import Iterator, TextIO
 
 from reader.interchange.csv import write_csv
 from reader.interchange.jsonl import write_jsonl
 from reader.interchange.records import ExportError, ExportFilter
+from reader.paths import expand_path
 from reader.store import Store
 
 
@@ -37,24 +40,168 @@ def export(
 
 
 @contextlib.contextmanager
-def output_file(path: str | Path, private: bool = False) -> Iterator[TextIO]:
-    """A UTF-8 text file (newline="") for export, written beside `path` and moved into place only when complete.
+def output_file(path: str | Path, private: bool = True) -> Iterator[TextIO]:
+    """A UTF-8 text file (newline="") for export; ExportError (one line) if it cannot be written.
 
-    The umask applies, as to a shell's redirection; `private` makes it readable by its owner only.
+    A regular file (or a new one) is written beside `path` and moved into place only when complete, so
+    a full disk or a kill never leaves a partial file as if complete (on Linux the file being written
+    has no name until then, so a kill leaves nothing at all). A device, a FIFO or /dev/stdout is
+    written directly: renaming over it would replace it (as root, /dev/full became a CSV). Exports
+    hold research notes, so a new file is readable by its owner only, like the library; a symlink is
+    followed (its target replaced) only if it is the user's own. (`private` is kept for callers.)
     """
-    path = Path(path).expanduser()
-    if path.is_dir():
-        raise ExportError(f"{path}: is a directory")
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    path = expand_path(path, ExportError)
+    descriptor = _inherited_descriptor(path)
+    if descriptor is not None:
+        with _direct(path, os.dup(descriptor)) as out:
+            yield out
+        return
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666)
+        link = os.lstat(path)
+    except FileNotFoundError:
+        link = None
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot write there ({exc.strerror or exc})") from None
+    if link is not None and stat.S_ISLNK(link.st_mode):
+        if link.st_uid not in (os.getuid(), 0):
+            raise ExportError(f"{path}: is a symlink made by another user; refused (it could point anywhere)")
+        path = Path(os.path.realpath(path))
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot write there ({exc.strerror or exc})") from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise ExportError(f"{path}: is a directory")
+    if info is not None and not stat.S_ISREG(info.st_mode):  # a device or a FIFO: written as it is
+        try:
+            fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+        except OSError as exc:
+            raise ExportError(f"{path}: cannot write there ({exc.strerror or exc})") from None
+        with _direct(path, fd) as out:
+            yield out
+        return
+    folder = path.parent
+    if info is not None and info.st_uid != os.getuid():
+        try:
+            sticky = os.stat(folder).st_mode & stat.S_ISVTX
+        except OSError:
+            sticky = 0
+        if sticky:
+            raise ExportError(
+                f"{path}: belongs to another user in a shared folder, and only they may replace it; choose another name"
+            )
+    with _replacing(path) as out:
+        yield out
+
+
+@contextlib.contextmanager
+def _direct(path: Path, fd: int) -> Iterator[TextIO]:
+    try:
+        with open(fd, "w", encoding="utf-8", newline="", closefd=True) as out:
+            yield out
+    except OSError as exc:
+        raise ExportError(f"{path}: could not write ({exc.strerror or exc}); what was written is incomplete") from None
+
+
+@contextlib.contextmanager
+def _replacing(path: Path) -> Iterator[TextIO]:
+    """Write a new file and move it over `path` once complete (0600); nothing is left behind on failure."""
+    _remove_stale_temps(path)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd, named = _anonymous(path.parent)
+    try:
+        if fd is None:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            named = True
     except OSError as exc:
         raise ExportError(f"{path}: cannot write there ({exc.strerror or exc})") from None
     try:
-        with open(fd, "w", encoding="utf-8", newline="") as out:
+        try:
+            out = open(fd, "w", encoding="utf-8", newline="")
+        except BaseException:
+            os.close(fd)
+            raise
+        with out:
             yield out
+            out.flush()
+            os.fsync(out.fileno())
+            if not named:  # give the anonymous file its temporary name, then the real one
+                _link(out.fileno(), temp)
+                named = True
         os.replace(temp, path)
+    except OSError as exc:
+        if named:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        raise ExportError(
+            f"{path}: could not write the export ({exc.strerror or exc}); nothing was written"
+            + (" (the file there is as it was)" if path.exists() else "")
+        ) from None
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
+        if named:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
         raise
+
+
+def _link(fd: int, name: Path) -> None:
+    """Give an O_TMPFILE file a name. (os.link follows the /proc symlink only through linkat, which
+    CPython calls only when given a directory descriptor.)"""
+    root = os.open("/", os.O_RDONLY)
+    try:
+        os.link(f"/proc/self/fd/{fd}", name, src_dir_fd=root, follow_symlinks=True)
+    finally:
+        os.close(root)
+
+
+def _anonymous(folder: Path) -> tuple[int | None, bool]:
+    """A file in `folder` with no name yet (Linux O_TMPFILE: gone if the process is killed), or (None, False)."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not os.path.isdir("/proc/self/fd"):
+        return None, False
+    try:
+        return os.open(folder, flag | os.O_WRONLY, 0o600), False
+    except OSError:  # a file system without it: a named temporary file instead
+        return None, False
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Temporary files of earlier exports to `path` whose process is gone (killed mid-way) are removed."""
+    try:
+        leftovers = list(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
+    except OSError:
+        return
+    for temp in leftovers:
+        parts = temp.name[len(path.name) + 2 :].split(".")
+        if len(parts) != 3 or not parts[0].isdigit():
+            continue
+        try:
+            if temp.lstat().st_uid != os.getuid() or _alive(int(parts[0])):
+                continue
+            temp.unlink()
+        except OSError:
+            continue
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def _inherited_descriptor(path: Path) -> int | None:
+    """The descriptor that /dev/stdout, /dev/stderr, /dev/fd/N or /proc/self/fd/N names, else None."""
+    text = str(path)
+    names = {"/dev/stdout": 1, "/dev/stderr": 2}
+    if text in names:
+        return names[text]
+    for prefix in ("/dev/fd/", "/proc/self/fd/"):
+        if text.startswith(prefix) and text[len(prefix) :].isdigit():
+            return int(text[len(prefix) :])
+    return None

@@ -242,7 +242,10 @@ def _time(value: Any, name: str) -> str | None:
         raise RowError(f"{name} must be an ISO 8601 time, not {text[:30]!r}") from None
     if moment.tzinfo is None:  # a time without a zone (or a bare date) is taken as UTC
         moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+    try:
+        return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+    except OverflowError:  # 9999-12-31T23:59:59-05:00 is in the year 10000 in UTC
+        raise RowError(f"{name} {text[:30]!r} is out of range (after the year 9999 in UTC)") from None
 
 
 def _check(record: ImportRecord) -> ImportRecord:

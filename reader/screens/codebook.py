@@ -9,11 +9,11 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.color import Color, ColorParseError
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
+from reader.colours import ColourError, drawable, parse_colour
 from reader.errors import ReaderError
 from reader.model import Tag
 from reader.text.inert import one_line
@@ -58,10 +58,10 @@ class TagForm(ModalScreen[dict | None]):
         if not values["colour"]:
             del values["colour"]  # a new tag takes one of its own; an edited one keeps its colour
         else:
-            try:
-                Color.parse(values["colour"])
-            except ColorParseError:
-                self.notify(f"Unknown colour: {values['colour']}", severity="error")
+            try:  # the colours Rich draws tags with (reader.colours), in their stored spelling
+                values["colour"] = parse_colour(values["colour"])
+            except ColourError as exc:
+                self.notify(f"Unknown colour: {exc}", severity="error")
                 return
         values["quick_key"] = values["quick_key"] or None
         self.dismiss(values)
@@ -101,7 +101,7 @@ class CodebookScreen(Screen[None]):
         table.clear()
         self.tags = self.reader.store.tags()
         for tag in self.tags:
-            name = Text(f" {one_line(tag.name)} ", style=f"bold reverse {tag.colour}")
+            name = Text(f" {one_line(tag.name)} ", style=f"bold reverse {drawable(tag.colour)}")
             table.add_row(tag.quick_key or "", name, Text(one_line(tag.description)), key=str(tag.id))
         if self.tags:
             table.move_cursor(row=min(row, len(self.tags) - 1))

@@ -291,20 +291,26 @@ class LibraryScreen(Screen):
         if paths:
             self.import_paths(paths)
 
-    @work(thread=True, exclusive=True, group="import")
-    def import_paths(self, paths: str) -> None:
+    @work(exclusive=True, group="import")
+    async def import_paths(self, paths: str) -> None:
+        """Import in a daemon thread (parsing is never on the UI thread, and `q` quits even mid-import)."""
+        from reader.background import in_daemon_thread
+
+        await in_daemon_thread(self._import_paths, paths, name="reader-import")
+
+    def _import_paths(self, paths: str) -> None:
         import shlex
-        from pathlib import Path
 
         from reader.ingest.batch import import_files
+        from reader.paths import expand_path
 
         try:
             names = shlex.split(paths)
         except ValueError:
             names = [paths]  # an unmatched quote: the line is one path
-        try:
-            report = import_files(self.reader.store, [Path(name).expanduser() for name in names], self.reader.max_bytes)
-        except ReaderError as exc:
+        try:  # ~nouser/x is one line too
+            report = import_files(self.reader.store, [expand_path(name) for name in names], self.reader.max_bytes)
+        except (ReaderError, OSError) as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         for line in report.errors[:5]:

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester, SuggestFromList
 from textual.widgets import Input, Static
 
+from reader.colours import drawable
 from reader.model import Tag
 from reader.text.inert import one_line
 from reader.widgets.inert import InertInput
@@ -61,7 +62,7 @@ class TagPrompt(Prompt):
     def __init__(self, tags: list[Tag]):
         hint = Text()
         for tag in tags:
-            hint.append(f" {tag.quick_key or ' '} ", style=f"bold reverse {tag.colour}")
+            hint.append(f" {tag.quick_key or ' '} ", style=f"bold reverse {drawable(tag.colour)}")
             hint.append(f" {one_line(tag.name)}  ")
         hint.append("\nA tag the target has is removed; a new name joins the codebook.", style="dim")
         names = [t.name for t in tags if one_line(t.name) == t.name]  # a name holding control characters is not offered

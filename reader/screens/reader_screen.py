@@ -158,10 +158,16 @@ class ReaderScreen(Screen):
         if self.article is not None and self.article.id != article_id:
             await asyncio.to_thread(self.remember_place)
         user = self.reader.user
-        version, article, annotations, tags, decisions, variables, codes = await asyncio.to_thread(
-            lambda: (store.data_version(), store.get_article(article_id), store.annotations(article_id), store.tags(),
-                     store.decisions(article_id), store.variables(), store.article_codes(article_id, user))
-        )
+        try:
+            version, article, annotations, tags, decisions, variables, codes = await asyncio.to_thread(
+                lambda: (store.data_version(), store.get_article(article_id), store.annotations(article_id), store.tags(),
+                         store.decisions(article_id), store.variables(), store.article_codes(article_id, user))
+            )
+        except ReaderError as exc:  # damage another program wrote (a flipped byte, a BLOB): one line, keep running
+            self.notify(f"Article {article_id} cannot be opened: {one_line(str(exc))}", severity="error", timeout=15)
+            if self.article is None:
+                self.reader.show_library()
+            return
         self._data_version = version
         self.session = AnnotationSession(store, article.id, user, annotations, tags, article, decisions, variables, codes)
         self.autosave = NoteAutosave(self.session, self._replaced_theirs)

@@ -28,8 +28,9 @@ def _build_inert_table() -> dict[int, str]:
     table[0x7F] = "␡"
     table.update({c: "\ufffd" for c in range(0x80, 0xA0)})
     # Bidi controls would reorder the terminal line; show them as visible marks.
-    for c in (0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069):
-        table[c] = "\u2423" if c in (0x200E, 0x200F) else "\ufffd"
+    # U+061C, the Arabic letter mark, is one of them too (a mark, like U+200E and U+200F).
+    for c in (0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069):
+        table[c] = "\u2423" if c in (0x061C, 0x200E, 0x200F) else "\ufffd"
     return table
 
 
@@ -62,7 +63,7 @@ def for_terminal(text: str) -> str:
 
 # json.dumps leaves these raw: characters that str.splitlines() and many JSON Lines readers take as line
 # breaks (U+0085, U+2028, U+2029), the other C1 controls (commands to some terminals) and the bidi controls.
-_RAW_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def json_line(record: Any) -> str:

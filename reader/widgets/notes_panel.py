@@ -18,6 +18,7 @@ from textual.widgets import OptionList, Static, TabbedContent, TabPane, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.text_area import Edit, EditResult
 
+from reader.colours import FALLBACK, drawable
 from reader.model import Annotation, Article, Tag
 from reader.text.highlights import Target
 from reader.text.inert import excerpt, one_line
@@ -388,7 +389,7 @@ def tag_chips(names: list[str], tags: dict[str, Tag]) -> Text:
     chips = Text()
     for name in names:
         tag = tags.get(name)
-        colour = tag.colour if tag else "yellow"
+        colour = drawable(tag.colour) if tag else FALLBACK  # a colour another tool wrote may not draw
         key = f"{tag.quick_key}\u00a0" if tag and tag.quick_key else ""
         chips.append(f"\u00a0{key}{one_line(name)}\u00a0", style=f"bold reverse {colour}")  # a chip never breaks
         chips.append(" ")
