@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sqlite3
@@ -172,44 +173,239 @@ def _check_not_a_mistyped_command(paths: tuple[Path, ...]) -> None:
             raise ReaderError(f"no such command or file '{paths[0]}' (did you mean 'reader {close[0]}'?)")
 
 
+def corpus_options(func: Callable) -> Callable:
+    """The options of a tabular corpus (reader.ingest.corpus.open_corpus), for `reader add`."""
+    for role in ("outlet", "id", "author", "url", "date", "title", "text"):
+        func = click.option(
+            f"--{role}-column", f"{role}_column", metavar="NAME",
+            help=f"The corpus column holding the {'external id' if role == 'id' else role} (else found by its usual names).",
+        )(func)
+    func = click.option(
+        "--format", "corpus_format", type=click.Choice(["csv", "tsv", "jsonl", "json"]),
+        help="Read the corpus as this format (else told by its name and first bytes).",
+    )(func)
+    func = click.option("--encoding", metavar="NAME", help="The files' encoding (else detected).")(func)
+    func = click.option(
+        "--dayfirst/--monthfirst", "dayfirst", default=None,
+        help="Read 03/04/2024 as 3 April (--dayfirst) or March 4 (--monthfirst); else such dates are refused.",
+    )(func)
+    return func
+
+
 @cli.command("add")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--no-analysis", is_flag=True, help="Store the text only; analyse later with 'reader reanalyze'.")
+@corpus_options
 @common_options
 @analysis_options
 @jobs_option
 def add_command(
     paths: tuple[Path, ...], no_analysis: bool, db: str | None, user: str | None,
-    model: str | None, max_size: float | None, jobs: int,
+    model: str | None, max_size: float | None, jobs: int, dayfirst: bool | None, encoding: str | None,
+    corpus_format: str | None, **columns: str | None,
 ) -> None:
-    """Import articles (.txt, .md, .html; files or directories) and analyse them.
+    """Import articles (.txt, .md, .html; files or directories) and corpora
+    (.csv, .tsv, .jsonl, .json, each maybe .gz; '-' for standard input), and analyse them.
 
-    The same text imported twice is stored once. Files that cannot be read are
-    reported, one line each, and the rest still import (exit status 1).
+    A corpus holds one article per row: its columns are found by their usual
+    names (text/body/content, title/headline, date/published, url/link,
+    author/byline, id, source/outlet) or named with --text-column and the like;
+    the others are kept as metadata, and the id is exported as
+    article_external_id. The same text imported twice is stored once. Files and
+    rows that cannot be read are reported, one line each, and the rest still
+    import (exit status 1). See docs/corpus.md.
 
     \b
     Example:
       reader add seeds/
       reader add --jobs 0 ~/corpus/*.txt
+      reader add corpus.csv --text-column "Full text" --dayfirst
+      zcat stories.jsonl.gz | reader add - --no-analysis
     """
     from reader.analysis import Analyser
     from reader.ingest.batch import import_files
+    from reader.ingest.corpus import is_corpus_name
 
+    corpora = [p for p in paths if str(p) == "-" or is_corpus_name(p)]
+    files = [p for p in paths if p not in corpora]
+    if corpus_format and files and not corpora:
+        raise ReaderError("--format is for corpora (.csv, .tsv, .jsonl, .json, or '-')")
+    if sum(str(p) == "-" for p in paths) > 1:
+        raise ReaderError("'-' (standard input) can be given once")
     store = open_store(db)
     analyser = None if no_analysis else Analyser(config.model_name(model))
     if analyser is not None:
         analyser.nlp  # fail early, before reading files, if the model is missing
-    report = import_files(
-        store, paths, config.max_bytes(max_size), analyser=analyser,
-        n_process=_processes(jobs), progress=_progress_callback("Analysing"),
-    )
-    _report_errors(report.errors)
+    added = duplicates = failed = 0
+    if files:
+        report = import_files(
+            store, files, config.max_bytes(max_size), analyser=analyser,
+            n_process=_processes(jobs), progress=_progress_callback("Analysing"),
+            dayfirst=dayfirst, encoding=encoding,
+        )
+        for line in report.warnings:
+            click.echo(f"reader: {one_line(line)}", err=True)
+        _report_errors(report.errors)
+        added, duplicates, failed = len(report.added), len(report.duplicates), len(report.errors)
+    options = {"dayfirst": dayfirst, "encoding": encoding, "format": corpus_format, **columns}
+    for path in corpora:
+        outcome = _add_corpus(store, path, options, analyser, _processes(jobs))
+        if outcome is None:
+            failed += 1
+            continue
+        added += len(outcome.added)
+        duplicates += outcome.duplicates
+        failed += outcome.problems
     click.echo(
-        f"{len(report.added)} added, {len(report.duplicates)} already in the library, "
-        f"{len(report.errors)} failed ({one_line(str(store.path))})"
+        f"{added} added, {duplicates} already in the library, "
+        f"{failed} failed ({one_line(str(store.path))})"
     )
-    if report.errors:
+    if failed:
         sys.exit(1)
+
+
+def _add_corpus(store: Any, path: Path, options: dict[str, Any], analyser: Any, n_process: int) -> Any:
+    """Import one corpus, its problems one line each as they are found; None (after its line) if it cannot be read."""
+    from reader.ingest.corpus import CorpusError, open_corpus
+    from reader.ingest.corpus_import import import_corpus
+
+    name = str(path)
+    try:
+        with contextlib.ExitStack() as stack:
+            if name == "-":
+                stream = sys.stdin.buffer
+                size = None
+            else:
+                stream = stack.enter_context(_open_corpus_file(path))
+                size = _regular_size(stream)
+            corpus = open_corpus(stream, name, **options)
+            click.echo(f"reader: {one_line(corpus.describe())}", err=True)
+            display = stack.enter_context(_CorpusDisplay(name, size, "Analysing" if analyser else "Importing"))
+            report = import_corpus(
+                store, corpus, analyser=analyser, n_process=n_process, on_line=display.line, progress=display.update,
+            )
+            display.done(report)
+            return report
+    except CorpusError as exc:
+        click.echo(f"reader: {one_line(str(exc))}", err=True)
+        return None
+
+
+@contextlib.contextmanager
+def _open_corpus_file(path: Path) -> Any:
+    from reader.ingest.corpus import CorpusError
+
+    try:
+        handle = open(Path(path).expanduser(), "rb")
+    except FileNotFoundError:
+        raise CorpusError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CorpusError(f"{path}: is a directory (a corpus is one file; give a directory of articles without a corpus suffix)") from None
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    with handle:
+        yield handle
+
+
+def _regular_size(stream: Any) -> int | None:
+    """The size of a regular file (a progress bar's total), else None (a pipe, a FIFO)."""
+    import stat
+
+    try:
+        info = os.fstat(stream.fileno())
+    except (OSError, AttributeError, ValueError):
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) and info.st_size > 0 else None
+
+
+class _CorpusDisplay:
+    """Progress of a corpus import on stderr: a rich bar on a terminal (bytes read, rows, rate, time left),
+    a plain line every PLAIN_EVERY rows when stderr is a file or a pipe; problems printed above the bar."""
+
+    PLAIN_EVERY = 5000
+
+    def __init__(self, name: str, size: int | None, label: str):
+        from rich.console import Console
+
+        self.name = name
+        self.size = size
+        self.label = label
+        self.console = Console(stderr=True, highlight=False)
+        self.live = self.console.is_terminal and not os.environ.get("READER_NO_PROGRESS")
+        self.next_plain = self.PLAIN_EVERY
+        self.progress: Any = None
+        self.rows = 0
+
+    def __enter__(self) -> "_CorpusDisplay":
+        if self.live:
+            from rich.progress import (
+                BarColumn,
+                DownloadColumn,
+                Progress,
+                TaskProgressColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            self.progress = Progress(
+                TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), DownloadColumn(),
+                TextColumn("{task.fields[rows]:,} rows, {task.fields[rate]:,.0f}/s"), TimeElapsedColumn(),
+                TextColumn("left"), TimeRemainingColumn(), console=self.console, transient=True,
+            )
+            self.task = self.progress.add_task(self.label, total=self.size, rows=0, rate=0.0)
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def line(self, text: str) -> None:
+        if self.progress is not None:
+            from rich.text import Text
+
+            self.progress.console.print(Text(f"reader: {one_line(text)}"), soft_wrap=True)
+        else:
+            click.echo(f"reader: {one_line(text)}", err=True)
+
+    def update(self, state: Any) -> None:
+        rate = state.rows / state.elapsed if state.elapsed > 0 else 0.0
+        self.rows = state.rows
+        if self.progress is not None:
+            self.progress.update(self.task, completed=state.bytes_read, rows=state.rows, rate=rate)
+        elif state.rows >= self.next_plain:
+            self.next_plain = (state.rows // self.PLAIN_EVERY + 1) * self.PLAIN_EVERY
+            share = f", {min(100, 100 * state.bytes_read // self.size)}% read" if self.size else ""
+            left = ""
+            if self.size and state.bytes_read and rate:
+                remaining = state.elapsed * (self.size - state.bytes_read) / state.bytes_read
+                left = f", about {_duration(remaining)} left"
+            click.echo(
+                one_line(f"{self.name}: {state.rows:,} rows, {state.added:,} added, {rate:,.0f} rows/s{share}{left}"),
+                err=True,
+            )
+
+    def done(self, report: Any) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+        if report.rows >= self.PLAIN_EVERY or self.live:
+            click.echo(
+                one_line(f"{self.name}: {report.rows:,} rows in {_duration(report.seconds)} ({report.rate:,.0f} rows/s)"),
+                err=True,
+            )
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
 
 
 @cli.command("list")

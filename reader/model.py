@@ -117,7 +117,8 @@ class ExportRow(NamedTuple):
     """One annotation (or machine highlight) joined with its article, as `Store.export_rows` streams it.
 
     From `annotation_id` on, the fields are the CSV's columns, with `tag_ids` (the annotation's tag
-    ids joined by commas, in no order, or None) where the CSV has its tag names.
+    ids joined by commas, in no order, or None) where the CSV has its tag names; `article_external_id`
+    is the CSV's last column (after `kind`, when there is one).
     """
 
     kind: str  # "annotation", "entity" or "quote"
@@ -141,3 +142,4 @@ class ExportRow(NamedTuple):
     entity_label: str | None
     quote_speaker: str | None
     article_hash: str
+    article_external_id: str | None = None  # the corpus row's id (the article's meta "external_id"), or None

@@ -35,6 +35,8 @@ from reader.schema import known_migrations, migrations
 from reader.sqlite import Database
 
 CONTEXT_CHARS = 32
+# An article's external id (a corpus row's id column) lives in its meta JSON as "external_id": no column, no migration.
+_EXTERNAL_ID_SQL = "(CASE WHEN json_valid(a.meta) THEN CAST(json_extract(a.meta, '$.external_id') AS TEXT) END)"
 # Annotations with their tag names (in codebook order) as a JSON array.
 _ANNOTATIONS_SQL = """
     SELECT n.*, (SELECT json_group_array(t.name) FROM
@@ -666,7 +668,8 @@ class Store:
                    n.exact AS text, n.prefix AS prefix, n.suffix AS suffix,
                    (SELECT group_concat(x.tag_id) FROM annotation_tags x WHERE x.annotation_id = n.id) AS tag_ids,
                    n.note AS note, n.author AS author, n.created_at AS created_at, n.updated_at AS updated_at,
-                   NULL AS entity_label, NULL AS quote_speaker, a.content_hash AS article_hash
+                   NULL AS entity_label, NULL AS quote_speaker, a.content_hash AS article_hash,
+                   {_EXTERNAL_ID_SQL} AS article_external_id
             FROM annotations n JOIN articles a ON a.id = n.article_id{where(annotation_where)}
             """
         ]
@@ -682,7 +685,7 @@ class Store:
                            substr(a.text, max(h.start - {CONTEXT_CHARS}, 0) + 1, h.start - max(h.start - {CONTEXT_CHARS}, 0)),
                            substr(a.text, h."end" + 1, {CONTEXT_CHARS}),
                            NULL, '', COALESCE(a.analyser, ''), a.analysed_at, a.analysed_at, {label}, {speaker},
-                           a.content_hash
+                           a.content_hash, {_EXTERNAL_ID_SQL}
                     FROM {table} h JOIN articles a ON a.id = h.article_id{where(article_where)}
                     """
                 )

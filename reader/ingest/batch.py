@@ -9,7 +9,7 @@ from __future__ import annotations
 import multiprocessing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from reader.ingest.article import ArticleError, ParsedArticle
 from reader.ingest.files import find_article_files, read_article
@@ -31,19 +31,25 @@ class ImportReport:
     added: list[tuple[Path, int]] = field(default_factory=list)
     duplicates: list[tuple[Path, int]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # files imported all the same (a tiny body, an unclear date)
 
     @property
     def article_ids(self) -> list[int]:
         return [i for _, i in self.added + self.duplicates]
 
 
-def read_files(paths: Iterable[str | Path], max_bytes: int) -> tuple[list[tuple[Path, ParsedArticle]], list[str]]:
-    """Parse every article file under `paths`; errors are one line each and do not stop the rest."""
+def read_files(
+    paths: Iterable[str | Path], max_bytes: int, **options: Any
+) -> tuple[list[tuple[Path, ParsedArticle]], list[str]]:
+    """Parse every article file under `paths`; errors are one line each and do not stop the rest.
+
+    `options` (dayfirst, encoding) go to `read_article`.
+    """
     files, errors = find_article_files(list(paths))
     parsed = []
     for path in files:
         try:
-            parsed.append((path, read_article(path, max_bytes)))
+            parsed.append((path, read_article(path, max_bytes, **options)))
         except ArticleError as exc:
             errors.append(str(exc))
     return parsed, errors
@@ -56,10 +62,14 @@ def import_files(
     analyser: Analyser | None = None,
     n_process: int = 1,
     progress: Progress | None = None,
+    **options: Any,
 ) -> ImportReport:
-    """Import articles; with an analyser, analyse the new ones (in `n_process` processes) as they are stored."""
-    parsed, errors = read_files(paths, max_bytes)
-    report = ImportReport(errors=errors)
+    """Import articles; with an analyser, analyse the new ones (in `n_process` processes) as they are stored.
+
+    `options` (dayfirst, encoding) go to `read_article`.
+    """
+    parsed, errors = read_files(paths, max_bytes, **options)
+    report = ImportReport(errors=errors, warnings=[line for _, article in parsed for line in article.warnings])
     new: list[tuple[Path, ParsedArticle]] = []
     seen: dict[str, int] = {}
     for path, article in parsed:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from reader.ingest.article import ParsedArticle, derive_title, normalise
-from reader.ingest.text import _FRONT_MATTER, apply_headers, front_matter
+from reader.ingest.metadata import split_front_matter
+from reader.ingest.text import apply_headers
 
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.*?)[ \t#]*$", re.M)
 
@@ -37,14 +38,14 @@ _MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 
 
-def parse_markdown(raw: str) -> ParsedArticle:
+def parse_markdown(raw: str, dayfirst: bool | None = None) -> ParsedArticle:
     text = normalise(raw)
     meta: dict[str, str] = {}
     title = date = source = None
-    front = _FRONT_MATTER.match(text)
-    if front:
-        title, date, source = apply_headers(front_matter(front.group(1)), meta)
-        text = text[front.end() :].lstrip("\n")
+    fields, after, warnings = split_front_matter(text)
+    if fields is not None:
+        title, date, source = apply_headers(fields, meta, dayfirst, warnings)
+        text = after.lstrip("\n")
     first = _MD_HEADING.match(text)
     if first and text.startswith("# "):
         heading = _strip_inline_markdown(first.group(1))
@@ -54,6 +55,7 @@ def parse_markdown(raw: str) -> ParsedArticle:
     text = normalise(_strip_inline_markdown(_strip_block_markdown(text)))
     article = ParsedArticle(text=text, title=title or derive_title(text), date=date, source=source, meta=meta)
     article.format = "markdown"
+    article.warnings.extend(warnings)
     return article
 
 

@@ -21,6 +21,7 @@ from reader.interchange.cells import (
 from reader.interchange.records import (
     CSV_COLUMNS,
     CSV_FIELDS,
+    EXTERNAL_ID_COLUMN,
     KIND_COLUMN,
     PER_TAG_COLUMN,
     ExportFilter,
@@ -43,6 +44,7 @@ def csv_header(per_tag: bool = False, include_highlights: bool = False) -> list[
     header = [PER_TAG_COLUMN if (per_tag and name == "tags") else name for name in CSV_COLUMNS]
     if include_highlights:
         header.append(KIND_COLUMN)
+    header.append(EXTERNAL_ID_COLUMN)
     return header
 
 
@@ -90,7 +92,7 @@ def write_csv(
         out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(csv_header(per_tag, include_highlights))
-    columns = operator.attrgetter(*CSV_FIELDS, *(["kind"] if include_highlights else []))
+    columns = operator.attrgetter(*CSV_FIELDS, *(["kind"] if include_highlights else []), "article_external_id")
     cells_of: dict[str | None, list[str]] = {}
     count = 0
 

@@ -46,8 +46,14 @@ assert set(CSV_FIELDS) <= set(ExportRow._fields), "every CSV column comes from a
 PER_TAG_COLUMN = "tag"
 
 
-# With --include-highlights a last column says what the row is: annotation, entity or quote.
+# With --include-highlights a column after those says what the row is: annotation, entity or quote.
 KIND_COLUMN = "kind"
+
+
+# The very last column, in every shape (after `kind` when there is one): the article's own id in the
+# researcher's corpus (a corpus row's id column), so results join back to their tables. Added later than
+# the others, hence last: the positions of the columns before it never change.
+EXTERNAL_ID_COLUMN = "article_external_id"
 
 
 KINDS = ("annotation", "entity", "quote")
@@ -108,7 +114,7 @@ def records(
 ) -> Iterator[dict[str, Any]]:
     """Annotations (and, optionally, machine highlights) as plain dicts, streamed in article and text order.
 
-    Keys: kind, row_id and the CSV columns, with `tags` a sorted list. The filter is
+    Keys: kind, row_id, the CSV columns with `tags` a sorted list, and article_external_id. The filter is
     checked at once (ExportError), before anything is streamed.
     """
     rows, tag_names = _rows(store, filters, include_highlights)
