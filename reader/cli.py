@@ -583,12 +583,15 @@ class _InertStream:
 @cli.command("export")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
               help="Write to FILE instead of standard output (replaced only once the export is complete).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
-              help="CSV, or JSON Lines of W3C Web Annotations.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "qdpx", "spacy", "label-studio", "doccano"]),
+              default="csv", show_default=True,
+              help="CSV; JSON Lines of W3C Web Annotations; a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA…); "
+                   "a spaCy DocBin; Label Studio tasks (JSON); doccano (JSON Lines).")
 @click.option("--bom", is_flag=True, help="Start the CSV with a UTF-8 byte order mark (for Excel).")
 @click.option("--per-tag", is_flag=True, help="One CSV row per (annotation, tag), for pivot tables.")
 @click.option("--include-highlights", is_flag=True,
-              help="Add the machine highlights (entities, quotations) as rows, and a 'kind' column.")
+              help="Add the machine highlights (entities, quotations): as rows and a 'kind' column in CSV; "
+                   "as entities in spaCy, predictions in Label Studio, labels in doccano.")
 @click.option("--article", "article_ids", type=int, multiple=True, metavar="ID",
               help="Only this article (see 'reader list'); repeat for several.")
 @click.option("--tag", "tags", multiple=True, metavar="NAME", help="Only annotations with this tag; repeat for any of several.")
@@ -601,38 +604,79 @@ def export_command(
     article_ids: tuple[int, ...], tags: tuple[str, ...], authors: tuple[str, ...],
     since: str | None, until: str | None, db: str | None, user: str | None,
 ) -> None:
-    """Export annotations as CSV (the default) or JSON Lines.
+    """Export annotations as CSV (the default), JSON Lines, a REFI-QDA project, or for NLP tools.
 
     CSV columns, in this order: annotation_id, article_id, article_title,
     article_date, source, start, end, text, prefix, suffix, tags (joined by a
     semicolon and a space), note, author, created_at, updated_at, entity_label,
-    quote_speaker, article_hash; with --include-highlights also kind. Cells that a spreadsheet
+    quote_speaker, article_hash; with --include-highlights then kind; and last
+    article_external_id (the id of a corpus row). Cells that a spreadsheet
     would run as a formula get a leading apostrophe. --since and --until are on
-    the article's date. See docs/export.md for the full description.
+    the article's date. qdpx and spacy are binary: give -o FILE (or a pipe).
+    See docs/export.md, docs/qdpx.md and docs/nlp-formats.md.
 
     \b
     Example:
       reader export -o annotations.csv --bom
       reader export --tag claim --since 2024-07-01 --per-tag > claims.csv
       reader export --format jsonl --article 3 > article3.jsonl
+      reader export --format qdpx -o project.qdpx
+      reader export --format spacy --include-highlights -o train.spacy
+      reader export --format label-studio -o tasks.json
+      reader export --format doccano -o doccano.jsonl
     """
-    from reader.interchange.output import export
+    from reader.interchange.output import BINARY_FORMATS, check_options, export, export_binary
     from reader.interchange.records import ExportFilter, check_filter
 
     store = open_store(db, must_exist=True)
     filters = check_filter(store, ExportFilter(article_ids, tags, authors, since, until))
-    count = _export_to(output, lambda out: export(
-        store, out, fmt, filters, per_tag=per_tag, include_highlights=include_highlights, bom=bom,
-    ))
+    to_file = output is not None and str(output) != "-"
+    if fmt in BINARY_FORMATS:
+        check_options(fmt, bom=bom, per_tag=per_tag, include_highlights=include_highlights)
+        count, warnings = _export_binary(output, lambda target: export_binary(
+            store, target, fmt, filters, include_highlights=include_highlights,
+        ))
+        for line in warnings:
+            click.echo(f"reader: {one_line(line)}", err=True)
+    else:
+        count = _export_to(output, lambda out: export(
+            store, out, fmt, filters, per_tag=per_tag, include_highlights=include_highlights, bom=bom,
+        ))
+    if to_file:
+        what = {"qdpx": "annotations", "spacy": "articles", "label-studio": "articles", "doccano": "articles"}.get(
+            fmt, "records" if include_highlights else "annotations"
+        )
+        click.echo(f"{count} {what} exported to {one_line(str(output))}", err=True)
+
+
+def _export_binary(output: Path | None, write: Callable[[Any], Any]) -> Any:
+    """Run `write(target)` on --output (a path) or on a binary stdout that is not a terminal."""
     if output is not None and str(output) != "-":
-        click.echo(f"{count} {'records' if include_highlights else 'annotations'} exported to {one_line(str(output))}", err=True)
+        target = Path(output).expanduser()
+        if target.is_dir():
+            raise ReaderError(f"{target}: is a directory")
+        return write(target)
+    if sys.stdout.isatty():
+        raise ReaderError("this format is binary: give a file with -o FILE (or send it to a pipe)")
+    import io
+
+    buffer = io.BytesIO()
+    result = write(buffer)
+    binary = getattr(sys.stdout, "buffer", sys.stdout)
+    try:
+        binary.write(buffer.getvalue())
+        binary.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    return result
 
 
 @cli.command("import-annotations")
 @click.argument("file", type=click.Path(path_type=Path))
 @common_options
 def import_annotations_command(file: Path, db: str | None, user: str | None) -> None:
-    """Import annotations from a CSV or JSON Lines file made by 'reader export'.
+    """Import annotations from a CSV or JSON Lines file made by 'reader export', or a REFI-QDA project (.qdpx).
 
     Each annotation is matched to an article already in the library (by content
     hash, else article id and title, else title, else its text) and re-anchored
@@ -641,16 +685,21 @@ def import_annotations_command(file: Path, db: str | None, user: str | None) -> 
     Those that cannot be anchored are listed, and the exit status is then 1.
     Tags missing from the codebook are added to it. The authors and times in
     the file are kept; an annotation without an author gets --user's name.
+    A project's sources are matched by their text, its codes join the
+    codebook, and what reader has no place for is said one line each.
 
     \b
     Example:
       reader import-annotations colleague.csv
       reader import-annotations --db team.db annotations.jsonl
+      reader import-annotations project.qdpx
     """
     from reader.interchange.importer import import_annotations
 
     store = open_store(db)
     report = import_annotations(store, file, default_author=config.user_name(user))
+    for line in report.notices:
+        click.echo(f"reader: {one_line(line)}", err=True)
     for problem in report.errors + report.unanchored:
         click.echo(f"reader: {one_line(f'{file}: {problem}')}", err=True)
     click.echo(report.summary())
@@ -660,25 +709,35 @@ def import_annotations_command(file: Path, db: str | None, user: str | None) -> 
 
 @cli.group("codebook", cls=click.Group)
 def codebook_group() -> None:
-    """Export or import the codebook (the tags) as CSV: tag, description, quick_key, colour."""
+    """Export or import the codebook (the tags) as CSV (tag, description, quick_key, colour) or REFI-QDA (.qdc)."""
 
 
 @codebook_group.command("export")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
               help="Write to FILE instead of standard output.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "qdc"]), default="csv", show_default=True,
+              help="CSV, or a REFI-QDA codebook for NVivo, ATLAS.ti, MAXQDA and others.")
 @click.option("--bom", is_flag=True, help="Start the CSV with a UTF-8 byte order mark (for Excel).")
 @common_options
-def codebook_export_command(output: Path | None, bom: bool, db: str | None, user: str | None) -> None:
-    """Write the codebook as CSV, in codebook order.
+def codebook_export_command(output: Path | None, fmt: str, bom: bool, db: str | None, user: str | None) -> None:
+    """Write the codebook as CSV or as a REFI-QDA codebook (.qdc), in codebook order.
 
     \b
     Example:
       reader codebook export -o codebook.csv
+      reader codebook export --format qdc -o tags.qdc
     """
     from reader.interchange.codebook import write_codebook
 
     store = open_store(db)
-    count = _export_to(output, lambda out: write_codebook(store, out, bom=bom))
+    if fmt == "qdc":
+        from reader.interchange.qdpx_library import export_qdc
+
+        if bom:
+            raise ReaderError("--bom is for CSV only (a .qdc is XML in UTF-8)")
+        count = _export_to_bytes(output, lambda target: export_qdc(store, target))
+    else:
+        count = _export_to(output, lambda out: write_codebook(store, out, bom=bom))
     if output is not None and str(output) != "-":
         click.echo(f"{plural(count, 'tag')} exported to {one_line(str(output))}", err=True)
 
@@ -687,20 +746,44 @@ def codebook_export_command(output: Path | None, bom: bool, db: str | None, user
 @click.argument("file", type=click.Path(path_type=Path))
 @common_options
 def codebook_import_command(file: Path, db: str | None, user: str | None) -> None:
-    """Add or update tags from a codebook CSV (matched by name, ignoring case).
+    """Add or update tags from a codebook CSV (matched by name, ignoring case), or add a REFI-QDA codebook's codes.
 
     The columns present overwrite a tag's values; an empty quick_key removes the
     key, an empty colour keeps the current one. Tags not in the file are left
-    alone. The file is checked completely before anything changes.
+    alone. The file is checked completely before anything changes. A .qdc (or a
+    .qdpx project's codebook) adds the codes that are not tags yet, with their
+    colours and descriptions.
 
     \b
     Example:
       reader codebook import codebook.csv
+      reader codebook import tags.qdc
     """
     from reader.interchange.codebook import import_codebook
+    from reader.interchange.importer import detect_format
 
-    report = import_codebook(open_store(db), file)
+    store = open_store(db)
+    kind = detect_format(Path(file).expanduser())
+    if kind in ("xml", "qdpx"):
+        from reader.interchange.qdpx_library import import_qdc, import_project_codes
+
+        added, present = (import_qdc if kind == "xml" else import_project_codes)(store, file)
+        click.echo(one_line(f"{len(added)} tags added, {len(present)} already in the codebook ({file})"))
+        return
+    report = import_codebook(store, file)
     click.echo(one_line(f"{report.summary()} ({file})"))
+
+
+def _export_to_bytes(output: Path | None, write: Callable[[Any], int]) -> int:
+    """`write(target)` for a text format written as bytes (XML): to --output (a path), else to standard output."""
+    if output is not None and str(output) != "-":
+        return _export_binary(output, write)
+    import io
+
+    buffer = io.BytesIO()
+    count = write(buffer)
+    _export_to(None, lambda out: out.write(buffer.getvalue().decode("utf-8")))
+    return count
 
 
 def main() -> None:

@@ -62,6 +62,8 @@ class ImportReport:
     matched: Counter = field(default_factory=Counter)
     unanchored: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what a REFI-QDA project held that reader leaves out
+    codes_added: int = 0  # tags a REFI-QDA project's codes added to the codebook
 
     @property
     def ok(self) -> bool:
@@ -87,11 +89,14 @@ class ImportReport:
             parts.append(f"{len(self.errors)} unreadable")
         if self.highlights_skipped:
             parts.append(f"{self.highlights_skipped} machine highlights skipped")
+        if self.codes_added:
+            parts.append(f"{self.codes_added} code{'s' if self.codes_added > 1 else ''} added to the codebook")
         return ", ".join(parts) + f" ({self.path})"
 
 
 def detect_format(path: Path) -> str:
-    """"jsonl" when the file's first non-blank character is "{", else "csv"; ImportFormatError if unreadable."""
+    """"qdpx" for a zip (a REFI-QDA project), "xml" for XML (a REFI-QDA codebook), "jsonl" when the file's
+    first non-blank character is "{", else "csv"; ImportFormatError if unreadable."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(4096)
@@ -101,14 +106,19 @@ def detect_format(path: Path) -> str:
         raise ImportFormatError(f"{path}: is a directory, not an export file") from None
     except OSError as exc:
         raise ImportFormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "qdpx"
     head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     if not head:
         raise ImportFormatError(f"{path}: file is empty")
+    if head.startswith(b"<"):
+        return "xml"
     return "jsonl" if head.startswith(b"{") else "csv"
 
 
 def import_annotations(store: Store, path: str | Path, default_author: str = "") -> ImportReport:
-    """Import reader's CSV or JSON Lines export into the library; see the module docstring for the rules.
+    """Import reader's CSV or JSON Lines export, or a REFI-QDA project (.qdpx), into the library; see the
+    module docstring for the rules.
 
     Annotations without an author get `default_author`.
     """
@@ -118,6 +128,12 @@ def import_annotations(store: Store, path: str | Path, default_author: str = "")
     matcher = ArticleMatcher(store)
     texts = _Texts(store)
     added: dict[int, int | None] = {}  # id here -> annotation id in the file, for what this import added
+    if fmt == "qdpx":
+        return _import_project(store, path, report, matcher, texts, added, default_author)
+    if fmt == "xml":
+        raise ImportFormatError(
+            f"{path}: XML, not annotations (a REFI-QDA codebook? import it with 'reader codebook import'); nothing was imported"
+        )
     read = read_csv if fmt == "csv" else read_jsonl
     try:
         with open(path, encoding="utf-8-sig", newline="") as stream, store.transaction():
@@ -135,6 +151,28 @@ def import_annotations(store: Store, path: str | Path, default_author: str = "")
         raise ImportFormatError(f"{path}: cannot read ({exc.strerror or exc}); nothing was imported") from None
     except ImportFormatError as exc:
         raise ImportFormatError(f"{exc}; nothing was imported") from None
+    return report
+
+
+def _import_project(
+    store: Store,
+    path: Path,
+    report: ImportReport,
+    matcher: ArticleMatcher,
+    texts: _Texts,
+    added: dict[int, int | None],
+    default_author: str,
+) -> ImportReport:
+    """A REFI-QDA project: its codes into the codebook, its selections matched and re-anchored as any import's."""
+    from reader.interchange.qdpx_library import read_project_records
+
+    with store.transaction():
+        items, report.notices, report.codes_added = read_project_records(store, path)
+        for item in items:
+            item.author = item.author or default_author
+            _import_record(store, item, matcher, texts, report, added)
+    for problem in report.unanchored:
+        problem.unit = "selection"
     return report
 
 

@@ -202,13 +202,14 @@ class Problem:
     line: int
     message: str
     exact: str = ""
+    unit: str = "line"  # "selection" for a REFI-QDA project's selections, numbered from 1
 
     def __str__(self) -> str:
         if not self.exact:
-            return f"line {self.line}: {self.message}"
+            return f"{self.unit} {self.line}: {self.message}"
         words = " ".join(self.exact.split())
         quoted = words if len(words) <= 50 else words[:49] + "…"
-        return f"line {self.line}: “{quoted}” {self.message}"
+        return f"{self.unit} {self.line}: “{quoted}” {self.message}"
 
 
 def _int(value: Any, name: str) -> int | None:
@@ -255,3 +256,28 @@ def _check(record: ImportRecord) -> ImportRecord:
     # start/end that do not fit the text (edited in a spreadsheet, or counted in other units by
     # another tool) are only a hint: the text is then looked up.
     return record
+
+
+def by_article(
+    store: Store, filters: ExportFilter | None = None, include_highlights: bool = False
+) -> Iterator[tuple[Any, list[dict[str, Any]]]]:
+    """(reader.model.Article, its records) for every article with an exported record, in article order.
+
+    For the formats that carry whole documents (spaCy, Label Studio, doccano, REFI-QDA): one
+    article's text at a time is held, never the library's. The filter is checked at once.
+    """
+    rows = records(store, filters, include_highlights)
+
+    def grouped() -> Iterator[tuple[Any, list[dict[str, Any]]]]:
+        current: int | None = None
+        batch: list[dict[str, Any]] = []
+        for record in rows:
+            if record["article_id"] != current:
+                if current is not None:
+                    yield store.get_article(current), batch
+                current, batch = record["article_id"], []
+            batch.append(record)
+        if current is not None:
+            yield store.get_article(current), batch
+
+    return grouped()
