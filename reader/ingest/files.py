@@ -102,7 +102,8 @@ def parse_article(
 
     `dayfirst` settles numeric dates that read two ways (else they are refused, with a
     warning); `encoding` overrides detection for text and Markdown. An article without a
-    date of its own takes the one in its file name. A tiny body is imported with a warning.
+    date of its own takes the one in its file name. A web page whose extracted body is tiny (a
+    photo caption, a teaser list) is imported with a warning.
     """
     suffix = Path(name).suffix.lower()
     if not data.strip():
@@ -126,7 +127,7 @@ def parse_article(
         article.date = date_in_name(name)
         if article.date is not None:
             article.meta["date_from"] = "file name"
-    tiny = tiny_body_warning(article.text)
+    tiny = tiny_body_warning(article.text) if article.format == "html" else None  # an extracted body: a caption?
     if tiny:
         article.warnings.append(tiny)
     article.warnings[:] = [f"{name}: {line}" for line in article.warnings]
