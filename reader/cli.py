@@ -649,6 +649,13 @@ def export_command(
         click.echo(f"{count} {what} exported to {one_line(str(output))}", err=True)
 
 
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def _export_binary(output: Path | None, write: Callable[[Any], Any]) -> Any:
     """Run `write(target)` on --output (a path) or on a binary stdout that is not a terminal."""
     if output is not None and str(output) != "-":
@@ -656,7 +663,7 @@ def _export_binary(output: Path | None, write: Callable[[Any], Any]) -> Any:
         if target.is_dir():
             raise ReaderError(f"{target}: is a directory")
         return write(target)
-    if sys.stdout.isatty():
+    if _stdout_is_terminal():
         raise ReaderError("this format is binary: give a file with -o FILE (or send it to a pipe)")
     import io
 
