@@ -378,7 +378,7 @@ class _CorpusDisplay:
             self.next_plain = (state.rows // self.PLAIN_EVERY + 1) * self.PLAIN_EVERY
             share = f", {min(100, 100 * state.bytes_read // self.size)}% read" if self.size else ""
             left = ""
-            if self.size and state.bytes_read and rate:
+            if self.size and 0 < state.bytes_read < self.size and rate:
                 remaining = state.elapsed * (self.size - state.bytes_read) / state.bytes_read
                 left = f", about {_duration(remaining)} left"
             click.echo(
@@ -643,10 +643,10 @@ def export_command(
             store, out, fmt, filters, per_tag=per_tag, include_highlights=include_highlights, bom=bom,
         ))
     if to_file:
-        what = {"qdpx": "annotations", "spacy": "articles", "label-studio": "articles", "doccano": "articles"}.get(
-            fmt, "records" if include_highlights else "annotations"
+        what = {"qdpx": "annotation", "spacy": "article", "label-studio": "article", "doccano": "article"}.get(
+            fmt, "record" if include_highlights else "annotation"
         )
-        click.echo(f"{count} {what} exported to {one_line(str(output))}", err=True)
+        click.echo(f"{plural(count, what)} exported to {one_line(str(output))}", err=True)
 
 
 def _stdout_is_terminal() -> bool:

@@ -163,7 +163,7 @@ def test_cli_exports_a_project_and_a_codebook(tmp_path, schema):
     runner = CliRunner()
     result = runner.invoke(cli, ["export", "--db", str(db), "--format", "qdpx", "-o", str(tmp_path / "p.qdpx")])
     assert result.exit_code == 0, result.output
-    assert "1 annotations exported to" in result.stderr
+    assert "1 annotation exported to" in result.stderr
     with zipfile.ZipFile(tmp_path / "p.qdpx") as archive:
         assert schema.validate(etree.fromstring(archive.read("project.qde"))), schema.error_log
     result = runner.invoke(cli, ["codebook", "export", "--db", str(db), "--format", "qdc"])
