@@ -67,6 +67,10 @@ def read_article(
 ) -> ParsedArticle:
     """Read one file into a `ParsedArticle`, or raise `ArticleError` saying why not (see `parse_article`)."""
     path = Path(path)
+    from reader.ingest.corpus import is_corpus_name
+
+    if is_corpus_name(path):  # a table of articles is not one article titled by its header row
+        raise ArticleError(f"{path}: a corpus (one article per row), not an article; import it with: reader add {path}")
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):

@@ -298,3 +298,12 @@ def test_a_tiny_web_page_is_imported_with_a_warning_naming_it(runner, tmp_path):
     result = add(runner, tmp_path / "r.db", str(page))
     assert result.exit_code == 0
     assert f"reader: {page}: the body is only" in result.stderr
+
+
+def test_a_corpus_is_never_read_as_one_article(tmp_path):
+    from reader.ingest.article import ArticleError
+
+    path = tmp_path / "corpus.csv"
+    path.write_text("id,title,date,source,text\n1,T,2024-07-13,x,Body\n", encoding="utf-8")
+    with pytest.raises(ArticleError, match="a corpus \\(one article per row\\), not an article"):
+        read_article(path)
