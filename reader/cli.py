@@ -255,7 +255,7 @@ def add_command(
             continue
         added += len(outcome.added)
         duplicates += outcome.duplicates
-        failed += outcome.problems
+        failed += outcome.problems + (outcome.stopped is not None)
     click.echo(
         f"{added} added, {duplicates} already in the library, "
         f"{failed} failed ({one_line(str(store.path))})"
@@ -319,7 +319,7 @@ def _regular_size(stream: Any) -> int | None:
 
 
 class _CorpusDisplay:
-    """Progress of a corpus import on stderr: a rich bar on a terminal (bytes read, rows, rate, time left),
+    """Progress of a corpus import on stderr: a rich bar on a terminal (share read, rows, rate, time taken and left),
     a plain line every PLAIN_EVERY rows when stderr is a file or a pipe; problems printed above the bar."""
 
     PLAIN_EVERY = 5000
@@ -340,7 +340,6 @@ class _CorpusDisplay:
         if self.live:
             from rich.progress import (
                 BarColumn,
-                DownloadColumn,
                 Progress,
                 TaskProgressColumn,
                 TextColumn,
@@ -348,10 +347,10 @@ class _CorpusDisplay:
                 TimeRemainingColumn,
             )
 
-            self.progress = Progress(
-                TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), DownloadColumn(),
-                TextColumn("{task.fields[rows]:,} rows, {task.fields[rate]:,.0f}/s"), TimeElapsedColumn(),
-                TextColumn("left"), TimeRemainingColumn(), console=self.console, transient=True,
+            self.progress = Progress(  # under 80 columns: a terminal over SSH is often no wider
+                TextColumn("{task.description}"), BarColumn(bar_width=20), TaskProgressColumn(),
+                TextColumn("{task.fields[rows]:,} rows {task.fields[rate]:,.0f}/s"), TimeElapsedColumn(),
+                TimeRemainingColumn(), TextColumn("left"), console=self.console, transient=True,
             )
             self.task = self.progress.add_task(self.label, total=self.size, rows=0, rate=0.0)
             self.progress.start()

@@ -37,6 +37,7 @@ class CorpusImportReport:
     duplicates: int = 0
     problems: int = 0  # rows not imported
     warnings: int = 0  # rows imported with a warning
+    stopped: str | None = None  # why the reading stopped before the end (the rows before it are stored)
     seconds: float = 0.0
 
     @property
@@ -69,9 +70,9 @@ def import_corpus(
 
     Problems (rows skipped) and warnings (rows imported) are given to `on_line` as
     they are found, one line each naming the corpus and the row; `progress` is
-    called after each chunk. A CorpusError from the reading (an unclosed quote
-    that stops it, undecodable bytes later on) propagates after the chunks before
-    it are stored.
+    called after each chunk. A CorpusError from the reading (undecodable bytes
+    far into the file, a gzip stream cut short) stops it: the rows before are
+    stored, and `stopped` says why (also given to `on_line`).
     """
     report = CorpusImportReport(name=corpus.name)
     started = time.monotonic()
@@ -117,11 +118,9 @@ def import_corpus(
             pending.append(item)
             if len(pending) >= chunk:
                 flush()
-    except CorpusError:
-        flush()  # the rows before the one that stopped the reading are kept
-        raise
-    finally:
-        report.seconds = time.monotonic() - started
-    flush()
+    except CorpusError as exc:
+        report.stopped = str(exc)
+        say(report.stopped)
+    flush()  # the rows before one that stopped the reading are kept
     report.seconds = time.monotonic() - started
     return report

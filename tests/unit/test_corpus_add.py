@@ -307,3 +307,16 @@ def test_a_corpus_is_never_read_as_one_article(tmp_path):
     path.write_text("id,title,date,source,text\n1,T,2024-07-13,x,Body\n", encoding="utf-8")
     with pytest.raises(ArticleError, match="a corpus \\(one article per row\\), not an article"):
         read_article(path)
+
+
+def test_a_corpus_cut_short_keeps_the_rows_before(runner, tmp_path):
+    data = "id,text\n" + "".join(f'{n},"{body(n)} {n * 7919}"\n' for n in range(2000))
+    whole = gzip.compress(data.encode())
+    path = tmp_path / "cut.csv.gz"
+    path.write_bytes(whole[: len(whole) - 200])
+    db = tmp_path / "r.db"
+    result = add(runner, db, str(path))
+    assert result.exit_code == 1
+    assert f"reader: {path}: cannot read further" in result.stderr
+    added = int(result.stdout.split()[0])
+    assert 0 < added < 2000 and len(articles(db)) == added

@@ -166,6 +166,7 @@ def test_cli_exports_a_project_and_a_codebook(tmp_path, schema):
     assert "1 annotation exported to" in result.stderr
     with zipfile.ZipFile(tmp_path / "p.qdpx") as archive:
         assert schema.validate(etree.fromstring(archive.read("project.qde"))), schema.error_log
+    assert read_qdpx(tmp_path / "p.qdpx").sources[0].variables["article_external_id"] == "seed-1"
     result = runner.invoke(cli, ["codebook", "export", "--db", str(db), "--format", "qdc"])
     assert result.exit_code == 0 and result.stdout.startswith("<?xml")
     assert text[0:12] == "Alec Baldwin"
