@@ -362,3 +362,15 @@ def test_json_ld_expansion_keeps_the_reader_block(annotated):
         if value is None:
             continue  # JSON-LD drops nulls
         assert block[READER_VOCAB + key] == [{"@value": value}], key
+
+
+def test_the_format_modules_load_no_spacy_until_a_docbin_is_written():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, reader.interchange.output, reader.interchange.spacy_docbin, reader.interchange.label_studio, "
+        "reader.interchange.doccano, reader.interchange.qdpx_library, reader.ingest.corpus_import; "
+        "sys.exit(1 if 'spacy' in sys.modules else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], timeout=120).returncode == 0
