@@ -273,8 +273,10 @@ def _add_corpus(store: Any, path: Path, options: dict[str, Any], analyser: Any, 
     try:
         with contextlib.ExitStack() as stack:
             if name == "-":
+                if _stdin_is_terminal():
+                    raise CorpusError("-: standard input is a terminal; send a corpus to it (zcat corpus.csv.gz | reader add -)")
                 stream = sys.stdin.buffer
-                size = None
+                size = _regular_size(stream)  # `reader add - < corpus.csv` has a size
             else:
                 stream = stack.enter_context(_open_corpus_file(path))
                 size = _regular_size(stream)
@@ -646,6 +648,13 @@ def export_command(
             fmt, "record" if include_highlights else "annotation"
         )
         click.echo(f"{plural(count, what)} exported to {one_line(str(output))}", err=True)
+
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _stdout_is_terminal() -> bool:

@@ -320,3 +320,9 @@ def test_a_corpus_cut_short_keeps_the_rows_before(runner, tmp_path):
     assert f"reader: {path}: cannot read further" in result.stderr
     added = int(result.stdout.split()[0])
     assert 0 < added < 2000 and len(articles(db)) == added
+
+
+def test_standard_input_that_is_a_terminal_is_refused(runner, tmp_path, monkeypatch):
+    monkeypatch.setattr(cli_module, "_stdin_is_terminal", lambda: True)
+    result = add(runner, tmp_path / "r.db", "-")
+    assert result.exit_code == 1 and "standard input is a terminal" in result.stderr
