@@ -31,8 +31,11 @@ class ReaderApp(App[None]):
         article_ids: list[int] | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
         keymap: dict[str, str] | None = None,
+        offset: int | None = None,
     ):
         super().__init__()
+        self._start_offset = offset
+        self._no_colours = None  # where to open the first article (where the user left off)
         self.keymap = dict(keymap or {})  # binding id -> keys, from the config file's [keymap]
         if self.keymap:
             self.set_keymap(self.keymap)
@@ -53,6 +56,18 @@ class ReaderApp(App[None]):
             self._analyser = Analyser(self.model)
         return self._analyser
 
+    def get_line_filters(self):
+        """With NO_COLOR, the terminal's own colours (Textual's default maps colours to greys, which
+        forces a dark background on a light terminal); bold, italic, underline and reverse stay."""
+        from textual.filter import Monochrome, NoColor
+
+        filters = list(super().get_line_filters())
+        if any(isinstance(f, Monochrome) for f in filters):
+            if self._no_colours is None:
+                self._no_colours = NoColor()
+            filters = [self._no_colours if isinstance(f, Monochrome) else f for f in filters]
+        return filters
+
     def notify(self, message: str, *, title: str = "", severity="information", timeout=None, markup: bool = False) -> None:
         """Show a message as plain, inert text: messages quote file names, titles and article text."""
         super().notify(inert(message), title=inert(title), severity=severity, timeout=timeout, markup=False)
@@ -60,6 +75,7 @@ class ReaderApp(App[None]):
     async def action_quit(self) -> None:
         """Quit once the note being edited is saved; if it cannot be, say so and quit on a second try."""
         if await self.reader_screen.flush_note() or self._quit_unsaved:
+            self.reader_screen.remember_place()
             self.exit()
             return
         self._quit_unsaved = True
@@ -69,7 +85,7 @@ class ReaderApp(App[None]):
         startup.resume()  # the first screen is out
 
     def get_default_screen(self) -> Screen:
-        return ReaderScreen(self._start_ids[0] if self._start_ids else None)
+        return ReaderScreen(self._start_ids[0] if self._start_ids else None, self._start_offset)
 
     @property
     def reader_screen(self) -> ReaderScreen:
@@ -138,5 +154,5 @@ class ReaderApp(App[None]):
                 yield command
 
 def run_app(store: Store, user: str, model: str | None, article_ids: list[int], max_bytes: int,
-            keymap: dict[str, str] | None = None) -> None:
-    ReaderApp(store, user=user, model=model, article_ids=article_ids, max_bytes=max_bytes, keymap=keymap).run()
+            keymap: dict[str, str] | None = None, offset: int | None = None) -> None:
+    ReaderApp(store, user=user, model=model, article_ids=article_ids, max_bytes=max_bytes, keymap=keymap, offset=offset).run()

@@ -159,8 +159,12 @@ def open_command(paths: tuple[Path, ...], db: str | None, user: str | None, mode
         article_ids = report.article_ids
         if not article_ids:
             raise ReaderError("nothing to open")
-    run_app(store, user=config.user_name(user), model=config.model_name(model), article_ids=article_ids, max_bytes=limit,
-            keymap=keymap)
+    name = config.user_name(user)
+    offset = None
+    if not article_ids and (place := store.find_place(name)) is not None:  # where this user left off
+        article_ids, offset = [place[0]], place[1]
+    run_app(store, user=name, model=config.model_name(model), article_ids=article_ids, max_bytes=limit,
+            keymap=keymap, offset=offset)
 
 
 def _check_not_a_mistyped_command(paths: tuple[Path, ...]) -> None:
@@ -599,19 +603,22 @@ class _InertStream:
 @click.option("--author", "authors", multiple=True, metavar="NAME", help="Only annotations by this author; repeat for several.")
 @click.option("--since", metavar="DATE", help="Only articles dated DATE (YYYY-MM-DD) or later.")
 @click.option("--until", metavar="DATE", help="Only articles dated DATE (YYYY-MM-DD) or earlier.")
+@click.option("--articles", "per_article", is_flag=True,
+              help="One row per article and coder: a column per article variable, and the checked counts.")
 @common_options
 def export_command(
     output: Path | None, fmt: str, bom: bool, per_tag: bool, include_highlights: bool,
     article_ids: tuple[int, ...], tags: tuple[str, ...], authors: tuple[str, ...],
-    since: str | None, until: str | None, db: str | None, user: str | None,
+    since: str | None, until: str | None, per_article: bool, db: str | None, user: str | None,
 ) -> None:
     """Export annotations as CSV (the default), JSON Lines, a REFI-QDA project, or for NLP tools.
 
     CSV columns, in this order: annotation_id, article_id, article_title,
     article_date, source, start, end, text, prefix, suffix, tags (joined by a
     semicolon and a space), note, author, created_at, updated_at, entity_label,
-    quote_speaker, article_hash; with --include-highlights then kind; and last
-    article_external_id (the id of a corpus row). Cells that a spreadsheet
+    quote_speaker, article_hash, (with --include-highlights) kind, target,
+    status, quote_source, quote_cue, and last article_external_id (the id of
+    the corpus row the article came from). Cells that a spreadsheet
     would run as a formula get a leading apostrophe. --since and --until are on
     the article's date. qdpx and spacy are binary: give -o FILE (or a pipe).
     See docs/export.md, docs/qdpx.md and docs/nlp-formats.md.
@@ -621,6 +628,7 @@ def export_command(
       reader export -o annotations.csv --bom
       reader export --tag claim --since 2024-07-01 --per-tag > claims.csv
       reader export --format jsonl --article 3 > article3.jsonl
+      reader export --articles -o codes.csv        # a row per article and coder
       reader export --format qdpx -o project.qdpx
       reader export --format spacy --include-highlights -o train.spacy
       reader export --format label-studio -o tasks.json
@@ -631,6 +639,18 @@ def export_command(
 
     store = open_store(db, must_exist=True)
     filters = check_filter(store, ExportFilter(article_ids, tags, authors, since, until))
+    if per_article:
+        from reader.interchange.articles import write_articles_csv, write_articles_jsonl
+
+        if fmt not in ("csv", "jsonl"):
+            raise ReaderError("--articles writes CSV or JSON Lines (--format csv or jsonl)")
+        if per_tag or include_highlights or tags:
+            raise ReaderError("--articles writes one row per article and coder: --per-tag, --include-highlights and --tag do not apply")
+        count = _export_to(output, lambda out: write_articles_csv(store, out, filters, bom=bom) if fmt == "csv"
+                           else write_articles_jsonl(store, out, filters))
+        if output is not None and str(output) != "-":
+            click.echo(f"{count} article rows exported to {one_line(str(output))}", err=True)
+        return
     to_file = output is not None and str(output) != "-"
     if fmt in BINARY_FORMATS:
         check_options(fmt, bom=bom, per_tag=per_tag, include_highlights=include_highlights)

@@ -26,6 +26,15 @@ def reader_commands(screen: ReaderScreen) -> Iterator[tuple[str, str, Callable[[
     yield "Undo", "Undo the last annotation change (u)", screen.action_undo
     yield "Redo", "Redo the change undone last (ctrl+r)", screen.action_redo
     yield "Search the article", "Find text in this article; n / N for the next and previous (/)", screen.action_search
+    yield "Next unchecked highlight", "Jump to the next entity or quotation nobody has checked (>)", lambda: screen.view.action_unchecked(1)
+    yield "Confirm highlight", "The entity or quotation under the cursor is right (y)", screen.action_confirm
+    yield "Set speaker", "Choose the quotation's speaker (s)", screen.action_speaker
+    yield "Reject highlight", "Not an entity, not a quotation (r)", screen.action_reject
+    yield "Change entity kind", "PERSON, ORG, GPE ... (K)", screen.action_entity_kind
+    yield "Link entity", "Link the mention to another entity of the article (l)", screen.action_link_entity
+    yield "Quotation extent", "The selection is the quotation's extent (E)", screen.action_quote_extent
+    yield "Add quotation", "The selection is a quotation the machine missed (Q)", screen.action_add_quote
+    yield "Code article", "The article's variables: tone, frame ... (C)", screen.action_code_article
     yield "Help: reader's keys", "Every key reader answers to (?)", screen.action_help
 
 

@@ -23,6 +23,8 @@ class Entity:
     label: str
     text: str
     canonical: str | None = None
+    status: str = "machine"  # machine, confirmed, corrected or rejected (see Decision)
+    decided_by: str | None = None
 
     @property
     def name(self) -> str:
@@ -45,6 +47,44 @@ class Quote:
     speaker_start: int | None = None
     speaker_end: int | None = None
     cue: str | None = None
+    status: str = "machine"  # machine, confirmed, corrected or rejected (see Decision)
+    decided_by: str | None = None
+    added: bool = False  # a quotation a person added
+
+
+STATUSES = ("machine", "confirmed", "corrected", "rejected")
+HIGHLIGHT_KINDS = ("entity", "quote")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A person's decision on a machine highlight, or a quotation they added.
+
+    Anchored by the span the machine gave (`start`, `end`), not by the highlight's row, so it
+    outlives re-analysis: it applies to the new highlight that covers the same words.
+    `status` is confirmed, corrected or rejected. For an entity, `label` is its corrected kind and
+    `canonical` the entity it is linked to ("" unlinks it); for a quotation, `speaker` is its
+    corrected speaker ("" clears it) and `new_start`/`new_end` its corrected extent. `added` marks a
+    quotation the machine missed (its span is the person's).
+    """
+
+    article_id: int
+    kind: str  # "entity" or "quote"
+    start: int
+    end: int
+    status: str
+    author: str
+    decided_at: str = ""
+    label: str | None = None
+    canonical: str | None = None
+    speaker: str | None = None
+    new_start: int | None = None
+    new_end: int | None = None
+    added: bool = False
+
+    @property
+    def key(self) -> tuple[int, str, int, int, str]:
+        return self.article_id, self.kind, self.start, self.end, self.author
 
 
 @dataclass
@@ -84,6 +124,44 @@ class Annotation:
     created_at: str = ""
     updated_at: str = ""
     tags: list[str] = field(default_factory=list)
+
+
+VARIABLE_KINDS = ("categorical", "multi", "ordinal", "number", "text")
+
+
+class VariableValue(NamedTuple):
+    """One value of a categorical, multi-choice or ordinal variable, and the key that picks it."""
+
+    value: str
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class Variable:
+    """An article-level variable of the codebook: tone, frame, main actor, topic ...
+
+    `kind` is categorical (one value of `values`), multi (any of them), ordinal (one, in the order
+    given), number or text.
+    """
+
+    id: int
+    name: str
+    kind: str
+    description: str = ""
+    values: tuple[VariableValue, ...] = ()
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class ArticleCode:
+    """One coder's value of one variable for one article: a str (categorical, ordinal, text), a
+    number, or a list of str (multi)."""
+
+    article_id: int
+    variable: str
+    author: str
+    value: object
+    updated_at: str = ""
 
 
 @dataclass
@@ -142,4 +220,8 @@ class ExportRow(NamedTuple):
     entity_label: str | None
     quote_speaker: str | None
     article_hash: str
+    target: str | None = None  # what the row is on: entity, quotation or span (or the highlight's own kind)
+    status: str | None = None  # the highlight's: machine, confirmed or corrected
+    quote_source: str | None = None  # the quotation's source mention as written ("she", "the daily")
+    quote_cue: str | None = None  # its cue ("said", "according to")
     article_external_id: str | None = None  # the corpus row's id (the article's meta "external_id"), or None

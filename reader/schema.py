@@ -121,3 +121,58 @@ def m003_annotations_in_text_order(db: Database) -> None:
         CREATE INDEX idx_annotations_span ON annotations(article_id, start, "end");
         """
     )
+
+
+@migrations()
+def m006_decisions_and_article_codes(db: Database) -> None:
+    """Verified highlights (a person's decision on each, kept apart from the machine's so that
+    re-analysis never overwrites one), article-level variables and their codes, the parts of an
+    attribution (the source mention and the cue of each quotation), and where each user left off."""
+    db.executescript(
+        """
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('entity', 'quote')),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('confirmed', 'corrected', 'rejected')),
+            author TEXT NOT NULL,
+            decided_at TEXT NOT NULL,
+            label TEXT,
+            canonical TEXT,
+            speaker TEXT,
+            new_start INTEGER,
+            new_end INTEGER,
+            added INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (article_id, kind, start, "end", author)
+        );
+        CREATE INDEX idx_decisions_article ON decisions(article_id, start);
+        CREATE TABLE variables (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            kind TEXT NOT NULL CHECK (kind IN ('categorical', 'multi', 'ordinal', 'number', 'text')),
+            description TEXT NOT NULL DEFAULT '',
+            "values" TEXT NOT NULL DEFAULT '[]',
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE article_codes (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            variable_id INTEGER NOT NULL REFERENCES variables(id) ON DELETE CASCADE,
+            author TEXT NOT NULL,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, variable_id, author)
+        );
+        CREATE TABLE places (
+            user TEXT PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            "offset" INTEGER NOT NULL DEFAULT 0,
+            left_at TEXT NOT NULL
+        );
+        ALTER TABLE quotes ADD COLUMN source_start INTEGER;
+        ALTER TABLE quotes ADD COLUMN source_end INTEGER;
+        ALTER TABLE quotes ADD COLUMN cue_start INTEGER;
+        ALTER TABLE quotes ADD COLUMN cue_end INTEGER;
+        """
+    )

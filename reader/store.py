@@ -6,8 +6,8 @@ own committed transaction, so what the screen shows is already on disk.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import inspect
@@ -25,11 +25,15 @@ from reader.model import (
     Analysis,
     Annotation,
     Article,
+    ArticleCode,
     ArticleIdentity,
+    Decision,
     Entity,
     ExportRow,
     Quote,
     Tag,
+    Variable,
+    VariableValue,
 )
 from reader.schema import known_migrations, migrations
 from reader.sqlite import Database
@@ -146,38 +150,74 @@ def context(text: str, start: int, end: int, chars: int = CONTEXT_CHARS) -> tupl
 
 
 class _SpanLookup:
-    """An article's entities and quotations, to find the one an annotation sits on.
+    """An article's highlights as corrected, to say what an annotation is on and to correct the
+    machine's highlight rows of an export.
 
-    An annotation sits on the entity (and the quotation) it overlaps most; on a tie,
-    the one that starts first, then the lowest id.
+    An annotation is on an entity or a quotation when it has that highlight's very span (its
+    `target`; `entity_label` only then); `quote_speaker`, `quote_source` and `quote_cue` are those
+    of the quotation it lies within, and the first such quotation when there are several.
     """
 
     def __init__(self, store: "Store", article_id: int):
+        from reader.editing.verify import apply_decisions
+
         self.article_id = article_id
-        self.entities = self._spans(store, "SELECT start, \"end\", id, label FROM entities WHERE article_id = ?")
-        self.quotes = self._spans(store, "SELECT start, \"end\", id, speaker FROM quotes WHERE article_id = ?")
+        article = store.get_article(article_id)
+        self.text = article.text
+        self.shown: dict[tuple[str, int, int], Any] = {}  # the machine's (kind, start, end) -> as corrected, or None
+        entities, quotes = apply_decisions(article.text, article.entities, article.quotes, store.decisions(article_id),
+                                           pairs=self.shown)
+        self.entities: dict[tuple[int, int], Any] = {}
+        for entity in entities:  # the first of several on one span
+            self.entities.setdefault((entity.start, entity.end), entity)
+        self.quotes = sorted(quotes, key=lambda q: (q.start, q.end))
+        self.quote_spans: dict[tuple[int, int], Any] = {}
+        for quote in self.quotes:
+            self.quote_spans.setdefault((quote.start, quote.end), quote)
+        self.added = sorted((q for (kind, _, _), q in self.shown.items() if kind == "added"), key=lambda q: (q.start, q.end))
 
-    def _spans(self, store: "Store", sql: str) -> tuple[list[tuple[int, int, int, Any]], list[int], int]:
-        with store._lock:
-            spans = sorted(store.db.execute(sql, [self.article_id]).fetchall())
-        return spans, [span[0] for span in spans], max((end - start for start, end, _, _ in spans), default=0)
+    def source_and_cue(self, quote: Any) -> tuple[str | None, str | None]:
+        start, end = getattr(quote, "source_start", None), getattr(quote, "source_end", None)
+        source = self.text[start:end] if start is not None and end is not None else None
+        return source, quote.cue
 
-    def context(self, start: int, end: int) -> tuple[Any, Any]:
-        """(entity label, quotation speaker) of the span start..end; None where it sits on neither."""
-        return self._best(self.entities, start, end), self._best(self.quotes, start, end)
+    def context(self, start: int, end: int) -> dict[str, Any]:
+        """An annotation's entity_label, quote_speaker, target, status, quote_source and quote_cue."""
+        entity = self.entities.get((start, end))
+        quote = self.quote_spans.get((start, end))
+        within = quote or next((q for q in self.quotes if q.start <= start and end <= q.end), None)
+        on = quote or entity
+        source, cue = self.source_and_cue(within) if within is not None else (None, None)
+        return {
+            "entity_label": entity.label if entity is not None and quote is None else None,
+            "quote_speaker": within.speaker if within is not None else None,
+            "target": "quotation" if quote is not None else "entity" if entity is not None else "span",
+            "status": on.status if on is not None else None,
+            "quote_source": source,
+            "quote_cue": cue,
+        }
 
-    @staticmethod
-    def _best(index: tuple[list[tuple[int, int, int, Any]], list[int], int], start: int, end: int) -> Any:
-        spans, starts, longest = index
-        best, best_key = None, None
-        # Only spans starting after start - longest can reach past start; only those before end overlap.
-        for i in range(bisect.bisect_right(starts, start - longest), bisect.bisect_left(starts, end)):
-            s, e, span_id, value = spans[i]
-            if e > start:
-                key = (-(min(e, end) - max(s, start)), s, span_id)
-                if best_key is None or key < best_key:
-                    best, best_key = value, key
-        return best
+    def highlight(self, row: ExportRow, with_rejected: bool = False) -> ExportRow | None:
+        """A machine highlight's row as corrected; when a person rejected it, None (or, `with_rejected`,
+        the row with status rejected)."""
+        shown = self.shown.get((row.kind, row.start, row.end), "missing")
+        if shown != "missing" and shown.status == "rejected" and not with_rejected:
+            return None
+        if shown == "missing":
+            return row._replace(target="quotation" if row.kind == "quote" else "entity", status="machine")
+        return self.row_of(row, shown)
+
+    def row_of(self, row: ExportRow, item: Any) -> ExportRow:
+        prefix, suffix = context(self.text, item.start, item.end)
+        changes: dict[str, Any] = {"start": item.start, "end": item.end, "text": self.text[item.start : item.end],
+                                   "prefix": prefix, "suffix": suffix, "status": item.status,
+                                   "author": item.decided_by or row.author}
+        if row.kind == "quote":
+            source, cue = self.source_and_cue(item)
+            changes.update(quote_speaker=item.speaker, target="quotation", quote_source=source, quote_cue=cue)
+        else:
+            changes.update(entity_label=item.label, target="entity")
+        return row._replace(**changes)
 
 
 def _one_line_errors(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -593,6 +633,155 @@ class Store:
                 {"annotation_id": annotation.id, "tag_id": tag_id} for tag_id in tag_ids
             )
 
+    # ------------------------------------------------------------ where each user left off
+
+    def set_place(self, user: str, article_id: int, offset: int) -> None:
+        """Remember the article and place `user` left, to open there next time."""
+        with self._lock, self.db.atomic():
+            self.db["places"].upsert({"user": user, "article_id": article_id, "offset": offset, "left_at": now()}, pk="user")
+
+    def find_place(self, user: str) -> tuple[int, int] | None:
+        """(article id, offset) where `user` left off, or None."""
+        with self._lock:
+            row = self.db.execute('SELECT article_id, "offset" FROM places WHERE user = ?', [user]).fetchone()
+        return (row[0], row[1]) if row else None
+
+    # ------------------------------------------------------------ decisions on highlights
+
+    def decisions(self, article_id: int, author: str | None = None) -> list[Decision]:
+        """The decisions people made on an article's highlights (one author's, with `author`), oldest first."""
+        sql = "SELECT * FROM decisions WHERE article_id = ?" + (" AND author = ?" if author is not None else "")
+        with self._lock:
+            rows = list(self.db.query(sql + " ORDER BY decided_at, id", [article_id, *([author] if author is not None else [])]))
+        return [_decision(row) for row in rows]
+
+    def set_decision(self, decision: Decision) -> Decision:
+        """Record a decision (replacing that author's earlier one on the same highlight), stamped now."""
+        if decision.kind not in ("entity", "quote") or decision.status not in ("confirmed", "corrected", "rejected"):
+            raise StoreError(f"not a decision: {decision.kind} {decision.status}")
+        stamped = dataclasses.replace(decision, decided_at=decision.decided_at or now())
+        row = {name: getattr(stamped, name) for name in _DECISION_FIELDS}
+        with self._lock, self.db.atomic():
+            self.db.execute(
+                'DELETE FROM decisions WHERE article_id = ? AND kind = ? AND start = ? AND "end" = ? AND author = ?',
+                list(stamped.key),
+            )
+            self.db["decisions"].insert(row)
+        return stamped
+
+    def delete_decision(self, decision: Decision) -> None:
+        """Take back that author's decision on that highlight (the machine's state shows again)."""
+        with self._lock, self.db.atomic():
+            self.db.execute(
+                'DELETE FROM decisions WHERE article_id = ? AND kind = ? AND start = ? AND "end" = ? AND author = ?',
+                list(decision.key),
+            )
+
+    # ------------------------------------------------------------ article variables and codes
+
+    def variables(self) -> list[Variable]:
+        with self._lock:
+            rows = list(self.db["variables"].rows_where(order_by="position, name"))
+        return [_variable(row) for row in rows]
+
+    def find_variable(self, name: str) -> Variable | None:
+        with self._lock:
+            rows = list(self.db["variables"].rows_where("name = ? COLLATE NOCASE", [name.strip()]))
+        return _variable(rows[0]) if rows else None
+
+    def save_variable(
+        self, name: str, kind: str, description: str = "", values: Iterable[VariableValue] = (), variable_id: int | None = None
+    ) -> Variable:
+        """Create (or, with `variable_id`, change) an article variable of the codebook."""
+        name = " ".join(name.split())
+        if not name:
+            raise StoreError("a variable needs a name")
+        if kind not in ("categorical", "multi", "ordinal", "number", "text"):
+            raise StoreError(f"a variable is categorical, multi, ordinal, number or text, not {kind!r}")
+        values = [VariableValue(*v) for v in values]
+        if kind in ("categorical", "multi", "ordinal") and not values:
+            raise StoreError(f"variable '{name}': a {kind} variable needs its values")
+        row = {"name": name, "kind": kind, "description": description, "values": json.dumps([list(v) for v in values])}
+        with self._lock, self.db.atomic():
+            try:
+                if variable_id is None:
+                    row["position"] = self.db.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM variables").fetchone()[0]
+                    variable_id = self.db["variables"].insert(row).last_pk
+                else:
+                    self.db["variables"].update(variable_id, row)
+            except sqlite3.IntegrityError:
+                raise StoreError(f"a variable called '{name}' exists already") from None
+        return self.find_variable(name)  # type: ignore[return-value]
+
+    def delete_variable(self, variable_id: int) -> None:
+        with self._lock, self.db.atomic():
+            self.db["variables"].delete(variable_id)
+
+    def article_codes(self, article_id: int | None = None, author: str | None = None) -> list[ArticleCode]:
+        """Codes of one article (or all), of one author (or all), in codebook order."""
+        where, params = [], []
+        if article_id is not None:
+            where.append("c.article_id = ?")
+            params.append(article_id)
+        if author is not None:
+            where.append("c.author = ?")
+            params.append(author)
+        sql = (
+            "SELECT c.article_id, v.name, c.author, c.value, c.updated_at FROM article_codes c "
+            "JOIN variables v ON v.id = c.variable_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY c.article_id, c.author, v.position, v.name"
+        )
+        with self._lock:
+            rows = self.db.execute(sql, params).fetchall()
+        return [ArticleCode(a, name, who, json.loads(value), at) for a, name, who, value, at in rows]
+
+    def set_code(self, article_id: int, variable: str, author: str, value: object) -> ArticleCode | None:
+        """Set one coder's value of a variable for an article (None takes it away)."""
+        found = self.find_variable(variable)
+        if found is None:
+            raise NotFoundError(f"no article variable called '{variable}' in the codebook")
+        _check_code(found, value)
+        stamp = now()
+        with self._lock, self.db.atomic():
+            self.db.execute(
+                "DELETE FROM article_codes WHERE article_id = ? AND variable_id = ? AND author = ?",
+                [article_id, found.id, author],
+            )
+            if value is None or value == [] or value == "":
+                return None
+            self.db["article_codes"].insert(
+                {"article_id": article_id, "variable_id": found.id, "author": author,
+                 "value": json.dumps(value, ensure_ascii=False), "updated_at": stamp}
+            )
+        return ArticleCode(article_id, found.name, author, value, stamp)
+
+    def article_ids(self, article_ids: Iterable[int] = (), since: str | None = None, until: str | None = None) -> list[int]:
+        """Ids of the articles matching an export's filter, in id order."""
+        where, params = [], []
+        article_ids = list(article_ids)
+        if article_ids:
+            where.append(f"id IN ({', '.join('?' for _ in article_ids)})")
+            params += article_ids
+        if since:
+            where.append("date >= ?")
+            params.append(since)
+        if until:
+            where.append("date <= ?")
+            params.append(until)
+        sql = "SELECT id FROM articles" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+        with self._lock:
+            return [row[0] for row in self.db.execute(sql, params)]
+
+    def coders(self, article_id: int) -> list[str]:
+        """Everyone who coded, verified or annotated the article, in name order."""
+        sql = (
+            "SELECT author FROM article_codes WHERE article_id = :a UNION SELECT author FROM decisions WHERE article_id = :a "
+            "UNION SELECT author FROM annotations WHERE article_id = :a ORDER BY 1"
+        )
+        with self._lock:
+            return [row[0] for row in self.db.execute(sql, {"a": article_id}) if row[0]]
+
     # ---- export and import
     #
     # Used by reader.interchange. Reads stream through
@@ -617,6 +806,7 @@ class Store:
         since: str | None = None,
         until: str | None = None,
         include_highlights: bool = False,
+        with_rejected: bool = False,
     ) -> Iterator[ExportRow]:
         """Stream annotations (and optionally entities and quotations) joined with their article, for export.
 
@@ -626,8 +816,8 @@ class Store:
         is given. `tags` keeps annotations with any of those tags; `tags` or `authors`
         leave out the machine highlights, which have neither. `tag_ids` is the
         annotation's tag ids joined by commas, in no particular order, or None.
-        An annotation's entity_label and quote_speaker are those of the entity and the
-        quotation it overlaps most (see _SpanLookup).
+        Highlights are as people corrected them (rejected ones left out, added quotations in); an
+        annotation's `target` says what it is on (see _SpanLookup).
         """
         params: dict[str, Any] = {}
         article_where: list[str] = []
@@ -669,6 +859,7 @@ class Store:
                    (SELECT group_concat(x.tag_id) FROM annotation_tags x WHERE x.annotation_id = n.id) AS tag_ids,
                    n.note AS note, n.author AS author, n.created_at AS created_at, n.updated_at AS updated_at,
                    NULL AS entity_label, NULL AS quote_speaker, a.content_hash AS article_hash,
+                   NULL AS target, NULL AS status, NULL AS quote_source, NULL AS quote_cue,
                    {_EXTERNAL_ID_SQL} AS article_external_id
             FROM annotations n JOIN articles a ON a.id = n.article_id{where(annotation_where)}
             """
@@ -685,7 +876,7 @@ class Store:
                            substr(a.text, max(h.start - {CONTEXT_CHARS}, 0) + 1, h.start - max(h.start - {CONTEXT_CHARS}, 0)),
                            substr(a.text, h."end" + 1, {CONTEXT_CHARS}),
                            NULL, '', COALESCE(a.analyser, ''), a.analysed_at, a.analysed_at, {label}, {speaker},
-                           a.content_hash, {_EXTERNAL_ID_SQL}
+                           a.content_hash, NULL, NULL, NULL, NULL, {_EXTERNAL_ID_SQL}
                     FROM {table} h JOIN articles a ON a.id = h.article_id{where(article_where)}
                     """
                 )
@@ -693,7 +884,9 @@ class Store:
             sql = selects[0] + ' ORDER BY n.article_id, n.start, n."end", n.id'
         else:
             sql = " UNION ALL ".join(selects) + ' ORDER BY article_id, start, "end", kind_order, row_id'
-        return self._with_highlight_context(self._stream(sql, params))
+        return self._with_highlight_context(
+            self._stream(sql, params), include_highlights and not tags and not authors, with_rejected
+        )
 
     def _stream(self, sql: str, params: Any) -> Iterator[tuple[Any, ...]]:
         """The rows of a read query, fetched a thousand at a time (memory stays flat)."""
@@ -702,16 +895,31 @@ class Store:
             while batch := cursor.fetchmany(1000):
                 yield from batch
 
-    def _with_highlight_context(self, rows: Iterator[tuple[Any, ...]]) -> Iterator[ExportRow]:
-        """Fill in each annotation's entity_label and quote_speaker, one article's highlights at a time."""
+    def _with_highlight_context(
+        self, rows: Iterator[tuple[Any, ...]], highlights: bool, with_rejected: bool = False
+    ) -> Iterator[ExportRow]:
+        """Say what each annotation is on, and (with `highlights`) correct the machine's highlights and
+        add the quotations people added, one article at a time."""
         lookup: _SpanLookup | None = None
+        added: list[ExportRow] = []  # quotations people added, due in this article's order
         for row in map(ExportRow._make, rows):
+            if lookup is None or lookup.article_id != row.article_id:
+                yield from added
+                lookup = _SpanLookup(self, row.article_id)
+                added = []
+                if highlights:
+                    blank = row._replace(kind="quote", kind_order=2, row_id=0, annotation_id=None, tag_ids=None,
+                                         note="", author="", created_at=None, updated_at=None, entity_label=None)
+                    added = [lookup.row_of(blank, q) for q in lookup.added]
+            while added and (added[0].start, added[0].end) < (row.start, row.end):
+                yield added.pop(0)
             if row.kind == "annotation":
-                if lookup is None or lookup.article_id != row.article_id:
-                    lookup = _SpanLookup(self, row.article_id)
-                label, speaker = lookup.context(row.start, row.end)
-                row = row._replace(entity_label=label, quote_speaker=speaker)
-            yield row
+                yield row._replace(**lookup.context(row.start, row.end))
+            else:
+                corrected = lookup.highlight(row, with_rejected)
+                if corrected is not None:
+                    yield corrected
+        yield from added
 
     def missing_article_ids(self, article_ids: Iterable[int]) -> list[int]:
         """Those of `article_ids` that are not in the library."""
@@ -862,7 +1070,46 @@ def _quote_row(quote: Quote) -> dict[str, Any]:
         "speaker_start": quote.speaker_start,
         "speaker_end": quote.speaker_end,
         "cue": quote.cue,
+        # The attribution's parts, when the analyser gives them (source mention, cue's span).
+        "source_start": getattr(quote, "source_start", None),
+        "source_end": getattr(quote, "source_end", None),
+        "cue_start": getattr(quote, "cue_start", None),
+        "cue_end": getattr(quote, "cue_end", None),
     }
+
+
+_DECISION_FIELDS = (
+    "article_id", "kind", "start", "end", "status", "author", "decided_at", "label", "canonical", "speaker",
+    "new_start", "new_end", "added",
+)
+
+
+def _decision(row: dict[str, Any]) -> Decision:
+    return Decision(**{name: row[name] for name in _DECISION_FIELDS if name != "added"}, added=bool(row["added"]))
+
+
+def _check_code(variable: Variable, value: object) -> None:
+    """StoreError (one line) unless `value` is one the variable can take (None, "" and [] clear it)."""
+    if value is None or value == "" or value == []:
+        return
+    allowed = [v.value for v in variable.values]
+    if variable.kind in ("categorical", "ordinal"):
+        ok = isinstance(value, str) and value in allowed
+    elif variable.kind == "multi":
+        ok = isinstance(value, list) and all(isinstance(v, str) and v in allowed for v in value)
+    elif variable.kind == "number":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value == value and abs(value) != float("inf")
+    else:
+        ok = isinstance(value, str)
+    if not ok:
+        shown = json.dumps(value, ensure_ascii=False)[:40]
+        choices = f" (one of {', '.join(allowed)})" if allowed else ""
+        raise StoreError(f"{shown} is not a value of {variable.kind} variable '{variable.name}'{choices}")
+
+
+def _variable(row: dict[str, Any]) -> Variable:
+    values = tuple(VariableValue(*v) for v in json.loads(row["values"] or "[]"))
+    return Variable(row["id"], row["name"], row["kind"], row["description"], values, row["position"])
 
 
 def _annotation(row: dict[str, Any]) -> Annotation:

@@ -43,8 +43,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
-from reader.ingest.article import ParsedArticle, derive_title, normalise
 from reader.errors import ReaderError
+from reader.ingest.article import ParsedArticle, derive_title, normalise
 
 FORMATS = ("csv", "tsv", "jsonl", "json")
 DEFAULT_MAX_FIELD_CHARS = 5_000_000  # as an article file's limit (articles.DEFAULT_MAX_BYTES)

@@ -21,7 +21,6 @@ from reader.interchange.cells import (
 from reader.interchange.records import (
     CSV_COLUMNS,
     CSV_FIELDS,
-    EXTERNAL_ID_COLUMN,
     KIND_COLUMN,
     PER_TAG_COLUMN,
     ExportFilter,
@@ -39,13 +38,18 @@ from reader.store import Store
 CSV_FIELD_LIMIT = 2**31 - 1  # an annotation may span a whole (large) article
 
 
+FIRST_CSV_COLUMNS = CSV_COLUMNS.index("article_hash") + 1  # the columns of the first versions' exports
+
+
+def _with_kind(names: tuple[str, ...] | list[str], include_highlights: bool) -> list[str]:
+    """With highlights, `kind` where the first versions had it (after article_hash), so it never moves."""
+    names = list(names)
+    return names[:FIRST_CSV_COLUMNS] + [KIND_COLUMN] + names[FIRST_CSV_COLUMNS:] if include_highlights else names
+
+
 def csv_header(per_tag: bool = False, include_highlights: bool = False) -> list[str]:
     """The header row for these options."""
-    header = [PER_TAG_COLUMN if (per_tag and name == "tags") else name for name in CSV_COLUMNS]
-    if include_highlights:
-        header.append(KIND_COLUMN)
-    header.append(EXTERNAL_ID_COLUMN)
-    return header
+    return _with_kind([PER_TAG_COLUMN if (per_tag and name == "tags") else name for name in CSV_COLUMNS], include_highlights)
 
 
 _TAGS = CSV_COLUMNS.index("tags")
@@ -92,7 +96,7 @@ def write_csv(
         out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(csv_header(per_tag, include_highlights))
-    columns = operator.attrgetter(*CSV_FIELDS, *(["kind"] if include_highlights else []), "article_external_id")
+    columns = operator.attrgetter(*_with_kind(CSV_FIELDS, include_highlights))
     cells_of: dict[str | None, list[str]] = {}
     count = 0
 
@@ -165,10 +169,10 @@ def _same(cell: str) -> str:
 
 
 def _is_reader_header(header: list[str]) -> bool:
-    """True for the header row of `reader export` (any of its shapes), as written or with columns after it."""
-    return any(
-        header[: len(CSV_COLUMNS)] == csv_header(per_tag)[: len(CSV_COLUMNS)] for per_tag in (False, True)
-    )
+    """True for the header row of `reader export` (any of its shapes, this version's or an earlier one's
+    with fewer columns at the end), as written or with columns after it."""
+    first = FIRST_CSV_COLUMNS
+    return any(header[:first] == csv_header(per_tag)[:first] for per_tag in (False, True))
 
 
 def _csv_record(header: list[str], row: list[str], line: int, unescape: Callable[[str], str] = restore) -> ImportRecord:

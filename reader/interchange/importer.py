@@ -35,6 +35,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reader.editing.verify import overlap_matches
 from reader.interchange.anchoring import (
     MATCH_METHODS,
     ArticleMatcher,
@@ -45,6 +46,7 @@ from reader.interchange.anchoring import (
 from reader.interchange.csv import read_csv
 from reader.interchange.jsonl import read_jsonl
 from reader.interchange.records import ImportFormatError, ImportRecord, Problem
+from reader.model import Decision
 from reader.store import Store, context, now
 
 
@@ -58,6 +60,8 @@ class ImportReport:
     duplicates: int = 0
     moved: int = 0
     highlights_skipped: int = 0
+    decisions: int = 0  # people's decisions on highlights, kept
+    codes: int = 0  # article codes (from an export --articles)
     tags_added: int = 0
     matched: Counter = field(default_factory=Counter)
     unanchored: list[Problem] = field(default_factory=list)
@@ -87,6 +91,10 @@ class ImportReport:
             parts.append(f"{len(self.unanchored)} could not be anchored")
         if self.errors:
             parts.append(f"{len(self.errors)} unreadable")
+        if self.codes:
+            parts.append(f"{self.codes} article codes")
+        if self.decisions:
+            parts.append(f"{self.decisions} decisions on highlights")
         if self.highlights_skipped:
             parts.append(f"{self.highlights_skipped} machine highlights skipped")
         if self.codes_added:
@@ -125,6 +133,13 @@ def import_annotations(store: Store, path: str | Path, default_author: str = "")
     path = Path(path).expanduser()
     fmt = detect_format(path)
     report = ImportReport(path=str(path), format=fmt)
+    if fmt == "jsonl" and _is_articles_export(path):
+        from reader.interchange.articles import import_article_codes
+
+        with store.transaction():
+            report.codes, problems = import_article_codes(store, path)
+        report.errors.extend(Problem(line, message) for line, message in problems)
+        return report
     matcher = ArticleMatcher(store)
     texts = _Texts(store)
     added: dict[int, int | None] = {}  # id here -> annotation id in the file, for what this import added
@@ -184,7 +199,8 @@ def _import_record(
     report: ImportReport,
     added: dict[int, int | None],
 ) -> None:
-    if record.kind != "annotation":
+    decided = record.kind in ("entity", "quote") and record.status in ("confirmed", "corrected", "rejected")
+    if record.kind != "annotation" and not decided:
         report.highlights_skipped += 1
         return
     try:
@@ -206,6 +222,10 @@ def _import_record(
     start, end = span
     if record.start is not None and (start, end) != (record.start, record.end):
         report.moved += 1
+    if decided:
+        _import_decision(store, record, article_id, start, end)
+        report.decisions += 1
+        return
     # Already present: one with the same identity, unless this very import added it for another annotation
     # of the file (two annotations alike in all but id, made in the same second, are both kept).
     same = store.same_annotations(article_id, start, end, record.exact, record.author, record.created_at)
@@ -232,6 +252,39 @@ def _import_record(
     }
     added[store.insert_annotation(row, tags=record.tags, keep_id=record.annotation_id)] = record.annotation_id
     report.added += 1
+
+
+def _is_articles_export(path: Path) -> bool:
+    """A JSON Lines file of `reader export --articles` (its first object has "codes" and "coder")."""
+    import json
+
+    try:
+        with open(path, encoding="utf-8-sig") as stream:
+            first = next((line for line in stream if line.strip()), "")
+        obj = json.loads(first)
+    except (ValueError, OSError):
+        return False
+    return isinstance(obj, dict) and "codes" in obj and "coder" in obj
+
+
+def _import_decision(store: Store, record: ImportRecord, article_id: int, start: int, end: int) -> None:
+    """A person's decision on a highlight, from its row: it applies to this library's highlight on the
+    same words; a quotation this library's analysis did not find is added."""
+    corrected = record.status == "corrected"
+    if record.kind == "quote":
+        machine = store.get_article(article_id).quotes
+        found = any(overlap_matches(q.start, q.end, start, end) for q in machine)
+        decision = Decision(
+            article_id, "quote", start, end, record.status or "confirmed", record.author,
+            decided_at=record.updated_at or "", speaker=(record.speaker or "") if corrected else None,
+            new_start=start if corrected else None, new_end=end if corrected else None, added=not found,
+        )
+    else:
+        decision = Decision(
+            article_id, "entity", start, end, record.status or "confirmed", record.author,
+            decided_at=record.updated_at or "", label=record.label if corrected else None,
+        )
+    store.set_decision(decision)
 
 
 def _likeliest(store: Store, present: list[int], record: ImportRecord) -> int:

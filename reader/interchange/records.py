@@ -34,6 +34,11 @@ CSV_COLUMNS: tuple[str, ...] = (
     "entity_label",
     "quote_speaker",
     "article_hash",
+    "target",
+    "status",
+    "quote_source",
+    "quote_cue",
+    "article_external_id",  # the article's id in the researcher's corpus (a corpus row's id column)
 )
 
 
@@ -46,13 +51,13 @@ assert set(CSV_FIELDS) <= set(ExportRow._fields), "every CSV column comes from a
 PER_TAG_COLUMN = "tag"
 
 
-# With --include-highlights a column after those says what the row is: annotation, entity or quote.
+# With --include-highlights a column says what the row is: annotation, entity or quote (after article_hash,
+# where the first versions had it; see csv._with_kind).
 KIND_COLUMN = "kind"
 
 
-# The very last column, in every shape (after `kind` when there is one): the article's own id in the
-# researcher's corpus (a corpus row's id column), so results join back to their tables. Added later than
-# the others, hence last: the positions of the columns before it never change.
+# The last column in every shape: the article's own id in the researcher's corpus (a corpus row's id
+# column), so results join back to their tables.
 EXTERNAL_ID_COLUMN = "article_external_id"
 
 
@@ -110,14 +115,14 @@ def check_filter(store: Store, filters: ExportFilter) -> ExportFilter:
 
 
 def records(
-    store: Store, filters: ExportFilter | None = None, include_highlights: bool = False
+    store: Store, filters: ExportFilter | None = None, include_highlights: bool = False, with_rejected: bool = False
 ) -> Iterator[dict[str, Any]]:
     """Annotations (and, optionally, machine highlights) as plain dicts, streamed in article and text order.
 
     Keys: kind, row_id, the CSV columns with `tags` a sorted list, and article_external_id. The filter is
     checked at once (ExportError), before anything is streamed.
     """
-    rows, tag_names = _rows(store, filters, include_highlights)
+    rows, tag_names = _rows(store, filters, include_highlights, with_rejected)
 
     def record(row: ExportRow) -> dict[str, Any]:
         values = row._asdict()
@@ -129,7 +134,7 @@ def records(
 
 
 def _rows(
-    store: Store, filters: ExportFilter | None, include_highlights: bool
+    store: Store, filters: ExportFilter | None, include_highlights: bool, with_rejected: bool = False
 ) -> tuple[Iterator[ExportRow], Callable[[str | None], list[str]]]:
     """The checked filter's rows (Store.export_rows) and a function from a row's tag_ids to its sorted tag names."""
     filters = check_filter(store, filters or ExportFilter())
@@ -140,6 +145,7 @@ def _rows(
         since=filters.since,
         until=filters.until,
         include_highlights=include_highlights,
+        with_rejected=with_rejected,
     )
     names = {str(tag.id): tag.name for tag in store.tags()}
 
@@ -183,6 +189,9 @@ class ImportRecord:
     author: str = ""
     created_at: str | None = None
     updated_at: str | None = None
+    status: str | None = None  # a highlight's: machine, confirmed, corrected or rejected
+    speaker: str | None = None  # a quotation's speaker, as corrected
+    label: str | None = None  # an entity's kind, as corrected
 
     @property
     def article_key(self) -> tuple[Any, ...]:

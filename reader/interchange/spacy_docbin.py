@@ -10,8 +10,10 @@ tags, note, author and times besides the article's id, title, date, source, cont
 hash and external id. With `include_highlights`, the machine entities are the Doc's
 entities (`doc.ents`, overlapping ones dropped longest-first, as spaCy's
 `filter_spans` does) and the quotations are spans under "reader_quotes", labelled
-QUOTE, their speakers in user_data. reader has no verification of highlights yet,
-so they are exported only when asked for.
+QUOTE, their speakers in user_data. Highlights a person rejected are left out,
+corrected ones carry the correction, and user_data says each one's status
+(machine, confirmed, corrected); unchecked machine output is exported only when
+asked for.
 
 spaCy is imported only when a DocBin is written or read.
 """
@@ -48,6 +50,7 @@ def docbin_bytes(
         quotes = []
         notes = []
         speakers = []
+        statuses = []
         for record in batch:
             start, end = record["start"], record["end"]
             if record["kind"] == "annotation":
@@ -64,11 +67,14 @@ def docbin_bytes(
                 span = doc.char_span(start, end, label=record["entity_label"] or "ENTITY", alignment_mode="expand")
                 if span is not None:
                     entities.append(span)
+                    statuses.append({"start": start, "end": end, "label": record["entity_label"],
+                                     "status": record.get("status") or "machine"})
             else:
                 span = doc.char_span(start, end, label=QUOTE_LABEL, alignment_mode="expand")
                 if span is not None:
                     quotes.append(span)
-                    speakers.append({"start": start, "end": end, "speaker": record["quote_speaker"]})
+                    speakers.append({"start": start, "end": end, "speaker": record["quote_speaker"],
+                                     "status": record.get("status") or "machine"})
         doc.spans[SPANS_KEY] = spans
         if include_highlights:
             doc.ents = filter_spans(entities)
@@ -83,6 +89,7 @@ def docbin_bytes(
             "article_external_id": first.get("article_external_id"),
             "analyser": article.analyser,
             "annotations": notes,
+            "entities": statuses,
             "quotes": speakers,
         }
         docs.add(doc)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -437,3 +439,30 @@ def test_mistyped_command_is_not_taken_for_a_file(tmp_path):
     assert result.exit_code == 1
     assert "did you mean 'reader list'" in result.output
     assert not (tmp_path / "r.db").exists()
+
+
+def test_export_articles_gives_a_row_per_article_and_coder_with_a_column_per_variable(runner, tmp_path):
+    from reader.ingest.files import read_article
+    from reader.model import Decision, VariableValue
+    from reader.store import Store
+
+    db = tmp_path / "codes.db"
+    store = Store(db)
+    article_id, _ = store.add_article(read_article(ROOT / "seeds" / "000_8d4d9360f55ea89e.txt"))
+    store.save_variable("tone", "categorical", values=[VariableValue("negative", "n"), VariableValue("positive", "p")])
+    store.save_variable("actors", "multi", values=[VariableValue("police"), VariableValue("court")])
+    store.set_code(article_id, "tone", "ana", "negative")
+    store.set_code(article_id, "tone", "ben", "positive")
+    store.set_code(article_id, "actors", "ben", ["police", "court"])
+    store.set_decision(Decision(article_id, "entity", 0, 12, "confirmed", "ana"))
+    store.close()
+    result = runner.invoke(cli, ["export", "--articles", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["coder"], r["tone"], r["actors"]) for r in rows] == [("ana", "negative", ""), ("ben", "positive", "court; police")]
+    assert rows[0]["article_id"] == str(article_id) and rows[0]["article_title"]
+    result = runner.invoke(cli, ["export", "--articles", "--format", "jsonl", "--db", str(db)])
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines[1]["codes"] == {"tone": "positive", "actors": ["police", "court"]}
+    result = runner.invoke(cli, ["export", "--articles", "--per-tag", "--db", str(db)])
+    assert result.exit_code == 1 and "--articles" in result.stderr and "Traceback" not in result.output

@@ -199,7 +199,7 @@ def test_external_id_is_the_last_csv_column_and_in_every_export(runner, tmp_path
     header, row = list(csv.reader(io.StringIO(out)))
     assert header[-1] == "article_external_id" and row[-1] == "mc-17"
     highlights = list(csv.reader(io.StringIO(runner.invoke(cli, ["export", "--db", str(db), "--include-highlights"]).stdout)))
-    assert highlights[0][-2:] == ["kind", "article_external_id"] and highlights[1][-1] == "mc-17"
+    assert highlights[0][18] == "kind" and highlights[0][-1] == "article_external_id" and highlights[1][-1] == "mc-17"
     anno = json.loads(runner.invoke(cli, ["export", "--db", str(db), "--format", "jsonl"]).stdout)
     assert anno["reader"]["article_external_id"] == "mc-17"
     doccano = json.loads(runner.invoke(cli, ["export", "--db", str(db), "--format", "doccano"]).stdout)
