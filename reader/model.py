@@ -177,6 +177,7 @@ class Article:
     analyser: str | None = None
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    external_id: str | None = None  # its id in the corpus it was imported from (a row's id column), if any
 
     @property
     def analysed(self) -> bool:

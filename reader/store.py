@@ -429,6 +429,7 @@ class Store:
             analyser=row["analyser"],
             entities=entities,
             quotes=quotes,
+            external_id=_external_id(row["meta"]),
         )
 
     def list_articles(self) -> list[dict[str, Any]]:
@@ -1044,6 +1045,15 @@ def _explain(path: Path | None, exc: sqlite3.DatabaseError) -> str:
     if "not a database" in message or "malformed" in message:
         return f"{path}: the database file is corrupt ({message}); it was left untouched"
     return f"{path}: {message}"
+
+
+def _external_id(meta: str | None) -> str | None:
+    """The "external_id" of an article's meta JSON (see _EXTERNAL_ID_SQL), or None."""
+    try:
+        value = json.loads(meta or "{}").get("external_id")
+    except (ValueError, AttributeError):
+        return None
+    return None if value is None else str(value)
 
 
 def _fts_query(query: str) -> str:

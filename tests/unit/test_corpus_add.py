@@ -326,3 +326,15 @@ def test_standard_input_that_is_a_terminal_is_refused(runner, tmp_path, monkeypa
     monkeypatch.setattr(cli_module, "_stdin_is_terminal", lambda: True)
     result = add(runner, tmp_path / "r.db", "-")
     assert result.exit_code == 1 and "standard input is a terminal" in result.stderr
+
+
+def test_the_articles_export_and_the_article_carry_the_external_id(runner, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text(f'id,title,text\nmc-18,Budget,"{body(2)}"\n', encoding="utf-8")
+    db = tmp_path / "r.db"
+    add(runner, db, str(path))
+    store = Store(db)
+    assert store.get_article(1).external_id == "mc-18"
+    store.close()
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(cli, ["export", "--db", str(db), "--articles"]).stdout)))
+    assert rows[0]["article_external_id"] == "mc-18"
