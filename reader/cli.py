@@ -291,6 +291,8 @@ def _add_corpus(store: Any, path: Path, options: dict[str, Any], analyser: Any, 
                 store, corpus, analyser=analyser, n_process=n_process, on_line=display.line, progress=display.update,
             )
             display.done(report)
+            if report.rows == 0 and report.stopped is None:
+                raise CorpusError(f"{name}: no rows, only {'a header' if corpus.format in ('csv', 'tsv') else 'nothing'}")
             return report
     except CorpusError as exc:
         click.echo(f"reader: {one_line(str(exc))}", err=True)

@@ -338,3 +338,10 @@ def test_the_articles_export_and_the_article_carry_the_external_id(runner, tmp_p
     store.close()
     rows = list(csv.DictReader(io.StringIO(runner.invoke(cli, ["export", "--db", str(db), "--articles"]).stdout)))
     assert rows[0]["article_external_id"] == "mc-18"
+
+
+def test_a_corpus_with_a_header_and_no_rows_fails(runner, tmp_path):
+    path = tmp_path / "header.csv"
+    path.write_text("id,text\n", encoding="utf-8")
+    result = add(runner, tmp_path / "r.db", str(path))
+    assert result.exit_code == 1 and f"reader: {path}: no rows, only a header" in result.stderr
