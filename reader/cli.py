@@ -339,7 +339,7 @@ class _CorpusDisplay:
         self.size = size
         self.label = label
         self.console = Console(stderr=True, highlight=False)
-        self.live = self.console.is_terminal and not os.environ.get("READER_NO_PROGRESS")
+        self.live = self.console.is_terminal
         self.next_plain = self.PLAIN_EVERY
         self.progress: Any = None
         self.rows = 0
