@@ -37,7 +37,11 @@ class Quote:
     """A direct quotation; `start`/`end` cover the quoted words inside the marks.
 
     `speaker` is the speaker's fullest name in the article; `speaker_start` and
-    `speaker_end` point at the mention in the text that names them.
+    `speaker_end` point at the mention in the text that names them. `source_start` and
+    `source_end` cover the source as the attribution writes it, possibly a pronoun
+    ("she", "the newspaper", "Spokeswoman Haley Morris"); `cue_start` and `cue_end` the
+    cue: the speech verb, "according to", or the verb of the sentence a colon ends.
+    `cue` is the cue's text. All are None when no attribution was found.
     """
 
     start: int
@@ -47,6 +51,10 @@ class Quote:
     speaker_start: int | None = None
     speaker_end: int | None = None
     cue: str | None = None
+    source_start: int | None = None
+    source_end: int | None = None
+    cue_start: int | None = None
+    cue_end: int | None = None
     status: str = "machine"  # machine, confirmed, corrected or rejected (see Decision)
     decided_by: str | None = None
     added: bool = False  # a quotation a person added

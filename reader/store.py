@@ -414,7 +414,8 @@ class Store:
             quotes = [
                 Quote(*r)
                 for r in self.db.execute(
-                    'SELECT start, "end", text, speaker, speaker_start, speaker_end, cue FROM quotes '
+                    'SELECT start, "end", text, speaker, speaker_start, speaker_end, cue, source_start, source_end, '
+                    'cue_start, cue_end FROM quotes '
                     "WHERE article_id = ? ORDER BY start, id",
                     [article_id],
                 )

@@ -10,7 +10,7 @@ from typing import Any, Iterable, Iterator
 
 from reader.analysis.entities import clean_entities
 from reader.analysis.quotes import find_quotations, is_title
-from reader.analysis.speakers import attribute_speakers
+from reader.analysis.speakers import TokenIndex, attribute_speakers
 from reader.config import DEFAULT_MODEL
 from reader.errors import ReaderError
 from reader.model import Analysis
@@ -74,11 +74,12 @@ def _join(doc_class: Any, docs: list[Any]) -> Any:
 def analyse_doc(doc: Any, version: str, skip_rules: tuple[str, ...] = ()) -> Analysis:
     """Entities and quotations of one parsed doc; `skip_rules` names entity rules to leave out (for measuring)."""
     text = doc.text
-    marks = find_quotations(text)
+    marks = find_quotations(text, getattr(doc, "lang_", None))
+    index = TokenIndex(doc)
     titles = [m for m in marks if is_title(text, m)]
     entities = clean_entities(text, doc.ents, [(m.start, m.end) for m in titles], skip_rules)
     title_set = set(titles)
-    quotes = attribute_speakers(doc, [m for m in marks if m not in title_set], entities)
+    quotes = attribute_speakers(doc, [m for m in marks if m not in title_set], entities, index)
     return Analysis(entities=entities, quotes=quotes, analyser=version)
 
 

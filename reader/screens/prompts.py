@@ -114,8 +114,13 @@ class ChoicePrompt(ModalScreen[str | None]):
         Binding("up", "move(-1)", "Up", show=False),
     ]
 
-    def __init__(self, title: str, choices: list[str], *, free: bool = True, none_label: str | None = None, hint: str = ""):
+    def __init__(
+        self, title: str, choices: list[str], *, free: bool = True, none_label: str | None = None, hint: str = "",
+        keep_first: bool = False,
+    ):
+        """`keep_first`: the first choice is the current answer, offered (and highlighted) before `none_label`."""
         super().__init__()
+        self.keep_first = keep_first
         self.prompt_title = title
         self.choices = [c for c in dict.fromkeys(choices) if c]
         self.free = free
@@ -139,7 +144,7 @@ class ChoicePrompt(ModalScreen[str | None]):
         words = typed.casefold().split()
         found = [(one_line(c), c) for c in self.choices if all(w in c.casefold() for w in words)]
         if self.none_label and not typed:
-            found.insert(0, (self.none_label, ""))
+            found.insert(1 if self.choices and self.keep_first else 0, (self.none_label, ""))
         return found
 
     def _fill(self, typed: str) -> None:

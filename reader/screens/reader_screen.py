@@ -166,7 +166,7 @@ class ReaderScreen(Screen):
         self.session = AnnotationSession(store, article.id, user, annotations, tags, article, decisions, variables, codes)
         self.autosave = NoteAutosave(self.session, self._replaced_theirs)
         self.article = shown = self._as_corrected(article)
-        self._checked = checked_text(shown.quotes)
+        self._checked = checked_text(shown.quotes, shown.entities)
         self.view.load(shown, self.session.annotations, tags)
         self.view.set_codes(self._codes_line())
         self._cursor_moved()
@@ -272,7 +272,7 @@ class ReaderScreen(Screen):
             return
         entities, quotes = self.session.highlights()
         self.article.entities, self.article.quotes = entities, quotes
-        self._checked = checked_text(quotes)
+        self._checked = checked_text(quotes, entities)
         self.view.set_analysis(entities, quotes, self.article.analyser)
         self._cursor_moved()
         self.panel.show_analysis(self.article)
@@ -523,8 +523,7 @@ class ReaderScreen(Screen):
         if found is None:
             self.notify("Nothing to confirm here: move onto an entity or a quotation ( ] or ) ).", timeout=3)
             return
-        await self._decide(*found)
-        self.notify(f"{'Quotation' if found[0] == 'quote' else 'Entity'} confirmed (u to undo).", timeout=2)
+        await self._decide(*found)  # the status line says so: a message at every y would hide it
 
     async def action_reject(self) -> None:
         """r: not an entity, or not a quotation."""
@@ -546,13 +545,17 @@ class ReaderScreen(Screen):
             return
         _, quote = found
         names = speaker_candidates(self.article.entities, quote.start)
+        if quote.speaker:  # enter at once keeps it
+            names = [quote.speaker] + [n for n in names if n != quote.speaker]
         title = f"speaker of “{excerpt(quote.text, 40)}”"
 
         async def chosen(name: str | None) -> None:
             if name is not None:
                 await self._decide("quote", quote, speaker=name)
 
-        self.app.push_screen(ChoicePrompt(title, names, none_label="(no speaker: clear it)"), chosen)
+        self.app.push_screen(
+            ChoicePrompt(title, names, none_label="(no speaker: clear it)", keep_first=bool(quote.speaker)), chosen
+        )
 
     def action_entity_kind(self) -> None:
         """K: change the entity's kind (PERSON, ORG, GPE ...)."""

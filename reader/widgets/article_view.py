@@ -496,8 +496,9 @@ class ArticleView(ScrollView, can_focus=True):
     def action_unchecked(self, direction: int) -> None:
         """To the next (previous) entity or quotation no person has checked yet."""
         marks = [m for m in self.highlights.machine.marks if getattr(m.item, "status", "machine") == "machine"]
+        arrived = self._jumped is not None and self._jumped[0] == self.cursor  # the one here was jumped to: go on
         if direction > 0:
-            mark = next((m for m in marks if m.start > self.cursor), None)
+            mark = next((m for m in marks if m.start > self.cursor or (m.start == self.cursor and not arrived)), None)
         else:
             mark = next((m for m in reversed(marks) if m.start < self.cursor), None)
         if mark is None:

@@ -8,18 +8,18 @@ from rich.text import Text
 from textual.widget import Widget
 
 from reader.editing.verify import checked
-from reader.model import Quote
+from reader.model import Entity, Quote
 from reader.text.highlights import Highlights, Target
 from reader.text.inert import excerpt, one_line
 
 
-def checked_text(quotes: Sequence[Quote]) -> str:
-    """"checked 3/7 quotes · 2/5 speakers": how far a coder has verified the article."""
-    if not quotes:
+def checked_text(quotes: Sequence[Quote], entities: Sequence[Entity] = ()) -> str:
+    """"checked 3/7 quotes · 2/5 speakers · 10/40 entities": how far a coder has verified the article."""
+    if not quotes and not entities:
         return ""
-    counts = checked(quotes)
+    counts = checked(quotes, entities)
     (q, q_all), (s, s_all) = counts["quotations"], counts["speakers"]
-    return f"checked {q}/{q_all} quotes · {s}/{s_all} speakers"
+    return f"checked {q}/{q_all} quotes · {s}/{s_all} speakers · {counts['entities'][0]}/{counts['entities'][1]} entities"
 
 
 def describe(
@@ -40,6 +40,8 @@ def describe(
         status.append(excerpt(entity.text, 30))
         if entity.canonical and entity.canonical != entity.text:
             status.append(f" → {excerpt(entity.canonical, 30)}", style="italic")
+        if entity.status != "machine":
+            status.append(f" ({entity.status})", style="italic")
         status.append("  ")
     if quote is not None:
         status.append("quote by ", style="italic")
