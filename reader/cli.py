@@ -17,6 +17,7 @@ from click_default_group import DefaultGroup
 
 from reader import __version__, config, startup
 from reader.errors import ReaderError
+from reader.paths import expand_path
 from reader.text.inert import for_terminal, one_line, plural
 from reader.text.inert import json_line as _json_line
 
@@ -136,7 +137,14 @@ def _progress_callback(label: str, unit: str = "files"):
     import time
 
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
     from rich.text import Text
 
     class RateColumn(ProgressColumn):
@@ -254,44 +262,242 @@ def _check_not_a_mistyped_command(paths: tuple[Path, ...]) -> None:
             raise ReaderError(f"no such command or file '{paths[0]}' (did you mean 'reader {close[0]}'?)")
 
 
+def corpus_options(func: Callable) -> Callable:
+    """The options of a tabular corpus (reader.ingest.corpus.open_corpus), for `reader add`."""
+    for role in ("outlet", "id", "author", "url", "date", "title", "text"):
+        func = click.option(
+            f"--{role}-column", f"{role}_column", metavar="NAME",
+            help=f"The corpus column holding the {'external id' if role == 'id' else role} (else found by its usual names).",
+        )(func)
+    func = click.option(
+        "--format", "corpus_format", type=click.Choice(["csv", "tsv", "jsonl", "json"]),
+        help="Read the corpus as this format (else told by its name and first bytes).",
+    )(func)
+    func = click.option("--encoding", metavar="NAME", help="The files' encoding (else detected).")(func)
+    func = click.option(
+        "--dayfirst/--monthfirst", "dayfirst", default=None,
+        help="Read 03/04/2024 as 3 April (--dayfirst) or March 4 (--monthfirst); else such dates are refused.",
+    )(func)
+    return func
+
+
 @cli.command("add")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--no-analysis", is_flag=True, help="Store the text only; analyse later with 'reader reanalyze'.")
+@corpus_options
 @common_options
 @analysis_options
 @jobs_option
 def add_command(
     paths: tuple[Path, ...], no_analysis: bool, db: str | None, user: str | None,
-    model: str | None, max_size: float | None, jobs: int,
+    model: str | None, max_size: float | None, jobs: int, dayfirst: bool | None, encoding: str | None,
+    corpus_format: str | None, **columns: str | None,
 ) -> None:
-    """Import articles (.txt, .md, .html; files or directories) and analyse them.
+    """Import articles (.txt, .md, .html; files or directories) and corpora
+    (.csv, .tsv, .jsonl, .json, each maybe .gz; '-' for standard input), and analyse them.
 
-    The same text imported twice is stored once. Files that cannot be read are
-    reported, one line each, and the rest still import (exit status 1).
+    A corpus holds one article per row: its columns are found by their usual
+    names (text/body/content, title/headline, date/published, url/link,
+    author/byline, id, source/outlet) or named with --text-column and the like;
+    the others are kept as metadata, and the id is exported as
+    article_external_id. The same text imported twice is stored once. Files and
+    rows that cannot be read are reported, one line each, and the rest still
+    import (exit status 1). See docs/corpus.md.
 
     \b
     Example:
       reader add seeds/
       reader add --jobs 0 ~/corpus/*.txt
+      reader add corpus.csv --text-column "Full text" --dayfirst
+      zcat stories.jsonl.gz | reader add - --no-analysis
     """
     from reader.analysis import Analyser
     from reader.ingest.batch import import_files
+    from reader.ingest.corpus import is_corpus_name
 
+    corpora = [p for p in paths if str(p) == "-" or is_corpus_name(p)]
+    files = [p for p in paths if p not in corpora]
+    if corpus_format and files and not corpora:
+        raise ReaderError("--format is for corpora (.csv, .tsv, .jsonl, .json, or '-')")
+    if sum(str(p) == "-" for p in paths) > 1:
+        raise ReaderError("'-' (standard input) can be given once")
     store = open_store(db)
     analyser = None if no_analysis else Analyser(config.model_name(model))
     if analyser is not None:
         analyser.nlp  # fail early, before reading files, if the model is missing
-    report = import_files(
-        store, paths, config.max_bytes(max_size), analyser=analyser,
-        n_process=_processes(jobs), progress=_progress_callback("Importing" if no_analysis else "Analysing"),
-    )
-    _report_errors(report.errors)
+    added = duplicates = failed = 0
+    if files:
+        report = import_files(
+            store, files, config.max_bytes(max_size), analyser=analyser,
+            n_process=_processes(jobs), progress=_progress_callback("Importing" if no_analysis else "Analysing"),
+            dayfirst=dayfirst, encoding=encoding,
+        )
+        for line in report.warnings:
+            click.echo(f"reader: {one_line(line)}", err=True)
+        _report_errors(report.errors)
+        added, duplicates, failed = len(report.added), len(report.duplicates), len(report.errors)
+    options = {"dayfirst": dayfirst, "encoding": encoding, "format": corpus_format, **columns}
+    for path in corpora:
+        outcome = _add_corpus(store, path, options, analyser, _processes(jobs))
+        if outcome is None:
+            failed += 1
+            continue
+        added += len(outcome.added)
+        duplicates += outcome.duplicates
+        failed += outcome.problems + (outcome.stopped is not None)
     click.echo(
-        f"{len(report.added)} added, {len(report.duplicates)} already in the library, "
-        f"{len(report.errors)} failed ({one_line(str(store.path))})"
+        f"{added} added, {duplicates} already in the library, "
+        f"{failed} failed ({one_line(str(store.path))})"
     )
-    if report.errors:
+    if failed:
         sys.exit(1)
+
+
+def _add_corpus(store: Any, path: Path, options: dict[str, Any], analyser: Any, n_process: int) -> Any:
+    """Import one corpus, its problems one line each as they are found; None (after its line) if it cannot be read."""
+    from reader.ingest.corpus import CorpusError, open_corpus
+    from reader.ingest.corpus_import import import_corpus
+
+    name = str(path)
+    try:
+        with contextlib.ExitStack() as stack:
+            if name == "-":
+                if _stdin_is_terminal():
+                    raise CorpusError("-: standard input is a terminal; send a corpus to it (zcat corpus.csv.gz | reader add -)")
+                stream = sys.stdin.buffer
+                size = _regular_size(stream)  # `reader add - < corpus.csv` has a size
+            else:
+                stream = stack.enter_context(_open_corpus_file(path))
+                size = _regular_size(stream)
+            corpus = open_corpus(stream, name, **options)
+            click.echo(f"reader: {one_line(corpus.describe())}", err=True)
+            display = stack.enter_context(_CorpusDisplay(name, size, "Analysing" if analyser else "Importing"))
+            report = import_corpus(
+                store, corpus, analyser=analyser, n_process=n_process, on_line=display.line, progress=display.update,
+            )
+            display.done(report)
+            if report.rows == 0 and report.stopped is None:
+                raise CorpusError(f"{name}: no rows, only {'a header' if corpus.format in ('csv', 'tsv') else 'nothing'}")
+            return report
+    except CorpusError as exc:
+        click.echo(f"reader: {one_line(str(exc))}", err=True)
+        return None
+
+
+@contextlib.contextmanager
+def _open_corpus_file(path: Path) -> Any:
+    from reader.ingest.corpus import CorpusError
+
+    try:
+        handle = open(expand_path(path), "rb")
+    except FileNotFoundError:
+        raise CorpusError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CorpusError(f"{path}: is a directory (a corpus is one file; give a directory of articles without a corpus suffix)") from None
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    with handle:
+        yield handle
+
+
+def _regular_size(stream: Any) -> int | None:
+    """The size of a regular file (a progress bar's total), else None (a pipe, a FIFO)."""
+    import stat
+
+    try:
+        info = os.fstat(stream.fileno())
+    except (OSError, AttributeError, ValueError):
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) and info.st_size > 0 else None
+
+
+class _CorpusDisplay:
+    """Progress of a corpus import on stderr: a rich bar on a terminal (share read, rows, rate, time taken and left),
+    a plain line every PLAIN_EVERY rows when stderr is a file or a pipe; problems printed above the bar."""
+
+    PLAIN_EVERY = 5000
+
+    def __init__(self, name: str, size: int | None, label: str):
+        from rich.console import Console
+
+        self.name = name
+        self.size = size
+        self.label = label
+        self.console = Console(stderr=True, highlight=False)
+        self.live = self.console.is_terminal
+        self.next_plain = self.PLAIN_EVERY
+        self.progress: Any = None
+        self.rows = 0
+
+    def __enter__(self) -> "_CorpusDisplay":
+        if self.live:
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                TaskProgressColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            self.progress = Progress(  # under 80 columns: a terminal over SSH is often no wider
+                TextColumn("{task.description}"), BarColumn(bar_width=20), TaskProgressColumn(),
+                TextColumn("{task.fields[rows]:,} rows {task.fields[rate]:,.0f}/s"), TimeElapsedColumn(),
+                TimeRemainingColumn(), TextColumn("left"), console=self.console, transient=True,
+            )
+            self.task = self.progress.add_task(self.label, total=self.size, rows=0, rate=0.0)
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def line(self, text: str) -> None:
+        if self.progress is not None:
+            from rich.text import Text
+
+            self.progress.console.print(Text(f"reader: {one_line(text)}"), soft_wrap=True)
+        else:
+            click.echo(f"reader: {one_line(text)}", err=True)
+
+    def update(self, state: Any) -> None:
+        rate = state.rows / state.elapsed if state.elapsed > 0 else 0.0
+        self.rows = state.rows
+        if self.progress is not None:
+            self.progress.update(self.task, completed=state.bytes_read, rows=state.rows, rate=rate)
+        elif state.rows >= self.next_plain:
+            self.next_plain = (state.rows // self.PLAIN_EVERY + 1) * self.PLAIN_EVERY
+            share = f", {min(100, 100 * state.bytes_read // self.size)}% read" if self.size else ""
+            left = ""
+            if self.size and 0 < state.bytes_read < self.size and rate:
+                remaining = state.elapsed * (self.size - state.bytes_read) / state.bytes_read
+                left = f", about {_duration(remaining)} left"
+            click.echo(
+                one_line(f"{self.name}: {state.rows:,} rows, {state.added:,} added, {rate:,.0f} rows/s{share}{left}"),
+                err=True,
+            )
+
+    def done(self, report: Any) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+        if report.rows >= self.PLAIN_EVERY or self.live:
+            click.echo(
+                one_line(f"{self.name}: {report.rows:,} rows in {_duration(report.seconds)} ({report.rate:,.0f} rows/s)"),
+                err=True,
+            )
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
 
 
 @cli.command("list")
@@ -544,12 +750,15 @@ class _InertStream:
 @cli.command("export")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
               help="Write to FILE instead of standard output (replaced only once the export is complete).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
-              help="CSV, or JSON Lines of W3C Web Annotations.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "qdpx", "spacy", "label-studio", "doccano"]),
+              default="csv", show_default=True,
+              help="CSV; JSON Lines of W3C Web Annotations; a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA…); "
+                   "a spaCy DocBin; Label Studio tasks (JSON); doccano (JSON Lines).")
 @click.option("--bom", is_flag=True, help="Start the CSV with a UTF-8 byte order mark (for Excel).")
 @click.option("--per-tag", is_flag=True, help="One CSV row per (annotation, tag), for pivot tables.")
 @click.option("--include-highlights", is_flag=True,
-              help="Add the machine highlights (entities, quotations) as rows, and a 'kind' column.")
+              help="Add the machine highlights (entities, quotations): as rows and a 'kind' column in CSV; "
+                   "as entities in spaCy, predictions in Label Studio, labels in doccano.")
 @click.option("--article", "article_ids", type=click.IntRange(0, 2**63 - 1), multiple=True, metavar="ID",
               help="Only this article (see 'reader list'); repeat for several.")
 @click.option("--tag", "tags", multiple=True, metavar="NAME", help="Only annotations with this tag; repeat for any of several.")
@@ -564,14 +773,17 @@ def export_command(
     article_ids: tuple[int, ...], tags: tuple[str, ...], authors: tuple[str, ...],
     since: str | None, until: str | None, per_article: bool, db: str | None, user: str | None,
 ) -> None:
-    """Export annotations as CSV (the default) or JSON Lines.
+    """Export annotations as CSV (the default), JSON Lines, a REFI-QDA project, or for NLP tools.
 
     CSV columns, in this order: annotation_id, article_id, article_title,
     article_date, source, start, end, text, prefix, suffix, tags (joined by a
     semicolon and a space), note, author, created_at, updated_at, entity_label,
-    quote_speaker, article_hash; with --include-highlights also kind. Cells that a spreadsheet
+    quote_speaker, article_hash, (with --include-highlights) kind, target,
+    status, quote_source, quote_cue, and last article_external_id (the id of
+    the corpus row the article came from). Cells that a spreadsheet
     would run as a formula get a leading apostrophe. --since and --until are on
-    the article's date. See docs/export.md for the full description.
+    the article's date. qdpx and spacy are binary: give -o FILE (or a pipe).
+    See docs/export.md, docs/qdpx.md and docs/nlp-formats.md.
 
     \b
     Example:
@@ -579,8 +791,17 @@ def export_command(
       reader export --tag claim --since 2024-07-01 --per-tag > claims.csv
       reader export --format jsonl --article 3 > article3.jsonl
       reader export --articles -o codes.csv        # a row per article and coder
+      reader export --format qdpx -o project.qdpx
+      reader export --format spacy --include-highlights -o train.spacy
+      reader export --format label-studio -o tasks.json
+      reader export --format doccano -o doccano.jsonl
     """
-    from reader.interchange.output import export
+    from reader.interchange.output import (
+        BINARY_FORMATS,
+        check_options,
+        export,
+        export_binary,
+    )
     from reader.interchange.records import ExportFilter, check_filter
 
     store = open_store(db, must_exist=True)
@@ -588,6 +809,8 @@ def export_command(
     if per_article:
         from reader.interchange.articles import write_articles_csv, write_articles_jsonl
 
+        if fmt not in ("csv", "jsonl"):
+            raise ReaderError("--articles writes CSV or JSON Lines (--format csv or jsonl)")
         if per_tag or include_highlights or tags:
             raise ReaderError("--articles writes one row per article and coder: --per-tag, --include-highlights and --tag do not apply")
         count = _export_to(output, lambda out: write_articles_csv(store, out, filters, bom=bom) if fmt == "csv"
@@ -595,18 +818,67 @@ def export_command(
         if output is not None and str(output) != "-":
             click.echo(f"{count} article rows exported to {one_line(str(output))}", err=True)
         return
-    count = _export_to(output, lambda out: export(
-        store, out, fmt, filters, per_tag=per_tag, include_highlights=include_highlights, bom=bom,
-    ))
+    to_file = output is not None and str(output) != "-"
+    if fmt in BINARY_FORMATS:
+        check_options(fmt, bom=bom, per_tag=per_tag, include_highlights=include_highlights)
+        count, warnings = _export_binary(output, lambda target: export_binary(
+            store, target, fmt, filters, include_highlights=include_highlights,
+        ))
+        for line in warnings:
+            click.echo(f"reader: {one_line(line)}", err=True)
+    else:
+        count = _export_to(output, lambda out: export(
+            store, out, fmt, filters, per_tag=per_tag, include_highlights=include_highlights, bom=bom,
+        ))
+    if to_file:
+        what = {"qdpx": "annotation", "spacy": "article", "label-studio": "article", "doccano": "article"}.get(
+            fmt, "record" if include_highlights else "annotation"
+        )
+        click.echo(f"{plural(count, what)} exported to {one_line(str(output))}", err=True)
+
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _export_binary(output: Path | None, write: Callable[[Any], Any]) -> Any:
+    """Run `write(target)` on --output (a path) or on a binary stdout that is not a terminal."""
     if output is not None and str(output) != "-":
-        click.echo(f"{count} {'records' if include_highlights else 'annotations'} exported to {one_line(str(output))}", err=True)
+        target = expand_path(output)
+        if target.is_dir():
+            raise ReaderError(f"{target}: is a directory")
+        return write(target)
+    if _stdout_is_terminal():
+        raise ReaderError("this format is binary: give a file with -o FILE (or send it to a pipe)")
+    import io
+
+    buffer = io.BytesIO()
+    result = write(buffer)
+    binary = getattr(sys.stdout, "buffer", sys.stdout)
+    try:
+        binary.write(buffer.getvalue())
+        binary.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    return result
 
 
 @cli.command("import-annotations")
 @click.argument("file", type=click.Path(path_type=Path))
 @common_options
 def import_annotations_command(file: Path, db: str | None, user: str | None) -> None:
-    """Import annotations from a CSV or JSON Lines file made by 'reader export'.
+    """Import annotations from a CSV or JSON Lines file made by 'reader export', or a REFI-QDA project (.qdpx).
 
     Each annotation is matched to an article already in the library (by content
     hash, else article id and title, else title, else its text) and re-anchored
@@ -615,16 +887,21 @@ def import_annotations_command(file: Path, db: str | None, user: str | None) -> 
     Those that cannot be anchored are listed, and the exit status is then 1.
     Tags missing from the codebook are added to it. The authors and times in
     the file are kept; an annotation without an author gets --user's name.
+    A project's sources are matched by their text, its codes join the
+    codebook, and what reader has no place for is said one line each.
 
     \b
     Example:
       reader import-annotations colleague.csv
       reader import-annotations --db team.db annotations.jsonl
+      reader import-annotations project.qdpx
     """
     from reader.interchange.importer import import_annotations
 
     store = open_store(db)
     report = import_annotations(store, file, default_author=config.user_name(user), progress=_progress_callback("Importing"))
+    for line in report.notices:
+        click.echo(f"reader: {one_line(line)}", err=True)
     for problem in report.errors + report.unanchored:
         click.echo(f"reader: {one_line(f'{file}: {problem}')}", err=True)
     click.echo(report.summary())
@@ -634,25 +911,35 @@ def import_annotations_command(file: Path, db: str | None, user: str | None) -> 
 
 @cli.group("codebook", cls=click.Group)
 def codebook_group() -> None:
-    """Export or import the codebook (the tags) as CSV: tag, description, quick_key, colour."""
+    """Export or import the codebook (the tags) as CSV (tag, description, quick_key, colour) or REFI-QDA (.qdc)."""
 
 
 @codebook_group.command("export")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
               help="Write to FILE instead of standard output.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "qdc"]), default="csv", show_default=True,
+              help="CSV, or a REFI-QDA codebook for NVivo, ATLAS.ti, MAXQDA and others.")
 @click.option("--bom", is_flag=True, help="Start the CSV with a UTF-8 byte order mark (for Excel).")
 @common_options
-def codebook_export_command(output: Path | None, bom: bool, db: str | None, user: str | None) -> None:
-    """Write the codebook as CSV, in codebook order.
+def codebook_export_command(output: Path | None, fmt: str, bom: bool, db: str | None, user: str | None) -> None:
+    """Write the codebook as CSV or as a REFI-QDA codebook (.qdc), in codebook order.
 
     \b
     Example:
       reader codebook export -o codebook.csv
+      reader codebook export --format qdc -o tags.qdc
     """
     from reader.interchange.codebook import write_codebook
 
     store = open_store(db)
-    count = _export_to(output, lambda out: write_codebook(store, out, bom=bom))
+    if fmt == "qdc":
+        from reader.interchange.qdpx_library import export_qdc
+
+        if bom:
+            raise ReaderError("--bom is for CSV only (a .qdc is XML in UTF-8)")
+        count = _export_to_bytes(output, lambda target: export_qdc(store, target))
+    else:
+        count = _export_to(output, lambda out: write_codebook(store, out, bom=bom))
     if output is not None and str(output) != "-":
         click.echo(f"{plural(count, 'tag')} exported to {one_line(str(output))}", err=True)
 
@@ -661,20 +948,44 @@ def codebook_export_command(output: Path | None, bom: bool, db: str | None, user
 @click.argument("file", type=click.Path(path_type=Path))
 @common_options
 def codebook_import_command(file: Path, db: str | None, user: str | None) -> None:
-    """Add or update tags from a codebook CSV (matched by name, ignoring case).
+    """Add or update tags from a codebook CSV (matched by name, ignoring case), or add a REFI-QDA codebook's codes.
 
     The columns present overwrite a tag's values; an empty quick_key removes the
     key, an empty colour keeps the current one. Tags not in the file are left
-    alone. The file is checked completely before anything changes.
+    alone. The file is checked completely before anything changes. A .qdc (or a
+    .qdpx project's codebook) adds the codes that are not tags yet, with their
+    colours and descriptions.
 
     \b
     Example:
       reader codebook import codebook.csv
+      reader codebook import tags.qdc
     """
     from reader.interchange.codebook import import_codebook
+    from reader.interchange.importer import detect_format
 
-    report = import_codebook(open_store(db), file)
+    store = open_store(db)
+    kind = detect_format(expand_path(file))
+    if kind in ("xml", "qdpx"):
+        from reader.interchange.qdpx_library import import_project_codes, import_qdc
+
+        added, present = (import_qdc if kind == "xml" else import_project_codes)(store, file)
+        click.echo(one_line(f"{len(added)} tags added, {len(present)} already in the codebook ({file})"))
+        return
+    report = import_codebook(store, file)
     click.echo(one_line(f"{report.summary()} ({file})"))
+
+
+def _export_to_bytes(output: Path | None, write: Callable[[Any], int]) -> int:
+    """`write(target)` for a text format written as bytes (XML): to --output (a path), else to standard output."""
+    if output is not None and str(output) != "-":
+        return _export_binary(output, write)
+    import io
+
+    buffer = io.BytesIO()
+    count = write(buffer)
+    _export_to(None, lambda out: out.write(buffer.getvalue().decode("utf-8")))
+    return count
 
 
 def main() -> None:

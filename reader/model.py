@@ -185,6 +185,7 @@ class Article:
     analyser: str | None = None
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    external_id: str | None = None  # its id in the corpus it was imported from (a row's id column), if any
 
     @property
     def analysed(self) -> bool:
@@ -203,7 +204,8 @@ class ExportRow(NamedTuple):
     """One annotation (or machine highlight) joined with its article, as `Store.export_rows` streams it.
 
     From `annotation_id` on, the fields are the CSV's columns, with `tag_ids` (the annotation's tag
-    ids joined by commas, in no order, or None) where the CSV has its tag names.
+    ids joined by commas, in no order, or None) where the CSV has its tag names; `article_external_id`
+    is the CSV's last column (after `kind`, when there is one).
     """
 
     kind: str  # "annotation", "entity" or "quote"
@@ -231,3 +233,4 @@ class ExportRow(NamedTuple):
     status: str | None = None  # the highlight's: machine, confirmed or corrected
     quote_source: str | None = None  # the quotation's source mention as written ("she", "the daily")
     quote_cue: str | None = None  # its cue ("said", "according to")
+    article_external_id: str | None = None  # the corpus row's id (the article's meta "external_id"), or None

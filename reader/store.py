@@ -43,6 +43,8 @@ from reader.schema import known_migrations, migrations
 from reader.sqlite import Database
 
 CONTEXT_CHARS = 32
+# An article's external id (a corpus row's id column) lives in its meta JSON as "external_id": no column, no migration.
+_EXTERNAL_ID_SQL = "(CASE WHEN json_valid(a.meta) THEN CAST(json_extract(a.meta, '$.external_id') AS TEXT) END)"
 # Annotations with their tag names (in codebook order) as a JSON array.
 _ANNOTATIONS_SQL = """
     SELECT n.*, (SELECT json_group_array(t.name) FROM
@@ -597,6 +599,7 @@ class Store:
             analyser=row["analyser"],
             entities=entities,
             quotes=quotes,
+            external_id=_external_id(row["meta"]),
         )
 
     def list_articles(self) -> list[dict[str, Any]]:
@@ -1104,7 +1107,8 @@ class Store:
                    (SELECT group_concat(x.tag_id) FROM annotation_tags x WHERE x.annotation_id = n.id) AS tag_ids,
                    n.note AS note, n.author AS author, n.created_at AS created_at, n.updated_at AS updated_at,
                    NULL AS entity_label, NULL AS quote_speaker, a.content_hash AS article_hash,
-                   NULL AS target, NULL AS status, NULL AS quote_source, NULL AS quote_cue
+                   NULL AS target, NULL AS status, NULL AS quote_source, NULL AS quote_cue,
+                   {_EXTERNAL_ID_SQL} AS article_external_id
             FROM annotations n JOIN articles a ON a.id = n.article_id{where(annotation_where)}
             """
         ]
@@ -1120,7 +1124,7 @@ class Store:
                            substr(a.text, max(h.start - {CONTEXT_CHARS}, 0) + 1, h.start - max(h.start - {CONTEXT_CHARS}, 0)),
                            substr(a.text, h."end" + 1, {CONTEXT_CHARS}),
                            NULL, '', COALESCE(a.analyser, ''), a.analysed_at, a.analysed_at, {label}, {speaker},
-                           a.content_hash, NULL, NULL, NULL, NULL
+                           a.content_hash, NULL, NULL, NULL, NULL, {_EXTERNAL_ID_SQL}
                     FROM {table} h JOIN articles a ON a.id = h.article_id{where(article_where)}
                     """
                 )
@@ -1428,6 +1432,15 @@ def _explain(path: Path | None, exc: sqlite3.DatabaseError) -> str:
     if "not a database" in message or "malformed" in message:
         return f"{path}: the database file is corrupt ({message}); it was left untouched"
     return f"{path}: {message}"
+
+
+def _external_id(meta: str | None) -> str | None:
+    """The "external_id" of an article's meta JSON (see _EXTERNAL_ID_SQL), or None."""
+    try:
+        value = json.loads(meta or "{}").get("external_id")
+    except (ValueError, AttributeError):
+        return None
+    return None if value is None else str(value)
 
 
 def _fts_query(query: str, min_prefix: int = 1) -> str:

@@ -10,7 +10,7 @@ import contextlib
 import multiprocessing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from reader.ingest.article import ArticleError, ParsedArticle
 from reader.ingest.files import find_article_files, read_article
@@ -33,19 +33,25 @@ class ImportReport:
     added: list[tuple[Path, int]] = field(default_factory=list)
     duplicates: list[tuple[Path, int]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # files imported all the same (a tiny body, an unclear date)
 
     @property
     def article_ids(self) -> list[int]:
         return [i for _, i in self.added + self.duplicates]
 
 
-def read_files(paths: Iterable[str | Path], max_bytes: int) -> tuple[list[tuple[Path, ParsedArticle]], list[str]]:
-    """Parse every article file under `paths`; errors are one line each and do not stop the rest."""
+def read_files(
+    paths: Iterable[str | Path], max_bytes: int, **options: Any
+) -> tuple[list[tuple[Path, ParsedArticle]], list[str]]:
+    """Parse every article file under `paths`; errors are one line each and do not stop the rest.
+
+    `options` (dayfirst, encoding) go to `read_article`.
+    """
     files, errors = find_article_files(list(paths))
     parsed = []
     for path in files:
         try:
-            parsed.append((path, read_article(path, max_bytes)))
+            parsed.append((path, read_article(path, max_bytes, **options)))
         except ArticleError as exc:
             errors.append(str(exc))
     return parsed, errors
@@ -58,6 +64,7 @@ def import_files(
     analyser: Analyser | None = None,
     n_process: int = 1,
     progress: Progress | None = None,
+    **options: Any,
 ) -> ImportReport:
     """Import articles; with an analyser, analyse the new ones (in `n_process` processes) as they are stored.
 
@@ -66,10 +73,10 @@ def import_files(
     take minutes longer); with analysis each article is stored with its analysis in one
     transaction as it comes back, so an import that is killed leaves only whole articles,
     and run again it finds those already in the library and analyses only the rest.
-    `progress(done, total)` counts files.
+    `progress(done, total)` counts files. `options` (dayfirst, encoding) go to `read_article`.
     """
     files, errors = find_article_files(list(paths))
-    report = ImportReport(errors=errors)
+    report = ImportReport(errors=errors, warnings=[])
     seen: dict[str, int] = {}
     total = len(files)
     if progress:
@@ -80,10 +87,11 @@ def import_files(
             new: list[tuple[Path, ParsedArticle]] = []
             for path in files[start : start + CHUNK]:
                 try:
-                    article = read_article(path, max_bytes)
+                    article = read_article(path, max_bytes, **options)
                 except ArticleError as exc:
                     report.errors.append(str(exc))
                     continue
+                report.warnings.extend(article.warnings)
                 existing = store.find_article_id(article.content_hash)
                 if existing is not None:
                     report.duplicates.append((path, existing))

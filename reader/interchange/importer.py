@@ -73,6 +73,8 @@ class ImportReport:
     matched: Counter = field(default_factory=Counter)
     unanchored: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what a REFI-QDA project held that reader leaves out
+    codes_added: int = 0  # tags a REFI-QDA project's codes added to the codebook
 
     @property
     def ok(self) -> bool:
@@ -102,16 +104,37 @@ class ImportReport:
             parts.append(f"{self.decisions} decisions on highlights")
         if self.highlights_skipped:
             parts.append(f"{self.highlights_skipped} machine highlights skipped")
+        if self.codes_added:
+            parts.append(f"{self.codes_added} code{'s' if self.codes_added > 1 else ''} added to the codebook")
         return ", ".join(parts) + f" ({self.path})"
 
 
 def detect_format(path: Path) -> str:
-    """"jsonl" when the file's first non-blank character is "{", else "csv"; ImportFormatError if unreadable.
+    """"qdpx" for a zip (a REFI-QDA project), "xml" for XML (a REFI-QDA codebook), "jsonl" when the file's
+    first non-blank character is "{", else "csv"; ImportFormatError if unreadable.
 
     (An import reads the file once, through reader.interchange.source.open_import; this is for a look only.)
     """
+    kind = _project_kind(path)
+    if kind is not None:
+        return kind
     with open_import(path) as (fmt, _):
         return fmt
+
+
+def _project_kind(path: Path) -> str | None:
+    """"qdpx" or "xml" for a regular file that is a REFI-QDA project or codebook, else None (a pipe is
+    never one: it is read once, by the import)."""
+    try:
+        if not path.is_file():
+            return None
+        with open(path, "rb") as handle:
+            head = handle.read(64)
+    except OSError:
+        return None
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "qdpx"
+    return "xml" if head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<") else None
 
 
 BATCH_RECORDS = 500  # annotations written per transaction: other sessions write between batches
@@ -122,7 +145,8 @@ BATCH_GAP_S = 0.1  # the pause between batches (at most a quarter of the time th
 def import_annotations(
     store: Store, path: str | Path, default_author: str = "", progress: Progress | None = None
 ) -> ImportReport:
-    """Import reader's CSV or JSON Lines export into the library; see the module docstring for the rules.
+    """Import reader's CSV or JSON Lines export, or a REFI-QDA project (.qdpx), into the library; see the
+    module docstring for the rules.
 
     Annotations without an author get `default_author`. The file is read once (a pipe works) and
     written in batches of BATCH_RECORDS, each its own transaction, so other sessions keep writing
@@ -138,6 +162,14 @@ def import_annotations(
             report.codes, problems = import_article_codes(store, path)
         report.errors.extend(Problem(line, message) for line, message in problems)
         return report
+    kind = _project_kind(path)
+    if kind == "xml":
+        raise ImportFormatError(
+            f"{path}: XML, not annotations (a REFI-QDA codebook? import it with 'reader codebook import'); nothing was imported"
+        )
+    if kind == "qdpx":
+        report = ImportReport(path=str(path), format="qdpx")
+        return _import_project(store, path, report, ArticleMatcher(store), _Texts(store), {}, default_author)
     with open_import(path, progress) as (fmt, stream):
         report = ImportReport(path=str(path), format=fmt)
         matcher = ArticleMatcher(store)
@@ -167,6 +199,28 @@ def import_annotations(
             raise ImportFormatError(_stopped(str(exc), committed)) from None
         if batches.failure is not None:
             raise ImportFormatError(_stopped(batches.failure, committed)) from None
+    return report
+
+
+def _import_project(
+    store: Store,
+    path: Path,
+    report: ImportReport,
+    matcher: ArticleMatcher,
+    texts: _Texts,
+    added: dict[int, int | None],
+    default_author: str,
+) -> ImportReport:
+    """A REFI-QDA project: its codes into the codebook, its selections matched and re-anchored as any import's."""
+    from reader.interchange.qdpx_library import read_project_records
+
+    with store.transaction():
+        items, report.notices, report.codes_added = read_project_records(store, path)
+        for item in items:
+            item.author = item.author or default_author
+            _import_record(store, item, matcher, texts, report, added)
+    for problem in report.unanchored:
+        problem.unit = "selection"
     return report
 
 

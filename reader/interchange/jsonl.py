@@ -25,6 +25,25 @@ from reader.text.inert import json_line
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 
 
+# reader's own terms, under a stable base, so that JSON-LD processors keep the "reader" block: with the W3C
+# context alone its keys are undefined terms, and expansion drops them silently. The base is a URN (no web
+# page to fetch); it never changes, and new keys are only ever added. The keys are defined in a context
+# scoped to the block (JSON-LD 1.1), so that "target" inside it never redefines the annotation's own target.
+READER_VOCAB = "urn:x-reader:vocab:"
+READER_TERMS = (
+    "kind", "annotation_id", "article_id", "article_title", "article_date", "article_source", "content_hash",
+    "entity_label", "quote_speaker", "target", "status", "quote_source", "quote_cue", "article_external_id",
+)
+READER_CONTEXT: dict[str, Any] = {
+    "@version": 1.1,
+    "reader": {
+        "@id": READER_VOCAB + "reader",
+        "@context": {term: {"@id": READER_VOCAB + term} for term in READER_TERMS},
+    },
+}
+CONTEXT: list[Any] = [ANNO_CONTEXT, READER_CONTEXT]
+
+
 def _source_iri(source: str | None, article_hash: str) -> str:
     """The target's source: the article's URL, its file as a file: URI, or else its content hash as a URN."""
     if source and "://" in source:
@@ -38,7 +57,7 @@ def web_annotation(record: dict[str, Any]) -> dict[str, Any]:
     """One record as a W3C Web Annotation, with reader's own identification under "reader"."""
     kind = record["kind"]
     anno: dict[str, Any] = {
-        "@context": ANNO_CONTEXT,
+        "@context": CONTEXT,
         "id": f"{ID_PREFIX}{kind}:{record['row_id']}",
         "type": "Annotation",
     }
@@ -87,6 +106,7 @@ def web_annotation(record: dict[str, Any]) -> dict[str, Any]:
         "status": record["status"],
         "quote_source": record["quote_source"],
         "quote_cue": record["quote_cue"],
+        "article_external_id": record.get("article_external_id"),
     }
     return anno
 

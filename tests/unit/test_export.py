@@ -67,7 +67,7 @@ def test_header_is_the_documented_order(annotated):
     assert CSV_COLUMNS == (
         "annotation_id", "article_id", "article_title", "article_date", "source", "start", "end", "text",
         "prefix", "suffix", "tags", "note", "author", "created_at", "updated_at", "entity_label",
-        "quote_speaker", "article_hash", "target", "status", "quote_source", "quote_cue",
+        "quote_speaker", "article_hash", "target", "status", "quote_source", "quote_cue", "article_external_id",
     )
 
 
@@ -252,6 +252,7 @@ def test_include_highlights(annotated):
     rows = parse(csv_bytes(store, include_highlights=True))
     first = CSV_COLUMNS.index("article_hash") + 1  # kind stays where the first versions had it
     assert list(rows[0]) == [*CSV_COLUMNS[:first], "kind", *CSV_COLUMNS[first:]]
+    assert list(rows[0])[-1] == "article_external_id"  # the last column in every shape
     kinds = [r["kind"] for r in rows]
     entities = analysis(text).entities
     assert kinds.count("annotation") == len(made)
@@ -380,7 +381,7 @@ def test_jsonl_is_w3c_web_annotation(annotated):
     by_id = {o["reader"]["annotation_id"]: o for o in objects}
     for annotation in made:
         anno = by_id[annotation.id]
-        assert anno["@context"] == "http://www.w3.org/ns/anno.jsonld"
+        assert anno["@context"][0] == "http://www.w3.org/ns/anno.jsonld"
         assert anno["type"] == "Annotation"
         assert anno["id"] == f"urn:x-reader:annotation:{annotation.id}"
         assert anno["created"] == annotation.created_at and anno["modified"] == annotation.updated_at

@@ -346,7 +346,7 @@ def test_bad_rows_are_reported_and_the_rest_imports(tmp_path, annotated):
     assert not report.ok
     assert [str(p) for p in report.errors] == [
         "line 2: start must be a whole number, not 'x'",
-        "line 3: has 3 fields where the header has 22",
+        "line 3: has 3 fields where the header has 23",
     ]
     lines = jsonl_bytes(store).decode().splitlines()
     wrong = [json.loads(lines[0]) for _ in range(3)]
