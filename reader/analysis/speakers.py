@@ -605,6 +605,8 @@ class _Context:
         """The person a pronoun at `before` refers to: the last one named whose gender fits."""
         if pronoun not in PERSON_PRONOUNS:
             return None
+        if pronoun == "they":
+            return None  # a group, not the last person named ("They shook hands": Obama and Christie)
         if pronoun in ("i", "we"):
             if pronoun == "i" and self.protagonist:
                 person = next((p for p in self.antecedents if p.name == self.protagonist), None)
