@@ -367,3 +367,9 @@ def test_they_is_a_group_not_the_last_person_named(analyser):
     (q,) = quotes_of(analyser, text)
     assert part(text, q.source_start, q.source_end) == "they"
     assert q.speaker is None
+
+
+def test_a_live_blog_timestamp_is_not_part_of_the_source(analyser):
+    text = "___\n\n2:40 p.m. Donald Trump's campaign manager says he is “gratified” by the decision."
+    (q,) = quotes_of(analyser, text)
+    assert not part(text, q.source_start, q.source_end).startswith("2:40")

@@ -434,6 +434,7 @@ def _governed_by_speech(tokens: list[Token], mark: QuoteMarks) -> bool:
     return False
 
 
+_NOT_IN_PHRASE = frozenset({"npadvmod", "advmod", "punct", "cc", "prep", "mark", "dep"})
 _NOUN_PHRASE_STOPS = frozenset({"relcl", "appos", "punct", "acl", "advcl", "cc", "conj", "parataxis"})
 
 
@@ -477,7 +478,8 @@ def _phrase(subject: Token, text: str) -> tuple[int, int]:
     """The noun phrase up to the head, and what follows it up to a clause or apposition."""
     phrase = [subject]
     for child in subject.lefts:
-        phrase.extend(child.subtree)
+        if child.dep_ not in _NOT_IN_PHRASE:  # "2:40 p.m. Donald Trump's campaign manager says"
+            phrase.extend(child.subtree)
     for child in subject.rights:
         if child.dep_ in _NOUN_PHRASE_STOPS:
             break
