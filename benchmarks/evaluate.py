@@ -613,13 +613,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--own", action="store_true", help="run the old regression evaluation on benchmarks/eval/ instead "
                         "(the other options are then evaluate_own.py's)")
     raw = list(sys.argv[1:] if argv is None else argv)
+    sys.path.insert(0, str(ROOT))  # this checkout's reader, not an installed one
     if "--own" in raw:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         import evaluate_own
 
         return evaluate_own.main([a for a in raw if a != "--own"])
     args = parser.parse_args(raw)
-    sys.path.insert(0, str(ROOT))
 
     import spacy
 

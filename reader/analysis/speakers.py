@@ -1,13 +1,24 @@
 """Who said it: attributing quotations to speakers with spaCy's parse.
 
-Works on a parsed `Doc` but never imports spaCy itself. For each quotation it
-looks for a speech verb in the clause right after the closing mark
-("...," she said.) and then right before the opening mark (Judge Sommer said:
-"..."), takes the verb's subject as the speaker, and names the speaker by the
-canonical name of the entity in that subject. Pronouns resolve to the last
-person named before, outside quotations, whose gender does not contradict the
-pronoun; "I" outside quotations is the person the article is about (an
-interview's answers); "the judge" is the person introduced as Judge ... .
+Works on a parsed `Doc` but never imports spaCy itself. Each quotation gets the parts of
+its attribution: the source as written ("she", "the newspaper", "Spokeswoman Haley
+Morris"), the cue (the speech verb, "according to", a colon's verb, a dash), and the
+speaker: the canonical name of the person or organisation the source names.
+
+The cue is looked for, in order: the outermost speech verb whose clause holds the
+quotation's words (not across a paragraph, not inside another quotation); a speech verb, an
+"according to" or any verb with its own subject in the clause right after the closing mark
+("…,” an angry Hollande retaliated); one in the sentence before; a dash credit; a sentence
+ending in a colon; the speaker of the quotation before it in the paragraph, or of the
+previous paragraph when this one is nothing but a quotation; the subject of the sentence's
+main verb when it is a person. Words cited "according to" a report keep their speaker and
+have the report as their source.
+
+Pronouns resolve to the last person named before, outside quotations, whose gender does not
+contradict the pronoun, preferring the subject of the main clause and skipping people named
+in a sentence whose own subject is the same pronoun; "they" is a group and stays
+unresolved; "I" outside quotations is the person the article is about (an interview's
+answers); "the judge" is the person introduced as Judge ... .
 """
 
 from __future__ import annotations
@@ -423,6 +434,7 @@ def _governed_by_speech(tokens: list[Token], mark: QuoteMarks) -> bool:
     return False
 
 
+_NOT_IN_PHRASE = frozenset({"npadvmod", "advmod", "punct", "cc", "prep", "mark", "dep"})
 _NOUN_PHRASE_STOPS = frozenset({"relcl", "appos", "punct", "acl", "advcl", "cc", "conj", "parataxis"})
 
 
@@ -466,7 +478,8 @@ def _phrase(subject: Token, text: str) -> tuple[int, int]:
     """The noun phrase up to the head, and what follows it up to a clause or apposition."""
     phrase = [subject]
     for child in subject.lefts:
-        phrase.extend(child.subtree)
+        if child.dep_ not in _NOT_IN_PHRASE:  # "2:40 p.m. Donald Trump's campaign manager says"
+            phrase.extend(child.subtree)
     for child in subject.rights:
         if child.dep_ in _NOUN_PHRASE_STOPS:
             break
@@ -605,6 +618,8 @@ class _Context:
         """The person a pronoun at `before` refers to: the last one named whose gender fits."""
         if pronoun not in PERSON_PRONOUNS:
             return None
+        if pronoun == "they":
+            return None  # a group, not the last person named ("They shook hands": Obama and Christie)
         if pronoun in ("i", "we"):
             if pronoun == "i" and self.protagonist:
                 person = next((p for p in self.antecedents if p.name == self.protagonist), None)

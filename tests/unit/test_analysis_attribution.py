@@ -360,3 +360,16 @@ def test_he_said_after_a_new_subject_goes_to_that_subject(analyser):
     text = "Michael Flynn spoke first. Then Vladimir Putin rose to answer.\n\n“We have to work together,” he said."
     (q,) = quotes_of(analyser, text)
     assert q.speaker == "Vladimir Putin"
+
+
+def test_they_is_a_group_not_the_last_person_named(analyser):
+    text = "Barack Obama toured the coast with Chris Christie. “We will rebuild,” they said."
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.source_start, q.source_end) == "they"
+    assert q.speaker is None
+
+
+def test_a_live_blog_timestamp_is_not_part_of_the_source(analyser):
+    text = "___\n\n2:40 p.m. Donald Trump's campaign manager says he is “gratified” by the decision."
+    (q,) = quotes_of(analyser, text)
+    assert not part(text, q.source_start, q.source_end).startswith("2:40")
