@@ -54,7 +54,7 @@ class ReaderApp(App[None]):
         if self._analyser is None:
             from reader.analysis import Analyser
 
-            self._analyser = Analyser(self.model)
+            self._analyser = Analyser(self.model, config.pipelines())
         return self._analyser
 
     def get_line_filters(self):

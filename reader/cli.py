@@ -322,7 +322,7 @@ def add_command(
     if sum(str(p) == "-" for p in paths) > 1:
         raise ReaderError("'-' (standard input) can be given once")
     store = open_store(db)
-    analyser = None if no_analysis else Analyser(config.model_name(model))
+    analyser = None if no_analysis else Analyser(config.model_name(model), config.pipelines())
     if analyser is not None:
         analyser.nlp  # fail early, before reading files, if the model is missing
     added = duplicates = failed = 0
@@ -623,7 +623,7 @@ def analyze_command(paths: tuple[Path, ...], as_json: bool, model: str | None, m
     parsed, errors = read_files(paths, config.max_bytes(max_size))
     _report_errors(errors)
     if parsed:
-        analyser = Analyser(config.model_name(model))
+        analyser = Analyser(config.model_name(model), config.pipelines())
         for (path, article), analysis in zip(parsed, analyser.analyse_many([a.text for _, a in parsed], n_process=_processes(jobs))):
             record = {
                 "path": str(path),
@@ -674,7 +674,7 @@ def reanalyze_command(everything: bool, db: str | None, user: str | None, model:
     from reader.ingest.batch import analyse_stored
 
     store = open_store(db)
-    analyser = Analyser(config.model_name(model))
+    analyser = Analyser(config.model_name(model), config.pipelines())
     queued = store.queued_for_analysis()
     if everything and queued:
         click.echo(f"reader: resuming an interrupted 'reanalyze --all': {plural(len(queued), 'article')} left", err=True)

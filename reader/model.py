@@ -102,6 +102,7 @@ class Analysis:
     entities: list[Entity]
     quotes: list[Quote]
     analyser: str
+    skipped: str | None = None  # why the text was not analysed (a language without a pipeline), one line
 
 
 @dataclass

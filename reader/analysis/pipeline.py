@@ -28,9 +28,13 @@ class ModelError(ReaderError):
 class Analyser:
     """Loads a spaCy pipeline on first use and analyses texts with it."""
 
-    def __init__(self, model: str | None = None):
+    def __init__(self, model: str | None = None, pipelines: dict[str, str] | None = None):
+        """`pipelines`: a spaCy pipeline per language ({"de": "de_core_news_sm"}), for texts not in the
+        default pipeline's language; a text in a language with none is left unanalysed (see language.py)."""
         self.model = model or DEFAULT_MODEL
+        self.pipelines = dict(pipelines or {})
         self._nlp: Any = None
+        self._others: dict[str, Analyser] = {}
 
     @property
     def nlp(self) -> Any:
@@ -48,6 +52,25 @@ class Analyser:
         return next(self.analyse_many([text]))
 
     def analyse_many(self, texts: Iterable[str], n_process: int = 1, batch_size: int = 8) -> Iterator[Analysis]:
+        """Analyse texts in order, yielding one `Analysis` per text: with this pipeline the texts in its
+        language (or of no language one can tell), with the one configured for theirs the others, and
+        none at all (`Analysis.skipped` says why) those in a language without a pipeline."""
+        from reader.analysis.language import plan_analysis
+
+        texts = list(texts)
+        plans = [plan_analysis(text, self.model, self.pipelines) for text in texts]
+        mine = [text for text, plan in zip(texts, plans) if plan.pipeline == self.model]
+        done = iter(self._analyse_many(mine, n_process, batch_size))
+        for text, plan in zip(texts, plans):
+            if plan.pipeline == self.model:
+                yield next(done)
+            elif plan.pipeline is None:
+                yield Analysis([], [], f"reader-{RULES_VERSION} none ({plan.language})", skipped=plan.reason)
+            else:
+                other = self._others.setdefault(plan.pipeline, Analyser(plan.pipeline))
+                yield other.analyse(text)
+
+    def _analyse_many(self, texts: Iterable[str], n_process: int = 1, batch_size: int = 8) -> Iterator[Analysis]:
         """Analyse texts in order with `nlp.pipe`, yielding one `Analysis` per text."""
         from spacy.tokens import Doc
 

@@ -114,6 +114,8 @@ def import_files(
                 continue
             for (path, article), analysis in zip(new, analyse_texts([a.text for _, a in new])):
                 report.added.append((path, store.add_article(article, analysis)[0]))
+                if analysis.skipped:  # a language without a pipeline: stored, and said so
+                    report.warnings.append(f"{path}: {analysis.skipped}")
                 done += 1
                 if progress:
                     progress(done, total)
@@ -174,7 +176,7 @@ def analysis_workers(
     _worker_analyser = analyser  # a forked worker starts with the pipeline already loaded
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    pool = context.Pool(n_process, initializer=_start_worker, initargs=(analyser.model,))
+    pool = context.Pool(n_process, initializer=_start_worker, initargs=(analyser.model, analyser.pipelines))
 
     def analyse_texts(texts: list[str]) -> Iterator[Analysis]:
         for analyses in pool.imap(_analyse_batch, _batches(texts, BATCH)):
@@ -198,12 +200,12 @@ def analyse(analyser: Analyser, texts: Iterable[str], n_process: int = 1) -> Ite
 _worker_analyser: Analyser | None = None
 
 
-def _start_worker(model: str) -> None:
+def _start_worker(model: str, pipelines: dict[str, str] | None = None) -> None:
     global _worker_analyser
     if _worker_analyser is None or _worker_analyser.model != model:
         from reader.analysis import Analyser
 
-        _worker_analyser = Analyser(model)
+        _worker_analyser = Analyser(model, pipelines)
 
 
 def _analyse_batch(texts: list[str]) -> list[Analysis]:

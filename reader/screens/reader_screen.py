@@ -201,6 +201,9 @@ class ReaderScreen(Screen):
         self.session.set_analysis(analysis.entities, analysis.quotes, analysis.analyser)
         self.article.analyser = analysis.analyser
         self._show_highlights()
+        if analysis.skipped:  # a language without a pipeline: nothing was found because nothing was looked for
+            self.notify(analysis.skipped, severity="warning", timeout=10)
+            return
         self.notify(f"Found {plural(len(analysis.entities), 'entity', 'entities')} and {plural(len(analysis.quotes), 'quotation')}.", timeout=3)
 
     # ------------------------------------------------------------ storage, off the UI thread

@@ -117,3 +117,27 @@ def test_swiss_outward_guillemets_in_german():
 
 def test_english_keeps_its_marks():
     assert inner("“We will win,” she said.", "en") == ["We will win,"]
+
+
+def test_a_text_in_a_language_without_a_pipeline_is_stored_unanalysed_and_says_so(analyser, tmp_path):
+    """German news is not analysed with the English pipeline ("PERSON: der Batterien"): no entities, no
+    quotations, and one line saying why; English beside it is analysed as before."""
+    from reader.analysis import Analyser
+    from reader.ingest.batch import import_files
+    from reader.store import Store
+
+    german = tmp_path / "bericht.txt"
+    german.write_text(
+        "Die Regierung hat am Montag neue Regeln für Batterien beschlossen. „Das ist ein guter Tag für die Umwelt“, "
+        "sagte die Ministerin in Berlin. Die Opposition kritisierte, dass die Industrie nicht gefragt worden sei und "
+        "dass die Kosten für die Verbraucher steigen würden.\n"
+    )
+    english = tmp_path / "report.txt"
+    english.write_text("The council approved the budget on Monday. “It is a good day,” said Mayor Ann Lee.\n")
+    store = Store(tmp_path / "r.db")
+    report = import_files(store, [german, english], 1_000_000, analyser=Analyser(analyser.model))
+    [warning] = report.warnings
+    assert warning.startswith(f"{german}: German text: no spaCy pipeline for 'de'") and "\n" not in warning
+    by_path = {path: store.get_article(i) for path, i in report.added}
+    assert by_path[german].entities == [] and by_path[german].quotes == []
+    assert by_path[english].quotes and by_path[english].quotes[0].speaker == "Ann Lee"
