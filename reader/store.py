@@ -183,11 +183,12 @@ class _SpanLookup:
         from reader.editing.verify import apply_decisions
 
         self.article_id = article_id
-        article = store.get_article(article_id)
-        self.text = article.text
-        self.shown: dict[tuple[str, int, int], Any] = {}  # the machine's (kind, start, end) -> as corrected, or None
-        entities, quotes = apply_decisions(article.text, article.entities, article.quotes, store.decisions(article_id),
-                                           pairs=self.shown)
+        text, entities, quotes = store._highlights_of(article_id)  # plain tuples read: this runs per article of an export
+        self.text = text
+        self.shown: dict[tuple[str, int, int], Any] = {}  # the machine's (kind, start, end) -> as corrected
+        decisions = store.decisions(article_id)
+        if decisions:
+            entities, quotes = apply_decisions(text, entities, quotes, decisions, pairs=self.shown)
         self.entities: dict[tuple[int, int], Any] = {}
         for entity in entities:  # the first of several on one span
             self.entities.setdefault((entity.start, entity.end), entity)
@@ -202,21 +203,26 @@ class _SpanLookup:
         source = self.text[start:end] if start is not None and end is not None else None
         return source, quote.cue
 
-    def context(self, start: int, end: int) -> dict[str, Any]:
-        """An annotation's entity_label, quote_speaker, target, status, quote_source and quote_cue."""
+    def context(self, row: ExportRow) -> ExportRow:
+        """An annotation's row with its entity_label, quote_speaker, target, status, quote_source and quote_cue."""
+        start, end = row.start, row.end
         entity = self.entities.get((start, end))
         quote = self.quote_spans.get((start, end))
-        within = quote or next((q for q in self.quotes if q.start <= start and end <= q.end), None)
+        within = quote
+        if within is None and self.quotes:  # the first quotation holding it (few per article)
+            within = next((q for q in self.quotes if q.start <= start and end <= q.end), None)
+        if entity is None and within is None:  # most annotations: on a stretch of text of their own
+            return row._replace(target="span")
         on = quote or entity
         source, cue = self.source_and_cue(within) if within is not None else (None, None)
-        return {
-            "entity_label": entity.label if entity is not None and quote is None else None,
-            "quote_speaker": within.speaker if within is not None else None,
-            "target": "quotation" if quote is not None else "entity" if entity is not None else "span",
-            "status": on.status if on is not None else None,
-            "quote_source": source,
-            "quote_cue": cue,
-        }
+        return row._replace(
+            entity_label=entity.label if entity is not None and quote is None else None,
+            quote_speaker=within.speaker if within is not None else None,
+            target="quotation" if quote is not None else "entity" if entity is not None else "span",
+            status=on.status if on is not None else None,
+            quote_source=source,
+            quote_cue=cue,
+        )
 
     def highlight(self, row: ExportRow, with_rejected: bool = False) -> ExportRow | None:
         """A machine highlight's row as corrected; when a person rejected it, None (or, `with_rejected`,
@@ -1162,12 +1168,23 @@ class Store:
             while added and (added[0].start, added[0].end) < (row.start, row.end):
                 yield added.pop(0)
             if row.kind == "annotation":
-                yield row._replace(**lookup.context(row.start, row.end))
+                yield lookup.context(row)
             else:
                 corrected = lookup.highlight(row, with_rejected)
                 if corrected is not None:
                     yield corrected
         yield from added
+
+    def _highlights_of(self, article_id: int) -> tuple[str, list[Entity], list[Quote]]:
+        """An article's text and machine highlights, read as plain tuples (for export, per article)."""
+        with self._lock:
+            row = self.db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
+            entities = [Entity(*r) for r in self.db.execute(
+                'SELECT start, "end", label, text, canonical FROM entities WHERE article_id = ? ORDER BY start, id', [article_id])]
+            quotes = [Quote(*r) for r in self.db.execute(
+                'SELECT start, "end", text, speaker, speaker_start, speaker_end, cue, source_start, source_end, cue_start, '
+                'cue_end FROM quotes WHERE article_id = ? ORDER BY start, id', [article_id])]
+        return (row[0] if row else ""), entities, quotes
 
     def missing_article_ids(self, article_ids: Iterable[int]) -> list[int]:
         """Those of `article_ids` that are not in the library."""
