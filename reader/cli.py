@@ -1043,18 +1043,22 @@ def assign_command(
         for progress in rows:
             click.echo(f"  {one_line(progress.coder):<{width}}  {progress.coded:,} of {progress.assigned:,} coded")
         return
+    names: list[str] = []
+    ids: list[int] = []
+    count = 0
+    if coders is not None and sample is not None:  # checked before --close closes anything
+        names = [c.strip() for c in coders.split(",") if c.strip()]
+        if len(set(names)) < 2:
+            raise ReaderError("--coders names two coders or more, separated by commas (ana,ben)")
+        ids = list(store.article_ids())
+        if not ids:
+            raise ReaderError("the library is empty: nothing to sample ('reader add FILE' first)")
+        count = sample_size(sample, len(ids))
     if close:
         closed = store.close_assignment()
         click.echo(one_line(f"assignment '{closed.name}' closed"))
-    if coders is None or sample is None:
+    if not names:
         return
-    names = [c.strip() for c in coders.split(",") if c.strip()]
-    if len(set(names)) < 2:
-        raise ReaderError("--coders names two coders or more, separated by commas (ana,ben)")
-    ids = list(store.article_ids())
-    if not ids:
-        raise ReaderError("the library is empty: nothing to sample ('reader add FILE' first)")
-    count = sample_size(sample, len(ids))
     if seed is None:
         seed = secrets.randbelow(2**31)
     chosen = draw_sample(ids, count, seed)
@@ -1095,26 +1099,35 @@ def agreement_command(
     if assignment is None:
         raise ReaderError("no assignment yet: draw a sample first (reader assign --coders ana,ben --sample 20)")
     data = inputs(store, assignment)
-    for line in data.skipped:
-        click.echo(f"reader: {one_line(line)}", err=True)
     try:
         if matrix is not None:
             if fmt != "table":
                 raise ReaderError("--matrix writes CSV; leave out --format")
             if output is None:
                 raise ReaderError("--matrix needs -o FILE")
-            wanted = [v for v in data.variables if v.name.casefold() == " ".join(matrix.split()).casefold()]
-            if not wanted:
+            name = " ".join(matrix.split()).casefold()
+            found = None
+            for variable in data.variables:
+                for option in ag.variable_matrices(variable, data.codings):
+                    if option.name.casefold() == name:
+                        found = option
+                if variable.name.casefold() == name and variable.level == "multi":
+                    raise ReaderError(
+                        f"'{variable.name}' is multi-choice: name one option, as in --matrix "
+                        f"'{variable.name}: {variable.values[0]}'"
+                    )
+            if found is None:
                 known = ", ".join(v.name for v in data.variables) or "none"
                 raise ReaderError(f"no article variable '{matrix}' to compare (variables: {known})")
-            matrices = ag.variable_matrices(wanted[0], data.codings)
-            text = "".join(ag.matrix_csv(m) if i == 0 else "\r\n" + ag.matrix_csv(m) for i, m in enumerate(matrices))
+            text = ag.matrix_csv(found)
             _export_to(output, lambda out: out.write(text))
-            click.echo(one_line(f"matrix of '{wanted[0].name}' written to {output}"), err=True)
+            click.echo(one_line(f"matrix of '{found.name}' written to {output}"), err=True)
             return
         report = data.report(seed=seed)
-    except ValueError as exc:
+    except ValueError as exc:  # data the agreement package refuses (a value not of its variable, say)
         raise ReaderError(str(exc)) from None
+    for line in data.skipped:  # what the report leaves out
+        click.echo(f"reader: {one_line(line)}", err=True)
     render = {"table": ag.render_table, "csv": ag.render_csv, "json": ag.render_json}[fmt]
     text = render(report)
     if output is not None:

@@ -28,13 +28,12 @@ class Inputs:
     articles: list[ag.CodedArticle] = field(default_factory=list)
     spans: list[ag.Span] = field(default_factory=list)
     decisions: list[ag.QuoteDecision] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
     def report(self, seed: int = 0) -> ag.Report:
         return ag.build_report(
             variables=self.variables, codings=self.codings, articles=self.articles, spans=self.spans,
-            decisions=self.decisions, tags=self.tags or None, seed=seed,
+            decisions=self.decisions, tags=None, seed=seed,  # the tags some coder used
         )
 
 
@@ -72,7 +71,7 @@ def agreement_variable(variable: Any) -> ag.Variable | None:
 def inputs(store: Any, assignment: Assignment) -> Inputs:
     """The agreement inputs of `assignment`: its coders' work on its articles, nothing else."""
     coders = set(assignment.coders)
-    out = Inputs(tags=[t.name for t in store.tags()])
+    out = Inputs()
     by_name: dict[str, ag.Variable] = {}
     for variable in store.variables():
         converted = agreement_variable(variable)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from reader import agreement as ag
 from reader.cli import cli
 from reader.ingest.article import ParsedArticle
 from reader.model import Analysis, Decision, Quote
@@ -107,6 +108,10 @@ def test_an_open_assignment_is_refused_until_closed(library):
         assert [a.is_open for a in store.assignments()] == [False, True]
         assert store.find_open_assignment().coders == ("ana", "cy")
         assert store.assigned("ben") == [] and len(store.assigned("cy")) == 3
+    bad = run(library, "assign", "--close", "--coders", "ana,ben", "--sample", "999")
+    assert bad.exit_code == 1  # a bad new sample closes nothing
+    with _closing(Store(library)) as store:
+        assert store.find_open_assignment() is not None
     closed = run(library, "assign", "--close")
     assert closed.exit_code == 0 and "closed" in closed.output
     nothing = run(library, "assign", "--close")
@@ -167,10 +172,18 @@ def test_spans_and_quotations_come_from_the_store(library):
                 store.create_annotation(article_id, 0, 9, coder, tags=["claim"])
                 store.set_decision(Decision(article_id, "quote", QUOTE_START, QUOTE_END, "confirmed", coder))
         store.set_decision(Decision(ids[0], "quote", QUOTE_START, QUOTE_END, "rejected", "ben"))
+        # ana keeps the machine's speaker (Jane Roe), ben names her the same way in other words
+        store.set_decision(Decision(ids[1], "quote", QUOTE_START, QUOTE_END, "corrected", "ben", speaker="jane  ROE"))
     result = run(library, "agreement", "--format", "json")
     assert result.exit_code == 0, result.output
-    kinds = {r["section"] for r in json.loads(result.stdout)["figures"]}
-    assert {"tag", "quotation", "span"} <= kinds
+    figures = json.loads(result.stdout)["figures"]
+    assert {"tag", "quotation", "span"} <= {r["section"] for r in figures}
+    claim = next(r for r in figures if r["section"] == "tag" and r["subject"] == "claim")
+    assert claim["alpha"] == pytest.approx(1.0)
+    is_quote, speaker = (next(r for r in figures if r["section"] == "quotation" and r["subject"] == s)
+                         for s in (ag.IS_QUOTE, ag.SPEAKER))
+    assert is_quote["units"] == 4 and is_quote["agreement"] == pytest.approx(0.75)  # ben rejected one
+    assert speaker["units"] == 3 and speaker["agreement"] == pytest.approx(1.0)  # only where both say "a quotation"
 
 
 def test_the_matrix_of_a_variable(library, tmp_path):
@@ -194,6 +207,8 @@ def test_the_matrix_of_a_variable(library, tmp_path):
         ("assign", "--coders", "ana,ben", "--sample", "many"),
         ("assign", "--coders", "ana,ben"),
         ("assign", "--list"),
+        ("assign", "--list", "--close"),
+        ("assign", "--close", "--coders", "ana,ben", "--sample", "-3"),
         ("assign",),
     ],
 )
@@ -201,3 +216,23 @@ def test_bad_input_is_one_line(library, args):
     result = run(library, *args)
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and result.output.startswith("reader: "), result.output
+
+
+def test_multi_choice_and_number_variables(library, tmp_path):
+    ids = _assign(library)
+    with _closing(Store(library)) as store:
+        store.save_variable("topics", "multi", values=[("economy", None), ("crime", None)])
+        store.save_variable("sources", "number")
+        for i, article_id in enumerate(ids):
+            for coder in ("ana", "ben"):
+                store.set_code(article_id, "topics", coder, ["economy"] if i % 2 else ["economy", "crime"])
+                store.set_code(article_id, "sources", coder, i + (0.5 if coder == "ben" and i == 3 else 0))
+    figures = json.loads(run(library, "agreement", "--format", "json").stdout)["figures"]
+    by_subject = {r["subject"]: r for r in figures if r["section"] == "variable"}
+    assert by_subject["topics: crime"]["alpha"] == pytest.approx(1.0)
+    assert by_subject["sources"]["level"] == "interval" and 0.9 < by_subject["sources"]["alpha"] < 1.0
+    whole = run(library, "agreement", "--matrix", "topics", "-o", str(tmp_path / "t.csv"))
+    assert whole.exit_code == 1 and "name one option" in whole.output and whole.output.count("\n") == 1
+    option = run(library, "agreement", "--matrix", "Topics: crime", "-o", str(tmp_path / "t.csv"))
+    assert option.exit_code == 0, option.output
+    assert (tmp_path / "t.csv").read_text().splitlines()[0] == "unit,ana,ben"
