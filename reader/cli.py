@@ -1130,6 +1130,12 @@ def agreement_command(
         click.echo(f"reader: {one_line(line)}", err=True)
     render = {"table": ag.render_table, "csv": ag.render_csv, "json": ag.render_json}[fmt]
     text = render(report)
+    if fmt == "table":
+        state = "open" if assignment.is_open else "closed"
+        text = one_line(
+            f"Assignment '{assignment.name}' ({state}): {plural(len(assignment.article_ids), 'article')}, "
+            f"coders {', '.join(assignment.coders)}"
+        ) + "\n\n" + text
     if output is not None:
         _export_to(output, lambda out: out.write(text))
         click.echo(one_line(f"agreement written to {output}"), err=True)

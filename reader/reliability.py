@@ -15,7 +15,12 @@ from reader import agreement as ag
 from reader.errors import ReaderError
 from reader.model import Assignment
 
-LEVELS = {"categorical": "nominal", "ordinal": "ordinal", "number": "interval", "multi": "multi"}
+LEVELS = {
+    "categorical": "nominal",
+    "ordinal": "ordinal",
+    "number": "interval",
+    "multi": "multi",
+}
 """A codebook variable's kind -> its level of measurement; text variables are not compared."""
 
 
@@ -32,8 +37,13 @@ class Inputs:
 
     def report(self, seed: int = 0) -> ag.Report:
         return ag.build_report(
-            variables=self.variables, codings=self.codings, articles=self.articles, spans=self.spans,
-            decisions=self.decisions, tags=None, seed=seed,  # the tags some coder used
+            variables=self.variables,
+            codings=self.codings,
+            articles=self.articles,
+            spans=self.spans,
+            decisions=self.decisions,
+            tags=None,
+            seed=seed,  # the tags some coder used
         )
 
 
@@ -44,10 +54,14 @@ def sample_size(spec: str, library: int) -> int:
     if match:
         share = float(match.group(1))
         if not 0 < share <= 100:
-            raise ReaderError(f"--sample {spec}: a share is more than 0% and at most 100%")
+            raise ReaderError(
+                f"--sample {spec}: a share is more than 0% and at most 100%"
+            )
         return max(1, round(library * share / 100))
     if not text.isdigit() or int(text) < 1:
-        raise ReaderError(f"--sample {spec}: give a number of articles (20) or a share of the library (10%)")
+        raise ReaderError(
+            f"--sample {spec}: give a number of articles (20) or a share of the library (10%)"
+        )
     count = int(text)
     if count > library:
         raise ReaderError(f"--sample {count}: the library has only {library} articles")
@@ -64,7 +78,11 @@ def agreement_variable(variable: Any) -> ag.Variable | None:
     level = LEVELS.get(variable.kind)
     if level is None:
         return None
-    values = tuple(v.value for v in variable.values) if level in ("nominal", "ordinal", "multi") else ()
+    values = (
+        tuple(v.value for v in variable.values)
+        if level in ("nominal", "ordinal", "multi")
+        else ()
+    )
     return ag.Variable(variable.name, level, values)  # type: ignore[arg-type]
 
 
@@ -83,7 +101,9 @@ def inputs(store: Any, assignment: Assignment) -> Inputs:
     for article_id in assignment.article_ids:
         article = store.get_article(article_id)
         who = coders & set(store.coders(article_id))
-        out.articles.append(ag.CodedArticle(article_id, len(article.text), frozenset(who)))
+        out.articles.append(
+            ag.CodedArticle(article_id, len(article.text), frozenset(who))
+        )
         for code in store.article_codes(article_id):
             variable = by_name.get(code.variable.casefold())
             if variable is None or code.author not in coders:
@@ -104,10 +124,15 @@ def inputs(store: Any, assignment: Assignment) -> Inputs:
             if decision.speaker is None:
                 speaker = quote.speaker if quote is not None else None
             else:
-                speaker = decision.speaker or None  # "" cleared it: no speaker can be named
+                speaker = (
+                    decision.speaker or None
+                )  # "" cleared it: no speaker can be named
             out.decisions.append(
                 ag.QuoteDecision(
-                    f"{article_id}:{decision.start}-{decision.end}", decision.author, decision.status != "rejected", speaker
+                    f"{article_id}:{decision.start}-{decision.end}",
+                    decision.author,
+                    decision.status != "rejected",
+                    speaker,
                 )
             )
     return out
