@@ -30,6 +30,8 @@ from reader.model import (
     Annotation,
     Article,
     ArticleCode,
+    Assignment,
+    CoderProgress,
     ArticleIdentity,
     Decision,
     Entity,
@@ -1035,6 +1037,108 @@ class Store:
         )
         with self._lock:
             return [row[0] for row in self.db.execute(sql, {"a": article_id}) if row[0]]
+
+    # ------------------------------------------------------------ reliability samples (assignments)
+
+    def create_assignment(
+        self, coders: Iterable[str], article_ids: Iterable[int], name: str = "", seed: int | None = None
+    ) -> Assignment:
+        """Give every one of `coders` the same articles; refused while another assignment is open."""
+        coders = list(dict.fromkeys(c.strip() for c in coders if c.strip()))
+        article_ids = sorted(set(article_ids))
+        if len(coders) < 2:
+            raise StoreError("an assignment needs two coders or more (--coders ana,ben)")
+        if not article_ids:
+            raise StoreError("an assignment needs at least one article")
+        with self._lock, self.db.atomic():
+            current = self.find_open_assignment()
+            if current is not None:
+                raise StoreError(
+                    f"assignment '{current.name}' is open; close it first (reader assign --close)"
+                )
+            missing = self.missing_article_ids(article_ids)
+            if missing:
+                raise NotFoundError(f"no article {missing[0]} in the library")
+            stamp = now()
+            assignment_id = self.db["assignments"].insert(
+                {"name": name or f"sample {stamp[:10]}", "created_at": stamp, "closed_at": None, "seed": seed}
+            ).last_pk
+            self.db["assignment_articles"].insert_all(
+                {"assignment_id": assignment_id, "article_id": a, "coder": c} for a in article_ids for c in coders
+            )
+        return self.get_assignment(assignment_id)
+
+    def get_assignment(self, assignment_id: int) -> Assignment:
+        with self._lock:
+            row = self.db.execute(
+                "SELECT id, name, created_at, closed_at, seed FROM assignments WHERE id = ?", [assignment_id]
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"no assignment {assignment_id}")
+            pairs = self.db.execute(
+                "SELECT article_id, coder FROM assignment_articles WHERE assignment_id = ? ORDER BY article_id, coder",
+                [assignment_id],
+            ).fetchall()
+        coders = tuple(sorted({c for _, c in pairs}))
+        articles = tuple(sorted({a for a, _ in pairs}))
+        return Assignment(row[0], row[1], row[2], row[3], row[4], coders, articles)
+
+    def assignments(self) -> list[Assignment]:
+        """Every assignment, oldest first."""
+        with self._lock:
+            ids = [r[0] for r in self.db.execute("SELECT id FROM assignments ORDER BY id")]
+        return [self.get_assignment(i) for i in ids]
+
+    def find_open_assignment(self) -> Assignment | None:
+        with self._lock:
+            row = self.db.execute("SELECT id FROM assignments WHERE closed_at IS NULL ORDER BY id DESC").fetchone()
+        return self.get_assignment(row[0]) if row else None
+
+    def find_last_assignment(self) -> Assignment | None:
+        """The open assignment, else the one made last."""
+        found = self.find_open_assignment()
+        if found is not None:
+            return found
+        with self._lock:
+            row = self.db.execute("SELECT id FROM assignments ORDER BY id DESC").fetchone()
+        return self.get_assignment(row[0]) if row else None
+
+    def close_assignment(self) -> Assignment:
+        """Close the open assignment (NotFoundError when none is open)."""
+        with self._lock, self.db.atomic():
+            current = self.find_open_assignment()
+            if current is None:
+                raise NotFoundError("no assignment is open")
+            self.db.execute("UPDATE assignments SET closed_at = ? WHERE id = ?", [now(), current.id])
+        return self.get_assignment(current.id)
+
+    def assigned(self, coder: str) -> list[int]:
+        """The articles `coder` must code in the open assignment, in id order (empty when none is open)."""
+        with self._lock:
+            return [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT x.article_id FROM assignment_articles x JOIN assignments s ON s.id = x.assignment_id "
+                    "WHERE s.closed_at IS NULL AND x.coder = ? ORDER BY x.article_id",
+                    [coder],
+                )
+            ]
+
+    def coded_by(self, article_id: int, coder: str) -> bool:
+        """Whether `coder` has any article code, decision or annotation on the article."""
+        return coder in self.coders(article_id)
+
+    def progress(self, assignment: Assignment) -> list[CoderProgress]:
+        """Per coder of the assignment (in name order): articles assigned and, of them, coded."""
+        sql = """
+            SELECT x.coder, COUNT(*),
+                   SUM(EXISTS (SELECT 1 FROM article_codes c WHERE c.article_id = x.article_id AND c.author = x.coder)
+                       OR EXISTS (SELECT 1 FROM decisions d WHERE d.article_id = x.article_id AND d.author = x.coder)
+                       OR EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = x.article_id AND n.author = x.coder))
+            FROM assignment_articles x WHERE x.assignment_id = ? GROUP BY x.coder ORDER BY x.coder
+        """
+        with self._lock:
+            return [CoderProgress(c, n, int(k or 0)) for c, n, k in self.db.execute(sql, [assignment.id])]
 
     # ---- export and import
     #
