@@ -17,7 +17,7 @@ from click_default_group import DefaultGroup
 
 from reader import __version__, config, startup
 from reader.errors import ReaderError
-from reader.paths import expand_path
+from reader.paths import expand_path, unreadable
 from reader.text.inert import for_terminal, one_line, plural
 from reader.text.inert import json_line as _json_line
 
@@ -390,12 +390,9 @@ def _open_corpus_file(path: Path) -> Any:
 
     try:
         handle = open(expand_path(path), "rb")
-    except FileNotFoundError:
-        raise CorpusError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise CorpusError(f"{path}: is a directory (a corpus is one file; give a directory of articles without a corpus suffix)") from None
     except OSError as exc:
-        raise CorpusError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise unreadable(path, exc, CorpusError, "is a directory (a corpus is one file; give a directory of articles "
+                                                 "without a corpus suffix)") from None
     with handle:
         yield handle
 

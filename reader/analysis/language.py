@@ -99,18 +99,24 @@ class AnalysisPlan:
     reason: str | None = None
 
 
-def plan_analysis(text: str, default_model: str, pipelines: Mapping[str, str] | None = None) -> AnalysisPlan:
+def plan_analysis(
+    text: str, default_model: str, pipelines: Mapping[str, str] | None = None, default_language: str | None = None
+) -> AnalysisPlan:
     """Choose the pipeline for a text: the one configured for its language if installed, else the
-    default when it is for that language (or when the language cannot be told), else none."""
+    default when it is for that language (or when the language cannot be told), else none.
+    `default_language`: the default pipeline's own (from its meta), else guessed from its name."""
     language = detect_language(text)
-    return plan_for_language(language, default_model, pipelines)
+    return plan_for_language(language, default_model, pipelines, default_language)
 
 
-def plan_for_language(language: str | None, default_model: str, pipelines: Mapping[str, str] | None = None) -> AnalysisPlan:
+def plan_for_language(
+    language: str | None, default_model: str, pipelines: Mapping[str, str] | None = None,
+    default_language: str | None = None,
+) -> AnalysisPlan:
     configured = (pipelines or {}).get(language) if language else None
     if configured and is_installed(configured):
         return AnalysisPlan(language, configured)
-    default_language = pipeline_language(default_model)
+    default_language = default_language or pipeline_language(default_model)
     if language is None or default_language is None or language == default_language:
         return AnalysisPlan(language, default_model)
     if configured:

@@ -58,7 +58,8 @@ class Analyser:
         from reader.analysis.language import plan_analysis
 
         texts = list(texts)
-        plans = [plan_analysis(text, self.model, self.pipelines) for text in texts]
+        language = getattr(self.nlp, "lang", None) if texts else None  # loads the pipeline: a wrong name is one line here
+        plans = [plan_analysis(text, self.model, self.pipelines, language) for text in texts]
         mine = [text for text, plan in zip(texts, plans) if plan.pipeline == self.model]
         done = iter(self._analyse_many(mine, n_process, batch_size))
         for text, plan in zip(texts, plans):

@@ -18,7 +18,13 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from reader.ingest.corpus import Corpus, CorpusError, CorpusProblem, CorpusRecord, item_lines
+from reader.ingest.corpus import (
+    Corpus,
+    CorpusError,
+    CorpusProblem,
+    CorpusRecord,
+    item_lines,
+)
 from reader.store import Store
 
 if TYPE_CHECKING:

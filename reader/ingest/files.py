@@ -5,17 +5,17 @@ Everything here is pure: bytes in, a `ParsedArticle` out.
 
 from __future__ import annotations
 
-import os
 import codecs
+import os
 import re
 import stat
 import unicodedata
 from pathlib import Path
 
 from reader.ingest.article import ArticleError, ParsedArticle, tiny_body_warning
-from reader.ingest.metadata import date_in_name
 from reader.ingest.html import parse_html
 from reader.ingest.markdown import parse_markdown
+from reader.ingest.metadata import date_in_name
 from reader.ingest.text import parse_text
 from reader.paths import expand_path
 

@@ -34,11 +34,12 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from typing import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from reader.editing.verify import overlap_matches
+from reader.errors import ReaderError
 from reader.interchange.anchoring import (
     MATCH_METHODS,
     ArticleMatcher,
@@ -48,10 +49,9 @@ from reader.interchange.anchoring import (
 )
 from reader.interchange.csv import read_csv
 from reader.interchange.jsonl import read_jsonl
-from reader.errors import ReaderError
 from reader.interchange.records import ImportFormatError, ImportRecord, Problem
-from reader.model import Decision
 from reader.interchange.source import Progress, bounded_lines, open_import
+from reader.model import Decision
 from reader.paths import expand_path
 from reader.store import Store, context, now
 from reader.text.inert import one_line

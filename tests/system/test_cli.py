@@ -39,8 +39,9 @@ def fast_analyser(monkeypatch, analyser):
     """The CLI's Analyser(model) gives the session's already-loaded analyser for the default model."""
     real = reader.analysis.Analyser
 
-    def make(model=None):
-        return analyser if (model or analyser.model) == analyser.model else real(model)
+    def make(model=None, pipelines=None):
+        return analyser if (model or analyser.model) == analyser.model and not pipelines else real(model, pipelines)
+
 
     monkeypatch.setattr(reader.analysis, "Analyser", make)
     return analyser
