@@ -126,3 +126,81 @@ def test_near_identical_wording_groups_but_a_different_sentence_does_not():
     _, items = _index(a, b, c)
     repeats = group_repeats(items)
     assert [[x.article_id for x in r.appearances] for r in repeats] == [[1, 2]]
+
+
+def _library(tmp_path):
+    from reader.ingest.article import ParsedArticle
+    from reader.model import Analysis
+    from reader.store import Store
+
+    path = tmp_path / "lib.db"
+    store = Store(path)
+    ids = []
+    for n, (speaker, date, meta, source) in enumerate([
+        ("Hillary Clinton", "2016-10-01", {"outlet": "The Times", "external_id": "t-1"}, None),
+        ("Mrs. Clinton", "2016-10-03", {}, "https://www.cnn.com/x"),
+        ("Mr. Bill Clinton", "2016-10-02", {}, "https://www.cnn.com/y"),  # titled a man: "Mrs. Clinton" is not him
+    ]):
+        words = f"=We said it {n} times over and over"
+        text = f"“{words},” {speaker} said."
+        i = text.index(speaker)
+        quote = Quote(1, 1 + len(words), words, speaker, i, i + len(speaker), "said", i, i + len(speaker))
+        entity = Entity(i, i + len(speaker), "PERSON", speaker, speaker)
+        article_id, _ = store.add_article(ParsedArticle(text, f"Article {n}", date=date, source=source, meta=meta),
+                                          Analysis([entity], [quote], "test"))
+        ids.append(article_id)
+    store.set_decision(Decision(ids[0], "quote", 1, 1 + len("=We said it 0 times over and over"), "confirmed", "ann"))
+    store.close()
+    return path, ids
+
+
+def test_store_appearances_and_the_cli(tmp_path):
+    import csv
+    import io
+    import json
+
+    from click.testing import CliRunner
+
+    from reader.cli import cli
+    from reader.speakers import store_appearances
+    from reader.store import Store
+
+    path, ids = _library(tmp_path)
+    store = Store(path)
+    speakers = build_index(store_appearances(store))
+    store.close()
+    hillary = find_speaker(speakers, "Hillary Clinton")
+    assert [q.article_id for q in hillary.quotes] == [ids[0], ids[1]]
+    assert hillary.outlets == ["The Times", "cnn.com"] and hillary.unverified == 0.5
+
+    result = CliRunner().invoke(cli, ["speakers", "--json", "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [(r["name"], r["quotes"], r["articles"], r["first"], r["last"]) for r in rows] == [
+        ("Hillary Clinton", 2, 2, "2016-10-01", "2016-10-03"), ("Bill Clinton", 1, 1, "2016-10-02", "2016-10-02")]
+    table = CliRunner().invoke(cli, ["speakers", "--db", str(path)])
+    assert table.exit_code == 0 and table.output.splitlines()[0].split("\t")[0] == "Hillary Clinton"
+
+    result = CliRunner().invoke(cli, ["quotes", "--speaker", "mrs. clinton", "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [(r["external_id"], r["outlet"], r["status"], r["source"], r["cue"]) for r in rows] == [
+        ("t-1", "The Times", "confirmed", "Hillary Clinton", "said"), ("", "cnn.com", "machine", "Mrs. Clinton", "said")]
+    assert rows[0]["quotation"].startswith("'=We said it")  # formula-safe
+    result = CliRunner().invoke(cli, ["quotes", "--speaker", "Hillary Clinton", "--since", "2016-10-02",
+                                      "--format", "jsonl", "--db", str(path)])
+    assert [json.loads(line)["article_id"] for line in result.output.splitlines()] == [ids[1]]
+
+
+def test_quotes_errors_are_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from reader.cli import cli
+
+    path, _ = _library(tmp_path)
+    for args, message in ((["--speaker", "Nobody"], "no speaker called 'Nobody'"),
+                          (["--speaker", "Bill Clinton", "--since", "soon"], "is not a date")):
+        result = CliRunner().invoke(cli, ["quotes", *args, "--db", str(path)])
+        assert result.exit_code == 1 and message in result.output and len(result.output.strip().splitlines()) == 1
+    result = CliRunner().invoke(cli, ["speakers", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
