@@ -73,3 +73,20 @@ async def test_escape_clears_the_filter_then_goes_back(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_the_library_opens_the_index_too(tmp_path):
+    from reader.screens.library import LibraryScreen
+
+    path, seed_id, _, _ = _library(tmp_path)
+    app = ReaderApp(Store(path), user="tester", article_ids=[seed_id])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.screen.article is not None, "the seed opens")
+        await pilot.press("o")
+        await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen), "the library")
+        await pilot.press("S")
+        await wait_until(pilot, lambda: isinstance(app.screen, SpeakerIndexScreen) and app.screen.speakers, "the index")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, SpeakerQuotesScreen), "the quotations")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen), "back in the reader, at the article")
