@@ -6,7 +6,7 @@ nothing is stored yet.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 from rich.text import Text
 from textual import on, work
@@ -25,6 +25,17 @@ if TYPE_CHECKING:
     from reader.app import ReaderApp
 
 SPEAKER_COLUMNS = ("name", "kind", "quotes", "articles", "outlets", "first", "last", "unverified")
+# What ctrl+o sorts the index by, in turn: (column, key of a speaker), the most quoted first to begin with.
+SORTS: tuple[tuple[str, Callable[[Speaker], Any]], ...] = (
+    ("quotes", lambda s: (-len(s.quotes), s.name.casefold())),
+    ("name", lambda s: s.name.casefold()),
+    ("kind", lambda s: (s.kind, -len(s.quotes))),
+    ("articles", lambda s: (-s.articles, -len(s.quotes))),
+    ("outlets", lambda s: (-len(s.outlets), -len(s.quotes))),
+    ("first", lambda s: (s.first or "9999", -len(s.quotes))),
+    ("last", lambda s: ("" if s.last is None else "".join(chr(0x10FFFF - ord(c)) for c in s.last), -len(s.quotes))),
+    ("unverified", lambda s: (-s.unverified, -len(s.quotes))),
+)
 QUOTE_COLUMNS = ("date", "outlet", "status", "seen", "quotation", "article")
 
 
@@ -33,13 +44,15 @@ def _cell(value: object) -> Text:
 
 
 class SpeakerIndexScreen(Screen):
-    """Every speaker of the library, the most quoted first; typing filters by name, enter shows their quotations."""
+    """Every speaker of the library, the most quoted first (ctrl+o sorts by another column); typing filters by
+    name, enter shows their quotations."""
 
     BINDINGS = [
         Binding("down", "move(1)", "Down", show=False),
         Binding("up", "move(-1)", "Up", show=False),
         Binding("pagedown", "move(10)", "Page down", show=False),
         Binding("pageup", "move(-10)", "Page up", show=False),
+        Binding("ctrl+o", "sort", "Sort", id="speakers_sort"),
         Binding("escape", "back", "Back", id="speakers_back"),
     ]
 
@@ -47,6 +60,7 @@ class SpeakerIndexScreen(Screen):
         super().__init__()
         self.speakers: list[Speaker] = []
         self.shown: list[Speaker] = []
+        self.sort = 0  # an index into SORTS
 
     @property
     def reader(self) -> ReaderApp:
@@ -79,10 +93,12 @@ class SpeakerIndexScreen(Screen):
 
     def _show(self, query: str) -> None:
         wanted = query.casefold().strip()
-        self.shown = [
-            s for s in self.speakers
-            if not wanted or wanted in s.name.casefold() or any(wanted in v.casefold() for v in s.variants)
-        ]
+        column, key = SORTS[self.sort]
+        self.shown = sorted(
+            (s for s in self.speakers
+             if not wanted or wanted in s.name.casefold() or any(wanted in v.casefold() for v in s.variants)),
+            key=key,
+        )
         table = self.query_one("#speakers-table", VimDataTable)
         table.clear()
         for n, speaker in enumerate(self.shown):
@@ -95,6 +111,7 @@ class SpeakerIndexScreen(Screen):
         title = f"Speakers: {plural(len(self.shown), 'speaker')}"
         if wanted:
             title += f" of {len(self.speakers)} matching “{one_line(query.strip())}”"
+        title += f", by {column} (ctrl+o: sort by another column)"
         self.query_one("#speakers-title", Static).update(Text(title))
 
     @on(Input.Changed, "#speakers-filter")
@@ -113,6 +130,10 @@ class SpeakerIndexScreen(Screen):
         table = self.query_one("#speakers-table", VimDataTable)
         if table.row_count:
             table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + rows)))
+
+    def action_sort(self) -> None:
+        self.sort = (self.sort + 1) % len(SORTS)
+        self._show(self.query_one("#speakers-filter", Input).value)
 
     def action_open(self) -> None:
         table = self.query_one("#speakers-table", VimDataTable)

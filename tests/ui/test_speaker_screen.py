@@ -90,3 +90,18 @@ async def test_the_library_opens_the_index_too(tmp_path):
         await wait_until(pilot, lambda: isinstance(app.screen, SpeakerQuotesScreen), "the quotations")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen), "back in the reader, at the article")
+
+
+async def test_ctrl_o_sorts_by_the_next_column(tmp_path):
+    path, seed_id, _, _ = _library(tmp_path)
+    app = ReaderApp(Store(path), user="tester", article_ids=[seed_id])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.screen.article is not None, "the seed opens")
+        await pilot.press("S")
+        await wait_until(pilot, lambda: isinstance(app.screen, SpeakerIndexScreen) and app.screen.speakers, "the index")
+        screen = app.screen
+        for _ in ("name", "kind"):
+            await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert "by kind" in str(screen.query_one("#speakers-title").render())
+        assert [s.kind for s in screen.shown] == ["person", "unnamed"]
