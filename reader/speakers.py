@@ -132,15 +132,21 @@ class Repeat:
 # ------------------------------------------------------------------ reading articles
 
 
+_OUTLET_IN_FILE_NAME = re.compile(r"^([A-Za-z][\w.-]*?)_\d{4}-?\d{2}-?\d{2}(?:_|\.|$)")
+
+
 def outlet_of(source: str | None, outlet: str | None = None) -> str | None:
-    """The outlet named on import, else the domain of the article's source URL (no "www.")."""
+    """The outlet named on import, else the domain of the article's source URL (no "www."), else the
+    outlet a file's name starts with ("breitbart_2016-09-12_slug.txt")."""
     if outlet and outlet.strip():
         return " ".join(outlet.split())
-    if source and re.match(r"^https?://", source.strip(), re.I):
-        host = (urlparse(source.strip()).hostname or "").lower()
+    source = (source or "").strip()
+    if re.match(r"^https?://", source, re.I):
+        host = (urlparse(source).hostname or "").lower()
         host = host[4:] if host.startswith("www.") else host
         return host or None
-    return None
+    match = _OUTLET_IN_FILE_NAME.match(re.split(r"[/\\]", source)[-1]) if source else None
+    return match.group(1) if match else None
 
 
 def appearances(article: Article, decisions: Iterable[Decision] = (), outlet: str | None = None) -> list[Appearance]:
@@ -255,6 +261,24 @@ def build_index(items: Iterable[Appearance]) -> list[Speaker]:
             gender = _title_gender(item.speaker, item.source)
             if gender:
                 genders[(key[0], key[-1])][gender] += 1
+    person_of: dict[tuple[str, ...], tuple[str, str]] = {}
+    for forms in people.values():
+        for form in forms:
+            form_key = _key(form.split())
+            person_of[form_key] = (form_key[0], form_key[-1])
+    # A full name that ends with the full name of a person quoted as often or more is them ("Crooked Hillary
+    # Clinton"), the longest names first.
+    for person in sorted(people, key=lambda p: (-max(len(f.split()) for f in people[p]), p)):
+        for form in list(people[person]):
+            form_key = _key(form.split())
+            for n in range(len(form_key) - 1, 1, -1):
+                inner = (form_key[-n], form_key[-1])
+                if inner != person and people.get(inner) and sum(people[inner].values()) >= sum(people[person].values()):
+                    people[inner][form] += people[person].pop(form)
+                    genders[inner].update(genders.get(person, Counter()))
+                    person_of[form_key] = inner
+                    break
+    people = defaultdict(Counter, {p: forms for p, forms in people.items() if forms})
     canonical = {person: _most_quoted(forms) for person, forms in people.items()}
     by_tail: dict[tuple[str, ...], set[tuple[str, str]]] = defaultdict(set)
     for person, forms in people.items():
@@ -267,7 +291,7 @@ def build_index(items: Iterable[Appearance]) -> list[Speaker]:
     for item, key, shown in named:
         kind = kind_of[key]
         if kind == "person" and len(key) >= 2:
-            target = canonical[(key[0], key[-1])]
+            target = canonical[person_of[key]]
         elif kind == "person":
             person = _resolve_short(key, item, by_tail.get(key, set()), canonical_keys, genders)
             target = canonical[person] if person else shown

@@ -204,3 +204,14 @@ def test_quotes_errors_are_one_line(tmp_path):
         assert result.exit_code == 1 and message in result.output and len(result.output.strip().splitlines()) == 1
     result = CliRunner().invoke(cli, ["speakers", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
+
+
+def test_a_full_name_ending_with_a_more_quoted_full_name_is_them():
+    speakers, _ = _index(_article(1, "Hillary Clinton"), _article(2, "Hillary Clinton"), _article(3, "Crooked Hillary Clinton"),
+                         _article(4, "Bill de Blasio"))
+    assert sorted((s.name, len(s.quotes)) for s in speakers) == [("Bill de Blasio", 1), ("Hillary Clinton", 3)]
+
+
+def test_the_outlet_a_file_name_starts_with():
+    assert outlet_of("/corpus/text/breitbart_2016-09-12_stealth-over-health.txt") == "breitbart"
+    assert outlet_of("/corpus/notes.txt") is None
