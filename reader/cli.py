@@ -772,7 +772,7 @@ def quotes_command(name: str, since: str | None, fmt: str, db: str | None, user:
     writer.writerow(QUOTE_FIELDS)
     for row in rows:
         writer.writerow([neutralise("" if v is None else str(v)) for v in row.values()])
-    sys.stdout.write(out.getvalue())
+    sys.stdout.write(for_terminal(out.getvalue()) if sys.stdout.isatty() else out.getvalue())  # no raw controls on a terminal
 
 
 @cli.command("backup")
