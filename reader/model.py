@@ -235,3 +235,30 @@ class ExportRow(NamedTuple):
     quote_source: str | None = None  # the quotation's source mention as written ("she", "the daily")
     quote_cue: str | None = None  # its cue ("said", "according to")
     article_external_id: str | None = None  # the corpus row's id (the article's meta "external_id"), or None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A reliability sample: the articles each of `coders` codes independently, open until `closed_at`."""
+
+    id: int
+    name: str
+    created_at: str
+    closed_at: str | None = None
+    seed: int | None = None
+    coders: tuple[str, ...] = ()
+    article_ids: tuple[int, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+@dataclass(frozen=True)
+class CoderProgress:
+    """How far one coder is with an assignment: articles assigned, and of those, coded (any code, decision or
+    annotation by them on it)."""
+
+    coder: str
+    assigned: int
+    coded: int

@@ -248,3 +248,27 @@ def m006_decisions_and_article_codes(db: Database) -> None:
         ALTER TABLE quotes ADD COLUMN cue_end INTEGER;
         """
     )
+
+
+@migrations()
+def m007_assignments(db: Database) -> None:
+    """Reliability samples: an assignment (open until closed) gives each of its coders the same articles to code
+    independently; its rows are (assignment, article, coder)."""
+    db.executescript(
+        """
+        CREATE TABLE assignments (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            closed_at TEXT,
+            seed INTEGER
+        );
+        CREATE TABLE assignment_articles (
+            assignment_id INTEGER NOT NULL REFERENCES assignments(id) ON DELETE CASCADE,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            coder TEXT NOT NULL,
+            PRIMARY KEY (assignment_id, article_id, coder)
+        );
+        CREATE INDEX idx_assignment_articles_coder ON assignment_articles(coder, assignment_id);
+        """
+    )

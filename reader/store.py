@@ -30,6 +30,8 @@ from reader.model import (
     Annotation,
     Article,
     ArticleCode,
+    Assignment,
+    CoderProgress,
     ArticleIdentity,
     Decision,
     Entity,
@@ -183,11 +185,12 @@ class _SpanLookup:
         from reader.editing.verify import apply_decisions
 
         self.article_id = article_id
-        article = store.get_article(article_id)
-        self.text = article.text
-        self.shown: dict[tuple[str, int, int], Any] = {}  # the machine's (kind, start, end) -> as corrected, or None
-        entities, quotes = apply_decisions(article.text, article.entities, article.quotes, store.decisions(article_id),
-                                           pairs=self.shown)
+        text, entities, quotes = store._highlights_of(article_id)  # plain tuples read: this runs per article of an export
+        self.text = text
+        self.shown: dict[tuple[str, int, int], Any] = {}  # the machine's (kind, start, end) -> as corrected
+        decisions = store.decisions(article_id)
+        if decisions:
+            entities, quotes = apply_decisions(text, entities, quotes, decisions, pairs=self.shown)
         self.entities: dict[tuple[int, int], Any] = {}
         for entity in entities:  # the first of several on one span
             self.entities.setdefault((entity.start, entity.end), entity)
@@ -202,21 +205,26 @@ class _SpanLookup:
         source = self.text[start:end] if start is not None and end is not None else None
         return source, quote.cue
 
-    def context(self, start: int, end: int) -> dict[str, Any]:
-        """An annotation's entity_label, quote_speaker, target, status, quote_source and quote_cue."""
+    def context(self, row: ExportRow) -> ExportRow:
+        """An annotation's row with its entity_label, quote_speaker, target, status, quote_source and quote_cue."""
+        start, end = row.start, row.end
         entity = self.entities.get((start, end))
         quote = self.quote_spans.get((start, end))
-        within = quote or next((q for q in self.quotes if q.start <= start and end <= q.end), None)
+        within = quote
+        if within is None and self.quotes:  # the first quotation holding it (few per article)
+            within = next((q for q in self.quotes if q.start <= start and end <= q.end), None)
+        if entity is None and within is None:  # most annotations: on a stretch of text of their own
+            return row._replace(target="span")
         on = quote or entity
         source, cue = self.source_and_cue(within) if within is not None else (None, None)
-        return {
-            "entity_label": entity.label if entity is not None and quote is None else None,
-            "quote_speaker": within.speaker if within is not None else None,
-            "target": "quotation" if quote is not None else "entity" if entity is not None else "span",
-            "status": on.status if on is not None else None,
-            "quote_source": source,
-            "quote_cue": cue,
-        }
+        return row._replace(
+            entity_label=entity.label if entity is not None and quote is None else None,
+            quote_speaker=within.speaker if within is not None else None,
+            target="quotation" if quote is not None else "entity" if entity is not None else "span",
+            status=on.status if on is not None else None,
+            quote_source=source,
+            quote_cue=cue,
+        )
 
     def highlight(self, row: ExportRow, with_rejected: bool = False) -> ExportRow | None:
         """A machine highlight's row as corrected; when a person rejected it, None (or, `with_rejected`,
@@ -1044,6 +1052,108 @@ class Store:
         with self._lock:
             return [row[0] for row in self.db.execute(sql, {"a": article_id}) if row[0]]
 
+    # ------------------------------------------------------------ reliability samples (assignments)
+
+    def create_assignment(
+        self, coders: Iterable[str], article_ids: Iterable[int], name: str = "", seed: int | None = None
+    ) -> Assignment:
+        """Give every one of `coders` the same articles; refused while another assignment is open."""
+        coders = list(dict.fromkeys(c.strip() for c in coders if c.strip()))
+        article_ids = sorted(set(article_ids))
+        if len(coders) < 2:
+            raise StoreError("an assignment needs two coders or more (--coders ana,ben)")
+        if not article_ids:
+            raise StoreError("an assignment needs at least one article")
+        with self._lock, self.db.atomic():
+            current = self.find_open_assignment()
+            if current is not None:
+                raise StoreError(
+                    f"assignment '{current.name}' is open; close it first (reader assign --close)"
+                )
+            missing = self.missing_article_ids(article_ids)
+            if missing:
+                raise NotFoundError(f"no article {missing[0]} in the library")
+            stamp = now()
+            assignment_id = self.db["assignments"].insert(
+                {"name": name or f"sample {stamp[:10]}", "created_at": stamp, "closed_at": None, "seed": seed}
+            ).last_pk
+            self.db["assignment_articles"].insert_all(
+                {"assignment_id": assignment_id, "article_id": a, "coder": c} for a in article_ids for c in coders
+            )
+        return self.get_assignment(assignment_id)
+
+    def get_assignment(self, assignment_id: int) -> Assignment:
+        with self._lock:
+            row = self.db.execute(
+                "SELECT id, name, created_at, closed_at, seed FROM assignments WHERE id = ?", [assignment_id]
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"no assignment {assignment_id}")
+            pairs = self.db.execute(
+                "SELECT article_id, coder FROM assignment_articles WHERE assignment_id = ? ORDER BY article_id, coder",
+                [assignment_id],
+            ).fetchall()
+        coders = tuple(sorted({c for _, c in pairs}))
+        articles = tuple(sorted({a for a, _ in pairs}))
+        return Assignment(row[0], row[1], row[2], row[3], row[4], coders, articles)
+
+    def assignments(self) -> list[Assignment]:
+        """Every assignment, oldest first."""
+        with self._lock:
+            ids = [r[0] for r in self.db.execute("SELECT id FROM assignments ORDER BY id")]
+        return [self.get_assignment(i) for i in ids]
+
+    def find_open_assignment(self) -> Assignment | None:
+        with self._lock:
+            row = self.db.execute("SELECT id FROM assignments WHERE closed_at IS NULL ORDER BY id DESC").fetchone()
+        return self.get_assignment(row[0]) if row else None
+
+    def find_last_assignment(self) -> Assignment | None:
+        """The open assignment, else the one made last."""
+        found = self.find_open_assignment()
+        if found is not None:
+            return found
+        with self._lock:
+            row = self.db.execute("SELECT id FROM assignments ORDER BY id DESC").fetchone()
+        return self.get_assignment(row[0]) if row else None
+
+    def close_assignment(self) -> Assignment:
+        """Close the open assignment (NotFoundError when none is open)."""
+        with self._lock, self.db.atomic():
+            current = self.find_open_assignment()
+            if current is None:
+                raise NotFoundError("no assignment is open")
+            self.db.execute("UPDATE assignments SET closed_at = ? WHERE id = ?", [now(), current.id])
+        return self.get_assignment(current.id)
+
+    def assigned(self, coder: str) -> list[int]:
+        """The articles `coder` must code in the open assignment, in id order (empty when none is open)."""
+        with self._lock:
+            return [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT x.article_id FROM assignment_articles x JOIN assignments s ON s.id = x.assignment_id "
+                    "WHERE s.closed_at IS NULL AND x.coder = ? ORDER BY x.article_id",
+                    [coder],
+                )
+            ]
+
+    def coded_by(self, article_id: int, coder: str) -> bool:
+        """Whether `coder` has any article code, decision or annotation on the article."""
+        return coder in self.coders(article_id)
+
+    def progress(self, assignment: Assignment) -> list[CoderProgress]:
+        """Per coder of the assignment (in name order): articles assigned and, of them, coded."""
+        sql = """
+            SELECT x.coder, COUNT(*),
+                   SUM(EXISTS (SELECT 1 FROM article_codes c WHERE c.article_id = x.article_id AND c.author = x.coder)
+                       OR EXISTS (SELECT 1 FROM decisions d WHERE d.article_id = x.article_id AND d.author = x.coder)
+                       OR EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = x.article_id AND n.author = x.coder))
+            FROM assignment_articles x WHERE x.assignment_id = ? GROUP BY x.coder ORDER BY x.coder
+        """
+        with self._lock:
+            return [CoderProgress(c, n, int(k or 0)) for c, n, k in self.db.execute(sql, [assignment.id])]
+
     # ---- export and import
     #
     # Used by reader.interchange. Reads stream through
@@ -1176,12 +1286,23 @@ class Store:
             while added and (added[0].start, added[0].end) < (row.start, row.end):
                 yield added.pop(0)
             if row.kind == "annotation":
-                yield row._replace(**lookup.context(row.start, row.end))
+                yield lookup.context(row)
             else:
                 corrected = lookup.highlight(row, with_rejected)
                 if corrected is not None:
                     yield corrected
         yield from added
+
+    def _highlights_of(self, article_id: int) -> tuple[str, list[Entity], list[Quote]]:
+        """An article's text and machine highlights, read as plain tuples (for export, per article)."""
+        with self._lock:
+            row = self.db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
+            entities = [Entity(*r) for r in self.db.execute(
+                'SELECT start, "end", label, text, canonical FROM entities WHERE article_id = ? ORDER BY start, id', [article_id])]
+            quotes = [Quote(*r) for r in self.db.execute(
+                'SELECT start, "end", text, speaker, speaker_start, speaker_end, cue, source_start, source_end, cue_start, '
+                'cue_end FROM quotes WHERE article_id = ? ORDER BY start, id', [article_id])]
+        return (row[0] if row else ""), entities, quotes
 
     def missing_article_ids(self, article_ids: Iterable[int]) -> list[int]:
         """Those of `article_ids` that are not in the library."""

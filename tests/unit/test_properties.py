@@ -183,10 +183,13 @@ def test_export_says_what_an_annotation_is_on(highlights, quoted, start, length)
     on = [q.speaker for q in stored.quotes if (q.start, q.end) == (start, end)]
     on_quote = bool(on)
     within = sorted((q for q in stored.quotes if q.start <= start and end <= q.end), key=lambda q: (q.start, q.end))
-    found = _SpanLookup(store, article_id).context(start, end)
-    assert found["entity_label"] == (exact[0] if exact and not on_quote else None)
-    assert found["quote_speaker"] == (on[0] if on else within[0].speaker if within else None)
-    assert found["target"] == ("quotation" if on_quote else "entity" if exact else "span")
+    from reader.model import ExportRow
+
+    blank = ExportRow(*[None] * len(ExportRow._fields))
+    found = _SpanLookup(store, article_id).context(blank._replace(kind="annotation", start=start, end=end))
+    assert found.entity_label == (exact[0] if exact and not on_quote else None)
+    assert found.quote_speaker == (on[0] if on else within[0].speaker if within else None)
+    assert found.target == ("quotation" if on_quote else "entity" if exact else "span")
 
 
 @FAST
