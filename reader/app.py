@@ -127,13 +127,13 @@ class ReaderApp(App[None]):
         if not isinstance(self.screen, LibraryScreen):
             self.push_screen(LibraryScreen())
 
-    def open_article(self, article_id: int, annotation_id: int | None = None) -> None:
-        """Leave any screen above the reader and show `article_id` (at an annotation if given)."""
+    def open_article(self, article_id: int, annotation_id: int | None = None, offset: int | None = None) -> None:
+        """Leave any screen above the reader and show `article_id` (at an annotation, or at `offset`, if given)."""
 
         async def go() -> None:
+            nonlocal offset
             while not isinstance(self.screen, ReaderScreen):
                 self.pop_screen()
-            offset = None
             if annotation_id is not None:
                 try:
                     annotation = self.store.find_annotation(annotation_id)

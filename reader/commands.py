@@ -15,6 +15,7 @@ def reader_commands(screen: ReaderScreen) -> Iterator[tuple[str, str, Callable[[
     app = screen.reader
     yield "Library", "Open the library: search, open and add articles (o)", app.show_library
     yield "Codebook", "Edit tags, quick keys and colours (c)", screen.action_codebook
+    yield "Speaker index", "Who said what across the library: speakers, their quotations, the articles (S)", screen.action_speakers
     yield "Export annotations", "Write this article's annotations to a CSV file (e)", screen.action_export
     yield "Export all annotations", "Write every article's annotations to a CSV file", lambda: app.export_annotations(None)
     yield "Toggle panel", "Show or hide the notes panel (p)", screen.action_toggle_panel

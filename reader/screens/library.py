@@ -133,6 +133,7 @@ class LibraryScreen(Screen):
         Binding("enter", "open", "Open", priority=False, id="library_open"),
         Binding("slash", "focus_search", "Search", id="library_search"),
         Binding("a", "add", "Add files", id="library_add"),
+        Binding("S", "speakers", "Speakers", id="library_speakers"),
         Binding("escape", "back", "Back", id="library_back"),
         Binding("question_mark", "help", "Help", id="library_help"),
         Binding("q", "app.quit", "Quit", id="library_quit"),
@@ -255,6 +256,11 @@ class LibraryScreen(Screen):
         article_id, _, annotation_id = key.partition(":")
         annotation = annotation_id.split(":")[0]
         self.reader.open_article(int(article_id), annotation_id=int(annotation) if annotation else None)
+
+    def action_speakers(self) -> None:
+        from reader.screens.speakers import SpeakerIndexScreen
+
+        self.app.push_screen(SpeakerIndexScreen())
 
     def action_help(self) -> None:
         from reader.screens.help import HelpScreen

@@ -62,6 +62,7 @@ class ReaderScreen(Screen):
         Binding("p", "toggle_panel", "Panel", show=False, id="toggle_panel"),
         Binding("o", "library", "Library", show=False, id="library"),
         Binding("c", "codebook", "Codebook", show=False, id="codebook"),
+        Binding("S", "speakers", "Speakers", show=False, id="speakers"),
         Binding("y", "confirm", "Confirm", show=False, id="confirm"),
         Binding("s", "speaker", "Speaker", show=False, id="speaker"),
         Binding("r", "reject", "Reject", show=False, id="reject"),
@@ -739,6 +740,11 @@ class ReaderScreen(Screen):
         from reader.screens.codebook import CodebookScreen
 
         self.app.push_screen(CodebookScreen(), lambda _: self.post_message(AnnotationsChanged(None)))
+
+    def action_speakers(self) -> None:
+        from reader.screens.speakers import SpeakerIndexScreen
+
+        self.app.push_screen(SpeakerIndexScreen())
 
     def action_help(self) -> None:
         from reader.screens.help import HelpScreen
