@@ -6,7 +6,7 @@ from pilot_helpers import make_library, wait_until
 
 from reader.app import ReaderApp
 from reader.ingest.article import ParsedArticle
-from reader.model import Analysis, Entity, Quote
+from reader.model import Analysis, Quote
 from reader.screens.reader_screen import ReaderScreen
 from reader.screens.speakers import SpeakerIndexScreen, SpeakerQuotesScreen
 from reader.store import Store
