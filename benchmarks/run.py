@@ -257,7 +257,7 @@ def main() -> None:
         for name in names:
             try:
                 text = fmt(figures[name])
-                mark = "" if ok is None or not text else (" ok" if ok(figures[name]) else " !!")
+                mark = "" if ok is None or text in ("", "-") else (" ok" if ok(figures[name]) else " !!")
             except (KeyError, ZeroDivisionError, ValueError):
                 text, mark = "-", ""
             cells.append(f"{text + mark:>22}")

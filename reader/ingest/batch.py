@@ -108,9 +108,9 @@ def import_files(
                 with store.transaction():
                     for path, article in new:
                         report.added.append((path, store.add_article(article)[0]))
-                done += len(new)
-                if progress and new:
-                    progress(done, total)
+                        done += 1
+                        if progress:
+                            progress(done, total)  # the bar moves as files are stored, committed a chunk at a time
                 continue
             for (path, article), analysis in zip(new, analyse_texts([a.text for _, a in new])):
                 report.added.append((path, store.add_article(article, analysis)[0]))

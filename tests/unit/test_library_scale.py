@@ -173,3 +173,24 @@ def test_reader_list_into_a_pipe_closed_early_ends_quietly(tmp_path):
     # The newest first: the last file read, in name order.
     assert first.split("\t")[0] == "3000" and first.count("\t") == 7 and first.rstrip("\n").endswith("\tStory 999")
     assert "Traceback" not in err and "Error" not in err, err
+
+
+def test_progress_when_not_a_terminal_is_a_quiet_line_with_rate_and_time_left(tmp_path, monkeypatch):
+    """Piped or logged, `reader add` says how far it is in a line now and then, never a bar."""
+    from click.testing import CliRunner
+
+    import reader.cli
+    from reader.cli import cli
+
+    monkeypatch.setattr(reader.cli, "QUIET_PROGRESS_S", 0.0)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"{n}.txt").write_text(f"Story {n}\n\nThe council met on day {n}.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["add", "--no-analysis", str(folder), "--db", str(tmp_path / "r.db")])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert lines and all(line.startswith("reader: importing: ") for line in lines)
+    assert "1 of 3 files (" in lines[0] and "/s, " in lines[0] and lines[0].endswith(" left)")
+    assert "\r" not in result.stderr and "\x1b" not in result.stderr
+    assert result.stdout.startswith("3 added")
