@@ -939,10 +939,17 @@ def _stdout_is_terminal() -> bool:
 def _export_binary(output: Path | None, write: Callable[[Any], Any]) -> Any:
     """Run `write(target)` on --output (a path) or on a binary stdout that is not a terminal."""
     if output is not None and str(output) != "-":
-        target = expand_path(output)
-        if target.is_dir():
-            raise ReaderError(f"{target}: is a directory")
-        return write(target)
+        from reader.interchange.output import output_file
+
+        # Through the one safe writer: a device or a FIFO is written as it is (a rename over /dev/zero
+        # made it a file, as root), a regular file replaced only when complete, owner-only.
+        import io
+
+        buffer = io.BytesIO()  # a zip needs to seek, a device cannot
+        result = write(buffer)
+        with output_file(output, binary=True) as out:
+            out.write(buffer.getvalue())
+        return result
     if _stdout_is_terminal():
         raise ReaderError("this format is binary: give a file with -o FILE (or send it to a pipe)")
     import io

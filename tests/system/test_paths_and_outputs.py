@@ -321,3 +321,15 @@ def test_a_folder_that_cannot_be_read_inside_an_added_one_is_one_line_and_the_re
         (folder / "private").chmod(0o700)
     line = one_line(result, "private", "ermission denied", "skipped")
     assert "1 added" in result.stdout, (line, result.stdout)
+
+
+@pytest.mark.parametrize("args", [
+    ["export", "--format", "qdpx"], ["export", "--format", "spacy"], ["codebook", "export", "--format", "qdc"],
+], ids=["qdpx", "spacy", "qdc"])
+def test_binary_exports_write_a_device_and_never_replace_it(db, args):
+    """Binary and XML exports go through the same writer as CSV: /dev/null stays a device."""
+    before = os.stat("/dev/null")
+    result = invoke(*args, "--db", str(db), "-o", "/dev/null")
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+    assert result.exit_code == 0, result.stderr

@@ -108,7 +108,7 @@ async def test_tag_then_note_at_once_land_on_one_annotation_while_reloads_are_sl
                 app.screen.view.move_to(text.index(word))
                 await pilot.pause(0.07)  # a reload is under way
                 await pilot.press("2", "a", *word.upper(), "escape")
-                await pilot.pause(0.1)
+                await wait_until(pilot, lambda: app.focused is app.screen.view, "the note is closed")
         finally:
             colleague.stop.set()
             colleague.join()
