@@ -416,6 +416,15 @@ def _export_to(output: Path | None, write: Callable[[Any], int]) -> int:
             stream.detach()  # leave stdout open
 
 
+def _not_the_library(output: Path | None, store: Any) -> None:
+    """`-o` naming the library itself would replace the notes with their export."""
+    if output is None or store.path is None:
+        return
+    with contextlib.suppress(OSError, RuntimeError):
+        if os.path.samefile(Path(output).expanduser(), store.path):
+            raise ReaderError(f"{output}: is the library itself; choose another file for the export")
+
+
 class _InertStream:
     """Output for a terminal (a person reading, not a file): control characters in it are shown inert."""
 
@@ -466,6 +475,7 @@ def export_command(
     from reader.interchange.records import ExportFilter, check_filter
 
     store = open_store(db, must_exist=True)
+    _not_the_library(output, store)
     filters = check_filter(store, ExportFilter(article_ids, tags, authors, since, until))
     count = _export_to(output, lambda out: export(
         store, out, fmt, filters, per_tag=per_tag, include_highlights=include_highlights, bom=bom,
@@ -524,6 +534,7 @@ def codebook_export_command(output: Path | None, bom: bool, db: str | None, user
     from reader.interchange.codebook import write_codebook
 
     store = open_store(db)
+    _not_the_library(output, store)
     count = _export_to(output, lambda out: write_codebook(store, out, bom=bom))
     if output is not None and str(output) != "-":
         click.echo(f"{plural(count, 'tag')} exported to {one_line(str(output))}", err=True)

@@ -321,3 +321,11 @@ def test_a_folder_that_cannot_be_read_inside_an_added_one_is_one_line_and_the_re
         (folder / "private").chmod(0o700)
     line = one_line(result, "private", "ermission denied", "skipped")
     assert "1 added" in result.stdout, (line, result.stdout)
+
+
+@pytest.mark.parametrize("args", [["export"], ["codebook", "export"]])
+def test_an_export_over_the_library_itself_is_refused(db, args):
+    before = db.read_bytes()
+    result = invoke(*args, "--db", str(db), "-o", str(db))
+    assert result.exit_code == 1 and "is the library itself" in result.stderr
+    assert db.read_bytes() == before
