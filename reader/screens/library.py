@@ -50,7 +50,11 @@ class LibraryScreen(Screen):
         table.focus()
 
     async def show_all(self) -> None:
-        rows = await asyncio.to_thread(self.reader.store.list_articles)
+        try:
+            rows = await asyncio.to_thread(self.reader.store.list_articles)
+        except ReaderError as exc:  # damage another program wrote: one line, and the app keeps running
+            self.notify(str(exc), severity="error", timeout=15)
+            return
         table = self.query_one(DataTable)
         table.clear()
         for row in rows:
