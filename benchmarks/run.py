@@ -3,11 +3,15 @@
     python benchmarks/run.py                        # the checkout
     python benchmarks/run.py --before 919503c       # and an older commit, side by side
     python benchmarks/run.py --parts ui --rounds 5  # only some parts
+    python benchmarks/run.py --parts library --before 020abc4  # the library at 20k and 100k, before and after
 
 Parts: `ui` (ui_latency.py: first paint, key latency, bytes and memory on the
 seed and on a 1 MB article, at 80x24 and at 120x40 where the notes panel shows
 beside the text), `analysis` (analysis_bench.py), `import`
-(import_bench.py) and `export` (export_bench.py). With --before, that commit
+(import_bench.py), `export` (export_bench.py) and `library` (library_bench.py:
+the library screen, `reader list` and `reader add --no-analysis` on libraries of
+20,000 and 100,000 PolNeAR articles; it says so and is left out when the corpus
+is missing; the libraries are built once and kept, see library_bench.py). With --before, that commit
 is unpacked into a temporary folder and measured in the same run, round for
 round with the checkout, so the two columns saw the same (noisy) machine.
 Only ratios within one run mean much; absolute times vary from run to run.
@@ -30,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ui_latency import KEYS, ROOT, Tree, measure, median, summarise  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-PARTS = ("ui", "analysis", "import", "export")
+PARTS = ("ui", "analysis", "import", "export", "library")
 
 
 def unpack(rev: str, folder: Path) -> Path:
@@ -118,6 +122,66 @@ def other_rows() -> list[Row]:
     ]
 
 
+def library_rows(sizes: list[str]) -> list[Row]:
+    """The library part's lines, for each size."""
+
+    def lib(f: dict, size: str) -> dict:
+        return f["library"][size]
+
+    table: list[Row] = []
+    for size in sizes:
+        n = f"{int(size):,}"
+
+        def key(name: str, size: str = size) -> Row:
+            return (f"  key {name}: median / p95 ms", "p95 <= 50",
+                    lambda f: f"{lib(f, size)['keys'][name]['median_ms']:.0f} / {lib(f, size)['keys'][name]['p95_ms']:.0f}",
+                    lambda f: lib(f, size)["keys"][name]["p95_ms"] <= 50)
+
+        table += [
+            (f"[library {n}] First paint (s)", "<= 1.0", lambda f, s=size: f"{lib(f, s)['paint']:.2f}",
+             lambda f, s=size: lib(f, s)["paint"] <= 1.0),
+            ("  meanwhile: bare Textual app / reader on the seed (s)", "",
+             lambda f, s=size: f"{lib(f, s)['bare']:.2f} / {lib(f, s)['seed']:.2f}", None),
+            key("j"), key("pagedown"), key("k"),
+            ("  search as you type, per letter: median / max ms", "<= 100",
+             lambda f, s=size: f"{lib(f, s)['search_median_ms']:.0f} / {lib(f, s)['search_max_ms']:.0f}",
+             lambda f, s=size: lib(f, s)["search_max_ms"] <= 100),
+            ("  clearing the search (ms)", "", lambda f, s=size: f"{lib(f, s)['clear_ms']:.0f}", None),
+            ("  every key and letter: p95 ms", "<= 50", lambda f, s=size: f"{lib(f, s)['all_keys_p95_ms']:.0f}",
+             lambda f, s=size: lib(f, s)["all_keys_p95_ms"] <= 50),
+            ("  memory with the library open (MB RSS)", "<= 300", lambda f, s=size: f"{lib(f, s)['rss_mb']:.0f}",
+             lambda f, s=size: lib(f, s)["rss_mb"] <= 300),
+            ("  reader list, piped: first line / all (s)", "0.5 / 5",
+             lambda f, s=size: f"{lib(f, s)['list_first']:.2f} / {lib(f, s)['list_all']:.2f}",
+             lambda f, s=size: lib(f, s)["list_first"] <= 0.5 and lib(f, s)["list_all"] <= 5),
+            ("  reader list: lines written", "", lambda f, s=size: f"{lib(f, s)['list_lines']:,}", None),
+            ("  reader add --no-analysis of the files (s)", "<= 300",
+             lambda f, s=size: f"{lib(f, s)['add_seconds']:.0f}" if "add_seconds" in lib(f, s) else "-",
+             lambda f, s=size: lib(f, s).get("add_seconds", 0) <= 300),
+        ]
+    return table
+
+
+def measure_library(trees: list, sizes: list[str], rounds: int, add_sizes: list[str], log) -> str | None:
+    """The library part, round for round and size by size, each tree in turn; None, or why nothing was measured."""
+    from library_bench import merge, summarise
+
+    raws: dict[str, dict[str, list]] = {t.name: {s: [] for s in sizes} for t in trees}
+    for size in sizes:
+        for round_ in range(rounds):
+            for tree in trees:
+                add = size in add_sizes and round_ == rounds - 1
+                log(f"library {int(size):,}: {tree.name}, round {round_ + 1}/{rounds}" + (" (and reader add)" if add else ""))
+                result = run_json(tree, "library_bench.py", "--raw", "--sizes", size, "--rounds", "1",
+                                  *([] if add else ["--no-add"]))
+                if "missing" in result:
+                    return result["missing"]
+                raws[tree.name][size].append(result[size])
+    for tree in trees:
+        tree.library = {size: summarise(merge(raws[tree.name][size])) for size in sizes}
+    return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--before", metavar="REV", help="Also measure this commit, side by side.")
@@ -126,6 +190,10 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=4, help="Repetitions of the key script per UI session.")
     parser.add_argument("--sizes", default="80x24,120x40", help="Terminal sizes for the UI part (at 120 columns the panel shows).")
     parser.add_argument("--articles", type=int, default=1000, help="Articles for the import part.")
+    parser.add_argument("--library-sizes", default="20000,100000", help="Library part: articles in each library.")
+    parser.add_argument("--library-rounds", type=int, default=2, help="Library part: sessions per tree and size.")
+    parser.add_argument("--library-add-sizes", default=None,
+                        help="Library part: sizes to time reader add --no-analysis at (default: every size).")
     parser.add_argument("--json", metavar="FILE", type=Path, help="Also write every figure to FILE.")
     args = parser.parse_args()
     parts = [p for p in args.parts.split(",") if p]
@@ -165,13 +233,23 @@ def main() -> None:
                 for tree in trees:
                     log(f"{part}: {tree.name}")
                     figures[tree.name][part] = run_json(tree, script, *extra)
+        library_sizes = [n for n in args.library_sizes.split(",") if n]
+        library_missing = None
+        if "library" in parts:
+            add_sizes = library_sizes if args.library_add_sizes is None else args.library_add_sizes.split(",")
+            library_missing = measure_library(trees, library_sizes, args.library_rounds, add_sizes, log)
+            for tree in trees:
+                if library_missing is None:
+                    figures[tree.name]["library"] = tree.library
 
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1, default=str))
     names = [t.name for t in trees]
     table = [row for size in sizes for row in rows([k for k in KEYS if k != " "], size)] if "ui" in parts else []
     table += [r for r in other_rows() if all(p in parts for p in _parts_of(r[0]))]
-    width = max(len(r[0]) for r in table) + 2
+    if "library" in parts and library_missing is None:
+        table += library_rows(library_sizes)
+    width = max((len(r[0]) for r in table), default=20) + 2
     print(f"\nreader benchmarks: {args.rounds} UI rounds, {os.cpu_count()} cores, {time.perf_counter() - started:.0f} s")
     print(f"{'':<{width}}{'target':>12}" + "".join(f"{n:>22}" for n in names))
     for label, target, fmt, ok in table:
@@ -185,6 +263,8 @@ def main() -> None:
             cells.append(f"{text + mark:>22}")
         print(f"{label:<{width}}{target:>12}" + "".join(cells))
     print("\nok: target met; !!: missed. Key latency: key written to last byte of the update it causes.")
+    if library_missing is not None:
+        print(f"library part: nothing measured: {library_missing}")
 
 
 def _parts_of(label: str) -> list[str]:

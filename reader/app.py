@@ -31,8 +31,11 @@ class ReaderApp(App[None]):
         article_ids: list[int] | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
         keymap: dict[str, str] | None = None,
+        offset: int | None = None,
     ):
         super().__init__()
+        self._start_offset = offset
+        self._no_colours = None  # where to open the first article (where the user left off)
         self.keymap = dict(keymap or {})  # binding id -> keys, from the config file's [keymap]
         if self.keymap:
             self.set_keymap(self.keymap)
@@ -43,6 +46,7 @@ class ReaderApp(App[None]):
         self._start_ids = list(article_ids or [])
         self._analyser = None
         self._quit_unsaved = False
+        self.handle_signals = False  # run_app: SIGTERM and SIGHUP quit as `q` does
 
     @property
     def analyser(self):
@@ -50,8 +54,20 @@ class ReaderApp(App[None]):
         if self._analyser is None:
             from reader.analysis import Analyser
 
-            self._analyser = Analyser(self.model)
+            self._analyser = Analyser(self.model, config.pipelines())
         return self._analyser
+
+    def get_line_filters(self):
+        """With NO_COLOR, the terminal's own colours (Textual's default maps colours to greys, which
+        forces a dark background on a light terminal); bold, italic, underline and reverse stay."""
+        from textual.filter import Monochrome, NoColor
+
+        filters = list(super().get_line_filters())
+        if any(isinstance(f, Monochrome) for f in filters):
+            if self._no_colours is None:
+                self._no_colours = NoColor()
+            filters = [self._no_colours if isinstance(f, Monochrome) else f for f in filters]
+        return filters
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout=None, markup: bool = False) -> None:
         """Show a message as plain, inert text: messages quote file names, titles and article text."""
@@ -60,16 +76,28 @@ class ReaderApp(App[None]):
     async def action_quit(self) -> None:
         """Quit once the note being edited is saved; if it cannot be, say so and quit on a second try."""
         if await self.reader_screen.flush_note() or self._quit_unsaved:
+            self.reader_screen.remember_place()
             self.exit()
             return
         self._quit_unsaved = True
         self.notify("Your note could not be saved. Copy it, or quit again to leave without it.", severity="error", timeout=15)
 
+    async def _leave(self) -> None:
+        """Quit on SIGTERM or SIGHUP (an SSH link dropping): the note being edited saved if it can be in 2 s."""
+        import asyncio
+
+        try:
+            await asyncio.wait_for(self.reader_screen.flush_note(), 2.0)
+        except Exception:  # noqa: BLE001 - leaving regardless: the terminal may be gone
+            pass
+        self.reader_screen.remember_place()  # an SSH link dropping: the next `reader` opens here
+        self.exit()
+
     def on_ready(self) -> None:
         startup.resume()  # the first screen is out
 
     def get_default_screen(self) -> Screen:
-        return ReaderScreen(self._start_ids[0] if self._start_ids else None)
+        return ReaderScreen(self._start_ids[0] if self._start_ids else None, self._start_offset)
 
     @property
     def reader_screen(self) -> ReaderScreen:
@@ -80,6 +108,13 @@ class ReaderApp(App[None]):
         return self.reader_screen.article is not None
 
     async def on_mount(self) -> None:
+        if self.handle_signals:
+            import asyncio
+            import signal
+
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(signum, lambda: loop.create_task(self._leave()))
         if self._start_ids:
             if len(self._start_ids) > 1:
                 self.notify(f"{plural(len(self._start_ids), 'article')} imported: press o for the library.", timeout=4)
@@ -92,13 +127,13 @@ class ReaderApp(App[None]):
         if not isinstance(self.screen, LibraryScreen):
             self.push_screen(LibraryScreen())
 
-    def open_article(self, article_id: int, annotation_id: int | None = None) -> None:
-        """Leave any screen above the reader and show `article_id` (at an annotation if given)."""
+    def open_article(self, article_id: int, annotation_id: int | None = None, offset: int | None = None) -> None:
+        """Leave any screen above the reader and show `article_id` (at an annotation, or at `offset`, if given)."""
 
         async def go() -> None:
+            nonlocal offset
             while not isinstance(self.screen, ReaderScreen):
                 self.pop_screen()
-            offset = None
             if annotation_id is not None:
                 try:
                     annotation = self.store.find_annotation(annotation_id)
@@ -140,6 +175,13 @@ class ReaderApp(App[None]):
             if command.title != "Keys":
                 yield command
 
+
 def run_app(store: Store, user: str, model: str | None, article_ids: list[int], max_bytes: int,
-            keymap: dict[str, str] | None = None) -> None:
-    ReaderApp(store, user=user, model=model, article_ids=article_ids, max_bytes=max_bytes, keymap=keymap).run()
+            keymap: dict[str, str] | None = None, offset: int | None = None) -> None:
+    """Run the app; however it ends (q, SIGTERM, SIGHUP, an error) the library is closed and checkpointed."""
+    app = ReaderApp(store, user=user, model=model, article_ids=article_ids, max_bytes=max_bytes, keymap=keymap, offset=offset)
+    app.handle_signals = True
+    try:
+        app.run()
+    finally:
+        store.close()

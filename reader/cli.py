@@ -10,13 +10,14 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import click
 from click_default_group import DefaultGroup
 
 from reader import __version__, config, startup
 from reader.errors import ReaderError
+from reader.paths import expand_path, unreadable
 from reader.text.inert import for_terminal, one_line, plural
 from reader.text.inert import json_line as _json_line
 
@@ -31,6 +32,9 @@ class ReaderGroup(DefaultGroup):
         return name, command, rest
 
     def invoke(self, ctx: click.Context) -> Any:
+        from reader import store
+
+        already_open = store.open_stores()
         try:
             result = super().invoke(ctx)
             sys.stdout.flush()  # a full disk under `reader list --json > file` is found here, not at exit
@@ -56,6 +60,9 @@ class ReaderGroup(DefaultGroup):
         except (OverflowError, RecursionError) as exc:  # a number or a structure too large
             click.echo(f"reader: {one_line(str(exc) or type(exc).__name__)}", err=True)
             ctx.exit(1)
+
+        finally:
+            store.close_all(keep=already_open)  # a command leaves the libraries it opened closed and checkpointed
 
 
 def _is_stdout_error(exc: OSError) -> bool:
@@ -96,7 +103,7 @@ def analysis_options(func: Callable) -> Callable:
 
 def jobs_option(func: Callable) -> Callable:
     return click.option(
-        "-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+        "-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
         help="Processes for analysis (0: one per core).",
     )(func)
 
@@ -108,28 +115,60 @@ def open_store(db: str | None, must_exist: bool = False):
     path = config.db_path(db)
     if must_exist and not path.exists() and path != config.default_db_path():
         raise ReaderError(f"no library at {path} (check --db or READER_DB; 'reader add FILE' makes one)")
-    return Store(path)
+    store = Store(path)
+    if store.network_filesystem:
+        click.echo(
+            f"reader: {one_line(str(path))} is on a network filesystem ({store.network_filesystem}): "
+            "using a rollback journal and one session at a time", err=True,
+        )
+    return store
 
 
 def _processes(jobs: int) -> int:
     return jobs or os.cpu_count() or 1
 
 
-def _progress_callback(label: str):
-    """A rich progress bar on stderr (silent when stderr is not a terminal) as a (done, total) callback."""
+QUIET_PROGRESS_S = 10.0  # when stderr is not a terminal, a progress line at most this often
+
+
+def _progress_callback(label: str, unit: str = "files"):
+    """Progress as a (done, total) callback: on a terminal a bar with the rate and the time left (on
+    stderr); otherwise a quiet line every QUIET_PROGRESS_S seconds, for logs."""
+    import time
+
     from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        ProgressColumn,
         TextColumn,
         TimeRemainingColumn,
     )
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        def render(self, task) -> Text:  # type: ignore[no-untyped-def]
+            return Text(f"{task.speed:,.1f} {unit}/s" if task.speed else f"- {unit}/s", style="progress.data.speed")
 
     console = Console(stderr=True)
+    if not console.is_terminal:
+        started = time.monotonic()
+        last = [started]
+
+        def quiet(done: int, total: int) -> None:
+            now = time.monotonic()
+            if now - last[0] < QUIET_PROGRESS_S or done >= total or done == 0:
+                return
+            last[0] = now
+            rate = done / (now - started)
+            left = _duration((total - done) / rate) if rate else "?"
+            click.echo(f"reader: {label.lower()}: {done:,} of {total:,} {unit} ({rate:,.1f}/s, {left} left)", err=True)
+
+        return quiet
     progress = Progress(
-        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=console, disable=not console.is_terminal, transient=True,
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), RateColumn(), TextColumn("left"), TimeRemainingColumn(),
+        console=console, transient=True,
     )
     task = progress.add_task(label, total=None)
 
@@ -145,6 +184,15 @@ def _progress_callback(label: str):
             progress.stop()
 
     return update
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 90:
+        return f"{seconds} s"
+    if seconds < 5400:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
 def _report_errors(errors: list[str]) -> None:
@@ -196,8 +244,12 @@ def open_command(paths: tuple[Path, ...], db: str | None, user: str | None, mode
         article_ids = report.article_ids
         if not article_ids:
             raise ReaderError("nothing to open")
-    run_app(store, user=config.user_name(user), model=config.model_name(model), article_ids=article_ids, max_bytes=limit,
-            keymap=keymap)
+    name = config.user_name(user)
+    offset = None
+    if not article_ids and (place := store.find_place(name)) is not None:  # where this user left off
+        article_ids, offset = [place[0]], place[1]
+    run_app(store, user=name, model=config.model_name(model), article_ids=article_ids, max_bytes=limit,
+            keymap=keymap, offset=offset)
 
 
 def _check_not_a_mistyped_command(paths: tuple[Path, ...]) -> None:
@@ -210,80 +262,318 @@ def _check_not_a_mistyped_command(paths: tuple[Path, ...]) -> None:
             raise ReaderError(f"no such command or file '{paths[0]}' (did you mean 'reader {close[0]}'?)")
 
 
+def corpus_options(func: Callable) -> Callable:
+    """The options of a tabular corpus (reader.ingest.corpus.open_corpus), for `reader add`."""
+    for role in ("outlet", "id", "author", "url", "date", "title", "text"):
+        func = click.option(
+            f"--{role}-column", f"{role}_column", metavar="NAME",
+            help=f"The corpus column holding the {'external id' if role == 'id' else role} (else found by its usual names).",
+        )(func)
+    func = click.option(
+        "--format", "corpus_format", type=click.Choice(["csv", "tsv", "jsonl", "json"]),
+        help="Read the corpus as this format (else told by its name and first bytes).",
+    )(func)
+    func = click.option("--encoding", metavar="NAME", help="The files' encoding (else detected).")(func)
+    func = click.option(
+        "--dayfirst/--monthfirst", "dayfirst", default=None,
+        help="Read 03/04/2024 as 3 April (--dayfirst) or March 4 (--monthfirst); else such dates are refused.",
+    )(func)
+    return func
+
+
 @cli.command("add")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--no-analysis", is_flag=True, help="Store the text only; analyse later with 'reader reanalyze'.")
+@corpus_options
 @common_options
 @analysis_options
 @jobs_option
 def add_command(
     paths: tuple[Path, ...], no_analysis: bool, db: str | None, user: str | None,
-    model: str | None, max_size: float | None, jobs: int,
+    model: str | None, max_size: float | None, jobs: int, dayfirst: bool | None, encoding: str | None,
+    corpus_format: str | None, **columns: str | None,
 ) -> None:
-    """Import articles (.txt, .md, .html; files or directories) and analyse them.
+    """Import articles (.txt, .md, .html; files or directories) and corpora
+    (.csv, .tsv, .jsonl, .json, each maybe .gz; '-' for standard input), and analyse them.
 
-    The same text imported twice is stored once. Files that cannot be read are
-    reported, one line each, and the rest still import (exit status 1).
+    A corpus holds one article per row: its columns are found by their usual
+    names (text/body/content, title/headline, date/published, url/link,
+    author/byline, id, source/outlet) or named with --text-column and the like;
+    the others are kept as metadata, and the id is exported as
+    article_external_id. The same text imported twice is stored once. Files and
+    rows that cannot be read are reported, one line each, and the rest still
+    import (exit status 1). See docs/corpus.md.
 
     \b
     Example:
       reader add seeds/
       reader add --jobs 0 ~/corpus/*.txt
+      reader add corpus.csv --text-column "Full text" --dayfirst
+      zcat stories.jsonl.gz | reader add - --no-analysis
     """
     from reader.analysis import Analyser
     from reader.ingest.batch import import_files
+    from reader.ingest.corpus import is_corpus_name
 
+    corpora = [p for p in paths if str(p) == "-" or is_corpus_name(p)]
+    files = [p for p in paths if p not in corpora]
+    if corpus_format and files and not corpora:
+        raise ReaderError("--format is for corpora (.csv, .tsv, .jsonl, .json, or '-')")
+    if sum(str(p) == "-" for p in paths) > 1:
+        raise ReaderError("'-' (standard input) can be given once")
     store = open_store(db)
-    analyser = None if no_analysis else Analyser(config.model_name(model))
+    analyser = None if no_analysis else Analyser(config.model_name(model), config.pipelines())
     if analyser is not None:
         analyser.nlp  # fail early, before reading files, if the model is missing
-    report = import_files(
-        store, paths, config.max_bytes(max_size), analyser=analyser,
-        n_process=_processes(jobs), progress=_progress_callback("Analysing"),
-    )
-    _report_errors(report.errors)
+    added = duplicates = failed = 0
+    if files:
+        report = import_files(
+            store, files, config.max_bytes(max_size), analyser=analyser,
+            n_process=_processes(jobs), progress=_progress_callback("Importing" if no_analysis else "Analysing"),
+            dayfirst=dayfirst, encoding=encoding,
+        )
+        for line in report.warnings:
+            click.echo(f"reader: {one_line(line)}", err=True)
+        _report_errors(report.errors)
+        added, duplicates, failed = len(report.added), len(report.duplicates), len(report.errors)
+    options = {"dayfirst": dayfirst, "encoding": encoding, "format": corpus_format, **columns}
+    for path in corpora:
+        outcome = _add_corpus(store, path, options, analyser, _processes(jobs))
+        if outcome is None:
+            failed += 1
+            continue
+        added += len(outcome.added)
+        duplicates += outcome.duplicates
+        failed += outcome.problems + (outcome.stopped is not None)
     click.echo(
-        f"{len(report.added)} added, {len(report.duplicates)} already in the library, "
-        f"{len(report.errors)} failed ({one_line(str(store.path))})"
+        f"{added} added, {duplicates} already in the library, "
+        f"{failed} failed ({one_line(str(store.path))})"
     )
-    if report.errors:
+    if failed:
         sys.exit(1)
+
+
+def _add_corpus(store: Any, path: Path, options: dict[str, Any], analyser: Any, n_process: int) -> Any:
+    """Import one corpus, its problems one line each as they are found; None (after its line) if it cannot be read."""
+    from reader.ingest.corpus import CorpusError, open_corpus
+    from reader.ingest.corpus_import import import_corpus
+
+    name = str(path)
+    try:
+        with contextlib.ExitStack() as stack:
+            if name == "-":
+                if _stdin_is_terminal():
+                    raise CorpusError("-: standard input is a terminal; send a corpus to it (zcat corpus.csv.gz | reader add -)")
+                stream = sys.stdin.buffer
+                size = _regular_size(stream)  # `reader add - < corpus.csv` has a size
+            else:
+                stream = stack.enter_context(_open_corpus_file(path))
+                size = _regular_size(stream)
+            corpus = open_corpus(stream, name, **options)
+            click.echo(f"reader: {one_line(corpus.describe())}", err=True)
+            display = stack.enter_context(_CorpusDisplay(name, size, "Analysing" if analyser else "Importing"))
+            report = import_corpus(
+                store, corpus, analyser=analyser, n_process=n_process, on_line=display.line, progress=display.update,
+            )
+            display.done(report)
+            if report.rows == 0 and report.stopped is None:
+                raise CorpusError(f"{name}: no rows, only {'a header' if corpus.format in ('csv', 'tsv') else 'nothing'}")
+            return report
+    except CorpusError as exc:
+        click.echo(f"reader: {one_line(str(exc))}", err=True)
+        return None
+
+
+@contextlib.contextmanager
+def _open_corpus_file(path: Path) -> Any:
+    from reader.ingest.corpus import CorpusError
+
+    try:
+        handle = open(expand_path(path), "rb")
+    except OSError as exc:
+        raise unreadable(path, exc, CorpusError, "is a directory (a corpus is one file; give a directory of articles "
+                                                 "without a corpus suffix)") from None
+    with handle:
+        yield handle
+
+
+def _regular_size(stream: Any) -> int | None:
+    """The size of a regular file (a progress bar's total), else None (a pipe, a FIFO)."""
+    import stat
+
+    try:
+        info = os.fstat(stream.fileno())
+    except (OSError, AttributeError, ValueError):
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) and info.st_size > 0 else None
+
+
+class _CorpusDisplay:
+    """Progress of a corpus import on stderr: a rich bar on a terminal (share read, rows, rate, time taken and left),
+    a plain line every PLAIN_EVERY rows when stderr is a file or a pipe; problems printed above the bar."""
+
+    PLAIN_EVERY = 5000
+
+    def __init__(self, name: str, size: int | None, label: str):
+        from rich.console import Console
+
+        self.name = name
+        self.size = size
+        self.label = label
+        self.console = Console(stderr=True, highlight=False)
+        self.live = self.console.is_terminal
+        self.next_plain = self.PLAIN_EVERY
+        self.progress: Any = None
+        self.rows = 0
+
+    def __enter__(self) -> "_CorpusDisplay":
+        if self.live:
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                TaskProgressColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            self.progress = Progress(  # under 80 columns: a terminal over SSH is often no wider
+                TextColumn("{task.description}"), BarColumn(bar_width=20), TaskProgressColumn(),
+                TextColumn("{task.fields[rows]:,} rows {task.fields[rate]:,.0f}/s"), TimeElapsedColumn(),
+                TimeRemainingColumn(), TextColumn("left"), console=self.console, transient=True,
+            )
+            self.task = self.progress.add_task(self.label, total=self.size, rows=0, rate=0.0)
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def line(self, text: str) -> None:
+        if self.progress is not None:
+            from rich.text import Text
+
+            self.progress.console.print(Text(f"reader: {one_line(text)}"), soft_wrap=True)
+        else:
+            click.echo(f"reader: {one_line(text)}", err=True)
+
+    def update(self, state: Any) -> None:
+        rate = state.rows / state.elapsed if state.elapsed > 0 else 0.0
+        self.rows = state.rows
+        if self.progress is not None:
+            self.progress.update(self.task, completed=state.bytes_read, rows=state.rows, rate=rate)
+        elif state.rows >= self.next_plain:
+            self.next_plain = (state.rows // self.PLAIN_EVERY + 1) * self.PLAIN_EVERY
+            share = f", {min(100, 100 * state.bytes_read // self.size)}% read" if self.size else ""
+            left = ""
+            if self.size and 0 < state.bytes_read < self.size and rate:
+                remaining = state.elapsed * (self.size - state.bytes_read) / state.bytes_read
+                left = f", about {_duration(remaining)} left"
+            click.echo(
+                one_line(f"{self.name}: {state.rows:,} rows, {state.added:,} added, {rate:,.0f} rows/s{share}{left}"),
+                err=True,
+            )
+
+    def done(self, report: Any) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+        if report.rows >= self.PLAIN_EVERY or self.live:
+            click.echo(
+                one_line(f"{self.name}: {report.rows:,} rows in {_duration(report.seconds)} ({report.rate:,.0f} rows/s)"),
+                err=True,
+            )
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
 
 
 @cli.command("list")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @common_options
 def list_command(as_json: bool, db: str | None, user: str | None) -> None:
-    """List the articles in the library.
+    """List the articles in the library, newest first, one line each.
+
+    On a terminal: a table, titles cut to its width. Piped: tab-separated fields, no header:
+    id, date, words, entities, quotes, annotations, notes (annotations with a note), title
+    (entities and quotes are empty for an article not analysed). With --json: one object per
+    line. Lines are written as they are read, so the first comes at once however large the library.
 
     \b
     Example:
       reader list
+      reader list | cut -f1,8
       reader list --json | jq .title
     """
-    rows = open_store(db, must_exist=True).list_articles()
+    rows = open_store(db, must_exist=True).iter_articles()
+    terminal = sys.stdout.isatty()
     if as_json:
-        for row in rows:
-            click.echo(_json_line(row))
-        return
-    if not rows:
-        click.echo("The library is empty: add articles with 'reader add PATH'.")
-        return
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+        lines = (_json_line(row) for row in rows)
+    elif terminal:
+        lines = _table_lines(rows)
+    else:
+        lines = (_tab_line(row) for row in rows)
+    written = _write_lines(lines)
+    if not written and not as_json:
+        click.echo("The library is empty: add articles with 'reader add PATH'.", err=not terminal)
 
-    table = Table(box=None, pad_edge=False)
-    for name, justify in (("id", "right"), ("date", "left"), ("title", "left"), ("words", "right"),
-                          ("entities", "right"), ("quotes", "right"), ("notes", "right")):
-        table.add_column(name, justify=justify, no_wrap=name != "title")  # type: ignore[arg-type]
-    for row in rows:
-        table.add_row(  # titles as Text: shown as they are, never read as markup, controls inert
-            str(row["id"]), Text(one_line(row["date"] or "")), Text(one_line(row["title"])), str(row["word_count"]),
-            str(row["entities"]) if row["analyser"] else "-", str(row["quotes"]) if row["analyser"] else "-",
-            str(row["annotations"]),
-        )
-    Console().print(table)
+
+def _write_lines(lines: Iterator[str]) -> int:
+    """Write lines to stdout as they come (the first ones flushed at once); returns how many."""
+    out = sys.stdout
+    count = 0
+    try:
+        for count, line in enumerate(lines, start=1):
+            out.write(line + "\n")
+            if count <= 50 or count % 1000 == 0:
+                out.flush()
+        out.flush()
+    except BrokenPipeError:  # `reader list | head`: the reader of the pipe has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return count
+
+
+def _counts(row: dict[str, Any], blank: str) -> tuple[str, ...]:
+    analysed = row["analyser"] is not None
+    return (
+        str(row["word_count"]), str(row["entities"]) if analysed else blank, str(row["quotes"]) if analysed else blank,
+        str(row["annotations"]), str(row["notes"]),
+    )
+
+
+def _tab_line(row: dict[str, Any]) -> str:
+    return "\t".join((str(row["id"]), one_line(row["date"] or ""), *_counts(row, ""), one_line(row["title"])))
+
+
+def _table_lines(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    """A table for a terminal, streamed: widths fixed by the first row (the newest has the largest id)."""
+    import shutil
+
+    from rich.cells import cell_len, set_cell_size
+
+    width = shutil.get_terminal_size((100, 24)).columns
+    heads = ("id", "date", "words", "ents", "quotes", "annots", "notes")
+    widths = [0, 10, 6, 5, 6, 6, 5]
+    for n, row in enumerate(rows):
+        if n == 0:
+            widths[0] = max(2, len(str(row["id"])))
+            yield "  ".join(h.rjust(w) if i != 1 else h.ljust(w) for i, (h, w) in enumerate(zip(heads, widths))) + "  title"
+        cells = (str(row["id"]), one_line(row["date"] or ""), *_counts(row, "-"))
+        line = "  ".join(c.rjust(w) if i != 1 else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))) + "  "
+        room = max(10, width - cell_len(line) - 1)
+        title = one_line(row["title"])
+        if cell_len(title) > room:
+            title = set_cell_size(title, room - 1) + "…"
+        yield line + title
 
 
 @cli.command("search")
@@ -330,7 +620,7 @@ def analyze_command(paths: tuple[Path, ...], as_json: bool, model: str | None, m
     parsed, errors = read_files(paths, config.max_bytes(max_size))
     _report_errors(errors)
     if parsed:
-        analyser = Analyser(config.model_name(model))
+        analyser = Analyser(config.model_name(model), config.pipelines())
         for (path, article), analysis in zip(parsed, analyser.analyse_many([a.text for _, a in parsed], n_process=_processes(jobs))):
             record = {
                 "path": str(path),
@@ -369,20 +659,136 @@ def _print_analysis(record: dict[str, Any]) -> None:
 def reanalyze_command(everything: bool, db: str | None, user: str | None, model: str | None, max_size: float | None, jobs: int) -> None:
     """Analyse stored articles that were never analysed or were analysed by another version.
 
+    Each article is stored with its analysis as it is done: stopped and run again, only
+    what is left is analysed (--all too: an interrupted --all is resumed, not restarted).
+
     \b
     Example:
-      reader reanalyze --jobs 0
+      reader reanalyze
+      reader reanalyze --all --jobs 2
     """
     from reader.analysis import Analyser
     from reader.ingest.batch import analyse_stored
 
     store = open_store(db)
-    analyser = Analyser(config.model_name(model))
-    ids = store.articles_needing_analysis(None if everything else analyser.version)
-    if everything:
-        ids = [row["id"] for row in store.list_articles()][::-1]
-    count = analyse_stored(store, ids, analyser, _processes(jobs), _progress_callback("Analysing"))
+    analyser = Analyser(config.model_name(model), config.pipelines())
+    queued = store.queued_for_analysis()
+    if everything and queued:
+        click.echo(f"reader: resuming an interrupted 'reanalyze --all': {plural(len(queued), 'article')} left", err=True)
+    elif everything:
+        store.queue_analysis(row["id"] for row in store.iter_articles())
+        queued = store.queued_for_analysis()
+    stale = store.articles_needing_analysis(analyser.version)
+    ids = sorted(set(queued) | set(stale))
+    count = analyse_stored(store, ids, analyser, _processes(jobs), _progress_callback("Analysing", "articles"))
     click.echo(f"{plural(count, 'article')} analysed with {analyser.version}")
+
+
+@cli.command("speakers")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@common_options
+def speakers_command(as_json: bool, db: str | None, user: str | None) -> None:
+    """List the library's speakers, the most quoted first: who said what across every article.
+
+    Names merge across articles ("Hillary Clinton", "Mrs. Clinton", "Hillary Rodham Clinton" are one
+    speaker, "Bill Clinton" another); quotations as people corrected them. Columns: name, kind
+    (person, organisation, unnamed), quotes, articles, outlets, first and last date, and the share
+    of quotations no one has checked (unverified). Piped: tab-separated, no header. Computed on
+    demand from every article. See "The speaker index" in the README.
+
+    \b
+    Example:
+      reader speakers
+      reader speakers --json | jq -r .name
+    """
+    from reader.speakers import build_index, store_appearances
+
+    speakers = build_index(store_appearances(open_store(db, must_exist=True)))
+    terminal = sys.stdout.isatty()
+    if as_json:
+        lines: Iterator[str] = (_json_line(s.summary()) for s in speakers)
+    else:
+        lines = _speaker_lines((s.summary() for s in speakers), header=terminal)
+    if not _write_lines(lines) and not as_json:
+        click.echo("No quotations in the library yet: 'reader add' analyses articles as it adds them.", err=not terminal)
+
+
+def _speaker_lines(rows: Iterator[dict[str, Any]], header: bool) -> Iterator[str]:
+    fields = ("name", "kind", "quotes", "articles", "outlets", "first", "last", "unverified")
+    if header:
+        yield "\t".join(fields)
+    for row in rows:
+        cells = dict(row, unverified=f"{row['unverified']:.0%}", first=row["first"] or "", last=row["last"] or "")
+        yield "\t".join(one_line(str(cells[f])) for f in fields)
+
+
+QUOTE_FIELDS = ("article_id", "external_id", "date", "outlet", "speaker", "quotation", "cue", "source", "status", "title")
+
+
+@cli.command("quotes")
+@click.option("--speaker", "name", required=True, metavar="NAME", help="The speaker (as 'reader speakers' names them, or a name they go by).")
+@click.option("--since", metavar="DATE", help="Only quotations in articles dated DATE (YYYY-MM-DD) or later.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True, help="CSV or JSON Lines.")
+@common_options
+def quotes_command(name: str, since: str | None, fmt: str, db: str | None, user: str | None) -> None:
+    """One speaker's quotations across the library, oldest first.
+
+    Columns: article_id, external_id (the corpus row's id), date, outlet, speaker (as the article
+    names them), quotation, cue, source (the mention as written), status (machine, confirmed,
+    corrected), title. Cells a spreadsheet would run as a formula get a leading apostrophe.
+
+    \b
+    Example:
+      reader quotes --speaker "Hillary Clinton" > clinton.csv
+      reader quotes --speaker Reuters --since 2016-10-01 --format jsonl
+    """
+    import csv
+    import datetime
+
+    from reader.interchange.cells import neutralise
+    from reader.speakers import build_index, find_speaker, store_appearances
+
+    if since is not None:
+        try:
+            since = datetime.date.fromisoformat(since.strip()).isoformat()
+        except ValueError:
+            raise ReaderError(f"--since {since!r} is not a date: give YYYY-MM-DD") from None
+    speakers = build_index(store_appearances(open_store(db, must_exist=True)))
+    found = find_speaker(speakers, name)
+    if found is None:
+        raise ReaderError(f"no speaker called {name!r} (see 'reader speakers')")
+    rows = [
+        dict(zip(QUOTE_FIELDS, (q.article_id, q.external_id, q.date, q.outlet, q.speaker, q.text, q.cue, q.source, q.status, q.title)))
+        for q in found.quotes if since is None or (q.day and q.day >= since)
+    ]
+    if fmt == "jsonl":
+        _write_lines(_json_line(row) for row in rows)
+        return
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(QUOTE_FIELDS)
+    for row in rows:
+        writer.writerow([neutralise("" if v is None else str(v)) for v in row.values()])
+    sys.stdout.write(for_terminal(out.getvalue()) if sys.stdout.isatty() else out.getvalue())  # no raw controls on a terminal
+
+
+@cli.command("backup")
+@click.argument("dest", type=click.Path(path_type=Path))
+@common_options
+def backup_command(dest: Path, db: str | None, user: str | None) -> None:
+    """Copy the library to DEST as one consistent file, while other sessions keep working.
+
+    Use this rather than cp: a copy of reader.db alone can miss what is still in
+    reader.db-wal, and a copy made while a session writes can be torn. DEST is a new
+    file, or a folder to put the copy in; an existing file is never overwritten.
+
+    \b
+    Example:
+      reader backup ~/backups/reader-2026-12-01.db
+    """
+    store = open_store(db, must_exist=True)
+    written = store.backup(dest)
+    click.echo(f"{plural(store.count_articles(), 'article')} backed up to {one_line(str(written))}")
 
 
 # ---------------------------------------------------------------- export and import of annotations
@@ -438,57 +844,136 @@ class _InertStream:
 @cli.command("export")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
               help="Write to FILE instead of standard output (replaced only once the export is complete).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
-              help="CSV, or JSON Lines of W3C Web Annotations.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "qdpx", "spacy", "label-studio", "doccano"]),
+              default="csv", show_default=True,
+              help="CSV; JSON Lines of W3C Web Annotations; a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA…); "
+                   "a spaCy DocBin; Label Studio tasks (JSON); doccano (JSON Lines).")
 @click.option("--bom", is_flag=True, help="Start the CSV with a UTF-8 byte order mark (for Excel).")
 @click.option("--per-tag", is_flag=True, help="One CSV row per (annotation, tag), for pivot tables.")
 @click.option("--include-highlights", is_flag=True,
-              help="Add the machine highlights (entities, quotations) as rows, and a 'kind' column.")
+              help="Add the machine highlights (entities, quotations): as rows and a 'kind' column in CSV; "
+                   "as entities in spaCy, predictions in Label Studio, labels in doccano.")
 @click.option("--article", "article_ids", type=click.IntRange(0, 2**63 - 1), multiple=True, metavar="ID",
               help="Only this article (see 'reader list'); repeat for several.")
 @click.option("--tag", "tags", multiple=True, metavar="NAME", help="Only annotations with this tag; repeat for any of several.")
 @click.option("--author", "authors", multiple=True, metavar="NAME", help="Only annotations by this author; repeat for several.")
 @click.option("--since", metavar="DATE", help="Only articles dated DATE (YYYY-MM-DD) or later.")
 @click.option("--until", metavar="DATE", help="Only articles dated DATE (YYYY-MM-DD) or earlier.")
+@click.option("--articles", "per_article", is_flag=True,
+              help="One row per article and coder: a column per article variable, and the checked counts.")
 @common_options
 def export_command(
     output: Path | None, fmt: str, bom: bool, per_tag: bool, include_highlights: bool,
     article_ids: tuple[int, ...], tags: tuple[str, ...], authors: tuple[str, ...],
-    since: str | None, until: str | None, db: str | None, user: str | None,
+    since: str | None, until: str | None, per_article: bool, db: str | None, user: str | None,
 ) -> None:
-    """Export annotations as CSV (the default) or JSON Lines.
+    """Export annotations as CSV (the default), JSON Lines, a REFI-QDA project, or for NLP tools.
 
     CSV columns, in this order: annotation_id, article_id, article_title,
     article_date, source, start, end, text, prefix, suffix, tags (joined by a
     semicolon and a space), note, author, created_at, updated_at, entity_label,
-    quote_speaker, article_hash; with --include-highlights also kind. Cells that a spreadsheet
+    quote_speaker, article_hash, (with --include-highlights) kind, target,
+    status, quote_source, quote_cue, and last article_external_id (the id of
+    the corpus row the article came from). Cells that a spreadsheet
     would run as a formula get a leading apostrophe. --since and --until are on
-    the article's date. See docs/export.md for the full description.
+    the article's date. qdpx and spacy are binary: give -o FILE (or a pipe).
+    See docs/export.md, docs/qdpx.md and docs/nlp-formats.md.
 
     \b
     Example:
       reader export -o annotations.csv --bom
       reader export --tag claim --since 2024-07-01 --per-tag > claims.csv
       reader export --format jsonl --article 3 > article3.jsonl
+      reader export --articles -o codes.csv        # a row per article and coder
+      reader export --format qdpx -o project.qdpx
+      reader export --format spacy --include-highlights -o train.spacy
+      reader export --format label-studio -o tasks.json
+      reader export --format doccano -o doccano.jsonl
     """
-    from reader.interchange.output import export
+    from reader.interchange.output import (
+        BINARY_FORMATS,
+        check_options,
+        export,
+        export_binary,
+    )
     from reader.interchange.records import ExportFilter, check_filter
 
     store = open_store(db, must_exist=True)
     _not_the_library(output, store)
     filters = check_filter(store, ExportFilter(article_ids, tags, authors, since, until))
-    count = _export_to(output, lambda out: export(
-        store, out, fmt, filters, per_tag=per_tag, include_highlights=include_highlights, bom=bom,
-    ))
+    if per_article:
+        from reader.interchange.articles import write_articles_csv, write_articles_jsonl
+
+        if fmt not in ("csv", "jsonl"):
+            raise ReaderError("--articles writes CSV or JSON Lines (--format csv or jsonl)")
+        if per_tag or include_highlights or tags:
+            raise ReaderError("--articles writes one row per article and coder: --per-tag, --include-highlights and --tag do not apply")
+        count = _export_to(output, lambda out: write_articles_csv(store, out, filters, bom=bom) if fmt == "csv"
+                           else write_articles_jsonl(store, out, filters))
+        if output is not None and str(output) != "-":
+            click.echo(f"{count} article rows exported to {one_line(str(output))}", err=True)
+        return
+    to_file = output is not None and str(output) != "-"
+    if fmt in BINARY_FORMATS:
+        check_options(fmt, bom=bom, per_tag=per_tag, include_highlights=include_highlights)
+        count, warnings = _export_binary(output, lambda target: export_binary(
+            store, target, fmt, filters, include_highlights=include_highlights,
+        ))
+        for line in warnings:
+            click.echo(f"reader: {one_line(line)}", err=True)
+    else:
+        count = _export_to(output, lambda out: export(
+            store, out, fmt, filters, per_tag=per_tag, include_highlights=include_highlights, bom=bom,
+        ))
+    if to_file:
+        what = {"qdpx": "annotation", "spacy": "article", "label-studio": "article", "doccano": "article"}.get(
+            fmt, "record" if include_highlights else "annotation"
+        )
+        click.echo(f"{plural(count, what)} exported to {one_line(str(output))}", err=True)
+
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _export_binary(output: Path | None, write: Callable[[Any], Any]) -> Any:
+    """Run `write(target)` on --output (a path) or on a binary stdout that is not a terminal."""
     if output is not None and str(output) != "-":
-        click.echo(f"{count} {'records' if include_highlights else 'annotations'} exported to {one_line(str(output))}", err=True)
+        target = expand_path(output)
+        if target.is_dir():
+            raise ReaderError(f"{target}: is a directory")
+        return write(target)
+    if _stdout_is_terminal():
+        raise ReaderError("this format is binary: give a file with -o FILE (or send it to a pipe)")
+    import io
+
+    buffer = io.BytesIO()
+    result = write(buffer)
+    binary = getattr(sys.stdout, "buffer", sys.stdout)
+    try:
+        binary.write(buffer.getvalue())
+        binary.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    return result
 
 
 @cli.command("import-annotations")
 @click.argument("file", type=click.Path(path_type=Path))
 @common_options
 def import_annotations_command(file: Path, db: str | None, user: str | None) -> None:
-    """Import annotations from a CSV or JSON Lines file made by 'reader export'.
+    """Import annotations from a CSV or JSON Lines file made by 'reader export', or a REFI-QDA project (.qdpx).
 
     Each annotation is matched to an article already in the library (by content
     hash, else article id and title, else title, else its text) and re-anchored
@@ -497,16 +982,21 @@ def import_annotations_command(file: Path, db: str | None, user: str | None) -> 
     Those that cannot be anchored are listed, and the exit status is then 1.
     Tags missing from the codebook are added to it. The authors and times in
     the file are kept; an annotation without an author gets --user's name.
+    A project's sources are matched by their text, its codes join the
+    codebook, and what reader has no place for is said one line each.
 
     \b
     Example:
       reader import-annotations colleague.csv
       reader import-annotations --db team.db annotations.jsonl
+      reader import-annotations project.qdpx
     """
     from reader.interchange.importer import import_annotations
 
     store = open_store(db)
     report = import_annotations(store, file, default_author=config.user_name(user), progress=_progress_callback("Importing"))
+    for line in report.notices:
+        click.echo(f"reader: {one_line(line)}", err=True)
     for problem in report.errors + report.unanchored:
         click.echo(f"reader: {one_line(f'{file}: {problem}')}", err=True)
     click.echo(report.summary())
@@ -516,26 +1006,36 @@ def import_annotations_command(file: Path, db: str | None, user: str | None) -> 
 
 @cli.group("codebook", cls=click.Group)
 def codebook_group() -> None:
-    """Export or import the codebook (the tags) as CSV: tag, description, quick_key, colour."""
+    """Export or import the codebook (the tags) as CSV (tag, description, quick_key, colour) or REFI-QDA (.qdc)."""
 
 
 @codebook_group.command("export")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
               help="Write to FILE instead of standard output.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "qdc"]), default="csv", show_default=True,
+              help="CSV, or a REFI-QDA codebook for NVivo, ATLAS.ti, MAXQDA and others.")
 @click.option("--bom", is_flag=True, help="Start the CSV with a UTF-8 byte order mark (for Excel).")
 @common_options
-def codebook_export_command(output: Path | None, bom: bool, db: str | None, user: str | None) -> None:
-    """Write the codebook as CSV, in codebook order.
+def codebook_export_command(output: Path | None, fmt: str, bom: bool, db: str | None, user: str | None) -> None:
+    """Write the codebook as CSV or as a REFI-QDA codebook (.qdc), in codebook order.
 
     \b
     Example:
       reader codebook export -o codebook.csv
+      reader codebook export --format qdc -o tags.qdc
     """
     from reader.interchange.codebook import write_codebook
 
     store = open_store(db)
     _not_the_library(output, store)
-    count = _export_to(output, lambda out: write_codebook(store, out, bom=bom))
+    if fmt == "qdc":
+        from reader.interchange.qdpx_library import export_qdc
+
+        if bom:
+            raise ReaderError("--bom is for CSV only (a .qdc is XML in UTF-8)")
+        count = _export_to_bytes(output, lambda target: export_qdc(store, target))
+    else:
+        count = _export_to(output, lambda out: write_codebook(store, out, bom=bom))
     if output is not None and str(output) != "-":
         click.echo(f"{plural(count, 'tag')} exported to {one_line(str(output))}", err=True)
 
@@ -544,25 +1044,218 @@ def codebook_export_command(output: Path | None, bom: bool, db: str | None, user
 @click.argument("file", type=click.Path(path_type=Path))
 @common_options
 def codebook_import_command(file: Path, db: str | None, user: str | None) -> None:
-    """Add or update tags from a codebook CSV (matched by name, ignoring case).
+    """Add or update tags from a codebook CSV (matched by name, ignoring case), or add a REFI-QDA codebook's codes.
 
     The columns present overwrite a tag's values; an empty quick_key removes the
     key, an empty colour keeps the current one. Tags not in the file are left
-    alone. The file is checked completely before anything changes.
+    alone. The file is checked completely before anything changes. A .qdc (or a
+    .qdpx project's codebook) adds the codes that are not tags yet, with their
+    colours and descriptions.
 
     \b
     Example:
       reader codebook import codebook.csv
+      reader codebook import tags.qdc
     """
     from reader.interchange.codebook import import_codebook
+    from reader.interchange.importer import detect_format
 
-    report = import_codebook(open_store(db), file)
+    store = open_store(db)
+    kind = detect_format(expand_path(file))
+    if kind in ("xml", "qdpx"):
+        from reader.interchange.qdpx_library import import_project_codes, import_qdc
+
+        added, present = (import_qdc if kind == "xml" else import_project_codes)(store, file)
+        click.echo(one_line(f"{len(added)} tags added, {len(present)} already in the codebook ({file})"))
+        return
+    report = import_codebook(store, file)
     click.echo(one_line(f"{report.summary()} ({file})"))
 
 
+def _export_to_bytes(output: Path | None, write: Callable[[Any], int]) -> int:
+    """`write(target)` for a text format written as bytes (XML): to --output (a path), else to standard output."""
+    if output is not None and str(output) != "-":
+        return _export_binary(output, write)
+    import io
+
+    buffer = io.BytesIO()
+    count = write(buffer)
+    _export_to(None, lambda out: out.write(buffer.getvalue().decode("utf-8")))
+    return count
+
+
+# ---------------------------------------------------------------- reliability: samples and agreement
+
+
+@cli.command("assign")
+@click.option("--coders", metavar="A,B,...", help="The coders who each code every article of the sample.")
+@click.option("--sample", metavar="N|N%", help="How many articles: a count (20) or a share of the library (10%).")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Seed of the draw (the same seed, the same sample).")
+@click.option("--name", metavar="TEXT", default="", help="A name for the sample [default: 'sample DATE'].")
+@click.option("--list", "show", is_flag=True, help="Show per coder how many assigned articles they have coded.")
+@click.option("--close", is_flag=True, help="Close the open assignment (with --coders, before drawing a new one).")
+@common_options
+def assign_command(
+    coders: str | None, sample: str | None, seed: int | None, name: str, show: bool, close: bool,
+    db: str | None, user: str | None,
+) -> None:
+    """Draw a reliability sample: the same articles for every coder, to code independently.
+
+    An article counts as coded by a coder once they have any article code,
+    decision or annotation on it. One assignment is open at a time.
+
+    \b
+    Examples:
+      reader assign --coders ana,ben --sample 20 --seed 7
+      reader assign --coders ana,ben --sample 10%
+      reader assign --list
+      reader assign --close
+    """
+    import secrets
+
+    from reader.reliability import draw_sample, sample_size
+
+    if show and (coders or sample or close):
+        raise ReaderError("--list shows the assignment; give it alone")
+    if (coders is None) != (sample is None):
+        raise ReaderError("give both --coders and --sample (reader assign --coders ana,ben --sample 20)")
+    if not (show or close or coders):
+        raise ReaderError("give --coders and --sample to draw a sample, or --list, or --close")
+    if seed is not None and sample is None:
+        raise ReaderError("--seed is for drawing a sample (with --coders and --sample)")
+    store = open_store(db, must_exist=True)
+    if show:
+        assignment = store.find_last_assignment()
+        if assignment is None:
+            raise ReaderError("no assignment yet (reader assign --coders ana,ben --sample 20)")
+        state = "open" if assignment.is_open else f"closed {assignment.closed_at[:16].replace('T', ' ')}"
+        click.echo(one_line(
+            f"{assignment.name} ({state}): {plural(len(assignment.article_ids), 'article')}, "
+            f"{plural(len(assignment.coders), 'coder')}"
+            + (f", seed {assignment.seed}" if assignment.seed is not None else "")
+        ))
+        rows = store.progress(assignment)
+        width = max((len(one_line(p.coder)) for p in rows), default=0)
+        for progress in rows:
+            click.echo(f"  {one_line(progress.coder):<{width}}  {progress.coded:,} of {progress.assigned:,} coded")
+        return
+    names: list[str] = []
+    ids: list[int] = []
+    count = 0
+    if coders is not None and sample is not None:  # checked before --close closes anything
+        names = [c.strip() for c in coders.split(",") if c.strip()]
+        if len(set(names)) < 2:
+            raise ReaderError("--coders names two coders or more, separated by commas (ana,ben)")
+        ids = list(store.article_ids())
+        if not ids:
+            raise ReaderError("the library is empty: nothing to sample ('reader add FILE' first)")
+        count = sample_size(sample, len(ids))
+    if close:
+        closed = store.close_assignment()
+        click.echo(one_line(f"assignment '{closed.name}' closed"))
+    if not names:
+        return
+    if seed is None:
+        seed = secrets.randbelow(2**31)
+    chosen = draw_sample(ids, count, seed)
+    assignment = store.create_assignment(names, chosen, name=name, seed=seed)
+    click.echo(one_line(
+        f"assignment '{assignment.name}': {plural(len(chosen), 'article')} for {', '.join(assignment.coders)} "
+        f"(seed {seed}; articles {', '.join(map(str, chosen[:20]))}{' ...' if len(chosen) > 20 else ''})"
+    ))
+
+
+@cli.command("agreement")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="A table to read, or CSV or JSON (one record per figure).")
+@click.option("--matrix", "matrix", metavar="VARIABLE",
+              help="Write VARIABLE's reliability data matrix (units x coders) as CSV, for R's irr or SPSS's KALPHA.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="Write to FILE instead of standard output.")
+@click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=0, show_default=True, help="Seed of the bootstrap.")
+@common_options
+def agreement_command(
+    fmt: str, matrix: str | None, output: Path | None, seed: int, db: str | None, user: str | None,
+) -> None:
+    """Krippendorff's alpha of the open (else the last) assignment: article variables, span tags, quotations.
+
+    Below 0.800 the table says so, and below 0.667 (docs/reliability.md).
+
+    \b
+    Examples:
+      reader agreement
+      reader agreement --format csv -o agreement.csv
+      reader agreement --matrix tone -o tone.csv
+    """
+    from reader import agreement as ag
+    from reader.reliability import inputs
+
+    store = open_store(db, must_exist=True)
+    assignment = store.find_last_assignment()
+    if assignment is None:
+        raise ReaderError("no assignment yet: draw a sample first (reader assign --coders ana,ben --sample 20)")
+    data = inputs(store, assignment)
+    try:
+        if matrix is not None:
+            if fmt != "table":
+                raise ReaderError("--matrix writes CSV; leave out --format")
+            if output is None:
+                raise ReaderError("--matrix needs -o FILE")
+            name = " ".join(matrix.split()).casefold()
+            found = None
+            for variable in data.variables:
+                for option in ag.variable_matrices(variable, data.codings):
+                    if option.name.casefold() == name:
+                        found = option
+                if variable.name.casefold() == name and variable.level == "multi":
+                    raise ReaderError(
+                        f"'{variable.name}' is multi-choice: name one option, as in --matrix "
+                        f"'{variable.name}: {variable.values[0]}'"
+                    )
+            if found is None:
+                known = ", ".join(v.name for v in data.variables) or "none"
+                raise ReaderError(f"no article variable '{matrix}' to compare (variables: {known})")
+            text = ag.matrix_csv(found)
+            _export_to(output, lambda out: out.write(text))
+            click.echo(one_line(f"matrix of '{found.name}' written to {output}"), err=True)
+            return
+        report = data.report(seed=seed)
+    except ValueError as exc:  # data the agreement package refuses (a value not of its variable, say)
+        raise ReaderError(str(exc)) from None
+    for line in data.skipped:  # what the report leaves out
+        click.echo(f"reader: {one_line(line)}", err=True)
+    render = {"table": ag.render_table, "csv": ag.render_csv, "json": ag.render_json}[fmt]
+    text = render(report)
+    if fmt == "table":
+        state = "open" if assignment.is_open else "closed"
+        text = one_line(
+            f"Assignment '{assignment.name}' ({state}): {plural(len(assignment.article_ids), 'article')}, "
+            f"coders {', '.join(assignment.coders)}"
+        ) + "\n\n" + text
+    if output is not None:
+        _export_to(output, lambda out: out.write(text))
+        click.echo(one_line(f"agreement written to {output}"), err=True)
+    else:
+        click.echo(text, nl=False)
+
+
 def main() -> None:
+    """The `reader` script: SIGTERM and SIGHUP (an SSH link dropping) end it like a quit, every library closed."""
+    import signal
+
+    from reader import store
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
     startup.pause()
     try:
         cli(prog_name="reader")
+    except KeyboardInterrupt:
+        click.echo("reader: interrupted", err=True)
+        sys.exit(130)
     finally:
         startup.resume()
+        store.close_all()

@@ -15,6 +15,7 @@ def reader_commands(screen: ReaderScreen) -> Iterator[tuple[str, str, Callable[[
     app = screen.reader
     yield "Library", "Open the library: search, open and add articles (o)", app.show_library
     yield "Codebook", "Edit tags, quick keys and colours (c)", screen.action_codebook
+    yield "Speaker index", "Who said what across the library: speakers, their quotations, the articles (S)", screen.action_speakers
     yield "Export annotations", "Write this article's annotations to a CSV file (e)", screen.action_export
     yield "Export all annotations", "Write every article's annotations to a CSV file", lambda: app.export_annotations(None)
     yield "Toggle panel", "Show or hide the notes panel (p)", screen.action_toggle_panel
@@ -26,6 +27,15 @@ def reader_commands(screen: ReaderScreen) -> Iterator[tuple[str, str, Callable[[
     yield "Undo", "Undo the last annotation change (u)", screen.action_undo
     yield "Redo", "Redo the change undone last (ctrl+r)", screen.action_redo
     yield "Search the article", "Find text in this article; n / N for the next and previous (/)", screen.action_search
+    yield "Next unchecked highlight", "Jump to the next entity or quotation nobody has checked (>)", lambda: screen.view.action_unchecked(1)
+    yield "Confirm highlight", "The entity or quotation under the cursor is right (y)", screen.action_confirm
+    yield "Set speaker", "Choose the quotation's speaker (s)", screen.action_speaker
+    yield "Reject highlight", "Not an entity, not a quotation (r)", screen.action_reject
+    yield "Change entity kind", "PERSON, ORG, GPE ... (K)", screen.action_entity_kind
+    yield "Link entity", "Link the mention to another entity of the article (l)", screen.action_link_entity
+    yield "Quotation extent", "The selection is the quotation's extent (E)", screen.action_quote_extent
+    yield "Add quotation", "The selection is a quotation the machine missed (Q)", screen.action_add_quote
+    yield "Code article", "The article's variables: tone, frame ... (C)", screen.action_code_article
     yield "Help: reader's keys", "Every key reader answers to (?)", screen.action_help
 
 

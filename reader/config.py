@@ -120,3 +120,12 @@ def keymap() -> dict[str, str]:
         return check_keymap(table, str(config_path()))
     except ValueError as exc:
         raise ReaderError(str(exc)) from None
+
+
+def pipelines() -> dict[str, str]:
+    """The config file's `[pipelines]`: a spaCy pipeline per language ("de" = "de_core_news_sm"); ReaderError
+    with one line if it is not a table of names."""
+    table = _file_settings().get("pipelines") or {}
+    if not isinstance(table, dict) or not all(isinstance(k, str) and isinstance(v, str) and v for k, v in table.items()):
+        raise ReaderError(f"{config_path()}: [pipelines] must be a table of language = \"pipeline\", as de = \"de_core_news_sm\"")
+    return dict(table)

@@ -43,6 +43,20 @@ HELP: list[tuple[str, list[Row]]] = [
         ],
     ),
     (
+        "Verifying and coding",
+        [
+            ((("unchecked_next", "unchecked_previous"),), "next / previous highlight nobody has checked yet"),
+            ((("confirm",),), "confirm the entity or quotation under the cursor"),
+            ((("speaker",),), "set the quotation's speaker (the article's people, nearest first; type to filter or a new name)"),
+            ((("reject",),), "reject it: not an entity, not a quotation"),
+            ((("entity_kind",),), "change the entity's kind"),
+            ((("link_entity",),), "link the mention to another entity of the article, or unlink it"),
+            ((("quote_extent",),), "the selection is the quotation's extent"),
+            ((("add_quote",),), "the selection is a quotation the machine missed, then its speaker"),
+            ((("code_article",),), "code the article: its variables (tone, frame ...) by keyboard"),
+        ],
+    ),
+    (
         "Elsewhere",
         [
             ((("switch_pane",),), "switch between the article and the panel"),
@@ -50,6 +64,7 @@ HELP: list[tuple[str, list[Row]]] = [
             ((("toggle_panel",),), "show or hide the panel"),
             ((("library",),), "open the library (search, open, add files)"),
             ((("codebook",),), "edit the codebook (tags, quick keys, colours)"),
+            ((("speakers",),), "the speaker index: who said what across the library (type to filter; enter: their quotations, then the article)"),
             ((("export",),), "export this article's annotations as CSV (into the current folder, readable by you only)"),
             ("ctrl+p", "command palette"),
             ((("help",),), "this help"),
@@ -67,6 +82,7 @@ _SHOWN = {
     "down": "↓", "up": "↑", "right": "→", "left": "←",
     "right_curly_bracket": "}", "left_curly_bracket": "{", "right_square_bracket": "]", "left_square_bracket": "[",
     "right_parenthesis": ")", "left_parenthesis": "(", "slash": "/", "question_mark": "?",
+    "greater_than_sign": ">", "less_than_sign": "<",
 }
 
 

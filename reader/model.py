@@ -23,6 +23,8 @@ class Entity:
     label: str
     text: str
     canonical: str | None = None
+    status: str = "machine"  # machine, confirmed, corrected or rejected (see Decision)
+    decided_by: str | None = None
 
     @property
     def name(self) -> str:
@@ -35,7 +37,11 @@ class Quote:
     """A direct quotation; `start`/`end` cover the quoted words inside the marks.
 
     `speaker` is the speaker's fullest name in the article; `speaker_start` and
-    `speaker_end` point at the mention in the text that names them.
+    `speaker_end` point at the mention in the text that names them. `source_start` and
+    `source_end` cover the source as the attribution writes it, possibly a pronoun
+    ("she", "the newspaper", "Spokeswoman Haley Morris"); `cue_start` and `cue_end` the
+    cue: the speech verb, "according to", or the verb of the sentence a colon ends.
+    `cue` is the cue's text. All are None when no attribution was found.
     """
 
     start: int
@@ -45,6 +51,48 @@ class Quote:
     speaker_start: int | None = None
     speaker_end: int | None = None
     cue: str | None = None
+    source_start: int | None = None
+    source_end: int | None = None
+    cue_start: int | None = None
+    cue_end: int | None = None
+    status: str = "machine"  # machine, confirmed, corrected or rejected (see Decision)
+    decided_by: str | None = None
+    added: bool = False  # a quotation a person added
+
+
+STATUSES = ("machine", "confirmed", "corrected", "rejected")
+HIGHLIGHT_KINDS = ("entity", "quote")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A person's decision on a machine highlight, or a quotation they added.
+
+    Anchored by the span the machine gave (`start`, `end`), not by the highlight's row, so it
+    outlives re-analysis: it applies to the new highlight that covers the same words.
+    `status` is confirmed, corrected or rejected. For an entity, `label` is its corrected kind and
+    `canonical` the entity it is linked to ("" unlinks it); for a quotation, `speaker` is its
+    corrected speaker ("" clears it) and `new_start`/`new_end` its corrected extent. `added` marks a
+    quotation the machine missed (its span is the person's).
+    """
+
+    article_id: int
+    kind: str  # "entity" or "quote"
+    start: int
+    end: int
+    status: str
+    author: str
+    decided_at: str = ""
+    label: str | None = None
+    canonical: str | None = None
+    speaker: str | None = None
+    new_start: int | None = None
+    new_end: int | None = None
+    added: bool = False
+
+    @property
+    def key(self) -> tuple[int, str, int, int, str]:
+        return self.article_id, self.kind, self.start, self.end, self.author
 
 
 @dataclass
@@ -54,6 +102,7 @@ class Analysis:
     entities: list[Entity]
     quotes: list[Quote]
     analyser: str
+    skipped: str | None = None  # why the text was not analysed (a language without a pipeline), one line
 
 
 @dataclass
@@ -86,6 +135,44 @@ class Annotation:
     tags: list[str] = field(default_factory=list)
 
 
+VARIABLE_KINDS = ("categorical", "multi", "ordinal", "number", "text")
+
+
+class VariableValue(NamedTuple):
+    """One value of a categorical, multi-choice or ordinal variable, and the key that picks it."""
+
+    value: str
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class Variable:
+    """An article-level variable of the codebook: tone, frame, main actor, topic ...
+
+    `kind` is categorical (one value of `values`), multi (any of them), ordinal (one, in the order
+    given), number or text.
+    """
+
+    id: int
+    name: str
+    kind: str
+    description: str = ""
+    values: tuple[VariableValue, ...] = ()
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class ArticleCode:
+    """One coder's value of one variable for one article: a str (categorical, ordinal, text), a
+    number, or a list of str (multi)."""
+
+    article_id: int
+    variable: str
+    author: str
+    value: object
+    updated_at: str = ""
+
+
 @dataclass
 class Article:
     """A stored article with its machine highlights."""
@@ -99,6 +186,7 @@ class Article:
     analyser: str | None = None
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    external_id: str | None = None  # its id in the corpus it was imported from (a row's id column), if any
 
     @property
     def analysed(self) -> bool:
@@ -117,7 +205,8 @@ class ExportRow(NamedTuple):
     """One annotation (or machine highlight) joined with its article, as `Store.export_rows` streams it.
 
     From `annotation_id` on, the fields are the CSV's columns, with `tag_ids` (the annotation's tag
-    ids joined by commas, in no order, or None) where the CSV has its tag names.
+    ids joined by commas, in no order, or None) where the CSV has its tag names; `article_external_id`
+    is the CSV's last column (after `kind`, when there is one).
     """
 
     kind: str  # "annotation", "entity" or "quote"
@@ -141,3 +230,35 @@ class ExportRow(NamedTuple):
     entity_label: str | None
     quote_speaker: str | None
     article_hash: str
+    target: str | None = None  # what the row is on: entity, quotation or span (or the highlight's own kind)
+    status: str | None = None  # the highlight's: machine, confirmed or corrected
+    quote_source: str | None = None  # the quotation's source mention as written ("she", "the daily")
+    quote_cue: str | None = None  # its cue ("said", "according to")
+    article_external_id: str | None = None  # the corpus row's id (the article's meta "external_id"), or None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A reliability sample: the articles each of `coders` codes independently, open until `closed_at`."""
+
+    id: int
+    name: str
+    created_at: str
+    closed_at: str | None = None
+    seed: int | None = None
+    coders: tuple[str, ...] = ()
+    article_ids: tuple[int, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+@dataclass(frozen=True)
+class CoderProgress:
+    """How far one coder is with an assignment: articles assigned, and of those, coded (any code, decision or
+    annotation by them on it)."""
+
+    coder: str
+    assigned: int
+    coded: int

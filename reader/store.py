@@ -6,8 +6,8 @@ own committed transaction, so what the screen shows is already on disk.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import inspect
@@ -17,6 +17,9 @@ import sqlite3
 import stat
 import threading
 import time
+import weakref
+from array import array
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Generator, Iterable, Iterator
 
@@ -26,16 +29,24 @@ from reader.model import (
     Analysis,
     Annotation,
     Article,
+    ArticleCode,
     ArticleIdentity,
+    Assignment,
+    CoderProgress,
+    Decision,
     Entity,
     ExportRow,
     Quote,
     Tag,
+    Variable,
+    VariableValue,
 )
 from reader.schema import known_migrations, migrations
 from reader.sqlite import Database
 
 CONTEXT_CHARS = 32
+# An article's external id (a corpus row's id column) lives in its meta JSON as "external_id": no column, no migration.
+_EXTERNAL_ID_SQL = "(CASE WHEN json_valid(a.meta) THEN CAST(json_extract(a.meta, '$.external_id') AS TEXT) END)"
 # Annotations with their tag names (in codebook order) as a JSON array.
 _ANNOTATIONS_SQL = """
     SELECT n.*, (SELECT json_group_array(t.name) FROM
@@ -43,6 +54,23 @@ _ANNOTATIONS_SQL = """
                      WHERE x.annotation_id = n.id ORDER BY t.position, t.name) t) AS tag_names
     FROM annotations n
 """
+# What the library lists of each article: columns of idx_articles_listing (no article text is read) and its counts.
+LISTING_FIELDS = (
+    "id", "title", "date", "source", "word_count", "imported_at", "analyser", "annotations", "notes", "entities", "quotes",
+)
+_LISTING_SQL = """
+    SELECT a.id, a.title, a.date, a.source, a.word_count, a.imported_at, a.analyser,
+           COALESCE(c.annotations, 0), COALESCE(c.notes, 0), COALESCE(c.entities, 0), COALESCE(c.quotes, 0)
+    FROM articles a INDEXED BY idx_articles_listing LEFT JOIN article_counts c ON c.article_id = a.id
+"""
+# Above this size a database is not read whole at open (PRAGMA quick_check): 0.4 s at 100,000 articles (850 MB),
+# more from a cold disk. Damage found later is still refused with one line.
+QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
+# Filesystems where SQLite's write-ahead log is unsafe (its shared memory index needs one machine's memory).
+NETWORK_FILESYSTEMS = {
+    "nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "ncpfs", "afs", "9p", "fuse.sshfs", "sshfs",
+    "davfs", "fuse.davfs2", "glusterfs", "fuse.glusterfs", "ceph", "fuse.ceph", "lustre", "gpfs", "beegfs", "fuse.rclone",
+}
 BUSY_TIMEOUT_MS = 10_000  # how long one attempt to take the write lock waits for another session
 # Colours for new tags in turn, none of them a default tag's: tags told apart at a glance.
 NEW_TAG_COLOURS = (
@@ -145,38 +173,80 @@ def context(text: str, start: int, end: int, chars: int = CONTEXT_CHARS) -> tupl
 
 
 class _SpanLookup:
-    """An article's entities and quotations, to find the one an annotation sits on.
+    """An article's highlights as corrected, to say what an annotation is on and to correct the
+    machine's highlight rows of an export.
 
-    An annotation sits on the entity (and the quotation) it overlaps most; on a tie,
-    the one that starts first, then the lowest id.
+    An annotation is on an entity or a quotation when it has that highlight's very span (its
+    `target`; `entity_label` only then); `quote_speaker`, `quote_source` and `quote_cue` are those
+    of the quotation it lies within, and the first such quotation when there are several.
     """
 
     def __init__(self, store: "Store", article_id: int):
+        from reader.editing.verify import apply_decisions
+
         self.article_id = article_id
-        self.entities = self._spans(store, "SELECT start, \"end\", id, label FROM entities WHERE article_id = ?")
-        self.quotes = self._spans(store, "SELECT start, \"end\", id, speaker FROM quotes WHERE article_id = ?")
+        text, entities, quotes = store._highlights_of(article_id)  # plain tuples read: this runs per article of an export
+        self.text = text
+        self.shown: dict[tuple[str, int, int], Any] = {}  # the machine's (kind, start, end) -> as corrected
+        decisions = store.decisions(article_id)
+        if decisions:
+            entities, quotes = apply_decisions(text, entities, quotes, decisions, pairs=self.shown)
+        self.entities: dict[tuple[int, int], Any] = {}
+        for entity in entities:  # the first of several on one span
+            self.entities.setdefault((entity.start, entity.end), entity)
+        self.quotes = sorted(quotes, key=lambda q: (q.start, q.end))
+        self.quote_spans: dict[tuple[int, int], Any] = {}
+        for quote in self.quotes:
+            self.quote_spans.setdefault((quote.start, quote.end), quote)
+        self.added = sorted((q for (kind, _, _), q in self.shown.items() if kind == "added"), key=lambda q: (q.start, q.end))
 
-    def _spans(self, store: "Store", sql: str) -> tuple[list[tuple[int, int, int, Any]], list[int], int]:
-        with store._lock:
-            spans = sorted(store.db.execute(sql, [self.article_id]).fetchall())
-        return spans, [span[0] for span in spans], max((end - start for start, end, _, _ in spans), default=0)
+    def source_and_cue(self, quote: Any) -> tuple[str | None, str | None]:
+        start, end = getattr(quote, "source_start", None), getattr(quote, "source_end", None)
+        source = self.text[start:end] if start is not None and end is not None else None
+        return source, quote.cue
 
-    def context(self, start: int, end: int) -> tuple[Any, Any]:
-        """(entity label, quotation speaker) of the span start..end; None where it sits on neither."""
-        return self._best(self.entities, start, end), self._best(self.quotes, start, end)
+    def context(self, row: ExportRow) -> ExportRow:
+        """An annotation's row with its entity_label, quote_speaker, target, status, quote_source and quote_cue."""
+        start, end = row.start, row.end
+        entity = self.entities.get((start, end))
+        quote = self.quote_spans.get((start, end))
+        within = quote
+        if within is None and self.quotes:  # the first quotation holding it (few per article)
+            within = next((q for q in self.quotes if q.start <= start and end <= q.end), None)
+        if entity is None and within is None:  # most annotations: on a stretch of text of their own
+            return row._replace(target="span")
+        on = quote or entity
+        source, cue = self.source_and_cue(within) if within is not None else (None, None)
+        return row._replace(
+            entity_label=entity.label if entity is not None and quote is None else None,
+            quote_speaker=within.speaker if within is not None else None,
+            target="quotation" if quote is not None else "entity" if entity is not None else "span",
+            status=on.status if on is not None else None,
+            quote_source=source,
+            quote_cue=cue,
+        )
 
-    @staticmethod
-    def _best(index: tuple[list[tuple[int, int, int, Any]], list[int], int], start: int, end: int) -> Any:
-        spans, starts, longest = index
-        best, best_key = None, None
-        # Only spans starting after start - longest can reach past start; only those before end overlap.
-        for i in range(bisect.bisect_right(starts, start - longest), bisect.bisect_left(starts, end)):
-            s, e, span_id, value = spans[i]
-            if e > start:
-                key = (-(min(e, end) - max(s, start)), s, span_id)
-                if best_key is None or key < best_key:
-                    best, best_key = value, key
-        return best
+    def highlight(self, row: ExportRow, with_rejected: bool = False) -> ExportRow | None:
+        """A machine highlight's row as corrected; when a person rejected it, None (or, `with_rejected`,
+        the row with status rejected)."""
+        shown = self.shown.get((row.kind, row.start, row.end), "missing")
+        if shown != "missing" and shown.status == "rejected" and not with_rejected:
+            return None
+        if shown == "missing":
+            return row._replace(target="quotation" if row.kind == "quote" else "entity", status="machine")
+        return self.row_of(row, shown)
+
+    def row_of(self, row: ExportRow, item: Any) -> ExportRow:
+        prefix, suffix = context(self.text, item.start, item.end)
+        changes: dict[str, Any] = {"start": item.start, "end": item.end, "text": self.text[item.start : item.end],
+                                   "prefix": prefix, "suffix": suffix, "status": item.status,
+                                   "author": item.decided_by or row.author}
+        if row.kind == "quote":
+            source, cue = self.source_and_cue(item)
+            changes.update(quote_speaker=item.speaker, target="quotation", quote_source=source, quote_cue=cue)
+        else:
+            changes.update(entity_label=item.label, target="entity")
+        return row._replace(**changes)
 
 
 def _one_line_errors(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -209,8 +279,48 @@ def _translated(store: "Store", rows: Iterator[Any]) -> Iterator[Any]:
         raise StoreError(_explain_undecodable(store.path)) from exc
 
 
+@dataclass
+class LibraryMatches:
+    """A search of the library: matching notes (article id, annotation id), then matching article ids."""
+
+    fts_query: str
+    notes: list[tuple[int, int]]
+    articles: array
+
+    def __len__(self) -> int:
+        return len(self.notes) + len(self.articles)
+
+    def entries(self, start: int, count: int) -> list[tuple[str, int, int | None]]:
+        """(kind, article id, annotation id or None) of rows start..start+count."""
+        out: list[tuple[str, int, int | None]] = []
+        for i in range(max(0, start), min(len(self), start + count)):
+            if i < len(self.notes):
+                out.append(("annotation", *self.notes[i]))
+            else:
+                out.append(("article", self.articles[i - len(self.notes)], None))
+        return out
+
+
+_open_stores: "weakref.WeakSet[Store]" = weakref.WeakSet()
+
+
+def open_stores() -> set["Store"]:
+    """The stores open in this process."""
+    return set(_open_stores)
+
+
+def close_all(keep: set["Store"] = frozenset()) -> None:  # type: ignore[assignment]
+    """Close every store still open but those in `keep` (checkpointing each): when a command ends, on SIGTERM or SIGHUP."""
+    for store in list(_open_stores):
+        if store not in keep:
+            store.close()
+
+
 class Store:
     """The library of articles, their analyses and the user's annotations."""
+
+    network_filesystem: str | None = None  # the filesystem type, when the library sits on a network share
+    _closed = False
 
     def __init__(self, path: str | Path | None = None):
         """Open (creating if needed) the database at `path`; None for an in-memory one."""
@@ -234,23 +344,54 @@ class Store:
             raise
 
     def _open(self) -> None:
-        """Check and migrate, waiting (up to WRITE_PATIENCE_S) while another session holds the file."""
+        """Check and migrate, waiting (up to WRITE_PATIENCE_S) while another session holds the file.
+
+        On a network filesystem (NFS, SMB/CIFS, ...) the write-ahead log is unsafe: the library
+        uses a rollback journal and exclusive locking instead, so one session at a time.
+        """
+        if self.path is not None:
+            self.network_filesystem = network_filesystem(self.path)
+        if self.network_filesystem:
+            self._open_exclusive()
         deadline = time.monotonic() + WRITE_PATIENCE_S
         while True:
             try:
-                self._check_integrity()
+                if self.path is None or self.path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+                    self._check_integrity()
+                else:
+                    self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the header and schema read
                 self._migrate()
+                _open_stores.add(self)
+                self._finalizer = weakref.finalize(self, _close_connection, self.db.conn, self.path)
                 return
             except sqlite3.OperationalError as exc:
                 if not _is_busy(exc) or time.monotonic() >= deadline:
                     raise
                 time.sleep(0.05)
 
+    def _open_exclusive(self) -> None:
+        """A rollback journal and an exclusive lock, held until close (a second session is refused at once)."""
+        try:
+            self.db.execute("PRAGMA busy_timeout = 1000")
+            self.db.execute("PRAGMA locking_mode = EXCLUSIVE")
+            self.db.execute("PRAGMA journal_mode = DELETE").fetchone()
+            self.db.execute("BEGIN IMMEDIATE")  # takes the lock now, not at the first write
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise StoreError(
+                    f"{self.path}: the library is open in another session; on a network filesystem "
+                    f"({self.network_filesystem}) reader lets one session at a time use it"
+                ) from None
+            raise
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
     def _migrate(self) -> None:
         self._check_schema()
         if not migrations.pending(self.db):
             return
-        if self.path is not None:
+        if self.path is not None and not self.network_filesystem:
             self.db.execute("PRAGMA journal_mode = WAL")
         # One session migrates at a time: another opening the same new file waits here, then finds it done.
         with self.db.atomic():
@@ -283,8 +424,65 @@ class Store:
                 )
 
     def close(self) -> None:
+        """Checkpoint the write-ahead log into the database file and close: the file alone is then the library.
+
+        The checkpoint never waits (busy timeout 0): with other sessions open it copies what it
+        can and leaves them undisturbed; the last session to close leaves no -wal file behind.
+        Closing twice does nothing. A store never closed is closed so when it is garbage, or at exit.
+        """
         with self._lock:
-            self.db.conn.close()
+            if self._closed:
+                return
+            self._closed = True
+            _open_stores.discard(self)
+            finalizer = getattr(self, "_finalizer", None)
+            if finalizer is not None:
+                finalizer()
+            else:
+                self.db.conn.close()
+
+    def backup(self, dest: str | Path) -> Path:
+        """A consistent single-file copy of the library at `dest` (a new file, or a folder to put it in).
+
+        SQLite's online backup API in one step: a snapshot taken in one read transaction, so
+        other sessions keep writing meanwhile. Written beside `dest` and renamed into place once
+        complete and checked, readable by its owner only; an existing file is never overwritten.
+        """
+        if self.path is None:
+            raise StoreError("an in-memory library cannot be backed up")
+        dest = Path(dest).expanduser()
+        if dest.is_dir():
+            dest = dest / self.path.name
+        if dest.exists():
+            raise StoreError(f"{dest}: exists already; give a new file name (a backup never overwrites a file)")
+        if not dest.parent.is_dir():
+            raise StoreError(f"{dest}: no such folder {dest.parent}")
+        partial = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
+        try:
+            os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            source = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            target = sqlite3.connect(partial)
+            try:
+                source.backup(target)
+                target.execute("PRAGMA journal_mode = DELETE").fetchone()
+                check = target.execute("PRAGMA quick_check(1)").fetchone()[0]
+            finally:
+                source.close()
+                target.close()
+            if check != "ok":
+                raise StoreError(f"{dest}: the copy failed its check ({check}); nothing was written")
+            if dest.exists():
+                raise StoreError(f"{dest}: appeared while the backup was written; it was left as it was")
+            os.replace(partial, dest)
+        except OSError as exc:
+            raise StoreError(f"{dest}: cannot write the backup ({exc.strerror})") from None
+        except sqlite3.Error as exc:
+            raise StoreError(_write_failure(dest, exc) if isinstance(exc, sqlite3.OperationalError)
+                             else f"{dest}: the backup failed ({exc})") from None
+        finally:
+            with contextlib.suppress(OSError):
+                partial.unlink()
+        return dest
 
     def data_version(self) -> int:
         """A number that changes whenever another connection commits a change (cheap: no table is read)."""
@@ -341,6 +539,7 @@ class Store:
             ({"article_id": article_id, **_quote_row(q)} for q in analysis.quotes), batch_size=500
         )
         self.db["articles"].update(article_id, {"analyser": analysis.analyser, "analysed_at": now()})
+        self.db.execute("DELETE FROM analysis_queue WHERE article_id = ?", [article_id])
 
     def articles_needing_analysis(self, analyser: str | None = None) -> list[int]:
         """Ids of articles never analysed, or analysed by a different analyser than `analyser`."""
@@ -352,6 +551,18 @@ class Store:
                     "SELECT id FROM articles WHERE analyser IS NULL OR analyser != ? ORDER BY id", [analyser]
                 )
             return [r[0] for r in rows.fetchall()]
+
+    def queue_analysis(self, article_ids: Iterable[int]) -> None:
+        """Put articles in the analysis queue (reanalyze --all): each leaves it when its analysis is stored."""
+        with self._lock, self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO analysis_queue (article_id) VALUES (?)", ((i,) for i in article_ids)
+            )
+
+    def queued_for_analysis(self) -> list[int]:
+        """Ids in the analysis queue: what an interrupted reanalyze --all has still to do."""
+        with self._lock:
+            return [r[0] for r in self.db.execute("SELECT article_id FROM analysis_queue ORDER BY article_id")]
 
     def get_article_text(self, article_id: int) -> str:
         """An article's text; NotFoundError if there is no such article."""
@@ -379,7 +590,8 @@ class Store:
             quotes = [
                 Quote(*_checked(r, _QUOTE_TYPES, self.path, f"a quotation of article {article_id}"))
                 for r in self.db.execute(
-                    'SELECT start, "end", text, speaker, speaker_start, speaker_end, cue FROM quotes '
+                    'SELECT start, "end", text, speaker, speaker_start, speaker_end, cue, source_start, source_end, '
+                    'cue_start, cue_end FROM quotes '
                     "WHERE article_id = ? ORDER BY start, id",
                     [article_id],
                 )
@@ -395,23 +607,57 @@ class Store:
             analyser=row["analyser"],
             entities=entities,
             quotes=quotes,
+            external_id=_external_id(row["meta"]),
         )
 
     def list_articles(self) -> list[dict[str, Any]]:
-        """Every article with its counts, newest import first."""
-        sql = """
-            SELECT a.id, a.title, a.date, a.source, a.word_count, a.imported_at, a.analyser,
-                   (SELECT COUNT(*) FROM annotations n WHERE n.article_id = a.id) AS annotations,
-                   (SELECT COUNT(*) FROM entities e WHERE e.article_id = a.id) AS entities,
-                   (SELECT COUNT(*) FROM quotes q WHERE q.article_id = a.id) AS quotes
-            FROM articles a ORDER BY a.id DESC
+        """Every article with its counts, newest import first (see iter_articles)."""
+        return list(self.iter_articles())
+
+    def iter_articles(self) -> Iterator[dict[str, Any]]:
+        """Every article with its counts, newest import first, streamed a thousand rows at a time.
+
+        Read from idx_articles_listing and article_counts, never from the rows that hold the
+        text: 100,000 articles in under a second. `notes` counts annotations with a note,
+        `annotations` all of them.
         """
+        for row in self._stream(_LISTING_SQL + " ORDER BY a.id DESC", {}):
+            yield dict(zip(LISTING_FIELDS, row))
+
+    def article_ids(self, limit: int = -1) -> array:
+        """The ids of every article (or the first `limit`), newest import first: the library screen's rows, 8 bytes each."""
         with self._lock:
-            return list(self.db.query(sql))
+            rows = self.db.conn.execute(
+                "SELECT id FROM articles INDEXED BY idx_articles_listing ORDER BY id DESC LIMIT ?", [limit]
+            )
+            return array("q", (r[0] for r in rows))
+
+    def library_rows(self, article_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """The listed columns and counts of these articles (a page of the library), by id."""
+        ids = list(article_ids)
+        if not ids:
+            return {}
+        sql = _LISTING_SQL + f" WHERE a.id IN ({', '.join('?' * len(ids))})"
+        with self._lock:
+            return {row[0]: dict(zip(LISTING_FIELDS, row)) for row in self.db.conn.execute(sql, ids)}
 
     def count_articles(self) -> int:
         with self._lock:
-            return self.db["articles"].count
+            return self.db.execute("SELECT count(*) FROM articles INDEXED BY idx_articles_listing").fetchone()[0]
+
+    def quote_articles(self) -> list[dict[str, Any]]:
+        """The articles that have quotations or quotation decisions, oldest first: id, title, date, source,
+        outlet (meta "outlet" or "publisher") and external_id; what the speaker index reads (reader/speakers.py)."""
+        sql = (
+            "SELECT a.id, a.title, a.date, a.source, "
+            "(CASE WHEN json_valid(a.meta) THEN COALESCE(json_extract(a.meta, '$.outlet'), json_extract(a.meta, '$.publisher')) END), "
+            f"{_EXTERNAL_ID_SQL} FROM articles a "
+            "WHERE EXISTS (SELECT 1 FROM quotes q WHERE q.article_id = a.id) "
+            "OR EXISTS (SELECT 1 FROM decisions d WHERE d.article_id = a.id AND d.kind = 'quote') ORDER BY a.id"
+        )
+        fields = ("id", "title", "date", "source", "outlet", "external_id")
+        with self._lock:
+            return [dict(zip(fields, row)) for row in self.db.conn.execute(sql)]
 
     def search(self, query: str, limit: int = 100) -> list[dict[str, Any]]:
         """Full-text search over article titles and text and over annotations' text and notes."""
@@ -433,6 +679,62 @@ class Store:
         """
         with self._lock:
             return list(self.db.query(sql, {"q": fts_query, "limit": limit}))
+
+    def search_library(self, query: str, note_limit: int = 200) -> "LibraryMatches":
+        """What the library screen shows for a search typed so far: matching notes, then matching articles.
+
+        Notes (annotations' text and notes) best match first, up to `note_limit`; then every
+        matching article, newest first, as ids only (pages are read with match_rows). Ranking
+        100,000 matches costs 120 ms, reading their ids in order 22 ms, so articles are not
+        ranked. The last word is a prefix once it has three letters ("cou" finds "court"):
+        every word starting with "c" is half a million entries to merge (280 ms).
+        """
+        fts_query = _fts_query(query, min_prefix=3)
+        if not fts_query:
+            return LibraryMatches("", [], array("q"))
+        with self._lock:
+            notes = self.db.conn.execute(
+                "SELECT n.id, n.article_id FROM annotations_fts JOIN annotations n ON n.rowid = annotations_fts.rowid "
+                "WHERE annotations_fts MATCH ? ORDER BY annotations_fts.rank LIMIT ?", [fts_query, note_limit],
+            ).fetchall()
+            ids = self.db.conn.execute(
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC", [fts_query]
+            )
+            articles = array("q", (r[0] for r in ids))
+        return LibraryMatches(fts_query, [(a, n) for n, a in notes], articles)
+
+    def match_rows(self, matches: "LibraryMatches", start: int, count: int) -> list[dict[str, Any]]:
+        """Rows start..start+count of a search's matches: kind, article_id, annotation_id, title, snippet."""
+        entries = matches.entries(start, count)
+        if not entries:
+            return []
+        snippets: dict[tuple[str, int], str] = {}
+        with self._lock:
+            article_ids = [a for kind, a, _ in entries if kind == "article"]
+            if article_ids:
+                rows = self.db.conn.execute(
+                    "SELECT rowid, snippet(articles_fts, -1, '[', ']', '…', 12) FROM articles_fts "
+                    "WHERE articles_fts MATCH ? AND rowid BETWEEN ? AND ?",
+                    [matches.fts_query, min(article_ids), max(article_ids)],
+                )
+                snippets.update((("article", i), s) for i, s in rows)
+            note_ids = [n for kind, _, n in entries if kind == "annotation"]
+            if note_ids:
+                rows = self.db.conn.execute(
+                    "SELECT rowid, snippet(annotations_fts, -1, '[', ']', '…', 12) FROM annotations_fts "
+                    f"WHERE annotations_fts MATCH ? AND rowid IN ({', '.join('?' * len(note_ids))})",
+                    [matches.fts_query, *note_ids],
+                )
+                snippets.update((("annotation", i), s) for i, s in rows)
+        titles = self.library_rows({a for _, a, _ in entries})
+        return [
+            {
+                "kind": kind, "article_id": a, "annotation_id": n,
+                "title": titles[a]["title"] if a in titles else "",
+                "snippet": snippets.get((kind, n if kind == "annotation" else a), ""),
+            }
+            for kind, a, n in entries
+        ]
 
     # ------------------------------------------------------------ tags (the codebook)
 
@@ -599,6 +901,259 @@ class Store:
                 {"annotation_id": annotation.id, "tag_id": tag_id} for tag_id in tag_ids
             )
 
+    # ------------------------------------------------------------ where each user left off
+
+    def set_place(self, user: str, article_id: int, offset: int) -> None:
+        """Remember the article and place `user` left, to open there next time."""
+        with self._lock, self.db.atomic():
+            self.db["places"].upsert({"user": user, "article_id": article_id, "offset": offset, "left_at": now()}, pk="user")
+
+    def find_place(self, user: str) -> tuple[int, int] | None:
+        """(article id, offset) where `user` left off, or None."""
+        with self._lock:
+            row = self.db.execute('SELECT article_id, "offset" FROM places WHERE user = ?', [user]).fetchone()
+        return (row[0], row[1]) if row else None
+
+    # ------------------------------------------------------------ decisions on highlights
+
+    def decisions(self, article_id: int, author: str | None = None) -> list[Decision]:
+        """The decisions people made on an article's highlights (one author's, with `author`), oldest first."""
+        sql = "SELECT * FROM decisions WHERE article_id = ?" + (" AND author = ?" if author is not None else "")
+        with self._lock:
+            rows = list(self.db.query(sql + " ORDER BY decided_at, id", [article_id, *([author] if author is not None else [])]))
+        return [_decision(row) for row in rows]
+
+    def set_decision(self, decision: Decision) -> Decision:
+        """Record a decision (replacing that author's earlier one on the same highlight), stamped now."""
+        if decision.kind not in ("entity", "quote") or decision.status not in ("confirmed", "corrected", "rejected"):
+            raise StoreError(f"not a decision: {decision.kind} {decision.status}")
+        stamped = dataclasses.replace(decision, decided_at=decision.decided_at or now())
+        row = {name: getattr(stamped, name) for name in _DECISION_FIELDS}
+        with self._lock, self.db.atomic():
+            self.db.execute(
+                'DELETE FROM decisions WHERE article_id = ? AND kind = ? AND start = ? AND "end" = ? AND author = ?',
+                list(stamped.key),
+            )
+            self.db["decisions"].insert(row)
+        return stamped
+
+    def delete_decision(self, decision: Decision) -> None:
+        """Take back that author's decision on that highlight (the machine's state shows again)."""
+        with self._lock, self.db.atomic():
+            self.db.execute(
+                'DELETE FROM decisions WHERE article_id = ? AND kind = ? AND start = ? AND "end" = ? AND author = ?',
+                list(decision.key),
+            )
+
+    # ------------------------------------------------------------ article variables and codes
+
+    def variables(self) -> list[Variable]:
+        with self._lock:
+            rows = list(self.db["variables"].rows_where(order_by="position, name"))
+        return [_variable(row) for row in rows]
+
+    def find_variable(self, name: str) -> Variable | None:
+        with self._lock:
+            rows = list(self.db["variables"].rows_where("name = ? COLLATE NOCASE", [name.strip()]))
+        return _variable(rows[0]) if rows else None
+
+    def save_variable(
+        self, name: str, kind: str, description: str = "", values: Iterable[VariableValue] = (), variable_id: int | None = None
+    ) -> Variable:
+        """Create (or, with `variable_id`, change) an article variable of the codebook."""
+        name = " ".join(name.split())
+        if not name:
+            raise StoreError("a variable needs a name")
+        if kind not in ("categorical", "multi", "ordinal", "number", "text"):
+            raise StoreError(f"a variable is categorical, multi, ordinal, number or text, not {kind!r}")
+        values = [VariableValue(*v) for v in values]
+        if kind in ("categorical", "multi", "ordinal") and not values:
+            raise StoreError(f"variable '{name}': a {kind} variable needs its values")
+        row = {"name": name, "kind": kind, "description": description, "values": json.dumps([list(v) for v in values])}
+        with self._lock, self.db.atomic():
+            try:
+                if variable_id is None:
+                    row["position"] = self.db.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM variables").fetchone()[0]
+                    variable_id = self.db["variables"].insert(row).last_pk
+                else:
+                    self.db["variables"].update(variable_id, row)
+            except sqlite3.IntegrityError:
+                raise StoreError(f"a variable called '{name}' exists already") from None
+        return self.find_variable(name)  # type: ignore[return-value]
+
+    def delete_variable(self, variable_id: int) -> None:
+        with self._lock, self.db.atomic():
+            self.db["variables"].delete(variable_id)
+
+    def article_codes(self, article_id: int | None = None, author: str | None = None) -> list[ArticleCode]:
+        """Codes of one article (or all), of one author (or all), in codebook order."""
+        where, params = [], []
+        if article_id is not None:
+            where.append("c.article_id = ?")
+            params.append(article_id)
+        if author is not None:
+            where.append("c.author = ?")
+            params.append(author)
+        sql = (
+            "SELECT c.article_id, v.name, c.author, c.value, c.updated_at FROM article_codes c "
+            "JOIN variables v ON v.id = c.variable_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY c.article_id, c.author, v.position, v.name"
+        )
+        with self._lock:
+            rows = self.db.execute(sql, params).fetchall()
+        return [ArticleCode(a, name, who, json.loads(value), at) for a, name, who, value, at in rows]
+
+    def set_code(self, article_id: int, variable: str, author: str, value: object) -> ArticleCode | None:
+        """Set one coder's value of a variable for an article (None takes it away)."""
+        found = self.find_variable(variable)
+        if found is None:
+            raise NotFoundError(f"no article variable called '{variable}' in the codebook")
+        _check_code(found, value)
+        stamp = now()
+        with self._lock, self.db.atomic():
+            self.db.execute(
+                "DELETE FROM article_codes WHERE article_id = ? AND variable_id = ? AND author = ?",
+                [article_id, found.id, author],
+            )
+            if value is None or value == [] or value == "":
+                return None
+            self.db["article_codes"].insert(
+                {"article_id": article_id, "variable_id": found.id, "author": author,
+                 "value": json.dumps(value, ensure_ascii=False), "updated_at": stamp}
+            )
+        return ArticleCode(article_id, found.name, author, value, stamp)
+
+    def filtered_article_ids(
+        self, article_ids: Iterable[int] = (), since: str | None = None, until: str | None = None
+    ) -> list[int]:
+        """Ids of the articles matching an export's filter, in id order."""
+        where, params = [], []
+        article_ids = list(article_ids)
+        if article_ids:
+            where.append(f"id IN ({', '.join('?' for _ in article_ids)})")
+            params += article_ids
+        if since:
+            where.append("date >= ?")
+            params.append(since)
+        if until:
+            where.append("date <= ?")
+            params.append(until)
+        sql = "SELECT id FROM articles" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+        with self._lock:
+            return [row[0] for row in self.db.execute(sql, params)]
+
+    def coders(self, article_id: int) -> list[str]:
+        """Everyone who coded, verified or annotated the article, in name order."""
+        sql = (
+            "SELECT author FROM article_codes WHERE article_id = :a UNION SELECT author FROM decisions WHERE article_id = :a "
+            "UNION SELECT author FROM annotations WHERE article_id = :a ORDER BY 1"
+        )
+        with self._lock:
+            return [row[0] for row in self.db.execute(sql, {"a": article_id}) if row[0]]
+
+    # ------------------------------------------------------------ reliability samples (assignments)
+
+    def create_assignment(
+        self, coders: Iterable[str], article_ids: Iterable[int], name: str = "", seed: int | None = None
+    ) -> Assignment:
+        """Give every one of `coders` the same articles; refused while another assignment is open."""
+        coders = list(dict.fromkeys(c.strip() for c in coders if c.strip()))
+        article_ids = sorted(set(article_ids))
+        if len(coders) < 2:
+            raise StoreError("an assignment needs two coders or more (--coders ana,ben)")
+        if not article_ids:
+            raise StoreError("an assignment needs at least one article")
+        with self._lock, self.db.atomic():
+            current = self.find_open_assignment()
+            if current is not None:
+                raise StoreError(
+                    f"assignment '{current.name}' is open; close it first (reader assign --close)"
+                )
+            missing = self.missing_article_ids(article_ids)
+            if missing:
+                raise NotFoundError(f"no article {missing[0]} in the library")
+            stamp = now()
+            assignment_id = self.db["assignments"].insert(
+                {"name": name or f"sample {stamp[:10]}", "created_at": stamp, "closed_at": None, "seed": seed}
+            ).last_pk
+            self.db["assignment_articles"].insert_all(
+                {"assignment_id": assignment_id, "article_id": a, "coder": c} for a in article_ids for c in coders
+            )
+        return self.get_assignment(assignment_id)
+
+    def get_assignment(self, assignment_id: int) -> Assignment:
+        with self._lock:
+            row = self.db.execute(
+                "SELECT id, name, created_at, closed_at, seed FROM assignments WHERE id = ?", [assignment_id]
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"no assignment {assignment_id}")
+            pairs = self.db.execute(
+                "SELECT article_id, coder FROM assignment_articles WHERE assignment_id = ? ORDER BY article_id, coder",
+                [assignment_id],
+            ).fetchall()
+        coders = tuple(sorted({c for _, c in pairs}))
+        articles = tuple(sorted({a for a, _ in pairs}))
+        return Assignment(row[0], row[1], row[2], row[3], row[4], coders, articles)
+
+    def assignments(self) -> list[Assignment]:
+        """Every assignment, oldest first."""
+        with self._lock:
+            ids = [r[0] for r in self.db.execute("SELECT id FROM assignments ORDER BY id")]
+        return [self.get_assignment(i) for i in ids]
+
+    def find_open_assignment(self) -> Assignment | None:
+        with self._lock:
+            row = self.db.execute("SELECT id FROM assignments WHERE closed_at IS NULL ORDER BY id DESC").fetchone()
+        return self.get_assignment(row[0]) if row else None
+
+    def find_last_assignment(self) -> Assignment | None:
+        """The open assignment, else the one made last."""
+        found = self.find_open_assignment()
+        if found is not None:
+            return found
+        with self._lock:
+            row = self.db.execute("SELECT id FROM assignments ORDER BY id DESC").fetchone()
+        return self.get_assignment(row[0]) if row else None
+
+    def close_assignment(self) -> Assignment:
+        """Close the open assignment (NotFoundError when none is open)."""
+        with self._lock, self.db.atomic():
+            current = self.find_open_assignment()
+            if current is None:
+                raise NotFoundError("no assignment is open")
+            self.db.execute("UPDATE assignments SET closed_at = ? WHERE id = ?", [now(), current.id])
+        return self.get_assignment(current.id)
+
+    def assigned(self, coder: str) -> list[int]:
+        """The articles `coder` must code in the open assignment, in id order (empty when none is open)."""
+        with self._lock:
+            return [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT x.article_id FROM assignment_articles x JOIN assignments s ON s.id = x.assignment_id "
+                    "WHERE s.closed_at IS NULL AND x.coder = ? ORDER BY x.article_id",
+                    [coder],
+                )
+            ]
+
+    def coded_by(self, article_id: int, coder: str) -> bool:
+        """Whether `coder` has any article code, decision or annotation on the article."""
+        return coder in self.coders(article_id)
+
+    def progress(self, assignment: Assignment) -> list[CoderProgress]:
+        """Per coder of the assignment (in name order): articles assigned and, of them, coded."""
+        sql = """
+            SELECT x.coder, COUNT(*),
+                   SUM(EXISTS (SELECT 1 FROM article_codes c WHERE c.article_id = x.article_id AND c.author = x.coder)
+                       OR EXISTS (SELECT 1 FROM decisions d WHERE d.article_id = x.article_id AND d.author = x.coder)
+                       OR EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = x.article_id AND n.author = x.coder))
+            FROM assignment_articles x WHERE x.assignment_id = ? GROUP BY x.coder ORDER BY x.coder
+        """
+        with self._lock:
+            return [CoderProgress(c, n, int(k or 0)) for c, n, k in self.db.execute(sql, [assignment.id])]
+
     # ---- export and import
     #
     # Used by reader.interchange. Reads stream through
@@ -623,6 +1178,7 @@ class Store:
         since: str | None = None,
         until: str | None = None,
         include_highlights: bool = False,
+        with_rejected: bool = False,
     ) -> Iterator[ExportRow]:
         """Stream annotations (and optionally entities and quotations) joined with their article, for export.
 
@@ -632,8 +1188,8 @@ class Store:
         is given. `tags` keeps annotations with any of those tags; `tags` or `authors`
         leave out the machine highlights, which have neither. `tag_ids` is the
         annotation's tag ids joined by commas, in no particular order, or None.
-        An annotation's entity_label and quote_speaker are those of the entity and the
-        quotation it overlaps most (see _SpanLookup).
+        Highlights are as people corrected them (rejected ones left out, added quotations in); an
+        annotation's `target` says what it is on (see _SpanLookup).
         """
         params: dict[str, Any] = {}
         article_where: list[str] = []
@@ -674,7 +1230,9 @@ class Store:
                    n.exact AS text, n.prefix AS prefix, n.suffix AS suffix,
                    (SELECT group_concat(x.tag_id) FROM annotation_tags x WHERE x.annotation_id = n.id) AS tag_ids,
                    n.note AS note, n.author AS author, n.created_at AS created_at, n.updated_at AS updated_at,
-                   NULL AS entity_label, NULL AS quote_speaker, a.content_hash AS article_hash
+                   NULL AS entity_label, NULL AS quote_speaker, a.content_hash AS article_hash,
+                   NULL AS target, NULL AS status, NULL AS quote_source, NULL AS quote_cue,
+                   {_EXTERNAL_ID_SQL} AS article_external_id
             FROM annotations n JOIN articles a ON a.id = n.article_id{where(annotation_where)}
             """
         ]
@@ -690,7 +1248,7 @@ class Store:
                            substr(a.text, max(h.start - {CONTEXT_CHARS}, 0) + 1, h.start - max(h.start - {CONTEXT_CHARS}, 0)),
                            substr(a.text, h."end" + 1, {CONTEXT_CHARS}),
                            NULL, '', COALESCE(a.analyser, ''), a.analysed_at, a.analysed_at, {label}, {speaker},
-                           a.content_hash
+                           a.content_hash, NULL, NULL, NULL, NULL, {_EXTERNAL_ID_SQL}
                     FROM {table} h JOIN articles a ON a.id = h.article_id{where(article_where)}
                     """
                 )
@@ -698,7 +1256,9 @@ class Store:
             sql = selects[0] + ' ORDER BY n.article_id, n.start, n."end", n.id'
         else:
             sql = " UNION ALL ".join(selects) + ' ORDER BY article_id, start, "end", kind_order, row_id'
-        return self._with_highlight_context(self._stream(sql, params))
+        return self._with_highlight_context(
+            self._stream(sql, params), include_highlights and not tags and not authors, with_rejected
+        )
 
     def _stream(self, sql: str, params: Any) -> Iterator[tuple[Any, ...]]:
         """The rows of a read query, fetched a thousand at a time (memory stays flat)."""
@@ -707,16 +1267,42 @@ class Store:
             while batch := cursor.fetchmany(1000):
                 yield from batch
 
-    def _with_highlight_context(self, rows: Iterator[tuple[Any, ...]]) -> Iterator[ExportRow]:
-        """Fill in each annotation's entity_label and quote_speaker, one article's highlights at a time."""
+    def _with_highlight_context(
+        self, rows: Iterator[tuple[Any, ...]], highlights: bool, with_rejected: bool = False
+    ) -> Iterator[ExportRow]:
+        """Say what each annotation is on, and (with `highlights`) correct the machine's highlights and
+        add the quotations people added, one article at a time."""
         lookup: _SpanLookup | None = None
+        added: list[ExportRow] = []  # quotations people added, due in this article's order
         for row in map(ExportRow._make, rows):
+            if lookup is None or lookup.article_id != row.article_id:
+                yield from added
+                lookup = _SpanLookup(self, row.article_id)
+                added = []
+                if highlights:
+                    blank = row._replace(kind="quote", kind_order=2, row_id=0, annotation_id=None, tag_ids=None,
+                                         note="", author="", created_at=None, updated_at=None, entity_label=None)
+                    added = [lookup.row_of(blank, q) for q in lookup.added]
+            while added and (added[0].start, added[0].end) < (row.start, row.end):
+                yield added.pop(0)
             if row.kind == "annotation":
-                if lookup is None or lookup.article_id != row.article_id:
-                    lookup = _SpanLookup(self, row.article_id)
-                label, speaker = lookup.context(row.start, row.end)
-                row = row._replace(entity_label=label, quote_speaker=speaker)
-            yield row
+                yield lookup.context(row)
+            else:
+                corrected = lookup.highlight(row, with_rejected)
+                if corrected is not None:
+                    yield corrected
+        yield from added
+
+    def _highlights_of(self, article_id: int) -> tuple[str, list[Entity], list[Quote]]:
+        """An article's text and machine highlights, read as plain tuples (for export, per article)."""
+        with self._lock:
+            row = self.db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
+            entities = [Entity(*r) for r in self.db.execute(
+                'SELECT start, "end", label, text, canonical FROM entities WHERE article_id = ? ORDER BY start, id', [article_id])]
+            quotes = [Quote(*r) for r in self.db.execute(
+                'SELECT start, "end", text, speaker, speaker_start, speaker_end, cue, source_start, source_end, cue_start, '
+                'cue_end FROM quotes WHERE article_id = ? ORDER BY start, id', [article_id])]
+        return (row[0] if row else ""), entities, quotes
 
     def missing_article_ids(self, article_ids: Iterable[int]) -> list[int]:
         """Those of `article_ids` that are not in the library."""
@@ -930,6 +1516,18 @@ def _refuse_foreign(path: Path, real: Path) -> None:
         )
 
 
+def _close_connection(conn: sqlite3.Connection, path: Path | None) -> None:
+    """Checkpoint (TRUNCATE, never waiting for another session) and close; see Store.close."""
+    try:
+        if path is not None and not conn.in_transaction:
+            conn.execute("PRAGMA busy_timeout = 0")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    except sqlite3.Error:
+        pass  # a checkpoint that cannot run now runs at the next close
+    finally:
+        conn.close()
+
+
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     message = str(exc)
     return "locked" in message or "busy" in message
@@ -971,15 +1569,44 @@ def _explain(path: Path | None, exc: sqlite3.DatabaseError) -> str:
     return f"{path}: {message}"
 
 
-def _fts_query(query: str) -> str:
-    """User words as an FTS5 query: every word must match, the last as a prefix."""
+def _external_id(meta: str | None) -> str | None:
+    """The "external_id" of an article's meta JSON (see _EXTERNAL_ID_SQL), or None."""
+    try:
+        value = json.loads(meta or "{}").get("external_id")
+    except (ValueError, AttributeError):
+        return None
+    return None if value is None else str(value)
+
+
+def _fts_query(query: str, min_prefix: int = 1) -> str:
+    """User words as an FTS5 query: every word must match, the last as a prefix (if it has `min_prefix` letters)."""
     words = [w.replace('"', "") for w in query.split()]
     words = [w for w in words if w]
     if not words:
         return ""
     quoted = [f'"{w}"' for w in words]
-    quoted[-1] += "*"
+    if len(words[-1]) >= min_prefix:
+        quoted[-1] += "*"
     return " ".join(quoted)
+
+
+def network_filesystem(path: Path, mounts: Path = Path("/proc/mounts")) -> str | None:
+    """The type of the filesystem holding `path`'s folder if it is a network one (nfs, cifs, ...), else None."""
+    try:
+        folder = os.path.realpath(path.parent)
+        lines = mounts.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    best, kind = "", ""
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        point = parts[1].replace("\\040", " ")
+        inside = folder == point or folder.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, parts[2]
+    return kind if kind in NETWORK_FILESYSTEMS or kind.startswith(("nfs", "smb", "cifs")) else None
 
 
 def _entity_row(entity: Entity) -> dict[str, Any]:
@@ -995,7 +1622,46 @@ def _quote_row(quote: Quote) -> dict[str, Any]:
         "speaker_start": quote.speaker_start,
         "speaker_end": quote.speaker_end,
         "cue": quote.cue,
+        # The attribution's parts, when the analyser gives them (source mention, cue's span).
+        "source_start": getattr(quote, "source_start", None),
+        "source_end": getattr(quote, "source_end", None),
+        "cue_start": getattr(quote, "cue_start", None),
+        "cue_end": getattr(quote, "cue_end", None),
     }
+
+
+_DECISION_FIELDS = (
+    "article_id", "kind", "start", "end", "status", "author", "decided_at", "label", "canonical", "speaker",
+    "new_start", "new_end", "added",
+)
+
+
+def _decision(row: dict[str, Any]) -> Decision:
+    return Decision(**{name: row[name] for name in _DECISION_FIELDS if name != "added"}, added=bool(row["added"]))
+
+
+def _check_code(variable: Variable, value: object) -> None:
+    """StoreError (one line) unless `value` is one the variable can take (None, "" and [] clear it)."""
+    if value is None or value == "" or value == []:
+        return
+    allowed = [v.value for v in variable.values]
+    if variable.kind in ("categorical", "ordinal"):
+        ok = isinstance(value, str) and value in allowed
+    elif variable.kind == "multi":
+        ok = isinstance(value, list) and all(isinstance(v, str) and v in allowed for v in value)
+    elif variable.kind == "number":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value == value and abs(value) != float("inf")
+    else:
+        ok = isinstance(value, str)
+    if not ok:
+        shown = json.dumps(value, ensure_ascii=False)[:40]
+        choices = f" (one of {', '.join(allowed)})" if allowed else ""
+        raise StoreError(f"{shown} is not a value of {variable.kind} variable '{variable.name}'{choices}")
+
+
+def _variable(row: dict[str, Any]) -> Variable:
+    values = tuple(VariableValue(*v) for v in json.loads(row["values"] or "[]"))
+    return Variable(row["id"], row["name"], row["kind"], row["description"], values, row["position"])
 
 
 def _annotation(row: dict[str, Any], path: Path | None = None) -> Annotation:
@@ -1066,7 +1732,11 @@ _S, _I, _SN, _IN = (str,), (int,), (str, type(None)), (int, type(None))
 _RESULT_TYPES: dict[str, dict[str, tuple[type, ...]]] = {
     "list_articles": {"id": _I, "title": _S, "date": _SN, "source": _SN, "word_count": _I, "imported_at": _S,
                       "analyser": _SN, "annotations": _I, "entities": _I, "quotes": _I},
+    "iter_articles": {"id": _I, "title": _S, "date": _SN, "source": _SN, "word_count": _I, "imported_at": _S,
+                      "analyser": _SN},
     "search": {"article_id": _I, "annotation_id": _IN, "title": _S, "snippet": _S},
+    "library_rows": {"id": _I, "title": _S, "date": _SN, "source": _SN, "word_count": _I},
+    "match_rows": {"article_id": _I, "annotation_id": _IN, "title": _S, "snippet": _S},
     "export_rows": {name: _TYPES.get(declared, (object,)) for name, declared in ExportRow.__annotations__.items()},
 }
 
@@ -1090,6 +1760,10 @@ def _checked_results(name: str, method: Callable[..., Any]) -> Callable[..., Any
             result = method(self, *args, **kwargs)
             if isinstance(result, list):
                 return [check(row) for row in result]
+            if isinstance(result, dict):  # rows by id
+                for row in result.values():
+                    check(row)
+                return result
         except StoreError as exc:
             raise StoreError(f"{self.path}: {exc}" if str(exc).startswith("damaged") else str(exc)) from exc
         return _checked_stream(self, result, check)

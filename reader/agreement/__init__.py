@@ -29,7 +29,13 @@ from reader.agreement.data import (
     Variable,
     spans_from_annotations,
 )
-from reader.agreement.quotes import IS_QUOTE, NO_SPEAKER, SPEAKER, normalise_speaker, quote_agreement
+from reader.agreement.quotes import (
+    IS_QUOTE,
+    NO_SPEAKER,
+    SPEAKER,
+    normalise_speaker,
+    quote_agreement,
+)
 from reader.agreement.report import (
     RELIABLE,
     TENTATIVE,

@@ -28,7 +28,14 @@ from reader.agreement.alpha import (
     expand_multi_choice,
     variable_agreement,
 )
-from reader.agreement.data import CodedArticle, Coding, QuoteDecision, Span, Unit, Variable
+from reader.agreement.data import (
+    CodedArticle,
+    Coding,
+    QuoteDecision,
+    Span,
+    Unit,
+    Variable,
+)
 from reader.agreement.quotes import IS_QUOTE, SPEAKER, quote_agreement, quote_tables
 from reader.agreement.spans import ALL_TAGS, SpanScore, span_scores
 from reader.agreement.unitized import tag_agreement

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any, Callable, Iterable, Sequence
 
-from reader.analysis.quotes import is_title_case
+from reader.analysis.quotes import _SMALL_WORDS, _WORD, is_title_case
 from reader.model import Entity
 
 NAME_LABELS = frozenset(
@@ -22,7 +22,7 @@ NAME_LABELS = frozenset(
 # Marks that never belong at the edge of a name.
 _EDGE = " \t\n\"“”„«»‘’'()[]{},;:!?—–-"
 _CLOSING_MARK_INSIDE = re.compile(r"[”’\"'](?=\s)")
-_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
+_POSSESSIVE = re.compile(r"(?:\s?['’]s|(?<=s)['’])$")
 HONORIFICS = frozenset(
     """Mr Mrs Ms Miss Mx Dr Prof Professor Sir Dame Lord Lady Judge Justice Rev Reverend Father Sister
     Coach Sen Senator Rep President Governor Gov Mayor Minister Chancellor Detective Det Sergeant Sgt
@@ -79,6 +79,59 @@ def clean_entities(text: str, spans: Iterable[Any], titles: Sequence[tuple[int, 
 
 
 # ---------------------------------------------------------------- span by span
+
+
+def one_line(text: str, entities: list[Entity], titles=()) -> list[Entity]:
+    """A name never runs over a line break ("Donald Trump\nMANCHESTER" is a name and a dateline):
+    it is cut into its lines, and the later rules judge each piece."""
+    out = []
+    for e in entities:
+        if e.label not in NAME_LABELS or "\n" not in e.text:
+            out.append(e)
+            continue
+        offset = e.start
+        for piece in e.text.split("\n"):
+            stripped = piece.strip()
+            if stripped:
+                start = offset + piece.index(stripped)
+                out.append(_span(text, start, start + len(stripped), e.label))
+            offset += len(piece) + 1
+    return out
+
+
+_NAME_PARTICLES = frozenset(
+    "of the and for de la le les du des von van der den ter al el bin bint ibn da di del della dos das do y e "
+    "to at on in upon with a an und et".split()
+)
+_SPLIT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
+
+
+def split_at_common_words(text: str, entities: list[Entity], titles=()) -> list[Entity]:
+    """A name holds no common lower-case word but its particles ("Bank of America", "Ludwig van
+    Beethoven"): spaCy's "Trump told Business Insider" is the names "Trump" and "Business Insider"."""
+    out = []
+    for e in entities:
+        if e.label not in _SPLIT_LABELS:
+            out.append(e)
+            continue
+        words = list(re.finditer(r"\S+", e.text))
+        cuts = [w for w in words[1:-1] if w.group()[0].islower() and w.group().strip(",.") not in _NAME_PARTICLES
+                and w.group().isalpha()]
+        if not cuts:
+            out.append(e)
+            continue
+        pieces, last = [], 0
+        for w in cuts:
+            pieces.append((last, w.start()))
+            last = w.end()
+        pieces.append((last, len(e.text)))
+        for a, b in pieces:
+            piece = e.text[a:b]
+            stripped = piece.strip(_EDGE)
+            if stripped and any(ch.isupper() for ch in stripped):
+                start = e.start + a + piece.index(stripped)
+                out.append(_span(text, start, start + len(stripped), e.label))
+    return out
 
 
 def trim_edges(text: str, entities: list[Entity], titles=()) -> list[Entity]:
@@ -245,6 +298,145 @@ def name_forms(text: str, entities: list[Entity], titles=()) -> list[Entity]:
     return [replace(e, label=relabel[e]) if e in relabel else e for e in out]
 
 
+HEADLINE_MAX_CHARS = 200
+_HEADLINE_SMALL_WORDS = _SMALL_WORDS | frozenset("as is be vs vs. v. up but nor so yet via per into over".split())
+
+
+def headline_end(text: str) -> int:
+    """The end of a Title Case headline on the text's first line ("Obama Calls Trump Remarks
+    'Unpresidented'"), or 0 when the first line is not one."""
+    end = text.find("\n")
+    if end < 0:
+        return 0
+    return end if is_heading(text[:end]) else 0
+
+
+def is_heading(line: str) -> bool:
+    """A short line in Title Case: a headline, or a subheading of a live blog ("Ted Cruz Apologizes")."""
+    if len(line) > HEADLINE_MAX_CHARS:
+        return False
+    words = [w for w in _WORD.findall(line) if w.lower() not in _HEADLINE_SMALL_WORDS]
+    if len(words) < 3:
+        return False
+    capitalised = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
+    return capitalised >= 0.9 * len(words)
+
+
+def heading_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line of the text that is a heading."""
+    if "\n" not in text.strip():
+        return []
+    first = headline_end(text)
+    spans, start = ([(0, first)] if first else []), 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        # Below the headline, a heading is a line of its own that ends without a sentence's punctuation.
+        if (start > first and line.strip() and line.rstrip()[-1] not in ".,;:!?”\"’)"
+                and not any(ch.isdigit() for ch in line) and is_heading(line)):
+            spans.append((start, end))
+        start = end + 1
+    return spans
+
+
+def headline_names(text: str, entities: list[Entity], titles=()) -> list[Entity]:
+    """A Title Case headline or subheading is no source of names or kinds unless the body confirms them.
+
+    spaCy reads "Obama Calls" or "Eric Garner Blasts Clinton" as one name because every word is
+    capitalised; linked to the body, that would become the full name of everyone called Obama. A
+    name in a heading stays only as far as the body writes it: cut to the longest run of its
+    words that the body has as a name ("Eric Garner"), with the body's kind, or dropped.
+    """
+    headings = heading_lines(text)
+    if not headings:
+        return entities
+    starts = [a for a, _ in headings]
+
+    def in_heading(e: Entity) -> bool:
+        i = bisect.bisect_right(starts, e.start) - 1
+        return i >= 0 and e.start < headings[i][1]
+
+    body_parts, last = [], 0
+    for a, b in headings:
+        body_parts.append(text[last:a])
+        last = b
+    body_parts.append(text[last:])
+    body = "\n".join(body_parts)
+    body_labels: dict[str, Counter] = {}
+    for e in entities:
+        if e.label in NAME_LABELS and not in_heading(e):
+            body_labels.setdefault(e.text, Counter())[e.label] += 1
+    out = []
+    for e in entities:
+        if e.label not in NAME_LABELS or not in_heading(e):
+            out.append(e)
+            continue
+        words = list(re.finditer(r"\S+", e.text))
+        best = None
+        for i in range(len(words)):
+            for j in range(len(words), i, -1):
+                if best is not None and j - i <= best[1] - best[0]:
+                    break
+                phrase = e.text[words[i].start() : words[j - 1].end()].strip(_EDGE)
+                if phrase and (phrase in body_labels or _occurs_as_name(body, phrase)):
+                    best = (i, j, phrase)
+                    break
+        if best is None:
+            if len(words) == 1:
+                out.append(e)  # one word: nothing of the heading is glued to it
+            continue
+        i, j, phrase = best
+        start = e.start + words[i].start() + e.text[words[i].start() :].find(phrase)
+        label = body_labels[phrase].most_common(1)[0][0] if phrase in body_labels else e.label
+        out.append(_span(text, start, start + len(phrase), label))
+    return out
+
+
+def _occurs_as_name(body: str, phrase: str) -> bool:
+    """The phrase appears in the body as capitalised whole words (a name spaCy did not label there)."""
+    if not phrase[:1].isupper():
+        return False
+    return re.search(r"(?<![\w’'-])%s(?![\w-])" % re.escape(phrase), body) is not None
+
+
+_ARTICLE = re.compile(r"^(?:the|The|THE)\s+(?=\S)")
+_ARTICLE_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "LAW", "PRODUCT", "LANGUAGE"})
+
+
+def drop_articles(text: str, entities: list[Entity], titles=()) -> list[Entity]:
+    """A name does not begin with "the": "the United States", "the Federal Reserve" are the names
+    "United States" and "Federal Reserve" with an article. (Titles of works keep theirs: "The
+    Winding Gear" is the whole title.)"""
+    out = []
+    for e in entities:
+        if e.label in _ARTICLE_LABELS:
+            match = _ARTICLE.match(e.text)
+            if match and any(c.isupper() for c in e.text[match.end() :][:1]):
+                e = _span(text, e.start + match.end(), e.end, e.label)
+        out.append(e)
+    return out
+
+
+# A dateline opens a news story: "BELGRADE 1996-08-30", "DALLAS (AP) —", "NEW YORK, Jan 5 (Reuters) -".
+_DATELINE = re.compile(
+    r"(?:^|(?<=\n))([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3})(?:, [A-Z][A-Za-z. ]{1,20})?"
+    r"(?= \d{4}-\d\d-\d\d| \((?:AP|Reuters|AFP|UPI|dpa|Bloomberg)\)| ?[—–]| \d{1,2} [A-Z][a-z]{2}\b| [A-Z][a-z]{2}\.? \d{1,2}\b)"
+)
+
+
+def datelines(text: str, entities: list[Entity], titles=()) -> list[Entity]:
+    """The place in capitals that opens a story's dateline is a place ("BONN 1996-08-30",
+    "DALLAS (AP) —"), whatever spaCy made of a word in capitals."""
+    out = list(entities)
+    for match in _DATELINE.finditer(text):
+        start, end = match.span(1)
+        if end - start < 3:
+            continue
+        overlapping = [e for e in out if e.start < end and start < e.end]
+        if all(start <= e.start and e.end <= end for e in overlapping):
+            out = [e for e in out if e not in overlapping] + [_span(text, start, end, "GPE")]
+    return out
+
+
 def titled_names(text: str, entities: list[Entity], titles=()) -> list[Entity]:
     """Capitalised words after "Prof", "Mrs" or "Judge" are a person's name, even where spaCy saw none."""
     found = [Entity(m.start(1), m.end(1), "PERSON", m.group(1)) for m in _TITLED_NAME.finditer(text)]
@@ -348,7 +540,10 @@ def fullest_names(mentions: Sequence[str]) -> dict[str, str]:
     result: dict[str, str] = {}
     for name in names:
         words = split[name]
-        first = next((n for n in names if len(n) > len(name) and all(w in split[n] for w in words)), name)
+        longer = [n for n in names if len(n) > len(name) and all(w in split[n] for w in words)]
+        # A short form is a surname before it is a first word: "Trump" is Donald Trump, not the "Trump Train".
+        ending = [n for n in longer if split[n][-1] == words[-1]]
+        first = (ending or longer or [name])[0]
         result[name] = longest(first)
     return result
 
@@ -356,9 +551,14 @@ def fullest_names(mentions: Sequence[str]) -> dict[str, str]:
 # In the order they run; each sees what the previous ones made.
 Rule = Callable[[str, list[Entity], Sequence[tuple[int, int]]], list[Entity]]
 ENTITY_RULES: tuple[tuple[str, Rule], ...] = (
+    ("one-line", one_line),
+    ("common-words", split_at_common_words),
     ("edges", trim_edges),
     ("honorifics", trim_honorifics),
     ("lowercase", drop_lowercase_names),
+    ("headline", headline_names),
+    ("articles", drop_articles),
+    ("datelines", datelines),
     ("titles", quoted_titles),
     ("heads", label_by_head),
     ("money", money_symbols),

@@ -10,13 +10,13 @@ from typing import Any, Iterable, Iterator
 
 from reader.analysis.entities import clean_entities
 from reader.analysis.quotes import find_quotations, is_title
-from reader.analysis.speakers import attribute_speakers
+from reader.analysis.speakers import TokenIndex, attribute_speakers
 from reader.config import DEFAULT_MODEL
 from reader.errors import ReaderError
 from reader.model import Analysis
 
 # Bump when reader's own rules change, so stored results can be recognised as stale.
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 # spaCy processes long texts in pieces of about this many characters, cut at paragraphs.
 CHUNK_CHARS = 100_000
 
@@ -28,9 +28,13 @@ class ModelError(ReaderError):
 class Analyser:
     """Loads a spaCy pipeline on first use and analyses texts with it."""
 
-    def __init__(self, model: str | None = None):
+    def __init__(self, model: str | None = None, pipelines: dict[str, str] | None = None):
+        """`pipelines`: a spaCy pipeline per language ({"de": "de_core_news_sm"}), for texts not in the
+        default pipeline's language; a text in a language with none is left unanalysed (see language.py)."""
         self.model = model or DEFAULT_MODEL
+        self.pipelines = dict(pipelines or {})
         self._nlp: Any = None
+        self._others: dict[str, Analyser] = {}
 
     @property
     def nlp(self) -> Any:
@@ -48,6 +52,26 @@ class Analyser:
         return next(self.analyse_many([text]))
 
     def analyse_many(self, texts: Iterable[str], n_process: int = 1, batch_size: int = 8) -> Iterator[Analysis]:
+        """Analyse texts in order, yielding one `Analysis` per text: with this pipeline the texts in its
+        language (or of no language one can tell), with the one configured for theirs the others, and
+        none at all (`Analysis.skipped` says why) those in a language without a pipeline."""
+        from reader.analysis.language import plan_analysis
+
+        texts = list(texts)
+        language = getattr(self.nlp, "lang", None) if texts else None  # loads the pipeline: a wrong name is one line here
+        plans = [plan_analysis(text, self.model, self.pipelines, language) for text in texts]
+        mine = [text for text, plan in zip(texts, plans) if plan.pipeline == self.model]
+        done = iter(self._analyse_many(mine, n_process, batch_size))
+        for text, plan in zip(texts, plans):
+            if plan.pipeline == self.model:
+                yield next(done)
+            elif plan.pipeline is None:
+                yield Analysis([], [], f"reader-{RULES_VERSION} none ({plan.language})", skipped=plan.reason)
+            else:
+                other = self._others.setdefault(plan.pipeline, Analyser(plan.pipeline))
+                yield other.analyse(text)
+
+    def _analyse_many(self, texts: Iterable[str], n_process: int = 1, batch_size: int = 8) -> Iterator[Analysis]:
         """Analyse texts in order with `nlp.pipe`, yielding one `Analysis` per text."""
         from spacy.tokens import Doc
 
@@ -74,11 +98,12 @@ def _join(doc_class: Any, docs: list[Any]) -> Any:
 def analyse_doc(doc: Any, version: str, skip_rules: tuple[str, ...] = ()) -> Analysis:
     """Entities and quotations of one parsed doc; `skip_rules` names entity rules to leave out (for measuring)."""
     text = doc.text
-    marks = find_quotations(text)
+    marks = find_quotations(text, getattr(doc, "lang_", None))
+    index = TokenIndex(doc)
     titles = [m for m in marks if is_title(text, m)]
     entities = clean_entities(text, doc.ents, [(m.start, m.end) for m in titles], skip_rules)
     title_set = set(titles)
-    quotes = attribute_speakers(doc, [m for m in marks if m not in title_set], entities)
+    quotes = attribute_speakers(doc, [m for m in marks if m not in title_set], entities, index)
     return Analysis(entities=entities, quotes=quotes, analyser=version)
 
 

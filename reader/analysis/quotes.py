@@ -23,6 +23,7 @@ OPENERS = "“„«"
 CLOSERS = "”»"
 STRAIGHT = '"'
 _BEFORE_OPENING = " \t\n([{—–-/:"
+_MARKUP = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>\n]*)?/?>")
 
 
 @dataclass(frozen=True)
@@ -31,14 +32,17 @@ class QuoteMarks:
 
     open: int
     close: int
+    # Spaces inside the marks that are not part of the words (French « Bonjour »).
+    pad_start: int = 0
+    pad_end: int = 0
 
     @property
     def start(self) -> int:
-        return self.open + 1
+        return self.open + 1 + self.pad_start
 
     @property
     def end(self) -> int:
-        return self.close
+        return self.close - self.pad_end
 
 
 def _is_opening(text: str, i: int, inside: bool) -> bool:
@@ -59,8 +63,41 @@ def _is_opening(text: str, i: int, inside: bool) -> bool:
     return not inside
 
 
-def find_quotations(text: str) -> list[QuoteMarks]:
-    """All double-quoted spans, in order; unbalanced marks are ignored."""
+# Languages that print guillemets pointing inwards, »so«, as German and Danish do (Swiss German
+# and French point them outwards, «so»); in these the first guillemet in the text tells which.
+INWARD_GUILLEMETS = frozenset("de da cs sk hu hr sl pl".split())
+_GUILLEMET_PADDING = " \u00a0\u202f\u2009"
+
+
+def find_quotations(text: str, language: str | None = None) -> list[QuoteMarks]:
+    """All double-quoted spans, in order; unbalanced marks are ignored.
+
+    `language` (an ISO 639-1 code) says how guillemets point: «…» by default and in French,
+    »…« in German or Danish text that opens its first guillemet that way. Spaces inside
+    guillemets (« Bonjour ») are not part of the quotation.
+    """
+    if language in INWARD_GUILLEMETS:
+        first = min((i for i in (text.find("»"), text.find("«")) if i >= 0), default=-1)
+        if first >= 0 and text[first] == "»":
+            swapped = text.translate({ord("»"): "«", ord("«"): "»"})  # same length: offsets hold
+            return [_pad(text, m) for m in _find(swapped)]
+    return [_pad(text, m) for m in _find(text)]
+
+
+def _pad(text: str, mark: QuoteMarks) -> QuoteMarks:
+    if text[mark.open] not in "«»":
+        return mark
+    start, end = mark.open + 1, mark.close
+    while start < end and text[start] in _GUILLEMET_PADDING:
+        start += 1
+    while end > start and text[end - 1] in _GUILLEMET_PADDING:
+        end -= 1
+    if start == end:
+        return mark
+    return QuoteMarks(mark.open, mark.close, start - mark.open - 1, mark.close - end)
+
+
+def _find(text: str) -> list[QuoteMarks]:
     found: list[QuoteMarks] = []
     open_at: int | None = None
     i, n = 0, len(text)
@@ -78,6 +115,11 @@ def find_quotations(text: str) -> list[QuoteMarks]:
                 continue
             i = j
             continue
+        if ch == "<":
+            tag = _MARKUP.match(text, i)
+            if tag:  # <tweet tweet-id="…">: the marks of markup are not quotation marks
+                i = tag.end()
+                continue
         if _is_mark(ch):
             # German style „...“: after a low-9 opener, “ closes.
             closes_low = ch == "“" and open_at is not None and text[open_at] == "„"

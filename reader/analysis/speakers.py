@@ -1,13 +1,24 @@
 """Who said it: attributing quotations to speakers with spaCy's parse.
 
-Works on a parsed `Doc` but never imports spaCy itself. For each quotation it
-looks for a speech verb in the clause right after the closing mark
-("...," she said.) and then right before the opening mark (Judge Sommer said:
-"..."), takes the verb's subject as the speaker, and names the speaker by the
-canonical name of the entity in that subject. Pronouns resolve to the last
-person named before, outside quotations, whose gender does not contradict the
-pronoun; "I" outside quotations is the person the article is about (an
-interview's answers); "the judge" is the person introduced as Judge ... .
+Works on a parsed `Doc` but never imports spaCy itself. Each quotation gets the parts of
+its attribution: the source as written ("she", "the newspaper", "Spokeswoman Haley
+Morris"), the cue (the speech verb, "according to", a colon's verb, a dash), and the
+speaker: the canonical name of the person or organisation the source names.
+
+The cue is looked for, in order: the outermost speech verb whose clause holds the
+quotation's words (not across a paragraph, not inside another quotation); a speech verb, an
+"according to" or any verb with its own subject in the clause right after the closing mark
+("…,” an angry Hollande retaliated); one in the sentence before; a dash credit; a sentence
+ending in a colon; the speaker of the quotation before it in the paragraph, or of the
+previous paragraph when this one is nothing but a quotation; the subject of the sentence's
+main verb when it is a person. Words cited "according to" a report keep their speaker and
+have the report as their source.
+
+Pronouns resolve to the last person named before, outside quotations, whose gender does not
+contradict the pronoun, preferring the subject of the main clause and skipping people named
+in a sentence whose own subject is the same pronoun; "they" is a group and stays
+unresolved; "I" outside quotations is the person the article is about (an interview's
+answers); "the judge" is the person introduced as Judge ... .
 """
 
 from __future__ import annotations
@@ -15,23 +26,39 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 from reader.analysis.quotes import QuoteMarks, is_fragment, paragraph_bounds
 from reader.model import Entity, Quote
 
+# Verbs of saying. Left out as too often something else: reflect, offer, charge, press, remember,
+# attack, welcome, reject ("the outlook reflects “disciplined pricing”" is nobody's words).
 SPEECH_VERBS = frozenset(
-    """say tell add state insist claim explain argue write ask reply respond note declare announce
-    warn continue recall admit comment remark suggest testify rule conclude acknowledge allege
-    answer assert boast caution complain confirm contend counter deny describe emphasise emphasize
-    estimate exclaim predict promise report reveal shout stress tweet post urge vow whisper yell
-    concede agree disagree believe think indicate maintain observe point put recount reiterate
-    scream sing joke laugh quip sob cry murmur mutter plead pledge order demand request
-    announce inform advise assure begin brief lament lecture mention muse object opine protest
-    query question read recommend remind rule speculate theorize theorise wonder call accuse brand
-    dismiss""".split()
+ """say tell add state insist claim explain argue write ask reply respond note declare announce
+ warn continue recall admit comment remark suggest testify rule conclude acknowledge allege
+ answer assert boast caution complain confirm contend counter deny describe emphasise emphasize
+ estimate exclaim predict promise report reveal shout stress tweet post urge vow whisper yell
+ concede agree disagree believe think indicate maintain observe point put recount reiterate
+ scream sing joke laugh quip sob cry murmur mutter plead pledge order demand request
+ announce inform advise assure begin brief lament lecture mention muse object opine protest
+ query question read recommend remind rule speculate theorize theorise wonder call accuse brand
+ dismiss chant proclaim fume riff surmise gush praise thank echo confess
+ quote label dub term decry blast slam implore scoff retort interject interrupt exult cheer brag grumble
+ groan sigh bark thunder roar bellow howl threaten beg inquire reminisce summarize summarise
+ characterize characterise tout hail chide scold mock taunt rail rant insist quip concede admonish
+ plead lament marvel gripe chime joke jest recite preach pray text email
+ assail criticize criticise denounce condemn lambaste ridicule deride applaud """.split()
 )
+# Inflected forms accepted whatever part of speech the tagger gives (a capitalised "Tweeted" as a name).
+_IRREGULAR_FORMS = {"said": "say", "says": "say", "told": "tell", "wrote": "write", "spoke": "speak", "thought": "think"}
+# "issued a statement:", "released a memo": a verb of publishing with a statement as its object is a cue.
+_ASPECTUAL = frozenset("continue begin start keep go".split())
+PUBLISHING_VERBS = frozenset("issue release publish post put send circulate distribute".split())
+STATEMENT_NOUNS = frozenset("statement memo message note letter release tweet post email video ad advertisement".split())
 PERSON_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "we", "i"})
+# Pronouns that can be the source of words, as written ("it reads", "one read"); only people's resolve to a name.
+SOURCE_PRONOUNS = PERSON_PRONOUNS | {"it", "one", "you"}
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 MALE_TITLES = frozenset("Mr Sir Lord Father King Prince Brother Mister".split())
@@ -60,10 +87,12 @@ class TokenIndex:
         return [self.doc[i] for i in range(lo, hi)]
 
 
-def attribute_speakers(doc: Any, marks: Sequence[QuoteMarks], entities: Sequence[Entity]) -> list[Quote]:
+def attribute_speakers(
+    doc: Any, marks: Sequence[QuoteMarks], entities: Sequence[Entity], index: TokenIndex | None = None
+) -> list[Quote]:
     """Turn quotation marks into `Quote`s with speakers where the text names one."""
     text = doc.text
-    index = TokenIndex(doc)
+    index = index or TokenIndex(doc)
     context = _Context(doc, text, marks, entities)
     quotes: list[Quote] = []
     for n, mark in enumerate(marks):
@@ -73,42 +102,217 @@ def attribute_speakers(doc: Any, marks: Sequence[QuoteMarks], entities: Sequence
         following = marks[n + 1] if n + 1 < len(marks) else None
         after = _clause_after(text, mark, following)
         before = _clause_before(text, mark, previous)
-        speaker = None
+        found = _governing_cue(index.between(mark.start, mark.end), text, context, mark)
         for region, nearest_last in ((after, False), (before, True)):
-            tokens = index.between(*region)
-            speaker = _speaker_from_cue(tokens, nearest_last, text, context, mark)
-            if speaker is None:
-                speaker = _according_to(text, region, entities)
-            if speaker:
+            if found:
                 break
-        if speaker is None and _only_space(text, *before):
-            speaker = _colon_lead_in(text, index, mark, context)
-        if speaker is None and text[: mark.open].rstrip().endswith(":"):
-            speaker = _lead_in_subject(index.between(*before), text, context, mark)
-        if speaker is None and previous and quotes and _same_paragraph(text, previous, mark):
-            last = quotes[-1]
-            if last.speaker:
-                speaker = (last.speaker_start, last.speaker_end, last.cue)
-        name = mention = None
-        s_start = s_end = None
-        cue = None
-        if speaker:
-            s_start, s_end, cue = speaker
-            mention = _POSSESSIVE.sub("", text[s_start:s_end]).strip()
-            s_end = s_start + len(mention)
-            name = context.name(mention, s_start, s_end)
-        quotes.append(
-            Quote(
-                start=mark.start,
-                end=mark.end,
-                text=text[mark.start : mark.end],
-                speaker=name,
-                speaker_start=s_start,
-                speaker_end=s_end,
-                cue=cue,
-            )
-        )
+            tokens = index.between(*region)
+            found = _speaker_from_cue(tokens, nearest_last, text, context, mark)
+            if found is None:
+                found = _according_to(text, region, index, context, mark)
+            if found is None and region is after:
+                found = _subject_after(tokens, text, context, mark)
+            if found:
+                break
+        if found is None:
+            found = _dash_credit(text, mark, context)
+        if found is None and _only_space(text, *before):
+            found = _colon_lead_in(text, index, mark, context)
+        if found is None and text[: mark.open].rstrip().endswith(":"):
+            found = _lead_in_subject(index.between(*before), text, context, mark)
+        if found is None and previous and quotes and quotes[-1].source_start is not None:
+            if _same_paragraph(text, previous, mark) or _continues_previous_paragraph(text, mark, quotes[-1]):
+                found = _same_attribution(quotes[-1])
+        if found is None:
+            found = _sentence_subject(index, text, context, mark)
+        if found is not None and found.cue is not None and mark.close < found.cue[0] < after[1]:
+            found = _cited(found, text, (found.cue[1], after[1]), index, context, mark)
+        elif found is not None and found.cue is not None and before[0] <= found.cue[0] < mark.open:
+            found = _cited(found, text, before, index, context, mark)
+        quotes.append(_quote(text, mark, found, context))
     return quotes
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The parts of an attribution found in the text: the source mention as written ("she",
+    "the newspaper"), the mention that names the speaker (the resolved name, or the source itself),
+    and the cue (the speech verb, "according to")."""
+
+    source: tuple[int, int]
+    speaker: tuple[int, int] | None
+    cue: tuple[int, int] | None
+    cue_text: str | None
+
+
+def _quote(text: str, mark: QuoteMarks, found: Attribution | None, context: "_Context") -> Quote:
+    base = dict(start=mark.start, end=mark.end, text=text[mark.start : mark.end])
+    if found is None:
+        return Quote(**base)
+    name = s_start = s_end = None
+    if found.speaker is not None:
+        s_start, s_end = found.speaker
+        mention = _POSSESSIVE.sub("", text[s_start:s_end]).strip()
+        s_end = s_start + len(mention)
+        name = context.name(mention, s_start, s_end)
+    src_start, src_end = _trim_span(text, *found.source)
+    cue_start, cue_end = found.cue if found.cue is not None else (None, None)
+    return Quote(
+        **base,
+        speaker=name,
+        speaker_start=s_start,
+        speaker_end=s_end,
+        cue=found.cue_text,
+        source_start=src_start,
+        source_end=src_end,
+        cue_start=cue_start,
+        cue_end=cue_end,
+    )
+
+
+def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """No spaces, commas or marks at the edges of a mention."""
+    while start < end and text[start] in " \t\n,;:—–-“”\"":
+        start += 1
+    while end > start and text[end - 1] in " \t\n,;:—–-“”\"":
+        end -= 1
+    return start, end
+
+
+def _cited(found: Attribution, text: str, region: tuple[int, int], index: TokenIndex, context: "_Context", mark: QuoteMarks) -> Attribution:
+    """ “…,” Clinton said, according to a transcript (or "According to pool reports, Obama said “…”"):
+    Clinton is the speaker, but the source the writer cites for the words, and its cue, are
+    "according to a transcript"."""
+    cited = _according_to(text, region, index, context, mark)
+    if cited is None:
+        return found
+    return Attribution(cited.source, found.speaker, cited.cue, cited.cue_text)
+
+
+_DASH_AFTER = re.compile(r"[ \t]*[-–—]+[ \t]*")
+_DASH_BEFORE = re.compile(r"[-–—]+[ \t]*([^\n:]{2,60}?)[ \t]*:[ \t]*$")
+
+
+def _dash_credit(text: str, mark: QuoteMarks, context: "_Context") -> Attribution | None:
+    """A quotation credited with a dash, as in round-ups and epigraphs: “…” - Bernie Sanders, or
+    - Philip Bump: “…”. The name right after the dash is the source."""
+    close = mark.close + 1
+    dash = _DASH_AFTER.match(text, close)
+    if dash and dash.end() > close and "\n" not in dash.group():
+        name = _name_at(text, dash.end(), context)
+        if name:
+            return Attribution(name, name, (dash.start(), dash.end()), "—")
+    para_start, _ = paragraph_bounds(text, mark.open)
+    lead = _DASH_BEFORE.search(text, max(para_start, mark.open - 80), mark.open)
+    if lead:
+        name = _name_at(text, lead.start(1), context)
+        if name:
+            return Attribution(name, name, (lead.start(), lead.start() + 1), "—")
+    return None
+
+
+_CAPITALISED_NAME = re.compile(r"(?:[A-Z][\w.'’-]+ ){1,3}[A-Z][\w'’-]*[a-z]")
+
+
+def _name_at(text: str, at: int, context: "_Context") -> tuple[int, int] | None:
+    """A person's or organisation's name starting at `at`: an entity, or two to four capitalised words."""
+    entity = context.entity_at(at)
+    if entity is not None and entity.start == at and entity.label in ("PERSON", "ORG"):
+        return entity.start, entity.end
+    match = _CAPITALISED_NAME.match(text, at)
+    return match.span() if match else None
+
+
+def _same_attribution(last: Quote) -> Attribution:
+    return Attribution(
+        (last.source_start, last.source_end),
+        (last.speaker_start, last.speaker_end) if last.speaker_start is not None else None,
+        (last.cue_start, last.cue_end) if last.cue_start is not None else None,
+        last.cue,
+    )
+
+
+def _continues_previous_paragraph(text: str, mark: QuoteMarks, last: Quote) -> bool:
+    """A paragraph that is nothing but a quotation, right after a paragraph whose quotation has a
+    source, goes on with the same speaker (news prints a long quotation as several closed paragraphs)."""
+    para_start, para_end = paragraph_bounds(text, mark.open)
+    if not _only_space(text, para_start, mark.open) or not _only_space(text, mark.close + 1, para_end):
+        return False
+    prev_start, _ = paragraph_bounds(text, max(0, para_start - 3))
+    return prev_start <= last.start < para_start
+
+
+def _governing_cue(tokens: list[Token], text: str, context: "_Context", mark: QuoteMarks) -> Attribution | None:
+    """The speech verb outside the quotation whose clause holds it ("Morris says the campaign will
+    “compete vigorously”", "“We will win,” she said"): of several, the outermost, since a report of
+    someone's words inside another's ("Trump says he thinks “…”") belongs to the outer speaker."""
+    candidates: dict[int, Token] = {}
+    seen: set[int] = set()
+    # A quotation that ends its sentence with a full stop takes no cue from after it (as _clause_after).
+    limit = mark.close if text[mark.close - 1 : mark.close] == "." else len(text)
+    # Nor from another paragraph, when the parser runs a sentence over a paragraph break.
+    para_start, para_end = paragraph_bounds(text, mark.open)
+    _, para_end = paragraph_bounds(text, mark.close)
+    limit = min(limit, para_end)
+    for token in tokens:
+        for ancestor in token.ancestors:
+            if ancestor.i in seen:
+                break
+            seen.add(ancestor.i)
+            if mark.open <= ancestor.idx < mark.close or ancestor.idx > limit or ancestor.idx < para_start:
+                continue
+            if is_speech_verb(ancestor) and not context.quoted.contains(ancestor.idx):
+                candidates[ancestor.i] = ancestor  # (a verb inside another quotation is someone's words)
+    for verb in sorted(candidates.values(), key=lambda v: (sum(1 for _ in v.ancestors), abs(v.idx - mark.open))):
+        subject = _subject(verb, context)
+        if subject is None or mark.open <= subject.idx < mark.close:
+            continue
+        found = _mention(subject, text, context, before=mark.open)
+        if found:
+            return Attribution(found[0], found[1], (verb.idx, verb.idx + len(verb.text)), verb.text)
+    return None
+
+
+def _subject_after(tokens: list[Token], text: str, context: "_Context", mark: QuoteMarks) -> Attribution | None:
+    """ “France will always be France,” an angry Hollande retaliated: a quotation closed by a comma,
+    question or exclamation mark and followed by a clause of its own is that clause's subject's,
+    whatever the verb."""
+    if text[mark.close - 1 : mark.close] not in (",", "?", "!", "—", "–"):
+        return None
+    for token in tokens:
+        if token.pos_ in ("VERB", "AUX") and token.dep_ != "aux":
+            subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx > mark.close), None)
+            if subject is None:
+                return None
+            found = _mention(subject, text, context, before=mark.open)
+            if found:
+                return Attribution(found[0], found[1], (token.idx, token.idx + len(token.text)), token.text)
+            return None
+    return None
+
+
+def _sentence_subject(index: TokenIndex, text: str, context: "_Context", mark: QuoteMarks) -> Attribution | None:
+    """A quotation inside a sentence about a person's words whose verb is no speech verb ("Obama
+    punctuated his list with “Too many.”"): the subject of that sentence's main verb, when it is a
+    person or a pronoun for one."""
+    tokens = index.between(mark.open, mark.open + 1)
+    if not tokens:
+        return None
+    sent = tokens[0].sent
+    root = sent.root
+    if mark.open <= root.idx < mark.close or root.pos_ not in ("VERB", "AUX"):
+        return None
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or mark.open <= subject.idx < mark.close or subject.idx > mark.open:
+        return None
+    entity = context.entity_at(subject.idx)
+    person = _person_in_phrase(subject, context)
+    if person is None and subject.lower_ not in PERSON_PRONOUNS - {"we"} and (entity is None or entity.label not in ("PERSON", "ORG")):
+        return None
+    found = _mention(subject, text, context, before=mark.open)
+    if not found:
+        return None
+    return Attribution(found[0], found[1], (root.idx, root.idx + len(root.text)), root.text)
 
 
 def _only_space(text: str, start: int, end: int) -> bool:
@@ -120,11 +324,25 @@ def _same_paragraph(text: str, a: QuoteMarks, b: QuoteMarks) -> bool:
 
 
 def _clause_after(text: str, mark: QuoteMarks, following: QuoteMarks | None) -> tuple[int, int]:
+    """From the closing mark to the end of its sentence; nothing when the quotation ends its sentence
+    with a full stop (“… nomination.” O’Malley’s move was reported by MSNBC: the next sentence is not its cue)."""
     start = mark.close + 1
+    if text[mark.close - 1 : mark.close] == ".":
+        return start, start
     _, para_end = paragraph_bounds(text, mark.close)
     end = para_end if following is None else min(para_end, following.open)
     match = _SENTENCE_END.search(text, start, end)
-    return start, match.end() if match else end
+    end = match.end() if match else end
+    if text[mark.close - 1 : mark.close] in "?!":
+        # “Why?” Obama asked: the cue comes at once. A question or exclamation followed by a long
+        # sentence ("Several Republican leaders, including …, denounced") has ended its own.
+        words = list(re.finditer(r"\S+", text[start:end]))
+        if len(words) > _CUE_WORDS_AFTER_QUESTION and words[0].group()[:1].isupper():
+            end = start + words[_CUE_WORDS_AFTER_QUESTION - 1].end()
+    return start, end
+
+
+_CUE_WORDS_AFTER_QUESTION = 6
 
 
 def _clause_before(text: str, mark: QuoteMarks, previous: QuoteMarks | None) -> tuple[int, int]:
@@ -138,33 +356,69 @@ def _clause_before(text: str, mark: QuoteMarks, previous: QuoteMarks | None) -> 
 
 
 def _subject(verb: Token, context: "_Context | None" = None) -> Token | None:
-    """The verb's subject; of two ("Northlight co-president Marcus Webb" parsed as two), the person."""
+    """The verb's subject; of two ("Northlight co-president Marcus Webb" parsed as two), the person.
+
+    A verb without one takes the subject of the verb it hangs from ("The senator sought to calm
+    them, and took a heckler in stride, saying ..."), up a few levels; a verb after a quotation
+    with a noun after it and no subject has its subject inverted (“…,” added another Republican).
+    """
     subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
     if len(subjects) > 1 and context is not None:
         people = [t for t in subjects if (e := context.entity_at(t.idx)) is not None and e.label == "PERSON"]
         subjects = people or subjects
     if subjects:
         return subjects[0]
-    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
-        for child in verb.head.children:
+    # “Go back,” Trump barked: the tagger took the name for part of the verb.
+    glued = [c for c in verb.lefts if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i == verb.i - 1]
+    if glued:
+        return glued[0]
+    if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return verb.head  # "with several critics calling the film a “masterpiece”"
+    inverted = [c for c in verb.rights if c.dep_ in ("dobj", "attr") and c.pos_ in ("PROPN", "NOUN")]
+    if inverted and any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children):
+        return inverted[0]
+    token = verb
+    for _ in range(3):
+        if token.dep_ not in ("conj", "xcomp", "advcl") or token.head.i == token.i:
+            break
+        token = token.head
+        for child in token.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 return child
     return None
 
 
+def is_speech_verb(token: Token) -> bool:
+    """A verb of saying: its lemma is one ("implored"), or it is an inflected form of one whatever the
+    tagger calls it ("Tweeted"), or it publishes a statement ("issued a statement")."""
+    if token.pos_ in ("VERB", "AUX"):
+        lemma = token.lemma_.lower()
+        if lemma in SPEECH_VERBS:
+            # "polls continuing to show", "began to cry": an aspect of another verb, not saying
+            return lemma not in _ASPECTUAL or not any(c.dep_ == "xcomp" for c in token.children)
+        if lemma in PUBLISHING_VERBS:
+            return any(c.dep_ == "dobj" and c.lemma_.lower() in STATEMENT_NOUNS for c in token.children)
+        return False
+    lower = token.lower_
+    if lower in _IRREGULAR_FORMS:
+        return True
+    return lower.endswith("ed") and (lower[:-2] in SPEECH_VERBS or lower[:-1] in SPEECH_VERBS)
+
+
 def _speaker_from_cue(
     tokens: list[Token], nearest_last: bool, text: str, context: "_Context", mark: QuoteMarks
-) -> tuple[int, int, str] | None:
-    verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in SPEECH_VERBS]
+) -> Attribution | None:
+    verbs = [t for t in tokens if is_speech_verb(t)]
     if nearest_last:
         verbs.reverse()
     for verb in verbs:
         subject = _subject(verb, context)
         if subject is None or subject.idx >= mark.open and subject.idx < mark.close:
             continue
-        span = _mention(subject, text, context, before=mark.open)
-        if span:
-            return span[0], span[1], verb.text
+        found = _mention(subject, text, context, before=mark.open)
+        if found:
+            source, speaker = found
+            return Attribution(source, speaker, (verb.idx, verb.idx + len(verb.text)), verb.text)
     return None
 
 
@@ -172,36 +426,60 @@ def _governed_by_speech(tokens: list[Token], mark: QuoteMarks) -> bool:
     """True when a speech verb outside the quotation governs it: said the damage was “confronting”."""
     for token in tokens:
         for ancestor in token.ancestors:
-            if not (mark.open <= ancestor.idx < mark.close) and ancestor.lemma_.lower() in SPEECH_VERBS:
+            if not (mark.open <= ancestor.idx < mark.close) and is_speech_verb(ancestor):
+                deps = {child.dep_ for child in ancestor.children}
+                if "auxpass" in deps and "agent" not in deps:
+                    continue  # "the film was called “Oppenheimer”": a name given, nobody quoted
                 return True
     return False
 
 
+_NOT_IN_PHRASE = frozenset({"npadvmod", "advmod", "punct", "cc", "prep", "mark", "dep"})
 _NOUN_PHRASE_STOPS = frozenset({"relcl", "appos", "punct", "acl", "advcl", "cc", "conj", "parataxis"})
 
 
-def _mention(subject: Token, text: str, context: "_Context", before: int) -> tuple[int, int] | None:
-    """The span naming the subject: a person in its noun phrase, an entity, a resolved pronoun, or the phrase."""
+def _mention(
+    subject: Token, text: str, context: "_Context", before: int
+) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+    """The source mention as written and the span naming the speaker: a person in the subject's
+    noun phrase, an entity, a resolved pronoun, or the phrase itself."""
     start, end = subject.idx, subject.idx + len(subject.text)
     if subject.lower_ in ("who", "that") and subject.head.dep_ == "relcl":
-        subject = subject.head.head  # "Graham Pettifer, the MP ..., who said": the noun the clause is about
-        start, end = subject.idx, subject.idx + len(subject.text)
-    elif subject.pos_ == "PRON":
-        return context.resolve(subject.lower_, min(start, before))
+        # "Graham Pettifer, the MP ..., who said": "who" as written, named by the noun the clause is about
+        named = _mention(subject.head.head, text, context, before)
+        return ((start, end), named[1]) if named else None
+    if (subject.pos_ == "PRON" or subject.lower_ in SOURCE_PRONOUNS) and not any(c.dep_ == "prep" for c in subject.children):
+        # (not "one of those advisers": a phrase that names its speaker)
+        if subject.lower_ not in SOURCE_PRONOUNS:
+            return None
+        return (start, end), context.resolve(subject.lower_, min(start, before))
     if subject.lower_ in ("who", "which", "that"):
         return None
-    if subject.dep_ == "appos" and subject.head is not subject:
+    if subject.dep_ == "appos" and subject.head.i != subject.i:
         subject = subject.head  # "the MP for North Wealdshire" in apposition to the name
+    source = _phrase(subject, text)
     person = _person_in_phrase(subject, context)
     if person is not None:
-        return person.start, person.end
+        return _cover(source, person), (person.start, person.end)
     entity = context.entity_at(subject.idx)
-    if entity is not None:
-        return entity.start, entity.end
-    # The noun phrase up to the head, and what follows it up to a clause or apposition.
+    if entity is not None and entity.label in _SPEAKER_LABELS:
+        return _cover(source, entity), (entity.start, entity.end)
+    return source, source
+
+
+_SPEAKER_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC", "LOC", "PRODUCT", "WORK_OF_ART", "EVENT"})
+
+
+def _cover(span: tuple[int, int], entity: Entity) -> tuple[int, int]:
+    return min(span[0], entity.start), max(span[1], entity.end)
+
+
+def _phrase(subject: Token, text: str) -> tuple[int, int]:
+    """The noun phrase up to the head, and what follows it up to a clause or apposition."""
     phrase = [subject]
     for child in subject.lefts:
-        phrase.extend(child.subtree)
+        if child.dep_ not in _NOT_IN_PHRASE:  # "2:40 p.m. Donald Trump's campaign manager says"
+            phrase.extend(child.subtree)
     for child in subject.rights:
         if child.dep_ in _NOUN_PHRASE_STOPS:
             break
@@ -233,17 +511,39 @@ def _person_in_phrase(head: Token, context: "_Context") -> Entity | None:
     return found
 
 
-def _according_to(text: str, region: tuple[int, int], entities: Sequence[Entity]) -> tuple[int, int, str] | None:
+def _according_to(
+    text: str, region: tuple[int, int], index: TokenIndex, context: "_Context", mark: QuoteMarks
+) -> Attribution | None:
+    """ "according to X": X's noun phrase as written; the person named in it, or the entity it is,
+    names the speaker ("according to Chief Financial Officer Raymond Osei", "according to White
+    House pool reports")."""
     match = _ACCORDING_TO.search(text, *region)
     if not match:
         return None
-    for entity in entities:
-        if entity.start >= match.end() and entity.start < region[1] and entity.label in ("PERSON", "ORG", "NORP", "GPE"):
-            return entity.start, entity.end, "according to"
+    cue = (match.start(), match.end())
+    for token in index.between(match.end() - 2, match.end()):
+        if token.lower_ != "to":
+            continue
+        objects = [c for c in token.children if c.dep_ == "pobj" and not mark.open <= c.idx < mark.close]
+        if objects and objects[0].pos_ in ("NOUN", "PROPN"):
+            head = objects[0]
+            source = _phrase(head, text)
+            person = _person_in_phrase(head, context)
+            if person is not None:
+                return Attribution(_cover(source, person), (person.start, person.end), cue, "according to")
+            entity = context.entity_at(head.idx)
+            if entity is not None and entity.label in _SPEAKER_LABELS:
+                return Attribution(_cover(source, entity), (entity.start, entity.end), cue, "according to")
+            return Attribution(source, source, cue, "according to")
+    for entity in context.entities[bisect.bisect_left(context._starts, match.end()) :]:
+        if entity.start >= region[1]:
+            break
+        if entity.label in ("PERSON", "ORG", "NORP", "GPE") and not mark.open <= entity.start < mark.close:
+            return Attribution((entity.start, entity.end), (entity.start, entity.end), cue, "according to")
     return None
 
 
-def _colon_lead_in(text: str, index: TokenIndex, mark: QuoteMarks, context: "_Context") -> tuple[int, int, str] | None:
+def _colon_lead_in(text: str, index: TokenIndex, mark: QuoteMarks, context: "_Context") -> Attribution | None:
     """A quotation that is a whole paragraph, introduced by a sentence ending in ':' before it."""
     para_start, _ = paragraph_bounds(text, mark.open)
     lead = text[:para_start].rstrip()
@@ -253,17 +553,24 @@ def _colon_lead_in(text: str, index: TokenIndex, mark: QuoteMarks, context: "_Co
     region_start = prev_start
     for match in _SENTENCE_END.finditer(text, prev_start, len(lead)):
         region_start = match.end()
-    return _speaker_from_cue(index.between(region_start, len(lead)), True, text, context, mark)
+    tokens = index.between(region_start, len(lead))
+    return _speaker_from_cue(tokens, True, text, context, mark) or _lead_in_subject(tokens, text, context, mark)
 
 
-def _lead_in_subject(tokens: list[Token], text: str, context: "_Context", mark: QuoteMarks) -> tuple[int, int, str] | None:
-    """ "Tolliver put it bluntly: "..."": the subject of the sentence that the colon ends, whatever its verb."""
-    for token in tokens:
-        if token.dep_ == "ROOT" and token.pos_ in ("VERB", "AUX"):
-            subject = _subject(token)
-            span = _mention(subject, text, context, before=mark.open) if subject is not None else None
-            if span:
-                return span[0], span[1], token.text
+def _lead_in_subject(tokens: list[Token], text: str, context: "_Context", mark: QuoteMarks) -> Attribution | None:
+    """ "Tolliver put it bluntly: "..."": the subject of the sentence that the colon ends, whatever its
+    verb: its main verb, or, when the parser made a verb inside the quotation the root ("She went on:
+    “It's like…”"), the first verb before the colon with a subject of its own."""
+    verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX") and t.dep_ != "aux" and t.idx < mark.open]
+    roots = [t for t in verbs if t.dep_ == "ROOT"]
+    others = [t for t in verbs if t.dep_ != "ROOT" and any(c.dep_ in ("nsubj", "nsubjpass") and c.idx < mark.open for c in t.children)]
+    for token in roots + others[:1]:
+        subject = _subject(token)
+        if subject is None or subject.idx >= mark.open:
+            continue
+        found = _mention(subject, text, context, before=mark.open)
+        if found:
+            return Attribution(found[0], found[1], (token.idx, token.idx + len(token.text)), token.text)
     return None
 
 
@@ -276,6 +583,7 @@ class _Context:
         self._starts = [e.start for e in self.entities]
         spans = [(m.open, m.close) for m in marks]
         quoted = _Spans(spans)
+        self.quoted = quoted
         people = [e for e in self.entities if e.label == "PERSON"]
         self.antecedents = [p for p in people if not quoted.contains(p.start)]
         self.gender = _genders(doc, text, self.antecedents, quoted)
@@ -289,6 +597,13 @@ class _Context:
             root = span.root
             if root.dep_ in ("nsubj", "nsubjpass") and root.head.dep_ == "ROOT":
                 self.main_subjects.add(person)
+        # Sentences whose main subject is "he" or "she": someone named earlier is their topic.
+        self.pronoun_subject: dict[int, str] = {}
+        for sent in {id(s): s for s in (doc.char_span(p.start, p.end, alignment_mode="expand") for p in self.antecedents) if s is not None}.values():
+            sentence = sent.sent
+            for child in sentence.root.children:
+                if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ in MALE_PRONOUNS | FEMALE_PRONOUNS:
+                    self.pronoun_subject[sentence.start] = "m" if child.lower_ in MALE_PRONOUNS else "f"
         mentions = Counter(p.name for p in self.antecedents)
         self.protagonist = mentions.most_common(1)[0][0] if mentions else None
         self.roles = _roles(text, people)
@@ -303,6 +618,8 @@ class _Context:
         """The person a pronoun at `before` refers to: the last one named whose gender fits."""
         if pronoun not in PERSON_PRONOUNS:
             return None
+        if pronoun == "they":
+            return None  # a group, not the last person named ("They shook hands": Obama and Christie)
         if pronoun in ("i", "we"):
             if pronoun == "i" and self.protagonist:
                 person = next((p for p in self.antecedents if p.name == self.protagonist), None)
@@ -320,6 +637,12 @@ class _Context:
             candidates = known or candidates
         if not candidates:
             return None
+        # A person named in a sentence whose own subject is "he" ("He criticised Donald Trump") is not
+        # who "he" goes on to be: the paragraph is still about the one that "he" was.
+        if wanted:
+            topical = [p for p in candidates if p in self.main_subjects
+                       or self.pronoun_subject.get(self.sentence_of[p]) != wanted]
+            candidates = topical or candidates
         # In the sentence of the nearest candidate, the subject of the main clause is the likelier one.
         sentence = self.sentence_of[candidates[0]]
         same = [p for p in candidates if self.sentence_of[p] == sentence]
@@ -327,11 +650,15 @@ class _Context:
         return chosen.start, chosen.end
 
     def name(self, mention: str, start: int, end: int) -> str:
-        """The canonical name for a speaker mention: its entity's, a role's holder, or the mention itself."""
-        for entity in self.entities[bisect.bisect_left(self._starts, start) :]:
-            if entity.start >= end:
-                break
-            if entity.end <= end and entity.label in ("PERSON", "ORG", "NORP", "GPE"):
+        """The canonical name for a speaker mention: the person named in it, the entity it is, a role's
+        holder, or the mention itself ("the former secretary of State" is not the State Department)."""
+        found = [e for e in self.entities[bisect.bisect_left(self._starts, start) :] if e.start < end and e.end <= end]
+        person = next((e for e in found if e.label == "PERSON"), None)
+        if person is not None:
+            return person.name
+        whole = re.sub(r"^(?:the|The)\s+", "", self.text[start:end])
+        for entity in found:
+            if entity.label in ("ORG", "NORP", "GPE") and (entity.text == whole or entity.end - entity.start >= 0.6 * len(whole)):
                 return entity.name
         words = mention.split()
         if len(words) == 2 and words[0].lower() == "the" and words[1].lower() in self.roles:

@@ -42,6 +42,7 @@ class NoteAutosave:
         self.session = session
         self.on_replaced = on_replaced  # another session's note, replaced by this one's
         self.before: Annotation | None = None  # the annotation as it was when the note was opened
+        self.made = False  # the annotation was made for this note
         self.saved: str | None = None  # the note as this session last saved or read it
         self.dirty = False  # the editor shows text the store does not hold yet
         self.unsaved = False  # the last try failed: the user was told
@@ -54,11 +55,13 @@ class NoteAutosave:
         """A flush is under way."""
         return self._lock.locked()
 
-    def open(self, annotation: Annotation) -> None:
-        self.before, self.saved = annotation, annotation.note
+    def open(self, annotation: Annotation, made: bool = False) -> None:
+        """The note of `annotation` is open (`made`: the annotation was made for it)."""
+        self.before, self.saved, self.made = annotation, annotation.note, made
 
     def close(self) -> None:
         self.before = self.saved = None
+        self.made = False
 
     def follows(self, owner: int | None, shown: str) -> str | None:
         """The note another session wrote to the open note, if the editor shows just what this session

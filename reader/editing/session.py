@@ -21,12 +21,24 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from reader.model import Annotation, Tag
+from reader.editing.verify import apply_decisions
+from reader.model import (
+    Annotation,
+    Article,
+    ArticleCode,
+    Decision,
+    Entity,
+    Quote,
+    Tag,
+    Variable,
+)
 from reader.store import AnnotationGone, Store, now
 
 RELOAD_TRIES = 4  # reads a reload makes while this session keeps writing, before it leaves it to the next poll
 
-State = tuple[Annotation | None, Annotation | None]  # (before, after) of one change
+# One change, undoable: (what, before, after); what is "annotation", "decision" or "code", and
+# before/after an Annotation, Decision or ArticleCode, or None for "there was none".
+State = tuple[str, Any, Any]
 
 
 @dataclass(frozen=True)
@@ -48,12 +60,27 @@ def span_key(annotation: Annotation) -> tuple[int, int, int]:
 class AnnotationSession:
     """One article's annotations as this session edits them, with undo and redo."""
 
-    def __init__(self, store: Store, article_id: int, user: str, annotations: list[Annotation], tags: list[Tag]):
+    def __init__(
+        self,
+        store: Store,
+        article_id: int,
+        user: str,
+        annotations: list[Annotation],
+        tags: list[Tag],
+        article: Article | None = None,
+        decisions: list[Decision] | None = None,
+        variables: list[Variable] | None = None,
+        codes: list[ArticleCode] | None = None,
+    ):
         self.store = store
         self.article_id = article_id
         self.user = user
         self.annotations = sorted(annotations, key=span_key)
         self.tags = tags
+        self.article = article  # with the machine's highlights, as analysed
+        self.decisions = list(decisions or [])
+        self.variables = list(variables or [])
+        self.codes = {c.variable: c for c in codes or [] if c.author == user}
         self.undo_stack: list[State] = []
         self.redo_stack: list[State] = []
         self.reload_wanted = False  # a reload gave up while this session kept writing
@@ -83,9 +110,54 @@ class AnnotationSession:
     def set_note(self, annotation_id: int, note: str) -> None:
         self.annotations = [dataclasses.replace(a, note=note) if a.id == annotation_id else a for a in self.annotations]
 
-    def record(self, before: Annotation | None, after: Annotation | None) -> None:
-        self.undo_stack.append((before, after))
+    def record(self, before: Annotation | None, after: Annotation | None, what: str = "annotation") -> None:
+        self.undo_stack.append((what, before, after))
         self.redo_stack.clear()
+
+    # ------------------------------------------------------------ highlights as corrected
+
+    def highlights(self) -> tuple[list[Entity], list[Quote]]:
+        """The article's entities and quotations with every decision applied."""
+        if self.article is None:
+            return [], []
+        return apply_decisions(self.article.text, self.article.entities, self.article.quotes, self.decisions)
+
+    def set_analysis(self, entities: list[Entity], quotes: list[Quote], analyser: str | None) -> None:
+        """A new analysis of the article (the decisions stay, and apply to it)."""
+        if self.article is not None:
+            self.article.entities, self.article.quotes = entities, quotes
+            self.article.analyser = analyser or self.article.analyser
+
+    def own_decision(self, kind: str, start: int, end: int) -> Decision | None:
+        return next((d for d in self.decisions if (d.kind, d.start, d.end, d.author) == (kind, start, end, self.user)), None)
+
+    def _replace_decision(self, old: Decision | None, new: Decision | None) -> None:
+        kept = [d for d in self.decisions if old is None or d.key != old.key]
+        if new is not None:
+            kept = [d for d in kept if d.key != new.key] + [new]
+        self.decisions = kept
+
+    async def decide(self, decision: Decision) -> Decision:
+        """Record this user's decision on a highlight (undoable)."""
+        before = self.own_decision(decision.kind, decision.start, decision.end)
+        after = await self.write(self.store.set_decision, dataclasses.replace(decision, author=self.user, decided_at=""))
+        self._replace_decision(before, after)
+        self.record(before, after, "decision")
+        return after
+
+    async def set_code(self, variable: str, value: object) -> ArticleCode | None:
+        """This user's value of an article variable (None: none), written at once and undoable."""
+        before = self.codes.get(variable)
+        after = await self.write(self.store.set_code, self.article_id, variable, self.user, value)
+        self._replace_code(variable, after)
+        self.record(before, after, "code")
+        return after
+
+    def _replace_code(self, variable: str, code: ArticleCode | None) -> None:
+        if code is None:
+            self.codes.pop(variable, None)
+        else:
+            self.codes[variable] = code
 
     # ------------------------------------------------------------ writes, counted
 
@@ -113,9 +185,13 @@ class AnnotationSession:
         store, article_id = self.store, self.article_id
         for _ in range(RELOAD_TRIES):
             edits, writing = self._edits, self._writing
-            annotations, tags = await asyncio.to_thread(lambda: (store.annotations(article_id), store.tags()))
+            annotations, tags, decisions, codes = await asyncio.to_thread(
+                lambda: (store.annotations(article_id), store.tags(), store.decisions(article_id),
+                         store.article_codes(article_id, self.user))
+            )
             if not writing and not self._writing and edits == self._edits:
                 self.annotations, self.tags = sorted(annotations, key=span_key), tags
+                self.decisions, self.codes = decisions, {c.variable: c for c in codes}
                 self.reload_wanted = False
                 return True
         self.reload_wanted = True
@@ -160,45 +236,60 @@ class AnnotationSession:
         self.record(annotation, None)
         self.replace(annotation.id, None)
 
-    async def _apply(self, current: Annotation | None, wanted: Annotation | None) -> None:
+    async def _apply(self, what: str, current: Any, wanted: Any) -> None:
         """Make the store hold `wanted` where it holds `current`."""
-        if wanted is None:
+        if what == "decision":
+            if wanted is None:
+                await self.write(self.store.delete_decision, current)
+            else:
+                await self.write(self.store.set_decision, wanted)
+            self._replace_decision(current, wanted)
+        elif what == "code":
+            variable = (wanted or current).variable
+            await self.write(self.store.set_code, self.article_id, variable, self.user, None if wanted is None else wanted.value)
+            self._replace_code(variable, wanted)
+        elif wanted is None:
             if current is not None:
                 await self.write(self.store.delete_annotation, current.id)
         else:
             await self.write(self.store.restore_annotation, wanted)
 
-    async def undo(self) -> tuple[bool, Annotation | None]:
+    async def undo(self) -> tuple[bool, Any]:
         """Undo the last change: (False, None) when there is none, else (True, the state now held)."""
         return await self._step(self.undo_stack, self.redo_stack, undo=True)
 
-    async def redo(self) -> tuple[bool, Annotation | None]:
+    async def redo(self) -> tuple[bool, Any]:
         return await self._step(self.redo_stack, self.undo_stack, undo=False)
 
-    async def _step(self, source: list[State], dest: list[State], undo: bool) -> tuple[bool, Annotation | None]:
+    async def _step(self, source: list[State], dest: list[State], undo: bool) -> tuple[bool, Any]:
         if not source:
             return False, None
-        before, after = source.pop()
+        what, before, after = change = source.pop()
         current, wanted = (after, before) if undo else (before, after)
         try:
-            await self._apply(current, wanted)
+            await self._apply(what, current, wanted)
         except BaseException:
-            source.append((before, after))
+            source.append(change)
             raise
-        dest.append((before, after))
+        dest.append(change)
         return True, wanted
 
-    async def finish_note(self, before: Annotation | None, annotation_id: int | None) -> None:
+    async def finish_note(self, before: Annotation | None, annotation_id: int | None, made: bool = False) -> None:
         """The note of `annotation_id` is closed: an annotation opened for a note never written goes
-        (with its undo step); a note changed is one undo step."""
+        (with its undo step); a note changed is one undo step, one with the annotation's making when
+        it was `made` for this note."""
         after = self.find(annotation_id)
+        made_for_it = made and bool(self.undo_stack) and self.undo_stack[-1] == ("annotation", None, before)
         if after is not None and not after.tags and not after.note.strip():
             await self.write(self.store.delete_annotation, after.id)
             self.replace(after.id, None)
-            if self.undo_stack and self.undo_stack[-1] == (None, before):
+            if made_for_it:
                 self.undo_stack.pop()
         elif before is not None and after is not None and before.note != after.note:
-            self.record(before, after)
+            if made_for_it:  # made for this note: one undo takes both away
+                self.undo_stack[-1] = ("annotation", None, after)
+            else:
+                self.record(before, after)
 
     async def bring_back(self, annotation_id: int, note: str, known: Annotation | None) -> None:
         """The annotation whose note is being written was deleted elsewhere: put it back with the note."""

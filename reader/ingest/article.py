@@ -13,6 +13,15 @@ from dataclasses import dataclass, field
 from reader.errors import ReaderError
 
 MAX_TITLE_CHARS = 200
+TINY_WORDS = 40  # a body with fewer words is a caption or a teaser list, not an article: imported with a warning
+
+
+def tiny_body_warning(text: str, tiny_words: int = TINY_WORDS) -> str | None:
+    """The warning for a body too small to be an article, or None."""
+    words = len(text.split())
+    if words >= tiny_words:
+        return None
+    return f"the body is only {words} word{'s' if words != 1 else ''} (a caption or a teaser?); imported anyway"
 
 
 class ArticleError(ReaderError):
@@ -29,6 +38,9 @@ class ParsedArticle:
     source: str | None = None
     format: str = "text"
     meta: dict[str, str] = field(default_factory=dict)
+    # One line each, without the file's name: the article imports, but someone should know (a tiny body,
+    # a date that reads two ways). Not stored.
+    warnings: list[str] = field(default_factory=list, compare=False)
 
     @property
     def content_hash(self) -> str:

@@ -43,8 +43,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
-from reader.ingest.article import ParsedArticle, derive_title, normalise
 from reader.errors import ReaderError
+from reader.ingest.article import ParsedArticle, derive_title, normalise
+from reader.paths import unreadable
 
 FORMATS = ("csv", "tsv", "jsonl", "json")
 DEFAULT_MAX_FIELD_CHARS = 5_000_000  # as an article file's limit (articles.DEFAULT_MAX_BYTES)
@@ -808,12 +809,8 @@ def read_corpus(path: str | Path, **options: Any) -> Iterator[CorpusRecord | Cor
 def _open(path: Path) -> IO[bytes]:
     try:
         return open(path, "rb")  # the caller's with-block closes it
-    except FileNotFoundError:
-        raise CorpusError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise CorpusError(f"{path}: is a directory") from None
     except OSError as exc:
-        raise CorpusError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise unreadable(path, exc, CorpusError) from None
 
 
 CORPUS_SUFFIXES = (".csv", ".tsv", ".tab", ".jsonl", ".ndjson", ".jsonlines", ".json")

@@ -5,15 +5,17 @@ Everything here is pure: bytes in, a `ParsedArticle` out.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import stat
 import unicodedata
 from pathlib import Path
 
-from reader.ingest.article import ArticleError, ParsedArticle
+from reader.ingest.article import ArticleError, ParsedArticle, tiny_body_warning
 from reader.ingest.html import parse_html
 from reader.ingest.markdown import parse_markdown
+from reader.ingest.metadata import date_in_name
 from reader.ingest.text import parse_text
 from reader.paths import expand_path
 
@@ -105,9 +107,15 @@ def _walk(folder: Path) -> tuple[list[Path], list[str]]:
     return sorted(files), unreadable
 
 
-def read_article(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedArticle:
-    """Read one file into a `ParsedArticle`, or raise `ArticleError` saying why not."""
+def read_article(
+    path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, *, dayfirst: bool | None = None, encoding: str | None = None
+) -> ParsedArticle:
+    """Read one file into a `ParsedArticle`, or raise `ArticleError` saying why not (see `parse_article`)."""
     path = Path(path)
+    from reader.ingest.corpus import is_corpus_name
+
+    if is_corpus_name(path):  # a table of articles is not one article titled by its header row
+        raise ArticleError(f"{path}: a corpus (one article per row), not an article; import it with: reader add {path}")
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
@@ -126,7 +134,7 @@ def read_article(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
         raise ArticleError(f"{path}: permission denied") from None
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return parse_article(data, name=str(path), source=str(path.resolve()))
+    return parse_article(data, name=str(path), source=str(path.resolve()), dayfirst=dayfirst, encoding=encoding)
 
 
 def _too_large(path: Path, size: str, max_bytes: int) -> str:
@@ -136,36 +144,72 @@ def _too_large(path: Path, size: str, max_bytes: int) -> str:
     )
 
 
-def parse_article(data: bytes, name: str, source: str | None = None) -> ParsedArticle:
-    """Parse a file's bytes; `name` picks the format by its suffix and appears in errors."""
+def parse_article(
+    data: bytes, name: str, source: str | None = None, *, dayfirst: bool | None = None, encoding: str | None = None
+) -> ParsedArticle:
+    """Parse a file's bytes; `name` picks the format by its suffix and appears in errors and warnings.
+
+    `dayfirst` settles numeric dates that read two ways (else they are refused, with a
+    warning); `encoding` overrides detection for text and Markdown. An article without a
+    date of its own takes the one in its file name. A web page whose extracted body is tiny (a
+    photo caption, a teaser list) is imported with a warning.
+    """
     suffix = Path(name).suffix.lower()
     if not data.strip():
         raise ArticleError(f"{name}: file is empty")
-    if b"\x00" in data[:8192] and not data.startswith(_UTF16_BOMS):
+    if b"\x00" in data[:8192] and not data.startswith(_UTF16_BOMS + _UTF32_BOMS) and not encoding:
         raise ArticleError(f"{name}: binary file, not text (reader reads .txt, .md and .html)")
     if suffix in HTML_SUFFIXES or (suffix not in MARKDOWN_SUFFIXES and _looks_like_html(data)):
-        article = parse_html(data, name)
+        article = parse_html(data, name, dayfirst)
     else:
-        text, encoding = decode(data, name)
+        text, found = decode(data, name, encoding)
         if suffix in MARKDOWN_SUFFIXES:
-            article = parse_markdown(text)
+            article = parse_markdown(text, dayfirst)
         else:
-            article = parse_text(text)
-        if encoding != "utf-8":
-            article.meta["encoding"] = encoding
+            article = parse_text(text, dayfirst)
+        if found != "utf-8":
+            article.meta["encoding"] = found
     if not article.text.strip():
         raise ArticleError(f"{name}: no article text found")
     article.source = article.source or source
+    if article.date is None and "date_text" not in article.meta:
+        article.date = date_in_name(name)
+        if article.date is not None:
+            article.meta["date_from"] = "file name"
+    tiny = tiny_body_warning(article.text) if article.format == "html" else None  # an extracted body: a caption?
+    if tiny:
+        article.warnings.append(tiny)
+    article.warnings[:] = [f"{name}: {line}" for line in article.warnings]
     return article
 
 
-def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Decode as UTF-8 (with or without BOM), UTF-16 with BOM, or else Windows-1252."""
-    if data.startswith(_UTF16_BOMS):
+def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:
+    """The text of a file and its encoding's name: `encoding` if given, else detected.
+
+    A byte order mark (UTF-8, UTF-16, UTF-32) decides; then UTF-8. UTF-8 with a few
+    broken bytes is refused with the first one's offset (another code page would garble
+    the rest of the text). Anything else is identified by charset-normalizer, preferring
+    Windows-1252 among Western code pages it finds equally likely; a non-Latin code page
+    is taken only when its letters make most of the text (else the bytes were most
+    likely noise in Latin text, and the file is refused rather than garbled).
+    """
+    if encoding:
         try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            pass
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ArticleError(f"{name}: unknown encoding {encoding!r}") from None
+        try:
+            return data.decode(encoding), encoding.lower().replace("_", "-")
+        except UnicodeDecodeError as exc:
+            raise ArticleError(
+                f"{name}: not valid {encoding} (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+            ) from None
+    for bom, bom_encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(bom_encoding), bom_encoding.removesuffix("-sig")
+            except UnicodeDecodeError:
+                break
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -177,17 +221,59 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
             f"{name}: UTF-8 text with an invalid byte (0x{bad:02x} at offset {utf8_error.start}, line {line}); "
             "fix it, or drop such bytes with: iconv -f utf-8 -t utf-8 -c"
         )
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
+    found = _guess_encoding(data)
+    if found is None:
         raise ArticleError(
             f"{name}: not valid UTF-8 (byte 0x{data[utf8_error.start]:02x} at offset "
-            f"{utf8_error.start}) nor Windows-1252; convert it with iconv first"
-        ) from None
+            f"{utf8_error.start}) nor text in an encoding reader can tell; convert it with iconv first, "
+            "or give its encoding with --encoding"
+        )
+    text = data.decode(found)
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
     if controls > len(text) // 100:
         raise ArticleError(f"{name}: not text (too many control characters)")
-    return text, "cp1252"
+    return text, found
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    """charset-normalizer's best guess for bytes that are not UTF-8 (see `decode`), or None."""
+    import charset_normalizer
+
+    results = charset_normalizer.from_bytes(data[:_SAMPLE_BYTES])
+    best = results.best()
+    if best is None:
+        return None
+    for result in results:
+        if "cp1252" in result.could_be_from_charset and result.chaos <= best.chaos + 0.1:
+            try:
+                data.decode("cp1252")
+                return "cp1252"
+            except UnicodeDecodeError:
+                break
+    try:
+        text = data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    letters = [ch for ch in text if ch.isalpha()]
+    foreign = sum(1 for ch in letters if not ch.isascii() and not unicodedata.name(ch, "").startswith("LATIN"))
+    if foreign and foreign * 2 < len(letters):  # a few Cyrillic or Greek letters among Latin words: noise
+        return None
+    return best.encoding
+
+
+_SAMPLE_BYTES = 256 * 1024  # what charset-normalizer looks at
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+_UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")

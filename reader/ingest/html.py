@@ -8,7 +8,7 @@ from reader.ingest.article import ArticleError, ParsedArticle, derive_title, nor
 from reader.ingest.text import parse_date
 
 
-def parse_html(data: bytes, name: str) -> ParsedArticle:
+def parse_html(data: bytes, name: str, dayfirst: bool | None = None) -> ParsedArticle:
     import trafilatura  # only needed for HTML; keeps start-up light
 
     doc = trafilatura.bare_extraction(data, with_metadata=True, include_tables=True, include_comments=False)
@@ -25,7 +25,7 @@ def parse_html(data: bytes, name: str) -> ParsedArticle:
     return ParsedArticle(
         text=text,
         title=title or derive_title(text),
-        date=parse_date(doc.date) if doc.date else None,
+        date=parse_date(doc.date, dayfirst) if doc.date else None,
         source=doc.url or None,
         format="html",
         meta=meta,

@@ -18,7 +18,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from reader.ingest.article import ParsedArticle, derive_title, normalise
-from reader.ingest.text import _FRONT_MATTER, apply_headers, front_matter
+from reader.ingest.metadata import split_front_matter
+from reader.ingest.text import apply_headers
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -37,14 +38,14 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
 
 
-def parse_markdown(raw: str) -> ParsedArticle:
+def parse_markdown(raw: str, dayfirst: bool | None = None) -> ParsedArticle:
     text = normalise(raw)
     meta: dict[str, str] = {}
     title = date = source = None
-    front = _FRONT_MATTER.match(text)
-    if front:
-        title, date, source = apply_headers(front_matter(front.group(1)), meta)
-        text = text[front.end() :].lstrip("\n")
+    fields, after, warnings = split_front_matter(text)
+    if fields is not None:
+        title, date, source = apply_headers(fields, meta, dayfirst, warnings)
+        text = after.lstrip("\n")
     blocks, heading = markdown_blocks(text)
     if heading is not None and (title is None or heading == title):  # another headline stays in the text
         title = heading
@@ -52,6 +53,7 @@ def parse_markdown(raw: str) -> ParsedArticle:
     body = normalise("\n\n".join(blocks))
     article = ParsedArticle(text=body, title=title or derive_title(body), date=date, source=source, meta=meta)
     article.format = "markdown"
+    article.warnings.extend(warnings)
     return article
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
+from typing import Any
 
 from reader.ingest.article import ParsedArticle, derive_title, normalise
+from reader.ingest.metadata import _lines, apply_fields, date_of, split_front_matter
 
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}"
 
@@ -18,35 +19,24 @@ _INLINE_DATE = re.compile(rf"\A[ \t]*date:?[ \t]+({_ISO_DATE})\b[ \t]*", re.IGNO
 _HEADER_LINE = re.compile(r"^(title|date|source|url|author|byline|publisher|outlet):[ \t]*(.*)$", re.I)
 
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(\n|\Z)", re.S)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(\n|\Z)", re.S)  # kept for older callers; see metadata.py
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y")
+def parse_date(value: str, dayfirst: bool | None = None) -> str | None:
+    """An ISO date (YYYY-MM-DD) from a written date (python-dateutil, via metadata.date_of), or None."""
+    try:
+        return date_of(value, dayfirst)
+    except ValueError:
+        return None
 
 
-def parse_date(value: str) -> str | None:
-    """An ISO date (YYYY-MM-DD) from common written forms, or None."""
-    value = value.strip().strip("'\"")
-    match = re.match(_ISO_DATE, value)
-    if match:
-        value = match.group(0)
-    for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(value, fmt).date().isoformat()
-        except ValueError:
-            continue
-    return None
-
-
-def apply_headers(headers: dict[str, str], meta: dict[str, str]) -> tuple[str | None, str | None, str | None]:
-    title = headers.get("title") or None
-    date = parse_date(headers["date"]) if headers.get("date") else None
-    source = headers.get("url") or headers.get("source") or headers.get("outlet") or headers.get("publisher")
-    for key in ("author", "byline", "publisher", "outlet", "url", "source"):
-        if headers.get(key):
-            meta[key] = headers[key]
-    if headers.get("date") and not date:
-        meta["date_text"] = headers["date"]
+def apply_headers(
+    headers: dict[str, Any], meta: dict[str, str], dayfirst: bool | None = None, warnings: list[str] | None = None
+) -> tuple[str | None, str | None, str | None]:
+    """(title, date, source) from header or front matter fields; the rest of what reader keeps goes into `meta`."""
+    title, date, source, problems = apply_fields(headers, meta, dayfirst)
+    if warnings is not None:
+        warnings.extend(problems)
     return title, date, source
 
 
@@ -66,19 +56,21 @@ def split_header_block(text: str) -> tuple[dict[str, str], str]:
     return {}, text
 
 
-def parse_text(raw: str) -> ParsedArticle:
+def parse_text(raw: str, dayfirst: bool | None = None) -> ParsedArticle:
     text = normalise(raw)
     meta: dict[str, str] = {}
+    warnings: list[str] = []
     title = date = source = None
     # A header block first: its "Date: ..." line would otherwise pass for the inline field.
     headers, rest = split_header_block(text)
-    front = _FRONT_MATTER.match(text)
+    fields, after, problems = split_front_matter(text) if not headers else (None, text, [])
     if headers:
-        title, date, source = apply_headers(headers, meta)
+        title, date, source = apply_headers(headers, meta, dayfirst, warnings)
         text = rest
-    elif front:
-        title, date, source = apply_headers(front_matter(front.group(1)), meta)
-        text = text[front.end() :]
+    elif fields is not None:
+        warnings.extend(problems)
+        title, date, source = apply_headers(fields, meta, dayfirst, warnings)
+        text = after
     else:
         match = _INLINE_DATE.match(text)
         if match:
@@ -87,13 +79,11 @@ def parse_text(raw: str) -> ParsedArticle:
                 meta["date_text"] = match.group(1)
             text = text[match.end() :]
     text = normalise(text)
-    return ParsedArticle(text=text, title=title or derive_title(text), date=date, source=source, meta=meta)
+    article = ParsedArticle(text=text, title=title or derive_title(text), date=date, source=source, meta=meta)
+    article.warnings.extend(warnings)
+    return article
 
 
 def front_matter(block: str) -> dict[str, str]:
-    headers = {}
-    for line in block.split("\n"):
-        key, sep, value = line.partition(":")
-        if sep and key.strip():
-            headers[key.strip().lower()] = value.strip().strip("'\"")
-    return headers
+    """`key: value` lines, as a front matter block that no parser reads is taken."""
+    return {key.lower(): str(value) for key, value in _lines(block).items()}

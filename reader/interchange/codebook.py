@@ -8,13 +8,16 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from reader.colours import ColourError, parse_colour
-from reader.interchange.cells import _cell, restore
+from reader.interchange.cells import TAG_SEPARATOR, _cell, restore, split_tags
 from reader.interchange.records import ImportFormatError, RowError
 from reader.interchange.source import MAX_LINE_CHARS, bounded_lines, open_import
+from reader.model import VARIABLE_KINDS, VariableValue
 from reader.paths import expand_path
 from reader.store import Store
 
-CODEBOOK_COLUMNS: tuple[str, ...] = ("tag", "description", "quick_key", "colour")
+CODEBOOK_COLUMNS: tuple[str, ...] = ("tag", "description", "quick_key", "colour", "kind", "values")
+# A row whose kind is not "tag" (or empty) is an article variable: categorical, multi, ordinal, number or
+# text, its values as "negative=n; neutral=u; positive=p" (each value, and the key that picks it).
 
 
 QUICK_KEYS = tuple("123456789")  # the keys that tag in the app
@@ -23,15 +26,42 @@ MAX_CODEBOOK_LINE = 1_000_000  # characters in one line of a codebook (a descrip
 
 
 def write_codebook(store: Store, out: TextIO, *, bom: bool = False) -> int:
-    """The codebook as CSV (tag, description, quick_key, colour) in codebook order; returns how many tags."""
+    """The codebook as CSV (tag, description, quick_key, colour, kind, values): the tags in codebook
+    order, then the article variables; returns how many rows."""
     if bom:
         out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CODEBOOK_COLUMNS)
     tags = store.tags()
     for tag in tags:
-        writer.writerow([_cell(tag.name), _cell(tag.description), _cell(tag.quick_key), _cell(tag.colour)])
-    return len(tags)
+        writer.writerow([_cell(tag.name), _cell(tag.description), _cell(tag.quick_key), _cell(tag.colour), "tag", ""])
+    variables = store.variables()
+    for variable in variables:
+        values = TAG_SEPARATOR.join(
+            (v.value + (f"={v.key}" if v.key else "")).replace(";", ";;") for v in variable.values
+        )
+        writer.writerow([_cell(variable.name), _cell(variable.description), "", "", variable.kind, _cell(values)])
+    return len(tags) + len(variables)
+
+
+def _variable_row(values: dict[str, str], name: str, line: int) -> dict[str, Any]:
+    """A codebook row that is an article variable, checked."""
+    kind = values["kind"].strip().lower()
+    if kind not in VARIABLE_KINDS:
+        raise RowError(f"line {line}: kind {kind!r} is not tag, {', '.join(VARIABLE_KINDS)}")
+    options = []
+    for item in split_tags(values.get("values", "")):
+        value, _, key = item.rpartition("=") if "=" in item else (item, "", "")
+        value, key = value.strip(), key.strip()
+        if key and len(key) != 1:
+            raise RowError(f"line {line}: the key of {value!r} must be one character, not {key!r}")
+        options.append(VariableValue(value, key or None))
+    if kind in ("categorical", "multi", "ordinal") and not options:
+        raise RowError(f"line {line}: variable '{name}' is {kind}: give its values, as \"negative=n; positive=p\"")
+    keys = [o.key for o in options if o.key]
+    if len(keys) != len(set(keys)):
+        raise RowError(f"line {line}: variable '{name}' gives one key to two values")
+    return {"variable": name, "kind": kind, "description": values.get("description", ""), "values": options, "line": line}
 
 
 @dataclass
@@ -39,9 +69,17 @@ class CodebookReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    variables: set[str] = field(default_factory=set)  # which of the names are article variables
 
     def summary(self) -> str:
-        return f"{len(self.added)} tags added, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
+        def counts(names: set[str] | None) -> tuple[int, int, int]:
+            keep = (lambda n: n in names) if names is not None else (lambda n: n not in self.variables)
+            return tuple(sum(map(keep, group)) for group in (self.added, self.updated, self.unchanged))  # type: ignore[return-value]
+
+        line = "{} tags added, {} updated, {} unchanged".format(*counts(None))
+        if self.variables:
+            line += "; {} article variables added, {} updated, {} unchanged".format(*counts(self.variables))
+        return line
 
 
 def _check_colour(colour: str, line: int) -> str:
@@ -82,6 +120,9 @@ def read_codebook(path: str | Path) -> list[dict[str, Any]]:
                 name = " ".join(values["tag"].split())
                 if not name:
                     raise ImportFormatError(f"{path}: line {line}: a tag needs a name")
+                if values.get("kind", "").strip().lower() not in ("", "tag"):
+                    rows.append(_variable_row(values, name, line))
+                    continue
                 row: dict[str, Any] = {"tag": name, "line": line}
                 if "description" in values:
                     row["description"] = values["description"]
@@ -104,9 +145,10 @@ def read_codebook(path: str | Path) -> list[dict[str, Any]]:
     names: dict[str, int] = {}
     keys: dict[str, str] = {}
     for row in rows:
-        folded = row["tag"].casefold()
+        folded = row.get("tag", row.get("variable", "")).casefold()
         if folded in names:
-            raise ImportFormatError(f"{path}: line {row['line']}: tag '{row['tag']}' is listed twice (also line {names[folded]})")
+            what = f"tag '{row['tag']}'" if "tag" in row else f"variable '{row['variable']}'"
+            raise ImportFormatError(f"{path}: line {row['line']}: {what} is listed twice (also line {names[folded]})")
         names[folded] = row["line"]
         key = row.get("quick_key")
         if key:
@@ -127,6 +169,16 @@ def import_codebook(store: Store, path: str | Path) -> CodebookReport:
     report = CodebookReport()
     with store.transaction():
         for row in rows:
+            if "variable" in row:
+                found = store.find_variable(row["variable"])
+                same = found is not None and (found.kind, found.description, found.values) == (
+                    row["kind"], row["description"], tuple(row["values"]))
+                if not same:
+                    store.save_variable(row["variable"], row["kind"], row["description"], row["values"],
+                                        variable_id=found.id if found else None)
+                (report.unchanged if same else report.updated if found else report.added).append(row["variable"])
+                report.variables.add(row["variable"])
+                continue
             fields = {k: row[k] for k in ("description", "quick_key", "colour") if k in row}
             tag = store.find_tag(row["tag"])
             if tag is None:

@@ -39,12 +39,18 @@ from reader.store import Store
 CSV_FIELD_LIMIT = MAX_LINE_CHARS  # an annotation may span a whole (large) article, but memory stays bounded
 
 
+FIRST_CSV_COLUMNS = CSV_COLUMNS.index("article_hash") + 1  # the columns of the first versions' exports
+
+
+def _with_kind(names: tuple[str, ...] | list[str], include_highlights: bool) -> list[str]:
+    """With highlights, `kind` where the first versions had it (after article_hash), so it never moves."""
+    names = list(names)
+    return names[:FIRST_CSV_COLUMNS] + [KIND_COLUMN] + names[FIRST_CSV_COLUMNS:] if include_highlights else names
+
+
 def csv_header(per_tag: bool = False, include_highlights: bool = False) -> list[str]:
     """The header row for these options."""
-    header = [PER_TAG_COLUMN if (per_tag and name == "tags") else name for name in CSV_COLUMNS]
-    if include_highlights:
-        header.append(KIND_COLUMN)
-    return header
+    return _with_kind([PER_TAG_COLUMN if (per_tag and name == "tags") else name for name in CSV_COLUMNS], include_highlights)
 
 
 _TAGS = CSV_COLUMNS.index("tags")
@@ -91,7 +97,7 @@ def write_csv(
         out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(csv_header(per_tag, include_highlights))
-    columns = operator.attrgetter(*CSV_FIELDS, *(["kind"] if include_highlights else []))
+    columns = operator.attrgetter(*_with_kind(CSV_FIELDS, include_highlights))
     cells_of: dict[str | None, list[str]] = {}
     count = 0
 
@@ -167,10 +173,10 @@ def _same(cell: str) -> str:
 
 
 def _is_reader_header(header: list[str]) -> bool:
-    """True for the header row of `reader export` (any of its shapes), as written or with columns after it."""
-    return any(
-        header[: len(CSV_COLUMNS)] == csv_header(per_tag)[: len(CSV_COLUMNS)] for per_tag in (False, True)
-    )
+    """True for the header row of `reader export` (any of its shapes, this version's or an earlier one's
+    with fewer columns at the end), as written or with columns after it."""
+    first = FIRST_CSV_COLUMNS
+    return any(header[:first] == csv_header(per_tag)[:first] for per_tag in (False, True))
 
 
 def _csv_record(header: list[str], row: list[str], line: int, unescape: Callable[[str], str] = restore) -> ImportRecord:

@@ -34,10 +34,12 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from typing import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
+from reader.editing.verify import overlap_matches
+from reader.errors import ReaderError
 from reader.interchange.anchoring import (
     MATCH_METHODS,
     ArticleMatcher,
@@ -47,9 +49,9 @@ from reader.interchange.anchoring import (
 )
 from reader.interchange.csv import read_csv
 from reader.interchange.jsonl import read_jsonl
-from reader.errors import ReaderError
 from reader.interchange.records import ImportFormatError, ImportRecord, Problem
 from reader.interchange.source import Progress, bounded_lines, open_import
+from reader.model import Decision
 from reader.paths import expand_path
 from reader.store import Store, context, now
 from reader.text.inert import one_line
@@ -65,10 +67,14 @@ class ImportReport:
     duplicates: int = 0
     moved: int = 0
     highlights_skipped: int = 0
+    decisions: int = 0  # people's decisions on highlights, kept
+    codes: int = 0  # article codes (from an export --articles)
     tags_added: int = 0
     matched: Counter = field(default_factory=Counter)
     unanchored: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what a REFI-QDA project held that reader leaves out
+    codes_added: int = 0  # tags a REFI-QDA project's codes added to the codebook
 
     @property
     def ok(self) -> bool:
@@ -92,18 +98,43 @@ class ImportReport:
             parts.append(f"{len(self.unanchored)} could not be anchored")
         if self.errors:
             parts.append(f"{len(self.errors)} unreadable")
+        if self.codes:
+            parts.append(f"{self.codes} article codes")
+        if self.decisions:
+            parts.append(f"{self.decisions} decisions on highlights")
         if self.highlights_skipped:
             parts.append(f"{self.highlights_skipped} machine highlights skipped")
+        if self.codes_added:
+            parts.append(f"{self.codes_added} code{'s' if self.codes_added > 1 else ''} added to the codebook")
         return ", ".join(parts) + f" ({self.path})"
 
 
 def detect_format(path: Path) -> str:
-    """"jsonl" when the file's first non-blank character is "{", else "csv"; ImportFormatError if unreadable.
+    """"qdpx" for a zip (a REFI-QDA project), "xml" for XML (a REFI-QDA codebook), "jsonl" when the file's
+    first non-blank character is "{", else "csv"; ImportFormatError if unreadable.
 
     (An import reads the file once, through reader.interchange.source.open_import; this is for a look only.)
     """
+    kind = _project_kind(path)
+    if kind is not None:
+        return kind
     with open_import(path) as (fmt, _):
         return fmt
+
+
+def _project_kind(path: Path) -> str | None:
+    """"qdpx" or "xml" for a regular file that is a REFI-QDA project or codebook, else None (a pipe is
+    never one: it is read once, by the import)."""
+    try:
+        if not path.is_file():
+            return None
+        with open(path, "rb") as handle:
+            head = handle.read(64)
+    except OSError:
+        return None
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "qdpx"
+    return "xml" if head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<") else None
 
 
 BATCH_RECORDS = 500  # annotations written per transaction: other sessions write between batches
@@ -114,7 +145,8 @@ BATCH_GAP_S = 0.1  # the pause between batches (at most a quarter of the time th
 def import_annotations(
     store: Store, path: str | Path, default_author: str = "", progress: Progress | None = None
 ) -> ImportReport:
-    """Import reader's CSV or JSON Lines export into the library; see the module docstring for the rules.
+    """Import reader's CSV or JSON Lines export, or a REFI-QDA project (.qdpx), into the library; see the
+    module docstring for the rules.
 
     Annotations without an author get `default_author`. The file is read once (a pipe works) and
     written in batches of BATCH_RECORDS, each its own transaction, so other sessions keep writing
@@ -122,6 +154,22 @@ def import_annotations(
     present is skipped). `progress(bytes read, file size)` is called as the file is read.
     """
     path = expand_path(path, ImportFormatError)
+    if _is_articles_export(path):
+        from reader.interchange.articles import import_article_codes
+
+        report = ImportReport(path=str(path), format="jsonl")
+        with store.transaction():
+            report.codes, problems = import_article_codes(store, path)
+        report.errors.extend(Problem(line, message) for line, message in problems)
+        return report
+    kind = _project_kind(path)
+    if kind == "xml":
+        raise ImportFormatError(
+            f"{path}: XML, not annotations (a REFI-QDA codebook? import it with 'reader codebook import'); nothing was imported"
+        )
+    if kind == "qdpx":
+        report = ImportReport(path=str(path), format="qdpx")
+        return _import_project(store, path, report, ArticleMatcher(store), _Texts(store), {}, default_author)
     with open_import(path, progress) as (fmt, stream):
         report = ImportReport(path=str(path), format=fmt)
         matcher = ArticleMatcher(store)
@@ -151,6 +199,28 @@ def import_annotations(
             raise ImportFormatError(_stopped(str(exc), committed)) from None
         if batches.failure is not None:
             raise ImportFormatError(_stopped(batches.failure, committed)) from None
+    return report
+
+
+def _import_project(
+    store: Store,
+    path: Path,
+    report: ImportReport,
+    matcher: ArticleMatcher,
+    texts: _Texts,
+    added: dict[int, int | None],
+    default_author: str,
+) -> ImportReport:
+    """A REFI-QDA project: its codes into the codebook, its selections matched and re-anchored as any import's."""
+    from reader.interchange.qdpx_library import read_project_records
+
+    with store.transaction():
+        items, report.notices, report.codes_added = read_project_records(store, path)
+        for item in items:
+            item.author = item.author or default_author
+            _import_record(store, item, matcher, texts, report, added)
+    for problem in report.unanchored:
+        problem.unit = "selection"
     return report
 
 
@@ -210,7 +280,8 @@ def _import_record(
     report: ImportReport,
     added: dict[int, int | None],
 ) -> None:
-    if record.kind != "annotation":
+    decided = record.kind in ("entity", "quote") and record.status in ("confirmed", "corrected", "rejected")
+    if record.kind != "annotation" and not decided:
         report.highlights_skipped += 1
         return
     try:
@@ -232,6 +303,10 @@ def _import_record(
     start, end = span
     if record.start is not None and (start, end) != (record.start, record.end):
         report.moved += 1
+    if decided:
+        _import_decision(store, record, article_id, start, end)
+        report.decisions += 1
+        return
     # Already present: one with the same identity, unless this very import added it for another annotation
     # of the file (two annotations alike in all but id, made in the same second, are both kept).
     same = store.same_annotations(article_id, start, end, record.exact, record.author, record.created_at)
@@ -258,6 +333,41 @@ def _import_record(
     }
     added[store.insert_annotation(row, tags=record.tags, keep_id=record.annotation_id)] = record.annotation_id
     report.added += 1
+
+
+def _is_articles_export(path: Path) -> bool:
+    """A JSON Lines file of `reader export --articles` (its first object has "codes" and "coder")."""
+    import json
+
+    if not path.is_file():  # a pipe is read once, by the import itself
+        return False
+    try:
+        with open(path, encoding="utf-8-sig") as stream:
+            first = next((line for line in stream if line.strip()), "")
+        obj = json.loads(first)
+    except (ValueError, OSError):
+        return False
+    return isinstance(obj, dict) and "codes" in obj and "coder" in obj
+
+
+def _import_decision(store: Store, record: ImportRecord, article_id: int, start: int, end: int) -> None:
+    """A person's decision on a highlight, from its row: it applies to this library's highlight on the
+    same words; a quotation this library's analysis did not find is added."""
+    corrected = record.status == "corrected"
+    if record.kind == "quote":
+        machine = store.get_article(article_id).quotes
+        found = any(overlap_matches(q.start, q.end, start, end) for q in machine)
+        decision = Decision(
+            article_id, "quote", start, end, record.status or "confirmed", record.author,
+            decided_at=record.updated_at or "", speaker=(record.speaker or "") if corrected else None,
+            new_start=start if corrected else None, new_end=end if corrected else None, added=not found,
+        )
+    else:
+        decision = Decision(
+            article_id, "entity", start, end, record.status or "confirmed", record.author,
+            decided_at=record.updated_at or "", label=record.label if corrected else None,
+        )
+    store.set_decision(decision)
 
 
 def _likeliest(store: Store, present: list[int], record: ImportRecord) -> int:

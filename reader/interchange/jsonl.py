@@ -25,6 +25,25 @@ from reader.text.inert import json_line
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 
 
+# reader's own terms, under a stable base, so that JSON-LD processors keep the "reader" block: with the W3C
+# context alone its keys are undefined terms, and expansion drops them silently. The base is a URN (no web
+# page to fetch); it never changes, and new keys are only ever added. The keys are defined in a context
+# scoped to the block (JSON-LD 1.1), so that "target" inside it never redefines the annotation's own target.
+READER_VOCAB = "urn:x-reader:vocab:"
+READER_TERMS = (
+    "kind", "annotation_id", "article_id", "article_title", "article_date", "article_source", "content_hash",
+    "entity_label", "quote_speaker", "target", "status", "quote_source", "quote_cue", "article_external_id",
+)
+READER_CONTEXT: dict[str, Any] = {
+    "@version": 1.1,
+    "reader": {
+        "@id": READER_VOCAB + "reader",
+        "@context": {term: {"@id": READER_VOCAB + term} for term in READER_TERMS},
+    },
+}
+CONTEXT: list[Any] = [ANNO_CONTEXT, READER_CONTEXT]
+
+
 def _source_iri(source: str | None, article_hash: str) -> str:
     """The target's source: the article's URL, its file as a file: URI, or else its content hash as a URN."""
     if source and "://" in source:
@@ -38,7 +57,7 @@ def web_annotation(record: dict[str, Any]) -> dict[str, Any]:
     """One record as a W3C Web Annotation, with reader's own identification under "reader"."""
     kind = record["kind"]
     anno: dict[str, Any] = {
-        "@context": ANNO_CONTEXT,
+        "@context": CONTEXT,
         "id": f"{ID_PREFIX}{kind}:{record['row_id']}",
         "type": "Annotation",
     }
@@ -55,7 +74,9 @@ def web_annotation(record: dict[str, Any]) -> dict[str, Any]:
         if record["note"]:
             body.append({"type": "TextualBody", "purpose": "commenting", "format": "text/plain", "value": record["note"]})
     else:
-        if record["author"]:
+        if record["author"] and record.get("status") not in (None, "machine"):  # a person decided on it
+            anno["creator"] = {"type": "Person", "name": record["author"]}
+        elif record["author"]:
             anno["generator"] = {"type": "Software", "name": record["author"]}
         body = []
         if kind == "entity" and record["entity_label"]:
@@ -81,6 +102,11 @@ def web_annotation(record: dict[str, Any]) -> dict[str, Any]:
         "content_hash": record["article_hash"],
         "entity_label": record["entity_label"],
         "quote_speaker": record["quote_speaker"],
+        "target": record["target"],
+        "status": record["status"],
+        "quote_source": record["quote_source"],
+        "quote_cue": record["quote_cue"],
+        "article_external_id": record.get("article_external_id"),
     }
     return anno
 
@@ -88,9 +114,12 @@ def web_annotation(record: dict[str, Any]) -> dict[str, Any]:
 def write_jsonl(
     store: Store, out: TextIO, filters: ExportFilter | None = None, *, include_highlights: bool = False
 ) -> int:
-    """Write one W3C Web Annotation per line (UTF-8, LF) to `out`; returns how many."""
+    """Write one W3C Web Annotation per line (UTF-8, LF) to `out`; returns how many.
+
+    With highlights, those a person rejected are written too (status "rejected"), so that a library
+    made from the file keeps every decision; the CSV leaves them out."""
     count = 0
-    for record in records(store, filters, include_highlights):  # checked before the first line
+    for record in records(store, filters, include_highlights, with_rejected=True):  # checked before the first line
         out.write(json_line(web_annotation(record)))
         out.write("\n")
         count += 1
@@ -190,5 +219,8 @@ def _json_record(obj: Any, line: int) -> ImportRecord:
             author=str(author),
             created_at=_time(obj.get("created"), "created"),
             updated_at=_time(obj.get("modified"), "modified"),
+            status=_text(own.get("status"), "status") or None,
+            speaker=_text(own.get("quote_speaker"), "quote_speaker") or None,
+            label=_text(own.get("entity_label"), "entity_label") or None,
         )
     )

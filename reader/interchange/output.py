@@ -8,7 +8,7 @@ import os
 import secrets
 import stat
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import Any, BinaryIO, Iterator, TextIO
 
 from reader.interchange.csv import write_csv
 from reader.interchange.jsonl import write_jsonl
@@ -27,21 +27,72 @@ def export(
     include_highlights: bool = False,
     bom: bool = False,
 ) -> int:
-    """Export in `format` ("csv" or "jsonl"); returns how many records were written."""
+    """Export in a text format (TEXT_FORMATS); returns how many records (for label-studio and doccano: articles)."""
     if format == "csv":
         return write_csv(store, out, filters, per_tag=per_tag, include_highlights=include_highlights, bom=bom)
+    if format not in TEXT_FORMATS:
+        raise ExportError(f"unknown export format {format!r} (use {', '.join(TEXT_FORMATS + BINARY_FORMATS)})")
+    check_options(format, bom=bom, per_tag=per_tag, include_highlights=include_highlights)
     if format == "jsonl":
-        if bom:
-            raise ExportError("--bom is for CSV only (JSON Lines is always UTF-8 without a BOM)")
-        if per_tag:
-            raise ExportError("--per-tag is for CSV only (JSON Lines keeps all tags of an annotation together)")
         return write_jsonl(store, out, filters, include_highlights=include_highlights)
-    raise ExportError(f"unknown export format {format!r} (use csv or jsonl)")
+    if format == "label-studio":
+        from reader.interchange.label_studio import write_label_studio
+
+        return write_label_studio(store, out, filters, include_highlights=include_highlights)
+    from reader.interchange.doccano import write_doccano
+
+    return write_doccano(store, out, filters, include_highlights=include_highlights)
+
+
+TEXT_FORMATS = ("csv", "jsonl", "label-studio", "doccano")
+BINARY_FORMATS = ("qdpx", "spacy")  # written to a file (or a pipe), never to a terminal
+FORMAT_NAMES = {
+    "csv": "CSV", "jsonl": "JSON Lines", "label-studio": "Label Studio", "doccano": "doccano", "qdpx": "REFI-QDA",
+    "spacy": "spaCy DocBin",
+}
+
+
+def check_options(format: str, *, bom: bool = False, per_tag: bool = False, include_highlights: bool = False) -> None:
+    """ExportError (one line) for an option the format has no use for."""
+    name = FORMAT_NAMES.get(format, format)
+    if format != "csv" and bom:
+        raise ExportError(f"--bom is for CSV only ({name} is always UTF-8 without a BOM)")
+    if format != "csv" and per_tag:
+        raise ExportError(f"--per-tag is for CSV only ({name} keeps all tags of an annotation together)")
+    if format == "qdpx" and include_highlights:
+        raise ExportError("--include-highlights is not for REFI-QDA projects: they hold people's coding only")
+
+
+def export_binary(
+    store: Store, target: Path | BinaryIO, format: str, filters: ExportFilter | None = None, *,
+    include_highlights: bool = False,
+) -> tuple[int, list[str]]:
+    """Export in a binary format (BINARY_FORMATS) to a path (replaced only when complete) or a binary stream.
+
+    Returns (how many: selections for qdpx, articles for spacy; warnings, one line each).
+    """
+    check_options(format, include_highlights=include_highlights)
+    if format == "qdpx":
+        from reader.interchange.qdpx_library import export_qdpx
+
+        return export_qdpx(store, target, filters)
+    if format == "spacy":
+        from reader.interchange.spacy_docbin import docbin_bytes
+
+        data, count = docbin_bytes(store, filters, include_highlights=include_highlights)
+        if isinstance(target, Path):
+            with output_file(target, binary=True) as out:
+                out.write(data)
+        else:
+            target.write(data)
+        return count, []
+    raise ExportError(f"unknown export format {format!r} (use {', '.join(TEXT_FORMATS + BINARY_FORMATS)})")
 
 
 @contextlib.contextmanager
-def output_file(path: str | Path, private: bool = True) -> Iterator[TextIO]:
-    """A UTF-8 text file (newline="") for export; ExportError (one line) if it cannot be written.
+def output_file(path: str | Path, private: bool = True, binary: bool = False) -> Iterator[Any]:
+    """A UTF-8 text file (newline="") for export, or with `binary` a binary one; ExportError (one line) if it
+    cannot be written.
 
     A regular file (or a new one) is written beside `path` and moved into place only when complete, so
     a full disk or a kill never leaves a partial file as if complete (on Linux the file being written
@@ -53,7 +104,7 @@ def output_file(path: str | Path, private: bool = True) -> Iterator[TextIO]:
     path = expand_path(path, ExportError)
     descriptor = _inherited_descriptor(path)
     if descriptor is not None:
-        with _direct(path, os.dup(descriptor)) as out:
+        with _direct(path, os.dup(descriptor), binary) as out:
             yield out
         return
     try:
@@ -79,7 +130,7 @@ def output_file(path: str | Path, private: bool = True) -> Iterator[TextIO]:
             fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
         except OSError as exc:
             raise ExportError(f"{path}: cannot write there ({exc.strerror or exc})") from None
-        with _direct(path, fd) as out:
+        with _direct(path, fd, binary) as out:
             yield out
         return
     folder = path.parent
@@ -92,21 +143,21 @@ def output_file(path: str | Path, private: bool = True) -> Iterator[TextIO]:
             raise ExportError(
                 f"{path}: belongs to another user in a shared folder, and only they may replace it; choose another name"
             )
-    with _replacing(path) as out:
+    with _replacing(path, binary) as out:
         yield out
 
 
 @contextlib.contextmanager
-def _direct(path: Path, fd: int) -> Iterator[TextIO]:
+def _direct(path: Path, fd: int, binary: bool = False) -> Iterator[Any]:
     try:
-        with open(fd, "w", encoding="utf-8", newline="", closefd=True) as out:
+        with (open(fd, "wb", closefd=True) if binary else open(fd, "w", encoding="utf-8", newline="", closefd=True)) as out:
             yield out
     except OSError as exc:
         raise ExportError(f"{path}: could not write ({exc.strerror or exc}); what was written is incomplete") from None
 
 
 @contextlib.contextmanager
-def _replacing(path: Path) -> Iterator[TextIO]:
+def _replacing(path: Path, binary: bool = False) -> Iterator[Any]:
     """Write a new file and move it over `path` once complete (0600); nothing is left behind on failure."""
     _remove_stale_temps(path)
     temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
@@ -119,7 +170,7 @@ def _replacing(path: Path) -> Iterator[TextIO]:
         raise ExportError(f"{path}: cannot write there ({exc.strerror or exc})") from None
     try:
         try:
-            out = open(fd, "w", encoding="utf-8", newline="")
+            out = open(fd, "wb") if binary else open(fd, "w", encoding="utf-8", newline="")
         except BaseException:
             os.close(fd)
             raise

@@ -34,6 +34,11 @@ CSV_COLUMNS: tuple[str, ...] = (
     "entity_label",
     "quote_speaker",
     "article_hash",
+    "target",
+    "status",
+    "quote_source",
+    "quote_cue",
+    "article_external_id",  # the article's id in the researcher's corpus (a corpus row's id column)
 )
 
 
@@ -46,8 +51,14 @@ assert set(CSV_FIELDS) <= set(ExportRow._fields), "every CSV column comes from a
 PER_TAG_COLUMN = "tag"
 
 
-# With --include-highlights a last column says what the row is: annotation, entity or quote.
+# With --include-highlights a column says what the row is: annotation, entity or quote (after article_hash,
+# where the first versions had it; see csv._with_kind).
 KIND_COLUMN = "kind"
+
+
+# The last column in every shape: the article's own id in the researcher's corpus (a corpus row's id
+# column), so results join back to their tables.
+EXTERNAL_ID_COLUMN = "article_external_id"
 
 
 KINDS = ("annotation", "entity", "quote")
@@ -104,14 +115,14 @@ def check_filter(store: Store, filters: ExportFilter) -> ExportFilter:
 
 
 def records(
-    store: Store, filters: ExportFilter | None = None, include_highlights: bool = False
+    store: Store, filters: ExportFilter | None = None, include_highlights: bool = False, with_rejected: bool = False
 ) -> Iterator[dict[str, Any]]:
     """Annotations (and, optionally, machine highlights) as plain dicts, streamed in article and text order.
 
-    Keys: kind, row_id and the CSV columns, with `tags` a sorted list. The filter is
+    Keys: kind, row_id, the CSV columns with `tags` a sorted list, and article_external_id. The filter is
     checked at once (ExportError), before anything is streamed.
     """
-    rows, tag_names = _rows(store, filters, include_highlights)
+    rows, tag_names = _rows(store, filters, include_highlights, with_rejected)
 
     def record(row: ExportRow) -> dict[str, Any]:
         values = row._asdict()
@@ -123,7 +134,7 @@ def records(
 
 
 def _rows(
-    store: Store, filters: ExportFilter | None, include_highlights: bool
+    store: Store, filters: ExportFilter | None, include_highlights: bool, with_rejected: bool = False
 ) -> tuple[Iterator[ExportRow], Callable[[str | None], list[str]]]:
     """The checked filter's rows (Store.export_rows) and a function from a row's tag_ids to its sorted tag names."""
     filters = check_filter(store, filters or ExportFilter())
@@ -134,6 +145,7 @@ def _rows(
         since=filters.since,
         until=filters.until,
         include_highlights=include_highlights,
+        with_rejected=with_rejected,
     )
     names = {str(tag.id): tag.name for tag in store.tags()}
 
@@ -177,6 +189,9 @@ class ImportRecord:
     author: str = ""
     created_at: str | None = None
     updated_at: str | None = None
+    status: str | None = None  # a highlight's: machine, confirmed, corrected or rejected
+    speaker: str | None = None  # a quotation's speaker, as corrected
+    label: str | None = None  # an entity's kind, as corrected
 
     @property
     def article_key(self) -> tuple[Any, ...]:
@@ -196,13 +211,14 @@ class Problem:
     line: int
     message: str
     exact: str = ""
+    unit: str = "line"  # "selection" for a REFI-QDA project's selections, numbered from 1
 
     def __str__(self) -> str:
         if not self.exact:
-            return f"line {self.line}: {self.message}"
+            return f"{self.unit} {self.line}: {self.message}"
         words = " ".join(self.exact.split())
         quoted = words if len(words) <= 50 else words[:49] + "…"
-        return f"line {self.line}: “{quoted}” {self.message}"
+        return f"{self.unit} {self.line}: “{quoted}” {self.message}"
 
 
 def _int(value: Any, name: str) -> int | None:
@@ -252,3 +268,28 @@ def _check(record: ImportRecord) -> ImportRecord:
     # start/end that do not fit the text (edited in a spreadsheet, or counted in other units by
     # another tool) are only a hint: the text is then looked up.
     return record
+
+
+def by_article(
+    store: Store, filters: ExportFilter | None = None, include_highlights: bool = False
+) -> Iterator[tuple[Any, list[dict[str, Any]]]]:
+    """(reader.model.Article, its records) for every article with an exported record, in article order.
+
+    For the formats that carry whole documents (spaCy, Label Studio, doccano, REFI-QDA): one
+    article's text at a time is held, never the library's. The filter is checked at once.
+    """
+    rows = records(store, filters, include_highlights)
+
+    def grouped() -> Iterator[tuple[Any, list[dict[str, Any]]]]:
+        current: int | None = None
+        batch: list[dict[str, Any]] = []
+        for record in rows:
+            if record["article_id"] != current:
+                if current is not None:
+                    yield store.get_article(current), batch
+                current, batch = record["article_id"], []
+            batch.append(record)
+        if current is not None:
+            yield store.get_article(current), batch
+
+    return grouped()

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterator, TextIO
 
 from reader.interchange.records import ImportFormatError
+from reader.paths import unreadable
 
 MAX_LINE_CHARS = 64_000_000  # a line (an annotation of a whole long article at most) longer than this is not an export
 HEAD_BYTES = 65_536  # blank bytes read, at most, in search of the first character
@@ -62,12 +63,8 @@ def _open(path: Path) -> tuple[int, bool, int]:
     """(file descriptor, whether reads may wait, size); ImportFormatError saying why it cannot be read."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise ImportFormatError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ImportFormatError(f"{path}: is a directory, not an export file") from None
     except OSError as exc:
-        raise ImportFormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise unreadable(path, exc, ImportFormatError, "is a directory, not an export file") from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):

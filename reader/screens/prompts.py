@@ -101,3 +101,84 @@ def complete_path(value: str) -> str | None:
     if len(common) <= len(start):
         return None
     return value + common[len(start):]
+
+
+class ChoicePrompt(ModalScreen[str | None]):
+    """Pick one of `choices` (type to filter, ↓ ↑ to move, enter to pick) or, with `free`, type a new one.
+
+    Answers the chosen string; `none_label`, if given, is offered first and answers "" (for "clear").
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("up", "move(-1)", "Up", show=False),
+    ]
+
+    def __init__(
+        self, title: str, choices: list[str], *, free: bool = True, none_label: str | None = None, hint: str = "",
+        keep_first: bool = False,
+    ):
+        """`keep_first`: the first choice is the current answer, offered (and highlighted) before `none_label`."""
+        super().__init__()
+        self.keep_first = keep_first
+        self.prompt_title = title
+        self.choices = [c for c in dict.fromkeys(choices) if c]
+        self.free = free
+        self.none_label = none_label
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import OptionList
+
+        with Vertical(classes="prompt"):
+            yield InertInput(placeholder="type to filter" + (", or a new name" if self.free else ""))
+            yield OptionList(id="choices")
+            yield Static(self.hint or "enter: pick · escape: cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(".prompt").border_title = self.prompt_title
+        self._fill("")
+
+    def _options(self, typed: str) -> list[tuple[str, str]]:
+        """(shown, answer) pairs matching what is typed (ignoring case)."""
+        words = typed.casefold().split()
+        found = [(one_line(c), c) for c in self.choices if all(w in c.casefold() for w in words)]
+        if self.none_label and not typed:
+            found.insert(1 if self.choices and self.keep_first else 0, (self.none_label, ""))
+        return found
+
+    def _fill(self, typed: str) -> None:
+        from textual.widgets import OptionList
+
+        options = self.query_one("#choices", OptionList)
+        self._shown = self._options(typed)
+        options.set_options([shown for shown, _ in self._shown])
+        options.highlighted = 0 if self._shown else None
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def action_move(self, step: int) -> None:
+        from textual.widgets import OptionList
+
+        options = self.query_one("#choices", OptionList)
+        if self._shown:
+            options.highlighted = ((options.highlighted or 0) + step) % len(self._shown)
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        from textual.widgets import OptionList
+
+        highlighted = self.query_one("#choices", OptionList).highlighted
+        typed = " ".join(event.value.split())
+        if highlighted is not None and self._shown:
+            self.dismiss(self._shown[highlighted][1])
+        elif typed and self.free:
+            self.dismiss(typed)
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

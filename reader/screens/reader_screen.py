@@ -7,6 +7,7 @@ writes to the store (off the UI thread) and pushes the results back down.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sqlite3
 from typing import TYPE_CHECKING, Any, Awaitable
 
@@ -23,12 +24,12 @@ from reader.editing.autosave import NoteAutosave
 from reader.editing.session import AnnotationSession
 from reader.errors import ReaderError
 from reader.messages import AnnotationsChanged
-from reader.model import Annotation, Article, Tag
+from reader.model import Annotation, Article, Decision, Entity, Quote, Tag
 from reader.text.inert import excerpt, one_line, plural
 from reader.widgets.article_view import ArticleView
 from reader.widgets.inert import InertInput
 from reader.widgets.notes_panel import NoteEditor, NotesPanel
-from reader.widgets.status_line import StatusLine, describe
+from reader.widgets.status_line import StatusLine, checked_text, describe
 
 if TYPE_CHECKING:
     from reader.app import ReaderApp
@@ -61,15 +62,25 @@ class ReaderScreen(Screen):
         Binding("p", "toggle_panel", "Panel", show=False, id="toggle_panel"),
         Binding("o", "library", "Library", show=False, id="library"),
         Binding("c", "codebook", "Codebook", show=False, id="codebook"),
+        Binding("S", "speakers", "Speakers", show=False, id="speakers"),
+        Binding("y", "confirm", "Confirm", show=False, id="confirm"),
+        Binding("s", "speaker", "Speaker", show=False, id="speaker"),
+        Binding("r", "reject", "Reject", show=False, id="reject"),
+        Binding("K", "entity_kind", "Entity kind", show=False, id="entity_kind"),
+        Binding("l", "link_entity", "Link entity", show=False, id="link_entity"),
+        Binding("E", "quote_extent", "Quotation extent", show=False, id="quote_extent"),
+        Binding("Q", "add_quote", "Add quotation", show=False, id="add_quote"),
+        Binding("C", "code_article", "Code article", show=False, id="code_article"),
         Binding("e", "export", "Export", show=False, id="export"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("escape", "back_to_article", "Article", show=False, id="back_to_article"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, article_id: int | None = None) -> None:
+    def __init__(self, article_id: int | None = None, offset: int | None = None) -> None:
         super().__init__()
         self._first_article = article_id
+        self._first_offset = offset
         self.article: Article | None = None
         self.session: AnnotationSession | None = None
         self.autosave: NoteAutosave | None = None
@@ -78,6 +89,7 @@ class ReaderScreen(Screen):
         self._panel_hidden = False
         self._loaded = asyncio.Event()
         self._reloading = self._reload_again = False
+        self._checked = ""  # how many quotations and speakers are checked, for the status line
 
     @property
     def reader(self) -> ReaderApp:
@@ -119,7 +131,7 @@ class ReaderScreen(Screen):
         self.watch(self.view, "anchor", self._cursor_moved, init=False)
         self.set_interval(LIVE_REFRESH_S, self._poll_changes)
         if self._first_article is not None:
-            await self.open_article(self._first_article)
+            await self.open_article(self._first_article, self._first_offset)
         self.call_after_refresh(self.panel.build)
 
     def on_resize(self) -> None:
@@ -133,24 +145,40 @@ class ReaderScreen(Screen):
 
     # ------------------------------------------------------------ loading
 
+    def remember_place(self) -> None:
+        """Keep where the user is, to open there next time (a failure to is no reason not to go on)."""
+        if self.article is not None:
+            try:
+                self.reader.store.set_place(self.reader.user, self.article.id, self.view.cursor)
+            except (ReaderError, sqlite3.Error):
+                pass
+
     async def open_article(self, article_id: int, offset: int | None = None) -> None:
         """Show an article; analyse it in the background if it never was."""
         store = self.reader.store
+        if self.article is not None and self.article.id != article_id:
+            await asyncio.to_thread(self.remember_place)
+        user = self.reader.user
         try:
-            version, article, annotations, tags = await asyncio.to_thread(
-                lambda: (store.data_version(), store.get_article(article_id), store.annotations(article_id), store.tags())
+            version, article, annotations, tags, decisions, variables, codes = await asyncio.to_thread(
+                lambda: (store.data_version(), store.get_article(article_id), store.annotations(article_id), store.tags(),
+                         store.decisions(article_id), store.variables(), store.article_codes(article_id, user))
             )
         except ReaderError as exc:  # damage another program wrote (a flipped byte, a BLOB): one line, keep running
             self.notify(f"Article {article_id} cannot be opened: {one_line(str(exc))}", severity="error", timeout=15)
             if self.article is None:
                 self.reader.show_library()
             return
-        self.article, self._data_version = article, version
-        self.session = AnnotationSession(store, article.id, self.reader.user, annotations, tags)
+        self._data_version = version
+        self.session = AnnotationSession(store, article.id, user, annotations, tags, article, decisions, variables, codes)
         self.autosave = NoteAutosave(self.session, self._replaced_theirs)
-        self.view.load(article, self.session.annotations, tags)
+        self.article = shown = self._as_corrected(article)
+        self._checked = checked_text(shown.quotes, shown.entities)
+        self.view.load(shown, self.session.annotations, tags)
+        self.view.set_codes(self._codes_line())
         self._cursor_moved()
-        self.panel.show_article(article, self.session.annotations, self.tag_map)
+        self.panel.show_target(self.view.target(), self.tag_map)  # never the last article's, even while hidden
+        self.panel.show_article(shown, self.session.annotations, self.tag_map)
         self._loaded.set()
         self.sub_title = one_line(article.title)
         if offset is not None:
@@ -169,11 +197,14 @@ class ReaderScreen(Screen):
         self.app.call_from_thread(self._analysis_ready, article_id, analysis)
 
     def _analysis_ready(self, article_id: int, analysis: Any) -> None:
-        if self.article is None or self.article.id != article_id:
+        if self.article is None or self.article.id != article_id or self.session is None:
             return
-        self.view.set_analysis(analysis.entities, analysis.quotes, analysis.analyser)
-        self._cursor_moved()
-        self.panel.show_analysis(self.article)
+        self.session.set_analysis(analysis.entities, analysis.quotes, analysis.analyser)
+        self.article.analyser = analysis.analyser
+        self._show_highlights()
+        if analysis.skipped:  # a language without a pipeline: nothing was found because nothing was looked for
+            self.notify(analysis.skipped, severity="warning", timeout=10)
+            return
         self.notify(f"Found {plural(len(analysis.entities), 'entity', 'entities')} and {plural(len(analysis.quotes), 'quotation')}.", timeout=3)
 
     # ------------------------------------------------------------ storage, off the UI thread
@@ -227,13 +258,41 @@ class ReaderScreen(Screen):
         session = self.session
         if session is None:
             return
+        decisions, codes = list(session.decisions), dict(session.codes)
         try:
             if not await self._db(session.reload()) or session is not self.session:
                 return
         except _Failed:
             return
         self._show_annotations()
+        if session.decisions != decisions:
+            self._show_highlights()
+        if session.codes != codes:
+            self.view.set_codes(self._codes_line())
         self._follow_note_elsewhere()
+
+    def _as_corrected(self, article: Article) -> Article:
+        """The article with its highlights as people corrected them (a copy: the session keeps the machine's)."""
+        entities, quotes = self.session.highlights() if self.session else (article.entities, article.quotes)
+        return dataclasses.replace(article, entities=entities, quotes=quotes)
+
+    def _show_highlights(self) -> None:
+        """Show the highlights as corrected now (after a decision, an undo, another session's change)."""
+        if self.session is None or self.article is None:
+            return
+        entities, quotes = self.session.highlights()
+        self.article.entities, self.article.quotes = entities, quotes
+        self._checked = checked_text(quotes, entities)
+        self.view.set_analysis(entities, quotes, self.article.analyser)
+        self._cursor_moved()
+        self.panel.show_analysis(self.article)
+
+    def _codes_line(self) -> str:
+        from reader.screens.coding import codes_line
+
+        if self.session is None:
+            return ""
+        return codes_line(self.session.variables, {name: code.value for name, code in self.session.codes.items()})
 
     def _show_annotations(self, later: bool = False) -> None:
         self.view.set_annotations(self.annotations, self.tags)
@@ -325,7 +384,9 @@ class ReaderScreen(Screen):
             self.notify("Nothing to undo." if undo else "Nothing to redo.", timeout=2)
             return
         await self._reload_annotations()
-        if wanted is not None:
+        self._show_highlights()
+        self.view.set_codes(self._codes_line())
+        if isinstance(wanted, (Annotation, Decision)):
             self.view.move_to(wanted.start)
 
     # ------------------------------------------------------------ notes
@@ -347,6 +408,7 @@ class ReaderScreen(Screen):
             self.notify("Nothing here to write a note on: move onto a word or select with v.", timeout=3)
             return
         annotation = target.annotation or self.view.highlights.annotation_with_span(target.start, target.end)
+        made = annotation is None
         if annotation is None:
             try:
                 annotation = await self._db(self.session.create(target.start, target.end))
@@ -355,7 +417,7 @@ class ReaderScreen(Screen):
             self.view.clear_selection()
             self._show_annotations(later=True)
             self.view.move_to(annotation.start)
-        self.autosave.open(annotation)
+        self.autosave.open(annotation, made)
         await self.panel.build()
         self._show_panel(True)
         self.panel.edit_note(annotation.id, annotation.note)
@@ -417,7 +479,7 @@ class ReaderScreen(Screen):
             return
         await self._reload_annotations()
         try:
-            await self._db(self.session.finish_note(self.autosave.before, self.panel.note_owner))
+            await self._db(self.session.finish_note(self.autosave.before, self.panel.note_owner, self.autosave.made))
         except _Failed:  # the user was told; an empty annotation stays
             pass
         else:
@@ -425,6 +487,169 @@ class ReaderScreen(Screen):
         self.autosave.close()
         self.view.focus()
         self._layout_panel()
+
+    # ------------------------------------------------------------ verifying the machine's highlights
+
+    def _highlight(self, kind: str | None = None) -> tuple[str, Entity | Quote] | None:
+        """The highlight to verify: the target if it is one (the highlight just jumped to), else the
+        quotation (`kind` "quote") or entity ("entity") under the cursor, the entity first."""
+        target = self.view.target()
+        if target is not None and target.kind in ("quote", "entity") and kind in (None, target.kind):
+            return target.kind, (target.quote if target.kind == "quote" else target.entity)  # type: ignore[return-value]
+        highlights, at = self.view.highlights, self.view.cursor
+        entity = highlights.entity_at(at) if kind in (None, "entity") else None
+        if entity is not None:
+            return "entity", entity
+        quote = highlights.quote_at(at) if kind in (None, "quote") else None
+        return ("quote", quote) if quote is not None else None
+
+    def _anchor(self, kind: str, item: Entity | Quote) -> tuple[int, int]:
+        """The span a decision on this highlight is kept under: the machine's span, before any change of extent."""
+        for decision in self.session.decisions if self.session else []:
+            if decision.kind == kind and (decision.new_start, decision.new_end) == (item.start, item.end):
+                return decision.start, decision.end
+        return item.start, item.end
+
+    async def _decide(self, kind: str, item: Entity | Quote, status: str | None = None, **changes: Any) -> None:
+        if self.session is None or self.article is None:
+            return
+        start, end = self._anchor(kind, item)
+        prior = self.session.own_decision(kind, start, end)
+        decision = prior or Decision(self.article.id, kind, start, end, "confirmed", self.reader.user)
+        decision = dataclasses.replace(decision, **changes)
+        corrected = decision.added or any(
+            value is not None for value in (decision.label, decision.canonical, decision.speaker, decision.new_start)
+        )
+        decision = dataclasses.replace(decision, status=status or ("corrected" if corrected else "confirmed"))
+        try:
+            await self._db(self.session.decide(decision))
+        except _Failed:
+            return
+        self._show_highlights()
+
+    async def action_confirm(self) -> None:
+        """y: the highlight under the cursor is right (keeping any correction made to it)."""
+        found = self._highlight()
+        if found is None:
+            self.notify("Nothing to confirm here: move onto an entity or a quotation ( ] or ) ).", timeout=3)
+            return
+        await self._decide(*found)  # the status line says so: a message at every y would hide it
+
+    async def action_reject(self) -> None:
+        """r: not an entity, or not a quotation."""
+        found = self._highlight()
+        if found is None:
+            self.notify("Nothing to reject here: move onto an entity or a quotation.", timeout=3)
+            return
+        await self._decide(*found, status="rejected")
+        self.notify(f"Marked not {'a quotation' if found[0] == 'quote' else 'an entity'} (u to undo).", timeout=3)
+
+    def action_speaker(self) -> None:
+        """s: the quotation's speaker, from the article's people and organisations (nearest first), or a new name."""
+        from reader.editing.verify import speaker_candidates
+        from reader.screens.prompts import ChoicePrompt
+
+        found = self._highlight("quote")
+        if found is None or self.article is None:
+            self.notify("No quotation here: move onto one with ) or select one and press Q.", timeout=3)
+            return
+        _, quote = found
+        names = speaker_candidates(self.article.entities, quote.start)
+        if quote.speaker:  # enter at once keeps it
+            names = [quote.speaker] + [n for n in names if n != quote.speaker]
+        title = f"speaker of “{excerpt(quote.text, 40)}”"
+
+        async def chosen(name: str | None) -> None:
+            if name is not None:
+                await self._decide("quote", quote, speaker=name)
+
+        self.app.push_screen(
+            ChoicePrompt(title, names, none_label="(no speaker: clear it)", keep_first=bool(quote.speaker)), chosen
+        )
+
+    def action_entity_kind(self) -> None:
+        """K: change the entity's kind (PERSON, ORG, GPE ...)."""
+        from reader.screens.prompts import ChoicePrompt
+
+        found = self._highlight("entity")
+        if found is None:
+            self.notify("No entity here: move onto one with ].", timeout=3)
+            return
+        _, entity = found
+        labels = ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE",
+                  "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL"]
+
+        async def chosen(label: str | None) -> None:
+            if label:
+                await self._decide("entity", entity, label=label.upper())
+
+        self.app.push_screen(ChoicePrompt(f"kind of “{excerpt(entity.text, 40)}” (now {entity.label})", labels), chosen)
+
+    def action_link_entity(self) -> None:
+        """l: link the mention to another entity of the article ("Sommer" → Mary Marlowe Sommer), or unlink it."""
+        from reader.screens.prompts import ChoicePrompt
+
+        found = self._highlight("entity")
+        if found is None or self.article is None:
+            self.notify("No entity here: move onto one with ].", timeout=3)
+            return
+        _, entity = found
+        same = [e.name for e in self.article.entities if e.label == entity.label and e.name != entity.text]
+        others = [e.name for e in self.article.entities if e.label != entity.label]
+
+        async def chosen(name: str | None) -> None:
+            if name is not None:
+                await self._decide("entity", entity, canonical=name)
+
+        self.app.push_screen(
+            ChoicePrompt(f"“{excerpt(entity.text, 40)}” is", same + others, none_label="(unlink: only itself)"), chosen
+        )
+
+    async def action_quote_extent(self) -> None:
+        """E: the selection is the extent of the quotation it overlaps."""
+        target = self.view.target()
+        if target is None or target.kind != "selection" or self.article is None:
+            self.notify("Select the quotation's words with v first, then press E.", timeout=4)
+            return
+        overlapping = [m.item for m in self.view.highlights.quotes.overlapping(target.start, target.end)]
+        if not overlapping:
+            self.notify("The selection overlaps no quotation: Q makes it one.", timeout=4)
+            return
+        quote = max(overlapping, key=lambda q: min(q.end, target.end) - max(q.start, target.start))
+        await self._decide("quote", quote, new_start=target.start, new_end=target.end)
+        self.view.clear_selection()
+        self.notify("Quotation extent changed (u to undo).", timeout=3)
+
+    async def action_add_quote(self) -> None:
+        """Q: the selection is a quotation the machine missed; then its speaker."""
+        target = self.view.target()
+        if target is None or target.kind != "selection" or self.article is None:
+            self.notify("Select the quoted words with v first, then press Q.", timeout=4)
+            return
+        quote = Quote(target.start, target.end, self.article.text[target.start : target.end])
+        await self._decide("quote", quote, added=True)
+        self.view.clear_selection()
+        self.view.move_to(target.start)
+        self.action_speaker()
+
+    def action_code_article(self) -> None:
+        """C: the article's coding form."""
+        from reader.screens.coding import CodingScreen
+
+        if self.session is None or self.article is None:
+            return
+        session = self.session
+
+        async def set_code(variable: str, value: object) -> object:
+            try:
+                code = await self._db(session.set_code(variable, value))
+            except _Failed:
+                return None
+            self.view.set_codes(self._codes_line())
+            return code
+
+        codes = {name: code.value for name, code in session.codes.items()}
+        self.app.push_screen(CodingScreen(self.article.title, session.variables, codes, set_code))
 
     # ------------------------------------------------------------ status and panel
 
@@ -434,7 +659,8 @@ class ReaderScreen(Screen):
         if self.panel.display:
             self.panel.show_target(target, self.tag_map)
         view = self.view
-        self.query_one(StatusLine).show(describe(view.highlights, view.cursor, view.selection, len(view.text), target))
+        selection = (target.start, target.end) if target is not None and target.kind == "selection" else None
+        self.query_one(StatusLine).show(describe(view.highlights, view.cursor, selection, len(view.text), target, self._checked, view.text))
 
     def _layout_panel(self) -> None:
         narrow = self.app.size.width < NARROW_WIDTH
@@ -514,6 +740,11 @@ class ReaderScreen(Screen):
         from reader.screens.codebook import CodebookScreen
 
         self.app.push_screen(CodebookScreen(), lambda _: self.post_message(AnnotationsChanged(None)))
+
+    def action_speakers(self) -> None:
+        from reader.screens.speakers import SpeakerIndexScreen
+
+        self.app.push_screen(SpeakerIndexScreen())
 
     def action_help(self) -> None:
         from reader.screens.help import HelpScreen

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -103,6 +104,8 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("left_square_bracket", "highlight(-1)", "Previous highlight", show=False, id="highlight_previous"),
         Binding("right_parenthesis", "quotation(1)", "Next quote", id="quote_next"),
         Binding("left_parenthesis", "quotation(-1)", "Previous quote", show=False, id="quote_previous"),
+        Binding("greater_than_sign", "unchecked(1)", "Next unchecked", show=False, id="unchecked_next"),
+        Binding("less_than_sign", "unchecked(-1)", "Previous unchecked", show=False, id="unchecked_previous"),
         Binding("v", "select", "Select", show=False, id="select"),
         Binding("escape", "cancel", "Cancel", show=False, id="cancel"),
     ]
@@ -120,6 +123,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.highlights = Highlights([], [])
         self.tag_colours: dict[str, str] = {}
         self.wrapped: WrappedText | None = None
+        self._jumped: tuple[int, object] | None = None  # (offset, mark) of the highlight last jumped to
+        self.codes_line = ""  # the article's codes, shown in the header
         self._header: list[tuple[str, str]] = []
         self.matches: list[tuple[int, int]] = []
         self._goal_column: int | None = None
@@ -134,6 +139,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.text = article.text
         self._display = display_text(article.text)
         self.highlights = Highlights(article.entities, article.quotes, annotations)
+        self._jumped = None
         self.tag_colours = {t.name: t.colour for t in tags}
         self.cursor = 0
         self.anchor = None
@@ -149,6 +155,11 @@ class ArticleView(ScrollView, can_focus=True):
         """Show the article's analysis (made after it opened: the header no longer says "analysing…")."""
         annotations = [m.item for m in self.highlights.annotations.marks]
         self.highlights = Highlights(entities, quotes, annotations)  # type: ignore[arg-type]
+        if self._jumped is not None:  # the highlight jumped to stays the target, as it now is
+            offset, old = self._jumped
+            layer = self.highlights.quotes if old.layer == "quote" else self.highlights.entities
+            same = [m for m in layer.containing(old.start) if m.start == old.start]
+            self._jumped = (offset, same[0]) if same else None
         if self.article is not None:
             self.article.entities, self.article.quotes = entities, quotes
             self.article.analyser = analyser or self.article.analyser
@@ -220,7 +231,15 @@ class ArticleView(ScrollView, can_focus=True):
             )
             if part
         )
-        return lines + [(display_text(meta)[:width], "article--meta"), ("", "article--meta")]
+        codes = [(display_text(self.codes_line)[:width], "article--meta")] if self.codes_line else []
+        return lines + [(display_text(meta)[:width], "article--meta"), *codes, ("", "article--meta")]
+
+    def set_codes(self, line: str) -> None:
+        """Show the article's codes (tone: negative · frame: conflict) under its date and source."""
+        if line != self.codes_line:
+            self.codes_line = line
+            if self.wrapped is not None:
+                self._relayout()
 
     def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
         """Update the scrollbar only when this view's size or virtual size changed.
@@ -339,9 +358,9 @@ class ArticleView(ScrollView, can_focus=True):
         if not annotation.tags:
             return base
         colour = self.tag_colours.get(annotation.tags[0])
-        try:
-            tint = Color.parse(colour or "yellow")
-        except Exception:
+        try:  # Rich's colour names, as the codebook's chips are drawn with (bright_red, gold1, dark_orange ...)
+            tint = Color.from_rich_color(RichColor.parse(colour or "yellow"))
+        except Exception:  # a colour another tool wrote: the annotation is still bold, untinted
             return base
         background = Color.from_rich_color(self.rich_style.bgcolor) if self.rich_style.bgcolor else Color(0, 0, 0)
         return base + Style(bgcolor=background.blend(tint, 0.45).rich_color)
@@ -374,6 +393,16 @@ class ArticleView(ScrollView, can_focus=True):
             if end > start:
                 return Target("selection", start, end)
         at = self.cursor
+        jumped = self._jumped
+        if jumped is not None and jumped[0] == at:
+            mark = jumped[1]
+            annotation = self.highlights.annotation_with_span(mark.start, mark.end)
+            if annotation is not None:
+                return Target("annotation", annotation.start, annotation.end, annotation=annotation)
+            if mark.layer == "quote":
+                return Target("quote", mark.start, mark.end, quote=mark.item)
+            if mark.layer == "entity":
+                return Target("entity", mark.start, mark.end, entity=mark.item)
         annotation = self.highlights.annotation_at(at)
         if annotation is not None:
             return Target("annotation", annotation.start, annotation.end, annotation=annotation)
@@ -464,12 +493,32 @@ class ArticleView(ScrollView, can_focus=True):
     def action_quotation(self, direction: int) -> None:
         self._jump(self.highlights.quotes, direction)
 
+    def action_unchecked(self, direction: int) -> None:
+        """To the next (previous) entity or quotation no person has checked yet."""
+        marks = [m for m in self.highlights.machine.marks if getattr(m.item, "status", "machine") == "machine"]
+        arrived = self._jumped is not None and self._jumped[0] == self.cursor  # the one here was jumped to: go on
+        if direction > 0:
+            mark = next((m for m in marks if m.start > self.cursor or (m.start == self.cursor and not arrived)), None)
+        else:
+            mark = next((m for m in reversed(marks) if m.start < self.cursor), None)
+        if mark is None:
+            self.notify("Every highlight this way is checked." if marks else "Every highlight is checked.", timeout=3)
+            return
+        self._go_to_mark(mark)
+
     def _jump(self, spans, direction: int) -> None:
         mark = spans.next_start(self.cursor) if direction > 0 else spans.previous_start(self.cursor)
         if mark is None:
             self.notify("No more highlights this way." if spans is self.highlights.machine else "No more quotations this way.", timeout=2)
             return
+        self._go_to_mark(mark)
+
+    def _go_to_mark(self, mark) -> None:
+        """Move to a highlight, which is the target until the cursor moves on (a quotation that starts
+        with an entity is the quotation, not the entity)."""
         self.move_to(mark.start, center=True)
+        self._jumped = (mark.start, mark)
+        self.mutate_reactive(ArticleView.cursor)  # the target changed, though the cursor may not have
 
     def action_select(self) -> None:
         if self.anchor is None:

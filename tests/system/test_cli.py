@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -37,8 +39,9 @@ def fast_analyser(monkeypatch, analyser):
     """The CLI's Analyser(model) gives the session's already-loaded analyser for the default model."""
     real = reader.analysis.Analyser
 
-    def make(model=None):
-        return analyser if (model or analyser.model) == analyser.model else real(model)
+    def make(model=None, pipelines=None):
+        return analyser if (model or analyser.model) == analyser.model and not pipelines else real(model, pipelines)
+
 
     monkeypatch.setattr(reader.analysis, "Analyser", make)
     return analyser
@@ -376,7 +379,8 @@ def opened(monkeypatch):
     import reader.app
 
     calls = []
-    monkeypatch.setattr(reader.app, "run_app", lambda store, **kwargs: calls.append((store, kwargs)))
+    # The library's path: the command closes its store when it ends; the test opens the library again.
+    monkeypatch.setattr(reader.app, "run_app", lambda store, **kwargs: calls.append((store.path, kwargs)))
     return calls
 
 
@@ -386,7 +390,8 @@ def test_open_with_empty_library_imports_the_sample(runner, db, opened):
     result = runner.invoke(cli, [], env={"READER_DB": str(db), "READER_USER": "ana"})
     no_traceback(result)
     assert result.exit_code == 0, result.output
-    ((store, kwargs),) = opened
+    ((path, kwargs),) = opened
+    store = Store(path)
     assert kwargs["user"] == "ana"
     assert len(kwargs["article_ids"]) == 1
     assert store.get_article(kwargs["article_ids"][0]).title.startswith("Alec Baldwin celebrated")
@@ -397,7 +402,8 @@ def test_open_with_paths_imports_them_first(runner, db, opened, tmp_path):
     story.write_text("# A story\n\nSomething happened in Lisbon.\n", encoding="utf-8")
     result = runner.invoke(cli, [str(story), "--db", str(db), "--user", "bo"])
     assert result.exit_code == 0, result.output
-    ((store, kwargs),) = opened
+    ((path, kwargs),) = opened
+    store = Store(path)
     assert kwargs["user"] == "bo"
     assert [store.get_article(i).title for i in kwargs["article_ids"]] == ["A story"]
     # The library is not empty now: no sample is added on the next open.
@@ -437,3 +443,30 @@ def test_mistyped_command_is_not_taken_for_a_file(tmp_path):
     assert result.exit_code == 1
     assert "did you mean 'reader list'" in result.output
     assert not (tmp_path / "r.db").exists()
+
+
+def test_export_articles_gives_a_row_per_article_and_coder_with_a_column_per_variable(runner, tmp_path):
+    from reader.ingest.files import read_article
+    from reader.model import Decision, VariableValue
+    from reader.store import Store
+
+    db = tmp_path / "codes.db"
+    store = Store(db)
+    article_id, _ = store.add_article(read_article(ROOT / "seeds" / "000_8d4d9360f55ea89e.txt"))
+    store.save_variable("tone", "categorical", values=[VariableValue("negative", "n"), VariableValue("positive", "p")])
+    store.save_variable("actors", "multi", values=[VariableValue("police"), VariableValue("court")])
+    store.set_code(article_id, "tone", "ana", "negative")
+    store.set_code(article_id, "tone", "ben", "positive")
+    store.set_code(article_id, "actors", "ben", ["police", "court"])
+    store.set_decision(Decision(article_id, "entity", 0, 12, "confirmed", "ana"))
+    store.close()
+    result = runner.invoke(cli, ["export", "--articles", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["coder"], r["tone"], r["actors"]) for r in rows] == [("ana", "negative", ""), ("ben", "positive", "court; police")]
+    assert rows[0]["article_id"] == str(article_id) and rows[0]["article_title"]
+    result = runner.invoke(cli, ["export", "--articles", "--format", "jsonl", "--db", str(db)])
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines[1]["codes"] == {"tone": "positive", "actors": ["police", "court"]}
+    result = runner.invoke(cli, ["export", "--articles", "--per-tag", "--db", str(db)])
+    assert result.exit_code == 1 and "--articles" in result.stderr and "Traceback" not in result.output

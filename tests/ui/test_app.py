@@ -298,6 +298,18 @@ async def test_no_color_keeps_highlights_distinguishable(library, monkeypatch, s
         assert any(style.underline for _, _, style in entity_style)
         quote_style = [s for a, b, s in view._layers(quote.start, quote.start + 5) if a == quote.start]
         assert any(style.italic for style in quote_style)
+        # The terminal's own colours: no grey is sent as foreground or background (a light terminal stays light).
+        from rich.segment import Segment
+        from textual.color import Color
+
+        lines = [view.render_line(y) for y in range(5)]
+        for filter in app.get_line_filters():
+            lines = [filter.apply(list(line), Color(0, 0, 0)) for line in lines]
+        styles = [segment.style for line in lines for segment in line if isinstance(segment, Segment) and segment.style]
+        assert styles and all(
+            (s.color is None or s.color.is_default) and (s.bgcolor is None or s.bgcolor.is_default) for s in styles
+        )
+        assert any(s.underline for s in styles) and any(s.reverse for s in styles)  # an entity, the cursor
 
 
 def test_reading_path_never_imports_spacy(library):
@@ -467,3 +479,74 @@ async def test_a_keymap_rebinds_a_key_by_its_id(library):
         await pilot.press("z")
         await pilot.pause()
         assert [a.tags for a in annotations(library)] == [["claim"]]
+
+
+async def test_reader_opens_where_the_user_left_off(library):
+    """Quitting remembers the article and place; the next `reader` opens there (not the library)."""
+    path, article_id = library
+    app = ReaderApp(Store(path), user="tester", article_ids=[article_id])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("right_parenthesis")
+        place = app.screen.view.cursor
+        await pilot.press("q")
+        await pilot.pause()
+    store = Store(path)
+    assert store.find_place("tester") == (article_id, place) and store.find_place("someone else") is None
+    store.close()
+    from click.testing import CliRunner
+
+    import reader.app
+    from reader.cli import cli
+
+    opened = {}
+    original = reader.app.run_app
+    reader.app.run_app = lambda store, **kwargs: opened.update(kwargs)
+    try:
+        result = CliRunner().invoke(cli, ["--db", str(path), "--user", "tester"])
+    finally:
+        reader.app.run_app = original
+    assert result.exit_code == 0, result.output
+    assert (opened["article_ids"], opened["offset"]) == ([article_id], place)
+    app = ReaderApp(Store(path), user="tester", article_ids=[article_id], offset=place)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.view.cursor == place
+
+
+async def test_the_panel_never_shows_the_last_articles_target(library, tmp_path):
+    path, article_id = library
+    store = Store(path)
+    other, _ = store.add_article(read_article_text("Zebras graze quietly.\n\nNothing else happens here."))
+    store.close()
+    app = ReaderApp(Store(path), user="tester", article_ids=[article_id])
+    async with app.run_test(size=(80, 24)) as pilot:  # narrow: the panel is hidden
+        view = app.screen.view
+        view.move_to(view.text.index("Rust"))
+        await pilot.pause()
+        await app.screen.open_article(other)
+        await pilot.press("tab")
+        await pilot.pause()
+        title = str(app.screen.query_one("#target-title").render())
+        assert "Rust" not in title and "Zebras" in title
+
+
+async def test_every_tag_colour_the_codebook_hands_out_tints_the_text(library):
+    """bright_*, gold1, dark_orange ... are Rich's names: the view takes them as the codebook draws them."""
+    import dataclasses
+
+    from reader.store import NEW_TAG_COLOURS
+    from reader.schema import DEFAULT_TAGS
+
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        await pilot.pause()
+        view = view_of(app)
+        base = view.get_component_rich_style("article--annotation")
+        for colour in [c for _, _, c, _ in DEFAULT_TAGS] + list(NEW_TAG_COLOURS):
+            view.tag_colours = {"t": colour}
+            annotation = dataclasses.replace(app.screen.annotations[0], tags=["t"]) if app.screen.annotations else None
+            if annotation is None:
+                await pilot.press("1")
+                await pilot.pause()
+                annotation = dataclasses.replace(app.screen.annotations[0], tags=["t"])
+            assert view._annotation_style(annotation) != base, colour

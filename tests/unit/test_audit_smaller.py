@@ -3,7 +3,6 @@ then `=` was not neutralised; the codebook import kept colours in any spelling."
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
@@ -34,7 +33,7 @@ def test_codebook_colours_are_stored_in_one_spelling_and_hsl_refused(tmp_path):
     store, _ = library()
     import_codebook(store, path)
     assert (store.find_tag("fresh").colour, store.find_tag("bold").colour) == ("#aabbcc", "bright_red")
-    path.write_text('tag,colour\nx,"hsl(1, 2%, 3%)"\n')
+    path.write_text("tag,colour\nx,\"hsl(1, 2%, 3%)\"\n")
     with pytest.raises(ImportFormatError, match="line 2: 'hsl.*not supported") as caught:
         read_codebook(path)
     assert "\n" not in str(caught.value)

@@ -151,7 +151,31 @@ def test_weekday_and_part_of_day_are_one_time():
 def test_head_word_decides_the_kind():
     text = "Northern Coast Railways staff met at Nationwide Arena before the Telluride Film Festival."
     result = found(text, ("Northern Coast Railways", "LOC"), ("Nationwide Arena", "ORG"), ("the Telluride Film Festival", "FAC"))
-    assert {("Northern Coast Railways", "ORG"), ("Nationwide Arena", "FAC"), ("the Telluride Film Festival", "EVENT")} <= result
+    assert {("Northern Coast Railways", "ORG"), ("Nationwide Arena", "FAC"), ("Telluride Film Festival", "EVENT")} <= result
+
+
+def test_a_name_does_not_begin_with_the_article():
+    text = "Officials in the United States met the Federal Reserve, and read “The Winding Gear”."
+    result = found(text, ("the United States", "GPE"), ("the Federal Reserve", "ORG"), ("The Winding Gear", "WORK_OF_ART"))
+    assert {("United States", "GPE"), ("Federal Reserve", "ORG"), ("The Winding Gear", "WORK_OF_ART")} <= result
+
+
+def test_a_possessive_split_off_by_a_space_is_trimmed():
+    assert ("Boatmen", "ORG") in found("shares of Boatmen 's rose", ("Boatmen 's", "ORG"))
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [("BONN 1996-08-30\n\nThe German government said", "BONN"),
+     ("DALLAS (AP) — Democratic candidates met.", "DALLAS"),
+     ("NEW YORK — Stocks fell on Monday.", "NEW YORK")],
+)
+def test_the_place_of_a_dateline_is_a_place(text, place):
+    assert (place, "GPE") in found(text, (place, "ORG"))
+
+
+def test_capitals_inside_a_sentence_are_no_dateline():
+    assert ("NATO", "GPE") not in found("The talks with NATO — and others — went on.", ("NATO", "ORG"))
 
 
 def test_legal_suffix_joins_the_company():
@@ -210,3 +234,30 @@ def test_one_name_one_kind():
                                         ("Santa Fe County", "GPE"), ("Santa Fe", "ORG", 2)))
     assert [e.label for e in result if e.text == "Crete"] == ["GPE"] * 3
     assert [e.label for e in result if e.text == "Santa Fe"] == ["GPE"]
+
+
+def test_a_name_never_runs_over_a_line_break():
+    text = "he said of Donald Trump\nMANCHESTER, N.H. (AP) — Voters went"
+    result = found(text, ("Donald Trump\nMANCHESTER", "PERSON"))
+    assert ("Donald Trump", "PERSON") in result
+    assert not any("\n" in name for name, _ in result)
+
+
+def test_a_short_form_is_a_surname_before_a_first_word():
+    names = fullest_names(["Trump Train", "Donald Trump", "Trump"])
+    assert names["Trump"] == "Donald Trump"
+    assert fullest_names(["Arvanta Therapeutics", "Arvanta"])["Arvanta"] == "Arvanta Therapeutics"
+
+
+def test_numbers_and_sentences_are_no_subheadings():
+    from reader.analysis.entities import heading_lines
+
+    text = "Lead.\n\nEssex 532 Hussain 136\n\nAlan Briggs Of Altrincham Spoke.\n\nTed Cruz Apologizes To Carson\n\nMore."
+    lines = [text[a:b] for a, b in heading_lines(text)]
+    assert lines == ["Ted Cruz Apologizes To Carson"]
+
+
+def test_a_name_holds_no_common_word_but_its_particles():
+    text = "Trump told Business Insider about the Bank of America."
+    result = found(text, ("Trump told Business Insider", "PERSON"), ("Bank of America", "ORG"))
+    assert {("Trump", "PERSON"), ("Business Insider", "PERSON"), ("Bank of America", "ORG")} <= result

@@ -346,7 +346,7 @@ def test_bad_rows_are_reported_and_the_rest_imports(tmp_path, annotated):
     assert not report.ok
     assert [str(p) for p in report.errors] == [
         "line 2: start must be a whole number, not 'x'",
-        "line 3: has 3 fields where the header has 18",
+        "line 3: has 3 fields where the header has 23",
     ]
     lines = jsonl_bytes(store).decode().splitlines()
     wrong = [json.loads(lines[0]) for _ in range(3)]
@@ -532,7 +532,7 @@ def test_cli_codebook(tmp_path, dbs):
     mine, theirs = dbs
     exported = run("codebook", "export", "--db", mine)
     assert exported.exit_code == 0
-    assert exported.stdout_bytes.startswith(b"tag,description,quick_key,colour\r\nclaim,")
+    assert exported.stdout_bytes.startswith(b"tag,description,quick_key,colour,kind,values\r\nclaim,")
     path = tmp_path / "codebook.csv"
     result = run("codebook", "export", "--db", mine, "-o", path)
     assert "tags exported to" in result.stderr

@@ -21,7 +21,7 @@ def test_import_reports_added_duplicates_and_errors(tmp_path, seed_path, analyse
     assert [p.name for p, _ in report.added] == ["a.txt", "c.md"]
     assert [(p.name, i) for p, i in report.duplicates] == [("b.txt", report.added[0][1])]
     assert len(report.errors) == 1 and "d.txt" in report.errors[0]
-    assert calls == [(0, 2), (1, 2), (2, 2)]
+    assert calls[0] == (0, 4) and calls[-1] == (4, 4)  # files: two new, a duplicate, an empty one
     assert store.count_articles() == 2
     for _, article_id in report.added:
         assert store.get_article(article_id).analyser == analyser.version

@@ -165,21 +165,39 @@ spans = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 25)), max_size=12)
 
 
 @FAST
-@given(spans, st.integers(0, 70), st.integers(1, 20))
-def test_export_finds_the_highlight_an_annotation_overlaps_most(highlights, start, length):
-    """The per-article lookup in export agrees with the rule said plainly: most overlap, then earliest, then lowest id."""
-    from reader.model import Analysis, Entity
+@given(spans, spans, st.integers(0, 70), st.integers(1, 20))
+def test_export_says_what_an_annotation_is_on(highlights, quoted, start, length):
+    """The per-article lookup in export agrees with the rule said plainly: an entity's label only on
+    that entity's very span; the speaker of the first quotation the annotation lies within."""
+    from reader.model import Analysis, Entity, Quote
     from reader.store import _SpanLookup
 
     store = Store(None)
     article_id, _ = store.add_article(parse_article(("x" * 100).encode(), "a.txt"))
     entities = [Entity(s, s + n, f"L{i}", "x" * n) for i, (s, n) in enumerate(highlights)]
-    store.set_analysis(article_id, Analysis(entities=entities, quotes=[], analyser="generated"))
-    ids = {row["label"]: row["id"] for row in store.db["entities"].rows}
+    quotes = [Quote(s, s + n, "x" * n, f"S{i}") for i, (s, n) in enumerate(quoted)]
+    store.set_analysis(article_id, Analysis(entities=entities, quotes=quotes, analyser="generated"))
     end = start + length
-    overlaps = [
-        (-(min(e.end, end) - max(e.start, start)), e.start, ids[e.label], e.label)
-        for e in entities if e.start < end and e.end > start
-    ]
-    expected = min(overlaps)[3] if overlaps else None
-    assert _SpanLookup(store, article_id).context(start, end) == (expected, None)
+    stored = store.get_article(article_id)
+    exact = [e.label for e in stored.entities if (e.start, e.end) == (start, end)]
+    on = [q.speaker for q in stored.quotes if (q.start, q.end) == (start, end)]
+    on_quote = bool(on)
+    within = sorted((q for q in stored.quotes if q.start <= start and end <= q.end), key=lambda q: (q.start, q.end))
+    from reader.model import ExportRow
+
+    blank = ExportRow(*[None] * len(ExportRow._fields))
+    found = _SpanLookup(store, article_id).context(blank._replace(kind="annotation", start=start, end=end))
+    assert found.entity_label == (exact[0] if exact and not on_quote else None)
+    assert found.quote_speaker == (on[0] if on else within[0].speaker if within else None)
+    assert found.target == ("quotation" if on_quote else "entity" if exact else "span")
+
+
+@FAST
+@given(st.lists(st.text(alphabet="ab; ", min_size=1, max_size=6).map(lambda t: " ".join(t.split())).filter(bool), max_size=5))
+def test_the_documented_recipe_splits_tags_as_reader_does(names):
+    """docs/export.md tells pandas and R users to read ";;" as ";" and split on "; ": exact for every name."""
+    from reader.interchange.cells import join_tags, split_tags
+
+    cell = join_tags(names)
+    recipe = [n.replace("\0", ";") for n in cell.replace(";;", "\0").split("; ") if n]
+    assert recipe == split_tags(cell)

@@ -1,0 +1,375 @@
+"""The parts of an attribution (source mention, cue, speaker) and the rules found on real news.
+
+Each text here is written for the rule it tests; none is taken from an evaluation corpus.
+"""
+
+from __future__ import annotations
+
+from reader.analysis.quotes import find_quotations
+
+
+def quotes_of(analyser, text: str):
+    analysis = analyser.analyse(text)
+    for q in analysis.quotes:
+        assert text[q.start : q.end] == q.text
+        for a, b in ((q.source_start, q.source_end), (q.cue_start, q.cue_end), (q.speaker_start, q.speaker_end)):
+            assert (a is None) == (b is None)
+            if a is not None:
+                assert 0 <= a < b <= len(text)
+    return analysis.quotes
+
+
+def part(text: str, start, end):
+    return None if start is None else text[start:end]
+
+
+# ---------------------------------------------------------------- source mention and cue
+
+
+def test_source_is_the_pronoun_as_written_and_speaker_its_person(analyser):
+    text = "Maria Lopez arrived at the rally on Tuesday.\n\n“We will win,” she said."
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.source_start, q.source_end) == "she"
+    assert part(text, q.cue_start, q.cue_end) == "said"
+    assert q.speaker == "Maria Lopez"
+    assert part(text, q.speaker_start, q.speaker_end) == "Maria Lopez"
+
+
+def test_source_is_the_whole_noun_phrase_and_speaker_the_person_in_it(analyser):
+    text = "Campaign spokeswoman Haley Morris said the governor would “compete vigorously for the nomination.”"
+    (q,) = quotes_of(analyser, text)
+    assert "Haley Morris" in part(text, q.source_start, q.source_end)
+    assert part(text, q.speaker_start, q.speaker_end) == "Haley Morris"
+    assert part(text, q.cue_start, q.cue_end) == "said"
+
+
+def test_according_to_is_the_cue(analyser):
+    text = "According to Greenpeace, “the spill is far larger than reported.”"
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.cue_start, q.cue_end) == "According to"
+    assert part(text, q.source_start, q.source_end) == "Greenpeace"
+
+
+def test_unresolved_pronoun_keeps_its_source_without_a_speaker(analyser):
+    text = "The council met on Monday. “We will not raise taxes,” they said."
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.source_start, q.source_end) == "they"
+    assert q.speaker is None and q.speaker_start is None
+
+
+def test_interrupted_quotation_shares_source_and_cue(analyser):
+    text = "“Volunteer counts are noisy,” said Prof Tomasz Wierzbicki, “and we have tried to correct for that.”"
+    first, second = quotes_of(analyser, text)
+    assert (first.source_start, first.cue_start) == (second.source_start, second.cue_start)
+    assert part(text, first.cue_start, first.cue_end) == "said"
+
+
+# ---------------------------------------------------------------- which verb's subject
+
+
+def test_the_speech_verb_governing_a_partial_quotation_gives_the_source(analyser):
+    # The last person named (Bernie Sanders) is not the speaker: the subject of "says" is.
+    text = "Hillary Clinton says rival Bernie Sanders took money from lobbyists and “there is nothing wrong with that.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Hillary Clinton"
+
+
+def test_outer_speaker_of_a_report_inside_a_report(analyser):
+    text = "Senator Tom Harkin says he believes the bill has “the wind at its back” this spring."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Tom Harkin"
+    assert part(text, q.source_start, q.source_end) in ("Senator Tom Harkin", "Tom Harkin")
+
+
+def test_a_quotation_ending_its_sentence_takes_no_cue_from_the_next(analyser):
+    text = (
+        "Dana Whitfield says the campaign will “fight for every vote.” "
+        "The move was first reported by the Tribune."
+    )
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Dana Whitfield"
+
+
+def test_subject_up_a_chain_of_clauses(analyser):
+    text = "The Florida senator Rick Moreno sought to calm the crowd, and took a heckler in stride, saying the man would “not get hurt” there."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Rick Moreno"
+
+
+def test_inverted_subject_after_the_quotation(analyser):
+    text = "Ana Ruiz spoke first.\n\n“There are more candidates competing here than ever,” added another Iowa Republican."
+    (q,) = quotes_of(analyser, text)
+    assert q.source_start is not None
+    assert "Republican" in part(text, q.source_start, q.source_end)
+
+
+def test_verbs_of_saying_found_on_real_news(analyser):
+    for verb in ("implored", "chanted", "proclaimed", "fumed", "retorted"):
+        text = f"Mayor Lena Ortiz {verb}, “Give us the money now.”"
+        (q,) = quotes_of(analyser, text)
+        assert q.speaker == "Lena Ortiz", verb
+        assert part(text, q.cue_start, q.cue_end) == verb
+
+
+def test_issuing_a_statement_is_a_cue(analyser):
+    text = "Governor Paul Brennan issued a statement on Friday: “We grieve with the families.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Paul Brennan"
+
+
+# ---------------------------------------------------------------- quotations over paragraphs
+
+
+def test_a_quotation_paragraph_goes_on_with_the_previous_speaker(analyser):
+    text = (
+        "Coach Dan Mercer was blunt after the game.\n\n"
+        "“We played badly,” Mercer said. “Nobody can pretend otherwise.”\n\n"
+        "“And we will be better next week, I promise you that.”\n\n"
+        "The team flies home on Sunday."
+    )
+    quotes = quotes_of(analyser, text)
+    assert [q.speaker for q in quotes] == ["Dan Mercer"] * 3
+    assert quotes[2].source_start == quotes[0].source_start
+
+
+def test_a_quotation_paragraph_after_unattributed_text_gets_no_speaker(analyser):
+    text = "Dan Mercer coaches the team.\n\nThe season starts in May.\n\n“Nobody can pretend otherwise.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker is None
+
+
+# ---------------------------------------------------------------- markup
+
+
+def test_marks_inside_markup_are_not_quotation_marks():
+    text = 'Read this:\n\n<tweet tweet-id="771328864018726912" author="someone">\n\nShe wrote "hello there" today.'
+    found = find_quotations(text)
+    assert [text[q.start : q.end] for q in found] == ["hello there"]
+
+
+def test_a_lone_angle_bracket_is_text():
+    text = 'Costs rose 3 < 4 times, he said "not much".'
+    assert [text[q.start : q.end] for q in find_quotations(text)] == ["not much"]
+
+
+# ---------------------------------------------------------------- headlines
+
+
+def test_a_title_case_headline_is_no_source_of_names(analyser):
+    text = (
+        "Obama Calls Senate Plan A Disgrace\n\n"
+        "Barack Obama spoke in Ohio on Monday.\n\n"
+        "“This plan is a disgrace,” Obama said."
+    )
+    analysis = analyser.analyse(text)
+    assert not any(e.text == "Obama Calls" for e in analysis.entities)
+    (q,) = analysis.quotes
+    assert q.speaker == "Barack Obama"
+
+
+def test_a_headline_name_is_cut_to_what_the_body_confirms(analyser):
+    text = (
+        "Eric Garner Blasts Clinton Over Police Plan\n\n"
+        "Eric Garner, a retired teacher, spoke at the meeting.\n\n"
+        "“Nobody asked us,” Garner said."
+    )
+    analysis = analyser.analyse(text)
+    people = {e.text for e in analysis.entities if e.label == "PERSON"}
+    assert "Eric Garner Blasts Clinton" not in people
+    assert analysis.quotes[0].speaker == "Eric Garner"
+
+
+def test_a_sentence_case_first_line_is_not_a_headline():
+    from reader.analysis.entities import headline_end
+
+    assert headline_end("Colleen Brandt co-founded Lumenrail in 2019.\n\nMore.") == 0
+    assert headline_end("Trump Warns Clinton About Email Probe\n\nText.") > 0
+
+
+def test_a_quotation_in_a_sentence_about_someone_without_a_speech_verb(analyser):
+    text = "The president listed the towns one by one. Barack Obama punctuated his list with “Too many.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Barack Obama"
+    assert part(text, q.cue_start, q.cue_end) == "punctuated"
+
+
+def test_no_sentence_subject_speaker_when_the_subject_is_not_a_person(analyser):
+    text = "Dana Fox owns the old mill. The building has “No entry after dark, by order.” painted on its door."
+    quotes = quotes_of(analyser, text)
+    assert all(q.speaker is None for q in quotes)
+
+
+def test_according_to_a_phrase_without_a_name(analyser):
+    text = "According to the newspaper, “the deal was signed in secret.”"
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.source_start, q.source_end) == "the newspaper"
+
+
+def test_continuing_to_do_something_is_not_saying(analyser):
+    text = (
+        "Her advisers’ wariness reflects polls continuing to show deep dissatisfaction. "
+        "“It is not the position that everything is fine,” Gene Sperling, an adviser, said."
+    )
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Gene Sperling"
+
+
+def test_verbal_attack_is_a_cue(analyser):
+    text = "Kevin Marsh assails in scoffing prose what he calls the “lie” of the moment."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Kevin Marsh"
+
+
+def test_a_clause_after_the_quotation_gives_its_subject_whatever_the_verb(analyser):
+    text = (
+        "“France is no longer France,” he claimed. "
+        "“France will always be France,” an angry Pierre Lamy retaliated."
+    )
+    quotes = quotes_of(analyser, text)
+    assert quotes[1].speaker == "Pierre Lamy"
+    assert part(text, quotes[1].cue_start, quotes[1].cue_end) == "retaliated"
+
+
+def test_a_quotation_ending_in_a_full_stop_takes_no_cue_from_the_sentence_after(analyser):
+    text = (
+        "Luis Ortega told the paper: “We consist of judges and lawyers.” "
+        "He said the group would meet again."
+    )
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Luis Ortega"
+
+
+def test_a_live_blog_subheading_is_no_source_of_names(analyser):
+    text = (
+        "Campaign notes from Iowa.\n\n"
+        "Ted Cruz arrived in Des Moines on Monday.\n\n"
+        "Ted Cruz Apologizes To Carson Campaign\n\n"
+        "“I am sorry for what happened,” Cruz said."
+    )
+    analysis = analyser.analyse(text)
+    assert "Ted Cruz Apologizes" not in {e.text for e in analysis.entities}
+    assert analysis.quotes[0].speaker == "Ted Cruz"
+
+
+def test_a_name_the_tagger_glued_to_the_verb_is_its_subject(analyser):
+    text = "Donald Trump took questions.\n\n“Go back to Univision,” Trump barked and a guard escorted the man out."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Donald Trump"
+
+
+def test_one_of_a_group_is_named_as_written(analyser):
+    text = "The advisers met on Friday.\n\n\"There won't be a path for him to succeed,\" said one of those advisers, who asked not to be named."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker is not None and q.speaker.startswith("one of those advisers")
+
+
+def test_a_verb_inside_another_quotation_is_no_cue(analyser):
+    text = "Tess Hollander laughed.\n\n“Coach says that,” she said, “but we all knew who was taking that shot.”"
+    quotes = quotes_of(analyser, text)
+    assert [q.speaker for q in quotes] == ["Tess Hollander", "Tess Hollander"]
+
+
+def test_a_noun_modified_by_a_speech_verb_is_its_subject(analyser):
+    text = "Reactions were rapturous, with several critics calling the film a “masterpiece” on Friday."
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.source_start, q.source_end).endswith("critics")
+
+
+def test_an_ambiguous_verb_is_no_cue(analyser):
+    text = 'The new outlook reflects "disciplined pricing and a lot of hard work," according to Raymond Osei.'
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Raymond Osei"
+
+
+def test_words_cited_from_a_report_keep_their_speaker_and_name_the_report_as_source(analyser):
+    text = "Hillary Clinton spoke to Rachel Maddow.\n\n“What does that mean?” Clinton asked, according to a transcript of the interview."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Hillary Clinton"
+    assert part(text, q.source_start, q.source_end).startswith("a transcript")
+    assert part(text, q.cue_start, q.cue_end) == "according to"
+
+
+def test_no_cue_from_another_paragraph(analyser):
+    text = (
+        "Ann Kerr also said that the network had done an “awful” job.\n\n"
+        "“The network has done an awful job this year,” Kerr said. “They chase ratings.”"
+    )
+    quotes = quotes_of(analyser, text)
+    second = quotes[1]
+    assert part(text, second.source_start, second.source_end) == "Kerr"
+    assert second.source_start > text.index("\n\n")
+
+
+def test_a_colon_lead_in_whose_root_the_parser_put_in_the_quotation(analyser):
+    text = "Maria Duval paused.\n\nShe went on: \"It's like a house that is leaking and you just keep painting it.\""
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.source_start, q.source_end) == "She"
+    assert q.speaker == "Maria Duval"
+
+
+def test_a_quotation_credited_with_a_dash(analyser):
+    text = "Quotable.\n\n\"The whole idea needs to stop.\" - Michelle Marks, Philadelphia.\n\n- Philip Bump: “Two weeks ago, the race was close.”"
+    first, second = quotes_of(analyser, text)
+    assert first.speaker == "Michelle Marks"
+    assert second.speaker == "Philip Bump"
+
+
+def test_a_place_inside_a_role_is_not_the_speaker(analyser):
+    text = "The former secretary of State told the crowd: “We will not go back.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker != "State"
+
+
+def test_according_to_before_the_speech_verb_is_the_cited_source(analyser):
+    text = "According to White House pool reports, Barack Obama said “there is love” in Orlando."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Barack Obama"
+    assert part(text, q.source_start, q.source_end) == "White House pool reports"
+
+
+def test_a_question_followed_by_a_long_new_sentence_takes_no_cue_from_it(analyser):
+    text = (
+        "Barack Obama spoke to reporters. “Why are you still endorsing him?” Obama asked. "
+        "“What does this say about your party?” Several Republican leaders, including Senator John Hale, "
+        "denounced the remarks."
+    )
+    quotes = quotes_of(analyser, text)
+    assert quotes[1].speaker == "Barack Obama"
+
+
+# ---------------------------------------------------------------- "he said": the subject, not the last name
+
+
+def test_he_said_goes_to_the_subject_of_the_clause_not_the_last_name(analyser):
+    text = "Barack Obama criticised Donald Trump's plan on Monday, calling it reckless.\n\n“It is not serious,” he said."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Barack Obama"
+    assert part(text, q.source_start, q.source_end) == "he"
+
+
+def test_he_said_goes_to_the_paragraph_subject_named_before_a_pronoun_chain(analyser):
+    text = (
+        "Michael Flynn spoke at the gala in Moscow on Monday. He praised Vladimir Putin for an hour.\n\n"
+        "“We have to work together,” he said."
+    )
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Michael Flynn"
+
+
+def test_he_said_after_a_new_subject_goes_to_that_subject(analyser):
+    text = "Michael Flynn spoke first. Then Vladimir Putin rose to answer.\n\n“We have to work together,” he said."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Vladimir Putin"
+
+
+def test_they_is_a_group_not_the_last_person_named(analyser):
+    text = "Barack Obama toured the coast with Chris Christie. “We will rebuild,” they said."
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.source_start, q.source_end) == "they"
+    assert q.speaker is None
+
+
+def test_a_live_blog_timestamp_is_not_part_of_the_source(analyser):
+    text = "___\n\n2:40 p.m. Donald Trump's campaign manager says he is “gratified” by the decision."
+    (q,) = quotes_of(analyser, text)
+    assert not part(text, q.source_start, q.source_end).startswith("2:40")
