@@ -60,6 +60,9 @@ COMMANDS = st.sampled_from(
         ["export", "-o"], ["export", "--article"], ["export", "--since"], ["export", "--tag"], ["import-annotations"],
         ["codebook", "export", "-o"], ["codebook", "import"], ["add", "--no-analysis"], ["codebook"], ["bogus"],
         ["export", "--until"], ["add", "--no-analysis", "--max-size"],
+        ["export", "--format", "qdpx", "-o"], ["export", "--format", "spacy", "-o"], ["export", "--format", "doccano"],
+        ["export", "--format", "label-studio", "-o"], ["export", "--articles"], ["codebook", "export", "--format", "qdc", "-o"],
+        ["backup"], ["speakers"], ["quotes"], ["agreement"], ["assign"], ["import-annotations", "--help"],
     ]
 )
 
@@ -81,3 +84,34 @@ def test_no_command_line_ends_in_a_traceback(playground, command, words, with_db
     assert result.exception is None or isinstance(result.exception, SystemExit), (args, repr(result.exception))
     assert result.exit_code in (0, 1, 2), (args, result.exit_code, result.output)
     assert "Traceback" not in result.output, args
+
+
+ISSUE_LINES = [
+    ["add", "--no-analysis", "/"],
+    ["list", "--db", "~nosuchuser_q/x.db"],
+    ["export", "--article", "9" * 40],
+    ["import-annotations", "/dev/zero"],
+    ["codebook", "import", "/dev/zero"],
+    ["export", "-o", "/dev/full"],
+    ["analyze", "--model", "blank:en", str(SEED)],
+    ["add", "--no-analysis", "x" * 300],
+    ["export", "-o", "x" * 300],
+]
+
+
+@pytest.mark.parametrize("args", ISSUE_LINES, ids=lambda a: " ".join(a)[:40])
+def test_the_audits_command_lines_through_the_real_entry_point(playground, args):
+    """The same, through `python -m reader` (main(): startup, the final flush of standard output)."""
+    import subprocess
+    import sys
+
+    if "--db" not in args:
+        args = [*args, "--db", playground["db"]]
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", *args], cwd=ROOT, capture_output=True, text=True, timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode in (0, 1, 2), result.stderr
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    if result.returncode == 1:  # (2 is click's usage message: four lines)
+        assert len(result.stderr.strip().splitlines()) <= 2, result.stderr
