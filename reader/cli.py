@@ -822,6 +822,15 @@ def _export_to(output: Path | None, write: Callable[[Any], int]) -> int:
             stream.detach()  # leave stdout open
 
 
+def _not_the_library(output: Path | None, store: Any) -> None:
+    """`-o` naming the library itself would replace the notes with their export."""
+    if output is None or store.path is None:
+        return
+    with contextlib.suppress(OSError, RuntimeError):
+        if os.path.samefile(Path(output).expanduser(), store.path):
+            raise ReaderError(f"{output}: is the library itself; choose another file for the export")
+
+
 class _InertStream:
     """Output for a terminal (a person reading, not a file): control characters in it are shown inert."""
 
@@ -890,6 +899,7 @@ def export_command(
     from reader.interchange.records import ExportFilter, check_filter
 
     store = open_store(db, must_exist=True)
+    _not_the_library(output, store)
     filters = check_filter(store, ExportFilter(article_ids, tags, authors, since, until))
     if per_article:
         from reader.interchange.articles import write_articles_csv, write_articles_jsonl
@@ -1024,6 +1034,7 @@ def codebook_export_command(output: Path | None, fmt: str, bom: bool, db: str | 
     from reader.interchange.codebook import write_codebook
 
     store = open_store(db)
+    _not_the_library(output, store)
     if fmt == "qdc":
         from reader.interchange.qdpx_library import export_qdc
 

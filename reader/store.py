@@ -1767,6 +1767,60 @@ def _checked(values: tuple[Any, ...], types: tuple[tuple[type, ...], ...], path:
     return values
 
 
+_S, _I, _SN, _IN = (str,), (int,), (str, type(None)), (int, type(None))
+# The values of rows the store hands out as dicts or tuples, checked as they leave (see _check_fields).
+_RESULT_TYPES: dict[str, dict[str, tuple[type, ...]]] = {
+    "list_articles": {"id": _I, "title": _S, "date": _SN, "source": _SN, "word_count": _I, "imported_at": _S,
+                      "analyser": _SN, "annotations": _I, "entities": _I, "quotes": _I},
+    "iter_articles": {"id": _I, "title": _S, "date": _SN, "source": _SN, "word_count": _I, "imported_at": _S,
+                      "analyser": _SN},
+    "search": {"article_id": _I, "annotation_id": _IN, "title": _S, "snippet": _S},
+    "library_rows": {"id": _I, "title": _S, "date": _SN, "source": _SN, "word_count": _I},
+    "match_rows": {"article_id": _I, "annotation_id": _IN, "title": _S, "snippet": _S},
+    "export_rows": {name: _TYPES.get(declared, (object,)) for name, declared in ExportRow.__annotations__.items()},
+}
+
+
+def _checked_results(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+    """`method` whose rows (a list, or a stream) are checked for values another program wrote."""
+    types = _RESULT_TYPES[name]
+
+    def check(row: Any) -> Any:
+        values = row._asdict() if hasattr(row, "_asdict") else row
+        for key, allowed in types.items():
+            if key in values and not isinstance(values[key], allowed):
+                where = f"article {values.get('article_id', values.get('id'))}"
+                expected = "text" if allowed[0] is str else "a whole number"
+                raise StoreError(_damaged(None, f"the {key} of a row of {where}", _kind(values[key]), expected))
+        return row
+
+    @functools.wraps(method)
+    def wrapper(self: "Store", *args: Any, **kwargs: Any) -> Any:
+        try:
+            result = method(self, *args, **kwargs)
+            if isinstance(result, list):
+                return [check(row) for row in result]
+            if isinstance(result, dict):  # rows by id
+                for row in result.values():
+                    check(row)
+                return result
+        except StoreError as exc:
+            raise StoreError(f"{self.path}: {exc}" if str(exc).startswith("damaged") else str(exc)) from exc
+        return _checked_stream(self, result, check)
+
+    return wrapper
+
+
+def _checked_stream(store: "Store", rows: Iterator[Any], check: Callable[[Any], Any]) -> Iterator[Any]:
+    try:
+        for row in rows:
+            yield check(row)
+    except StoreError as exc:
+        raise StoreError(f"{store.path}: {exc}" if str(exc).startswith("damaged") else str(exc)) from exc
+
+
 for _name, _method in list(vars(Store).items()):
     if callable(_method) and not _name.startswith("_") and _name not in ("transaction",):
+        if _name in _RESULT_TYPES:
+            _method = _checked_results(_name, _method)
         setattr(Store, _name, _one_line_errors(_method))

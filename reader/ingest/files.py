@@ -63,8 +63,12 @@ def find_article_files(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
         if not stat.S_ISDIR(info.st_mode):
             found.append(path)
             continue
-        if Path(os.path.abspath(path)) == Path("/"):
+        absolute = os.path.abspath(path)
+        if Path(absolute) == Path("/"):
             errors.append(f"{raw}: is the whole file system; name the folder that holds your articles")
+            continue
+        if any(absolute == folder or absolute.startswith(folder + "/") for folder in PSEUDO_FOLDERS):
+            errors.append(f"{raw}: is a system folder ({absolute.split('/')[1] and '/' + absolute.split('/')[1]}), not articles")
             continue
         files, unreadable = _walk(path)
         if unreadable:

@@ -87,10 +87,13 @@ class AllArticles:
         if start + count > len(self.ids):
             self.load()
         ids = self.ids[start : start + count]
-        rows = self.store.library_rows(ids)
+        rows, damaged = _rows_one_by_one_if_damaged(self.store.library_rows, ids)
         out = []
         for article_id in ids:
             row = rows.get(article_id)
+            if article_id in damaged:  # another program wrote something reader cannot show: one line, in its row
+                out.append((f"{article_id}:", [["", "", "", "", "", "", one_line(damaged[article_id])]]))
+                continue
             if row is None:  # deleted meanwhile
                 out.append((f"{article_id}:", [["", "", "", "", "", "", "(no longer in the library)"]]))
                 continue
@@ -101,6 +104,21 @@ class AllArticles:
                 str(row["annotations"]), str(row["notes"]), one_line(row["title"]),
             ]]))
         return out
+
+
+def _rows_one_by_one_if_damaged(read, ids) -> tuple[dict[int, dict], dict[int, str]]:
+    """`read(ids)`; if a row is damaged (a StoreError), each row read alone, the damaged ones with their one line."""
+    try:
+        return read(ids), {}
+    except ReaderError:
+        rows: dict[int, dict] = {}
+        damaged: dict[int, str] = {}
+        for article_id in ids:
+            try:
+                rows.update(read([article_id]))
+            except ReaderError as exc:
+                damaged[article_id] = str(exc)
+        return rows, damaged
 
 
 class Matches:
@@ -118,7 +136,11 @@ class Matches:
 
     def fetch(self, start: int, count: int) -> list[tuple[str, list[list[str]]]]:
         out = []
-        for n, row in enumerate(self.store.match_rows(self.matches, start, count), start=start):
+        try:
+            rows = self.store.match_rows(self.matches, start, count)
+        except ReaderError as exc:  # damaged data another program wrote: one line where the matches would be
+            return [(f"damaged:{start}", [["", one_line(str(exc))], ["", ""]])]
+        for n, row in enumerate(rows, start=start):
             where = "note" if row["kind"] == "annotation" else ""
             snippet = " ".join(row["snippet"].split())
             out.append((f"{row['article_id']}:{row['annotation_id'] or ''}:{n}",

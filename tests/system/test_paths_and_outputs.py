@@ -333,3 +333,11 @@ def test_binary_exports_write_a_device_and_never_replace_it(db, args):
     after = os.stat("/dev/null")
     assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
     assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize("args", [["export"], ["codebook", "export"]])
+def test_an_export_over_the_library_itself_is_refused(db, args):
+    before = db.read_bytes()
+    result = invoke(*args, "--db", str(db), "-o", str(db))
+    assert result.exit_code == 1 and "is the library itself" in result.stderr
+    assert db.read_bytes() == before

@@ -126,3 +126,26 @@ async def test_the_default_tags_can_be_saved_unchanged(tmp_path):
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert not any("Unknown colour" in n for n in notifications(app))
+
+
+async def test_a_blob_title_is_one_line_in_the_library_and_the_app_keeps_running(tmp_path):
+    path, article_id = make_library(tmp_path)
+    damage(path, "UPDATE articles SET title = ? WHERE id = ?", b"\x00\xff", article_id)
+    app = ReaderApp(Store(path), user="tester")
+    async with app.run_test(size=(160, 30)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen), "the library shown")
+        await pilot.pause(0.3)
+        assert "damaged" in app.export_screenshot()  # the damaged row says so, in one line; the app runs on
+        await pilot.press("q")
+
+
+def test_the_cli_says_one_line_for_a_blob_title(tmp_path):
+    from click.testing import CliRunner
+
+    from reader.cli import cli
+
+    path, article_id = make_library(tmp_path)
+    damage(path, "UPDATE articles SET title = ? WHERE id = ?", b"\x00\xff", article_id)
+    for args in (["list"], ["list", "--json"], ["search", "baldwin"]):
+        result = CliRunner().invoke(cli, [*args, "--db", str(path)])
+        assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "damaged data" in result.stderr, args

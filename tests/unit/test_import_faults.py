@@ -255,3 +255,13 @@ def test_an_import_stopped_by_a_damaged_line_keeps_what_came_before(tmp_path, mo
     with pytest.raises(ImportFormatError, match="not UTF-8.*the 2[0-9] annotations before it were imported"):
         import_annotations(target, path)
     assert 20 <= stored(target) <= 25
+
+
+def test_an_import_reports_progress_to_the_end(tmp_path):
+    lines = jsonl_lines(50)
+    path = tmp_path / "a.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    seen: list[tuple[int, int]] = []
+    import_annotations(library()[0], path, progress=lambda done, total: seen.append((done, total)))
+    size = path.stat().st_size
+    assert seen and seen[-1] == (size, size) and all(total == size for _, total in seen)
