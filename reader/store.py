@@ -1443,10 +1443,10 @@ def _checked_file(path: Path) -> Path:
     symlink), a symlink is followed only if it is the user's own, and the file (and any journal beside
     it) must be a regular file of the user's that only they can write.
     """
-    uid = os.getuid()
+    uid = os.getuid() if hasattr(os, "getuid") else None  # None: no owners to check (Windows)
     link = _lstat(path)
     if link is not None and stat.S_ISLNK(link.st_mode):
-        if link.st_uid not in (uid, 0):
+        if uid is not None and link.st_uid not in (uid, 0):
             raise StoreError(f"{path}: is a symlink made by another user ({_owner(link.st_uid)}); refused, it could point anywhere")
         real = Path(os.path.realpath(path))
         if _lstat(real) is None:
@@ -1486,7 +1486,9 @@ def _checked_file(path: Path) -> Path:
     return path
 
 
-def _check_private(path: Path, info: os.stat_result, uid: int, what: str) -> None:
+def _check_private(path: Path, info: os.stat_result, uid: int | None, what: str) -> None:
+    if uid is None:
+        return
     if info.st_uid != uid:
         raise StoreError(
             f"{path}: {what} belongs to another user ({_owner(info.st_uid)}); reader opens only your own (copy it to use it)"

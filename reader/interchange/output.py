@@ -114,7 +114,7 @@ def output_file(path: str | Path, private: bool = True, binary: bool = False) ->
     except OSError as exc:
         raise ExportError(f"{path}: cannot write there ({exc.strerror or exc})") from None
     if link is not None and stat.S_ISLNK(link.st_mode):
-        if link.st_uid not in (os.getuid(), 0):
+        if link.st_uid not in (_uid(), 0):
             raise ExportError(f"{path}: is a symlink made by another user; refused (it could point anywhere)")
         path = Path(os.path.realpath(path))
     try:
@@ -134,7 +134,7 @@ def output_file(path: str | Path, private: bool = True, binary: bool = False) ->
             yield out
         return
     folder = path.parent
-    if info is not None and info.st_uid != os.getuid():
+    if info is not None and info.st_uid != _uid():
         try:
             sticky = os.stat(folder).st_mode & stat.S_ISVTX
         except OSError:
@@ -229,11 +229,15 @@ def _remove_stale_temps(path: Path) -> None:
         if len(parts) != 3 or not parts[0].isdigit():
             continue
         try:
-            if temp.lstat().st_uid != os.getuid() or _alive(int(parts[0])):
+            if temp.lstat().st_uid != _uid() or _alive(int(parts[0])):
                 continue
             temp.unlink()
         except OSError:
             continue
+
+
+def _uid() -> int:
+    return os.getuid() if hasattr(os, "getuid") else -1
 
 
 def _alive(pid: int) -> bool:
