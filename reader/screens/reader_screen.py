@@ -47,14 +47,15 @@ class ReaderScreen(Screen):
     # The footer shows a newcomer's path (next highlight or quote, tag, note, help, quit) and fits
     # 80 columns; every key is in the help screen (?).
     BINDINGS = [
-        *[Binding(str(n), f"toggle_tag('{n}')", "Tag", show=n == 1, key_display="1-9", id=f"tag_{n}") for n in range(1, 10)],
-        Binding("t", "tag_by_name", "Tag…", show=False, id="tag_by_name"),
+        *[Binding(str(n), f"toggle_tag('{n}')", "Tag", show=n == 1, key_display="1-9", id=f"tag_{n}", priority=True)
+          for n in range(1, 10)],
+        Binding("t", "tag_by_name", "Tag…", show=False, id="tag_by_name", priority=True),
         # A priority binding: `a` is handled before the keys after it are even read, so what is typed
         # next goes to the note however fast it comes (check_action passes it on in a text field).
         Binding("a", "edit_note", "Note", id="note", priority=True),
-        Binding("x", "delete_annotation", "Delete", show=False, id="delete"),
-        Binding("u", "undo", "Undo", show=False, id="undo"),
-        Binding("ctrl+r", "redo", "Redo", show=False, id="redo"),
+        Binding("x", "delete_annotation", "Delete", show=False, id="delete", priority=True),
+        Binding("u", "undo", "Undo", show=False, id="undo", priority=True),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="redo", priority=True),
         Binding("slash", "search", "Search", show=False, id="search"),
         Binding("n", "match(1)", "Next match", show=False, id="match_next"),
         Binding("N", "match(-1)", "Previous match", show=False, id="match_previous"),
@@ -63,14 +64,14 @@ class ReaderScreen(Screen):
         Binding("o", "library", "Library", show=False, id="library"),
         Binding("c", "codebook", "Codebook", show=False, id="codebook"),
         Binding("S", "speakers", "Speakers", show=False, id="speakers"),
-        Binding("y", "confirm", "Confirm", show=False, id="confirm"),
-        Binding("s", "speaker", "Speaker", show=False, id="speaker"),
-        Binding("r", "reject", "Reject", show=False, id="reject"),
-        Binding("K", "entity_kind", "Entity kind", show=False, id="entity_kind"),
-        Binding("l", "link_entity", "Link entity", show=False, id="link_entity"),
-        Binding("E", "quote_extent", "Quotation extent", show=False, id="quote_extent"),
-        Binding("Q", "add_quote", "Add quotation", show=False, id="add_quote"),
-        Binding("C", "code_article", "Code article", show=False, id="code_article"),
+        Binding("y", "confirm", "Confirm", show=False, id="confirm", priority=True),
+        Binding("s", "speaker", "Speaker", show=False, id="speaker", priority=True),
+        Binding("r", "reject", "Reject", show=False, id="reject", priority=True),
+        Binding("K", "entity_kind", "Entity kind", show=False, id="entity_kind", priority=True),
+        Binding("l", "link_entity", "Link entity", show=False, id="link_entity", priority=True),
+        Binding("E", "quote_extent", "Quotation extent", show=False, id="quote_extent", priority=True),
+        Binding("Q", "add_quote", "Add quotation", show=False, id="add_quote", priority=True),
+        Binding("C", "code_article", "Code article", show=False, id="code_article", priority=True),
         Binding("e", "export", "Export", show=False, id="export"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("escape", "back_to_article", "Article", show=False, id="back_to_article"),
@@ -137,9 +138,18 @@ class ReaderScreen(Screen):
     def on_resize(self) -> None:
         self._layout_panel()
 
+    # Keys that change what is stored are priority bindings: each is handled when the app reads it,
+    # in the order typed. `a` must be (keys typed after it go to the note, however fast), and a key
+    # typed just before `a` must be too, or `a` overtakes it on its way up from the article view
+    # (`2` `a` in one burst lost the tag).
+    TYPED_IN_TEXT = frozenset({
+        "edit_note", "toggle_tag", "tag_by_name", "delete_annotation", "undo", "redo", "confirm", "speaker", "reject",
+        "entity_kind", "link_entity", "quote_extent", "add_quote", "code_article",
+    })
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`a` (a priority binding) is a letter, not a command, in the note and the search box."""
-        if action == "edit_note" and isinstance(self.focused, (Input, TextArea)):
+        """The priority keys are letters, not commands, in the note and the search box."""
+        if action in self.TYPED_IN_TEXT and isinstance(self.focused, (Input, TextArea)):
             return False
         return True
 

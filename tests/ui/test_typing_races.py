@@ -165,3 +165,21 @@ async def test_keys_typed_ahead_reach_the_note_on_the_first_key_after_start(tmp_
         await wait_until(pilot, lambda: app.screen.query(NoteEditor) and app.screen.query_one(NoteEditor).text == "quick 1",
                      "the keys reached the note")
         assert app.is_running
+
+
+async def test_a_tag_key_then_a_in_one_burst_keeps_both(tmp_path):
+    """`2` then `a` and a note sent at once: the tag is not overtaken by `a` (a priority binding)."""
+    path, article_id = make_library(tmp_path)
+    text = seed().text
+    app = ReaderApp(Store(path), user="me", article_ids=[article_id])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.screen.view.move_to(text.index("trial"))
+        await pilot.pause()
+        burst(app, "2a" + "burst")
+        editor = app.screen.query_one(NoteEditor)
+        await wait_until(pilot, lambda: editor.text == "burst", "the note typed")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.focused is app.screen.view, "the note is closed")
+    [annotation] = stored(path, article_id)
+    assert (annotation.exact, annotation.note, annotation.tags) == ("trial", "burst", ["fact-check"])
