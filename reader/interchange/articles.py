@@ -101,7 +101,7 @@ def import_article_codes(store: Store, path: str | Path) -> tuple[int, list[tupl
                 continue
             try:
                 row = json.loads(text)
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:
                 problems.append((line, f"not JSON ({exc})"))
                 continue
             if not isinstance(row, dict) or not isinstance(row.get("codes"), dict) or not isinstance(row.get("coder"), str):

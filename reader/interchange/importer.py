@@ -345,7 +345,7 @@ def _is_articles_export(path: Path) -> bool:
         with open(path, encoding="utf-8-sig") as stream:
             first = next((line for line in stream if line.strip()), "")
         obj = json.loads(first)
-    except (ValueError, OSError):
+    except (ValueError, OSError, RecursionError):  # not JSON, unreadable, or nested deeper than the stack
         return False
     return isinstance(obj, dict) and "codes" in obj and "coder" in obj
 
