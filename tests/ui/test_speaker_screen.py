@@ -27,13 +27,18 @@ def _library(tmp_path):
     return path, seed_id, other, start
 
 
+async def open_index(pilot, app) -> None:
+    """From the reader, once the seed is open: S, and the index with its speakers."""
+    await wait_until(pilot, lambda: app.screen.article is not None, "the seed opens")
+    await pilot.press("S")
+    await wait_until(pilot, lambda: isinstance(app.screen, SpeakerIndexScreen) and app.screen.speakers, "the index")
+
+
 async def test_the_index_filters_opens_a_speaker_and_then_the_article_at_the_quotation(tmp_path):
     path, seed_id, other, start = _library(tmp_path)
     app = ReaderApp(Store(path), user="tester", article_ids=[seed_id])
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: app.screen.article is not None, "the seed opens")
-        await pilot.press("S")
-        await wait_until(pilot, lambda: isinstance(app.screen, SpeakerIndexScreen) and app.screen.speakers, "the index")
+        await open_index(pilot, app)
         screen = app.screen
         assert [(s.name, s.kind) for s in screen.shown] == [("a spokesperson", "unnamed"), ("Mary Marlowe Sommer", "person")]  # as many quotations: by name
         await pilot.press(*"spokes")
@@ -55,9 +60,7 @@ async def test_escape_clears_the_filter_then_goes_back(tmp_path):
     path, seed_id, _, _ = _library(tmp_path)
     app = ReaderApp(Store(path), user="tester", article_ids=[seed_id])
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: app.screen.article is not None, "the seed opens")
-        await pilot.press("S")
-        await wait_until(pilot, lambda: isinstance(app.screen, SpeakerIndexScreen) and app.screen.speakers, "the index")
+        await open_index(pilot, app)
         await pilot.press("m", "a", "r", "y")
         await pilot.pause()
         assert len(app.screen.shown) == 1
@@ -96,9 +99,7 @@ async def test_ctrl_o_sorts_by_the_next_column(tmp_path):
     path, seed_id, _, _ = _library(tmp_path)
     app = ReaderApp(Store(path), user="tester", article_ids=[seed_id])
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: app.screen.article is not None, "the seed opens")
-        await pilot.press("S")
-        await wait_until(pilot, lambda: isinstance(app.screen, SpeakerIndexScreen) and app.screen.speakers, "the index")
+        await open_index(pilot, app)
         screen = app.screen
         for _ in ("name", "kind"):
             await pilot.press("ctrl+o")
