@@ -185,13 +185,14 @@ class AnnotationSession:
         store, article_id = self.store, self.article_id
         for _ in range(RELOAD_TRIES):
             edits, writing = self._edits, self._writing
-            annotations, tags, decisions, codes = await asyncio.to_thread(
+            annotations, tags, decisions, variables, codes = await asyncio.to_thread(
                 lambda: (store.annotations(article_id), store.tags(), store.decisions(article_id),
-                         store.article_codes(article_id, self.user))
+                         store.variables(), store.article_codes(article_id, self.user))
             )
             if not writing and not self._writing and edits == self._edits:
                 self.annotations, self.tags = sorted(annotations, key=span_key), tags
-                self.decisions, self.codes = decisions, {c.variable: c for c in codes}
+                self.decisions, self.variables = decisions, variables
+                self.codes = {c.variable: c for c in codes}
                 self.reload_wanted = False
                 return True
         self.reload_wanted = True

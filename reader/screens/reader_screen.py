@@ -268,7 +268,7 @@ class ReaderScreen(Screen):
         session = self.session
         if session is None:
             return
-        decisions, codes = list(session.decisions), dict(session.codes)
+        decisions, codes, variables = list(session.decisions), dict(session.codes), list(session.variables)
         try:
             if not await self._db(session.reload()) or session is not self.session:
                 return
@@ -277,7 +277,7 @@ class ReaderScreen(Screen):
         self._show_annotations()
         if session.decisions != decisions:
             self._show_highlights()
-        if session.codes != codes:
+        if session.codes != codes or session.variables != variables:
             self.view.set_codes(self._codes_line())
         self._follow_note_elsewhere()
 

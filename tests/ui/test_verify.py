@@ -196,3 +196,24 @@ def test_reanalysis_never_overwrites_a_persons_decision(seed_article, seed_analy
     assert [(q.speaker, q.status) for q in quotes] == [("Halyna Hutchins", "corrected")]
     assert all(e.start != entity.start for e in entities)
     assert len(store.decisions(article_id)) == 2
+
+
+async def test_a_variable_another_session_adds_is_in_the_coding_form_without_reopening(make_app, library):
+    """`reader codebook import` in another terminal while the article is open: the form has it."""
+    from pilot_helpers import wait_until
+
+    path, article_id = library
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        other = Store(path)
+        other.save_variable("tone", "categorical", values=[VariableValue("negative", "n"), VariableValue("positive", "p")])
+        other.close()
+        await wait_until(pilot, lambda: [v.name for v in app.screen.session.variables] == ["tone"],
+                         "the other session's variable read")
+        await pilot.press("C")
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        await pilot.press("p", "escape")
+        await pilot.pause()
+        assert app.screen.view.codes_line == "tone: positive"
