@@ -187,8 +187,8 @@ class ReaderScreen(Screen):
         self.view.load(shown, self.session.annotations, tags)
         self.view.set_codes(self._codes_line())
         self._cursor_moved()
+        self.panel.show_article(shown, self.session.annotations, self.tag_map)  # its text first: the target quotes it
         self.panel.show_target(self.view.target(), self.tag_map)  # never the last article's, even while hidden
-        self.panel.show_article(shown, self.session.annotations, self.tag_map)
         self._loaded.set()
         self.sub_title = one_line(article.title)
         if offset is not None:
@@ -676,7 +676,10 @@ class ReaderScreen(Screen):
         narrow = self.app.size.width < NARROW_WIDTH
         self.panel.set_class(narrow, "-narrow")  # on the panel: a class on the screen restyles every widget
         panel_focused = self.panel.has_focus_within if self.is_mounted else False
+        was_shown = self.panel.display
         self.panel.display = not self._panel_hidden and (not narrow or panel_focused)
+        if self.panel.display and not was_shown and self.article is not None:  # the cursor moved while it was hidden
+            self.panel.show_target(self.view.target(), self.tag_map)
 
     def _show_panel(self, show: bool) -> None:
         self.panel.display = show or not self._panel_hidden

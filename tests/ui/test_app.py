@@ -271,6 +271,25 @@ async def test_narrow_terminal_shows_panel_only_when_needed(library):
         assert not panel.display
 
 
+async def test_a_panel_shown_by_widening_the_terminal_shows_the_target_of_now(library, seed_analysis):
+    """Moved while the panel was hidden (80 columns), then the terminal widened: the panel names the
+    quotation under the cursor, not what was under it when the article opened."""
+    app, opts = make(library, size=(80, 24))
+    async with app.run_test(**opts) as pilot:
+        panel = app.screen.query_one(NotesPanel)
+        await pilot.press("right_parenthesis")
+        await pilot.pause()
+        assert not panel.display
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        await pilot.pause()
+        assert panel.display
+        shown = str(panel.query_one("#target-title").render())
+        quote = seed_analysis.quotes[0]
+        assert shown.startswith("Quotation")
+        assert view_of(app).text[quote.start : quote.start + 20] in shown
+
+
 async def test_unanalysed_article_shows_text_then_highlights(tmp_path, seed_article):
     store = Store(tmp_path / "r.db")
     article_id, _ = store.add_article(seed_article)
