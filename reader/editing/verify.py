@@ -100,8 +100,11 @@ def apply_decisions(
 
 def _corrected_quote(text: str, quote: Quote, decision: Decision) -> Quote:
     changes: dict[str, object] = {"status": decision.status, "decided_by": decision.author}
-    if decision.speaker is not None:  # "" clears the speaker
-        changes.update(speaker=decision.speaker or None, speaker_start=None, speaker_end=None)
+    if decision.speaker is not None and (decision.speaker or None) != quote.speaker:  # "" clears the speaker
+        # The machine's mention, source and cue were the words that made its attribution: they do not
+        # attribute the quotation to the person's speaker, so they go with the machine's name.
+        changes.update(speaker=decision.speaker or None, speaker_start=None, speaker_end=None,
+                       source_start=None, source_end=None, cue=None, cue_start=None, cue_end=None)
     if decision.new_start is not None and decision.new_end is not None and 0 <= decision.new_start < decision.new_end <= len(text):
         changes.update(start=decision.new_start, end=decision.new_end, text=text[decision.new_start : decision.new_end])
     return dataclasses.replace(quote, **changes)

@@ -76,3 +76,19 @@ def test_a_code_must_be_one_of_the_variables_values():
         store.set_code(article_id, "sources", "ann", "three")
     store.set_code(article_id, "sources", "ann", 3)
     assert [c.value for c in store.article_codes(article_id)] == [3]
+
+
+def test_a_corrected_speaker_drops_the_machines_source_and_cue_a_confirmed_one_keeps_them():
+    """The CSV must not say speaker Alex Marlow with source "Caddell" and cue "said" (tried on real news)."""
+    from reader.model import Quote
+
+    text = '"Two polls came out," said Caddell to Alex Marlow.'
+    machine = Quote(1, 19, text[1:19], "Pat Caddell", speaker_start=26, speaker_end=33, cue="said",
+                    source_start=26, source_end=33, cue_start=21, cue_end=25)
+    fix = Decision(1, "quote", 1, 19, "corrected", "ann", speaker="Alex Marlow")
+    _, [fixed] = apply_decisions(text, [], [machine], [fix])
+    assert fixed.speaker == "Alex Marlow"
+    assert (fixed.source_start, fixed.cue, fixed.cue_start, fixed.speaker_start) == (None, None, None, None)
+    same = Decision(1, "quote", 1, 19, "confirmed", "ann", speaker="Pat Caddell")
+    _, [kept] = apply_decisions(text, [], [machine], [same])
+    assert (kept.source_start, kept.cue, kept.speaker_start) == (26, "said", 26)
