@@ -27,7 +27,7 @@ from textual.strip import Strip
 
 from reader.model import Annotation, Article, Entity, Quote, Tag
 from reader.text.highlights import Highlights, Target
-from reader.text.inert import display_text
+from reader.text.inert import display_text, plural
 from reader.text.wrap import (
     WrappedText,
     next_paragraph,
@@ -501,8 +501,12 @@ class ArticleView(ScrollView, can_focus=True):
             mark = next((m for m in marks if m.start > self.cursor or (m.start == self.cursor and not arrived)), None)
         else:
             mark = next((m for m in reversed(marks) if m.start < self.cursor), None)
+        if mark is None and marks:  # checked to the end: on from the other end, so one key verifies it all
+            mark = marks[0] if direction > 0 else marks[-1]
+            self.notify(f"From the {'top' if direction > 0 else 'end'}: {plural(len(marks), 'highlight')} left to check.",
+                        timeout=3)
         if mark is None:
-            self.notify("Every highlight this way is checked." if marks else "Every highlight is checked.", timeout=3)
+            self.notify("Every highlight is checked.", timeout=3)
             return
         self._go_to_mark(mark)
 

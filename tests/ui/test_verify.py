@@ -147,6 +147,26 @@ async def test_next_unchecked_walks_past_what_is_checked(make_app, library):
         assert view.cursor == second  # the first, confirmed, is passed by
 
 
+async def test_next_unchecked_goes_on_from_the_top_so_one_key_checks_a_whole_article(make_app, library):
+    """Started mid-article, `>` `y` over and over checks every highlight, those above the start too."""
+    from pilot_helpers import notifications
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = app.screen.view
+        everything = len(view.highlights.machine.marks)
+        view.move_to(len(view.text) // 2)
+        said = set()
+        for _ in range(everything):
+            await pilot.press("greater_than_sign", "y")
+            said.update(notifications(app))
+        await pilot.pause()
+        assert all(m.item.status != "machine" for m in view.highlights.machine.marks)
+        assert any(n.startswith("From the top:") for n in said)
+        await pilot.press("greater_than_sign")
+        assert notifications(app)[-1] == "Every highlight is checked."
+
+
 async def test_code_the_article_by_keys_undo_and_the_header_shows_it(make_app, library):
     path, article_id = library
     store = Store(path)
