@@ -18,6 +18,7 @@ from click_default_group import DefaultGroup
 from reader import __version__, config, startup
 from reader.errors import ReaderError
 from reader.paths import expand_path, unreadable
+from reader.model import ArticleListing
 from reader.text.inert import for_terminal, one_line, plural
 from reader.text.inert import json_line as _json_line
 
@@ -517,7 +518,7 @@ def list_command(as_json: bool, db: str | None, user: str | None) -> None:
     rows = open_store(db, must_exist=True).iter_articles()
     terminal = sys.stdout.isatty()
     if as_json:
-        lines = (_json_line(row) for row in rows)
+        lines = (_json_line(row._asdict()) for row in rows)
     elif terminal:
         lines = _table_lines(rows)
     else:
@@ -542,19 +543,19 @@ def _write_lines(lines: Iterator[str]) -> int:
     return count
 
 
-def _counts(row: dict[str, Any], blank: str) -> tuple[str, ...]:
-    analysed = row["analyser"] is not None
+def _counts(row: ArticleListing, blank: str) -> tuple[str, ...]:
+    analysed = row.analyser is not None
     return (
-        str(row["word_count"]), str(row["entities"]) if analysed else blank, str(row["quotes"]) if analysed else blank,
-        str(row["annotations"]), str(row["notes"]),
+        str(row.word_count), str(row.entities) if analysed else blank, str(row.quotes) if analysed else blank,
+        str(row.annotations), str(row.notes),
     )
 
 
-def _tab_line(row: dict[str, Any]) -> str:
-    return "\t".join((str(row["id"]), one_line(row["date"] or ""), *_counts(row, ""), one_line(row["title"])))
+def _tab_line(row: ArticleListing) -> str:
+    return "\t".join((str(row.id), one_line(row.date or ""), *_counts(row, ""), one_line(row.title)))
 
 
-def _table_lines(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+def _table_lines(rows: Iterator[ArticleListing]) -> Iterator[str]:
     """A table for a terminal, streamed: widths fixed by the first row (the newest has the largest id)."""
     import shutil
 
@@ -565,12 +566,12 @@ def _table_lines(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
     widths = [0, 10, 6, 5, 6, 6, 5]
     for n, row in enumerate(rows):
         if n == 0:
-            widths[0] = max(2, len(str(row["id"])))
+            widths[0] = max(2, len(str(row.id)))
             yield "  ".join(h.rjust(w) if i != 1 else h.ljust(w) for i, (h, w) in enumerate(zip(heads, widths))) + "  title"
-        cells = (str(row["id"]), one_line(row["date"] or ""), *_counts(row, "-"))
+        cells = (str(row.id), one_line(row.date or ""), *_counts(row, "-"))
         line = "  ".join(c.rjust(w) if i != 1 else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))) + "  "
         room = max(10, width - cell_len(line) - 1)
-        title = one_line(row["title"])
+        title = one_line(row.title)
         if cell_len(title) > room:
             title = set_cell_size(title, room - 1) + "…"
         yield line + title
@@ -587,9 +588,9 @@ def search_command(query: str, db: str | None, user: str | None) -> None:
       reader search "bad faith"
     """
     rows = open_store(db, must_exist=True).search(query)
-    for row in rows:
-        where = f"article {row['article_id']}" + (f", annotation {row['annotation_id']}" if row["annotation_id"] else "")
-        click.echo(f"{where}: {one_line(row['title'])}\n    {one_line(' '.join(row['snippet'].split()))}")
+    for hit in rows:
+        where = f"article {hit.article_id}" + (f", annotation {hit.annotation_id}" if hit.annotation_id else "")
+        click.echo(f"{where}: {one_line(hit.title)}\n    {one_line(' '.join(hit.snippet.split()))}")
     if not rows:
         click.echo("No matches.", err=True)
         sys.exit(1)
@@ -676,7 +677,7 @@ def reanalyze_command(everything: bool, db: str | None, user: str | None, model:
     if everything and queued:
         click.echo(f"reader: resuming an interrupted 'reanalyze --all': {plural(len(queued), 'article')} left", err=True)
     elif everything:
-        store.queue_analysis(row["id"] for row in store.iter_articles())
+        store.queue_analysis(row.id for row in store.iter_articles())
         queued = store.queued_for_analysis()
     stale = store.articles_needing_analysis(analyser.version)
     ids = sorted(set(queued) | set(stale))

@@ -193,6 +193,37 @@ class Article:
         return self.analyser is not None
 
 
+class ArticleListing(NamedTuple):
+    """An article as the library lists it: what `reader list` and the library screen show.
+
+    The counts are kept by triggers (see m004): `annotations` all of the article's annotations,
+    `notes` those with a note; `entities` and `quotes` are 0 for an article never analysed
+    (`analyser` None).
+    """
+
+    id: int
+    title: str
+    date: str | None
+    source: str | None
+    word_count: int
+    imported_at: str
+    analyser: str | None
+    annotations: int
+    notes: int
+    entities: int
+    quotes: int
+
+
+class SearchHit(NamedTuple):
+    """A full-text match: an article (its title or text) or an annotation (its text or note)."""
+
+    kind: str  # "article" or "annotation"
+    article_id: int
+    annotation_id: int | None
+    title: str
+    snippet: str  # the matching words in [brackets], cut with …
+
+
 class ArticleIdentity(NamedTuple):
     """What identifies an article across libraries: its id here, its title and its content hash."""
 

@@ -31,12 +31,14 @@ from reader.model import (
     Article,
     ArticleCode,
     ArticleIdentity,
+    ArticleListing,
     Assignment,
     CoderProgress,
     Decision,
     Entity,
     ExportRow,
     Quote,
+    SearchHit,
     Tag,
     Variable,
     VariableValue,
@@ -55,9 +57,7 @@ _ANNOTATIONS_SQL = """
     FROM annotations n
 """
 # What the library lists of each article: columns of idx_articles_listing (no article text is read) and its counts.
-LISTING_FIELDS = (
-    "id", "title", "date", "source", "word_count", "imported_at", "analyser", "annotations", "notes", "entities", "quotes",
-)
+LISTING_FIELDS = ArticleListing._fields
 _LISTING_SQL = """
     SELECT a.id, a.title, a.date, a.source, a.word_count, a.imported_at, a.analyser,
            COALESCE(c.annotations, 0), COALESCE(c.notes, 0), COALESCE(c.entities, 0), COALESCE(c.quotes, 0)
@@ -641,11 +641,11 @@ class Store:
             external_id=_external_id(row["meta"]),
         )
 
-    def list_articles(self) -> list[dict[str, Any]]:
+    def list_articles(self) -> list[ArticleListing]:
         """Every article with its counts, newest import first (see iter_articles)."""
         return list(self.iter_articles())
 
-    def iter_articles(self) -> Iterator[dict[str, Any]]:
+    def iter_articles(self) -> Iterator[ArticleListing]:
         """Every article with its counts, newest import first, streamed a thousand rows at a time.
 
         Read from idx_articles_listing and article_counts, never from the rows that hold the
@@ -653,7 +653,7 @@ class Store:
         `annotations` all of them.
         """
         for row in self._stream(_LISTING_SQL + " ORDER BY a.id DESC", {}):
-            yield dict(zip(LISTING_FIELDS, row))
+            yield ArticleListing(*row)
 
     def article_ids(self, limit: int = -1) -> array:
         """The ids of every article (or the first `limit`), newest import first: the library screen's rows, 8 bytes each."""
@@ -690,7 +690,7 @@ class Store:
         with self._lock:
             return [dict(zip(fields, row)) for row in self.db.conn.execute(sql)]
 
-    def search(self, query: str, limit: int = 100) -> list[dict[str, Any]]:
+    def search(self, query: str, limit: int = 100) -> list[SearchHit]:
         """Full-text search over article titles and text and over annotations' text and notes."""
         fts_query = _fts_query(query)
         if not fts_query:
@@ -709,7 +709,7 @@ class Store:
             ORDER BY rank LIMIT :limit
         """
         with self._lock:
-            return list(self.db.query(sql, {"q": fts_query, "limit": limit}))
+            return [SearchHit(*row[:5]) for row in self.db.conn.execute(sql, {"q": fts_query, "limit": limit})]
 
     def search_library(self, query: str, note_limit: int = 200) -> "LibraryMatches":
         """What the library screen shows for a search typed so far: matching notes, then matching articles.

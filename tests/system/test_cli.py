@@ -117,7 +117,7 @@ def test_add_list_and_add_again(runner, db, fast_analyser):
 def test_stored_analysis_matches_analyse(runner, db, fast_analyser, seed_article, seed_analysis):
     runner.invoke(cli, ["add", str(SEED), "--db", str(db)])
     store = Store(db)
-    stored = store.get_article(store.list_articles()[0]["id"])
+    stored = store.get_article(store.list_articles()[0].id)
     assert stored.text == seed_article.text
     assert stored.entities == seed_analysis.entities
     assert [q.text for q in stored.quotes] == [q.text for q in seed_analysis.quotes]
@@ -171,7 +171,7 @@ def test_batch_with_bad_files_imports_the_good_ones(runner, db, tmp_path, fast_a
     assert any("binary.txt" in line for line in errors)
     assert any(str(missing) in line for line in errors)
     assert result.stdout.startswith("2 added, 0 already in the library, 3 failed")
-    titles = sorted(row["title"] for row in Store(db).list_articles())
+    titles = sorted(row.title for row in Store(db).list_articles())
     assert titles[1] == "Second story" and titles[0].startswith("Alec Baldwin")
 
 

@@ -36,7 +36,7 @@ def library(tmp_path, seed_article, seed_analysis):
 def tags_in(path: Path) -> list[list[str]]:
     store = Store(path)
     try:
-        article_id = store.list_articles()[0]["id"]
+        article_id = store.list_articles()[0].id
         return [a.tags for a in store.annotations(article_id)]
     finally:
         store.close()

@@ -86,11 +86,11 @@ def test_listing_is_newest_first_streamed_and_paged(store):
     ids = [store.add_article(article(n))[0] for n in range(5)]
     assert list(store.article_ids()) == ids[::-1]
     rows = store.iter_articles()
-    assert next(rows)["id"] == ids[-1]  # a generator: rows come as they are read
-    assert [r["id"] for r in rows] == ids[-2::-1]
+    assert next(rows).id == ids[-1]  # a generator: rows come as they are read
+    assert [r.id for r in rows] == ids[-2::-1]
     page = store.library_rows(ids[1:3])
     assert sorted(page) == ids[1:3] and page[ids[1]]["title"] == "Story 1"
-    assert set(store.list_articles()[0]) >= {"id", "title", "date", "word_count", "annotations", "notes", "entities", "quotes"}
+    assert set(store.list_articles()[0]._fields) >= {"id", "title", "date", "word_count", "annotations", "notes", "entities", "quotes"}
     assert store.count_articles() == 5
 
 

@@ -243,7 +243,7 @@ def test_list_articles_counts(stored):
     rows = store.list_articles()
     assert len(rows) == 1
     row = rows[0]
-    assert (row["id"], row["entities"], row["quotes"], row["annotations"]) == (article_id, 1, 1, 1)
+    assert (row.id, row.entities, row.quotes, row.annotations) == (article_id, 1, 1, 1)
 
 
 # ---------------------------------------------------------------- the codebook
@@ -349,14 +349,14 @@ def test_search_finds_article_text_and_notes(stored):
     note = store.create_annotation(article_id, 0, 9, "me", note="ask the council about funding")
 
     hits = store.search("bridge")
-    assert [(h["kind"], h["article_id"]) for h in hits] == [("article", article_id)]
-    assert "[bridge]" in hits[0]["snippet"]
+    assert [(h.kind, h.article_id) for h in hits] == [("article", article_id)]
+    assert "[bridge]" in hits[0].snippet
 
     hits = store.search("council")
-    assert [(h["kind"], h["article_id"], h["annotation_id"]) for h in hits] == [("annotation", article_id, note.id)]
+    assert [(h.kind, h.article_id, h.annotation_id) for h in hits] == [("annotation", article_id, note.id)]
 
     # The last word is a prefix; every word must match.
-    assert [h["kind"] for h in store.search("critics conv")] == ["article"]
+    assert [h.kind for h in store.search("critics conv")] == ["article"]
     assert store.search("bridge gardens") == []
     assert store.search("nothingmatches") == []
 
