@@ -45,6 +45,7 @@ from typing import IO, Any, BinaryIO
 
 from reader.errors import ReaderError
 from reader.ingest.article import ParsedArticle, derive_title, normalise
+from reader.ingest.encodings import by_bom, guesses
 from reader.paths import unreadable
 
 FORMATS = ("csv", "tsv", "jsonl", "json")
@@ -263,24 +264,15 @@ def _read_head(stream: IO[bytes], size: int) -> bytes:
     return b"".join(parts)
 
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
 def detect_encoding(head: bytes) -> str:
     """The encoding of text starting with `head`: a BOM, UTF-16 by its zero bytes, UTF-8, else charset-normalizer.
 
     Among the single-byte Windows code pages charset-normalizer finds equally
     likely, Windows-1252 (Western Europe) is preferred, as in reader's file import.
     """
-    for bom, name in _BOMS:
-        if head.startswith(bom):
-            return name
+    bom = by_bom(head)
+    if bom is not None:
+        return bom
     sample = head[:4096]
     if len(sample) >= 4:
         even, odd = sample[0::2], sample[1::2]
@@ -295,16 +287,10 @@ def detect_encoding(head: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    import charset_normalizer
-
-    results = charset_normalizer.from_bytes(head)
-    best = results.best()
-    if best is None:
+    found = guesses(head)
+    if not found:
         raise CorpusError("not text in any encoding reader can tell (give the encoding, or convert it with iconv)")
-    for result in results:
-        if "cp1252" in result.could_be_from_charset and result.chaos <= best.chaos + 0.1:
-            return "cp1252"
-    return best.encoding
+    return found[0]
 
 
 def _sniff_format(text_head: str, name: str) -> tuple[str, str]:

@@ -13,6 +13,7 @@ import unicodedata
 from pathlib import Path
 
 from reader.ingest.article import ArticleError, ParsedArticle, tiny_body_warning
+from reader.ingest.encodings import by_bom, guesses
 from reader.ingest.html import parse_html
 from reader.ingest.markdown import parse_markdown
 from reader.ingest.metadata import date_in_name
@@ -204,12 +205,12 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
             raise ArticleError(
                 f"{name}: not valid {encoding} (byte 0x{data[exc.start]:02x} at offset {exc.start})"
             ) from None
-    for bom, bom_encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(bom_encoding), bom_encoding.removesuffix("-sig")
-            except UnicodeDecodeError:
-                break
+    bom_encoding = by_bom(data)
+    if bom_encoding is not None:
+        try:
+            return data.decode(bom_encoding), bom_encoding.removesuffix("-sig")
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -237,40 +238,22 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
 
 def _guess_encoding(data: bytes) -> str | None:
     """charset-normalizer's best guess for bytes that are not UTF-8 (see `decode`), or None."""
-    import charset_normalizer
-
-    results = charset_normalizer.from_bytes(data[:_SAMPLE_BYTES])
-    best = results.best()
-    if best is None:
-        return None
-    for result in results:
-        if "cp1252" in result.could_be_from_charset and result.chaos <= best.chaos + 0.1:
-            try:
-                data.decode("cp1252")
-                return "cp1252"
-            except UnicodeDecodeError:
-                break
-    try:
-        text = data.decode(best.encoding)
-    except (UnicodeDecodeError, LookupError):
+    for encoding in guesses(data[:_SAMPLE_BYTES]):
+        try:
+            text = data.decode(encoding)
+            break
+        except (UnicodeDecodeError, LookupError):
+            continue
+    else:
         return None
     letters = [ch for ch in text if ch.isalpha()]
     foreign = sum(1 for ch in letters if not ch.isascii() and not unicodedata.name(ch, "").startswith("LATIN"))
     if foreign and foreign * 2 < len(letters):  # a few Cyrillic or Greek letters among Latin words: noise
         return None
-    return best.encoding
+    return encoding
 
 
 _SAMPLE_BYTES = 256 * 1024  # what charset-normalizer looks at
-
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 
 
 _UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
