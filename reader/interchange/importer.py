@@ -335,6 +335,9 @@ def _import_record(
     report.added += 1
 
 
+_FIRST_LINE_CHARS = 1 << 20  # an --articles row is one article's codes: far less
+
+
 def _is_articles_export(path: Path) -> bool:
     """A JSON Lines file of `reader export --articles` (its first object has "codes" and "coder")."""
     import json
@@ -342,8 +345,12 @@ def _is_articles_export(path: Path) -> bool:
     if not path.is_file():  # a pipe is read once, by the import itself
         return False
     try:
-        with open(path, encoding="utf-8-sig") as stream:
-            first = next((line for line in stream if line.strip()), "")
+        with open(path, encoding="utf-8-sig", errors="replace") as stream:
+            first = ""
+            for _ in range(100):  # blank lines first; each read bounded: a 5 GB line is not read whole to look at it
+                first = stream.readline(_FIRST_LINE_CHARS)
+                if first.strip() or not first:
+                    break
         obj = json.loads(first)
     except (ValueError, OSError, RecursionError):  # not JSON, unreadable, or nested deeper than the stack
         return False
