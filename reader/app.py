@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 from typing import Iterable
 
@@ -34,8 +36,8 @@ class ReaderApp(App[None]):
         offset: int | None = None,
     ):
         super().__init__()
-        self._start_offset = offset
-        self._no_colours = None  # where to open the first article (where the user left off)
+        self._start_offset = offset  # where to open the first article (where the user left off)
+        self._no_colours = None
         self.keymap = dict(keymap or {})  # binding id -> keys, from the config file's [keymap]
         if self.keymap:
             self.set_keymap(self.keymap)
@@ -46,6 +48,8 @@ class ReaderApp(App[None]):
         self._start_ids = list(article_ids or [])
         self._analyser = None
         self._quit_unsaved = False
+        self._on_screen: dict[tuple[str, str, str], float] = {}  # messages shown, until when
+        self._notify_lock = threading.Lock()
         self.handle_signals = False  # run_app: SIGTERM and SIGHUP quit as `q` does
 
     @property
@@ -70,7 +74,18 @@ class ReaderApp(App[None]):
         return filters
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout=None, markup: bool = False) -> None:
-        """Show a message as plain, inert text: messages quote file names, titles and article text."""
+        """Show a message as plain, inert text: messages quote file names, titles and article text.
+
+        A message already on screen is not stacked again (a key held down at the end of the
+        article said "No more quotations this way." six times over).
+        """
+        now = time.monotonic()
+        key = (message, title, severity)
+        with self._notify_lock:
+            if self._on_screen.get(key, 0.0) > now:
+                return
+            self._on_screen = {k: until for k, until in self._on_screen.items() if until > now}
+            self._on_screen[key] = now + (self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
         super().notify(inert(message), title=inert(title), severity=severity, timeout=timeout, markup=False)
 
     async def action_quit(self) -> None:

@@ -290,6 +290,23 @@ async def test_a_panel_shown_by_widening_the_terminal_shows_the_target_of_now(li
         assert view_of(app).text[quote.start : quote.start + 20] in shown
 
 
+async def test_a_message_already_on_screen_is_not_stacked_again(library):
+    """`)` held down past the last quotation: one "No more quotations" toast, not a column of them."""
+    from pilot_helpers import notifications
+
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        for _ in range(8):
+            await pilot.press("right_parenthesis")
+        await pilot.pause()
+        said = notifications(app)
+        assert said.count("No more quotations this way.") == 1
+        app.notify("Saved.")
+        app.notify("Saved.", severity="error")  # another severity is another message
+        await pilot.pause()
+        assert notifications(app).count("Saved.") == 2
+
+
 async def test_unanalysed_article_shows_text_then_highlights(tmp_path, seed_article):
     store = Store(tmp_path / "r.db")
     article_id, _ = store.add_article(seed_article)
