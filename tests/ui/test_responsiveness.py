@@ -10,6 +10,7 @@ import dataclasses
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pilot_helpers import wait_until
 from textual.widgets import OptionList
 
 from reader.app import ReaderApp
@@ -105,6 +106,7 @@ async def test_hidden_panel_lists_are_filled_when_it_is_shown(library, seed_anal
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen, panel = app.screen, app.screen.query_one(NotesPanel)
+        await wait_until(pilot, lambda: bool(panel.query("#annotations")), "the hidden panel built (after the first frame)")
         notes = panel.query_one("#annotations", OptionList)
         assert not panel.display
         before = [notes.get_option_at_index(i).id for i in range(notes.option_count)]
