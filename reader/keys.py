@@ -102,6 +102,11 @@ def shown(key: str) -> str:
     return _SHOWN.get(key, key)
 
 
+def keys_of(binding_id: str, keymap: Mapping[str, str] | None = None) -> str:
+    """The keys of one binding as shown, the user's `[keymap]` applied: "u", "↓ j"."""
+    return " ".join(run[0] for run in row_keys(((binding_id,),), keymap))
+
+
 def row_keys(groups: tuple[tuple[str, ...], ...] | str, keymap: Mapping[str, str] | None = None) -> list[list[str]]:
     """A row's keys as shown, in runs: each group's first keys, then their second keys, and so on."""
     if isinstance(groups, str):

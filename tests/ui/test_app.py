@@ -475,6 +475,23 @@ async def test_the_command_palette_runs_the_apps_commands(library):
         assert annotations(library) == []
 
 
+async def test_the_palette_names_the_key_as_the_users_keymap_has_it(library):
+    """With `[keymap] undo = "z"`, the palette's Undo says (z), not the u it no longer is."""
+    from textual.command import CommandPalette
+
+    path, article_id = library
+    app = ReaderApp(Store(path), user="tester", article_ids=[article_id], keymap={"undo": "z"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p", *"Undo")
+        await pilot.pause(0.5)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        shown = " ".join(str(palette.query_one("CommandList").get_option_at_index(i).prompt)
+                         for i in range(palette.query_one("CommandList").option_count))
+        assert "Undo the last annotation change (z)" in shown
+        assert "(u)" not in shown
+
+
 async def test_codebook_edits_by_keyboard_and_says_when_a_key_moves(library):
     app, opts = make(library)
     async with app.run_test(**opts) as pilot:
