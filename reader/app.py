@@ -41,6 +41,7 @@ class ReaderApp(App[None]):
             self.set_keymap(self.keymap)
         self.store = store
         self.user = user
+        store.view_as(user)  # blind coding: while an assignment is open, its articles show the user's own work only
         self.model = model
         self.max_bytes = max_bytes
         self._start_ids = list(article_ids or [])
@@ -115,11 +116,22 @@ class ReaderApp(App[None]):
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGTERM, signal.SIGHUP):
                 loop.add_signal_handler(signum, lambda: loop.create_task(self._leave()))
+        self.run_worker(self._tell_if_blind, thread=True, group="blind")
         if self._start_ids:
             if len(self._start_ids) > 1:
                 self.notify(f"{plural(len(self._start_ids), 'article')} imported: press o for the library.", timeout=4)
         else:
             self.show_library()
+
+    def _tell_if_blind(self) -> None:
+        from reader.blinding import start_message
+
+        try:
+            message = start_message(self.store)
+        except ReaderError:
+            return  # damage is reported where it is read
+        if message:
+            self.call_from_thread(self.notify, message, title="blind coding", timeout=12)
 
     def show_library(self) -> None:
         from reader.screens.library import LibraryScreen

@@ -11,6 +11,8 @@ import concurrent.futures
 import contextlib
 from typing import TYPE_CHECKING
 
+from array import array
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -73,6 +75,14 @@ class AllArticles:
         self.count = store.count_articles()
         self.ids = store.article_ids(self.FIRST)
         self.complete = len(self.ids) >= self.count
+        self._marks_assigned(store)
+
+    def _marks_assigned(self, store: Store) -> None:
+        """While the user has articles to code blind, a column "mine": k/K variables coded (or "yes") on each."""
+        self.mine = bool(store.viewer and store.assigned(store.viewer))
+        self.variables = len(store.variables()) if self.mine else 0
+        if self.mine:
+            self.columns = (*self.columns[:-1], ("mine", 5, "right"), self.columns[-1])
 
     def load(self) -> None:
         """Read every id (in a worker thread)."""
@@ -103,7 +113,28 @@ class AllArticles:
                 str(row["entities"]) if analysed else "-", str(row["quotes"]) if analysed else "-",
                 str(row["annotations"]), str(row["notes"]), one_line(row["title"]),
             ]]))
+        if self.mine:
+            for key, [cells] in out:
+                cells.insert(6, self._mine_cell(rows.get(int(key[:-1]))))
         return out
+
+    def _mine_cell(self, row: dict | None) -> str:
+        if row is None or not row.get("assigned"):
+            return ""
+        return f"{row['variables_coded']}/{self.variables}" if self.variables else "yes"
+
+
+class AssignedArticles(AllArticles):
+    """The articles the user codes in the open assignment, newest first (m in the library)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.ids = array("q", reversed(store.assigned(store.viewer))) if store.viewer else array("q")
+        self.count, self.complete = len(self.ids), True
+        self._marks_assigned(store)
+
+    def load(self) -> None:
+        pass
 
 
 def _rows_one_by_one_if_damaged(read, ids) -> tuple[dict[int, dict], dict[int, str]]:
@@ -156,6 +187,7 @@ class LibraryScreen(Screen):
         Binding("slash", "focus_search", "Search", id="library_search"),
         Binding("a", "add", "Add files", id="library_add"),
         Binding("S", "speakers", "Speakers", id="library_speakers"),
+        Binding("m", "mine", "Mine", id="library_mine"),
         Binding("escape", "back", "Back", id="library_back"),
         Binding("question_mark", "help", "Help", id="library_help"),
         Binding("q", "app.quit", "Quit", id="library_quit"),
@@ -167,6 +199,8 @@ class LibraryScreen(Screen):
         self._searcher = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="library-search")
         self._pending: tuple[str, concurrent.futures.Future] | None = None
         self._shown = ""  # the query whose matches are on screen ("" for every article)
+        self._blind = ""  # the title's words on the open assignment (reader/blinding.py)
+        self._only_mine = False  # m: the articles assigned to the user only
 
     def on_unmount(self) -> None:
         self._searcher.shutdown(wait=False, cancel_futures=True)
@@ -184,6 +218,9 @@ class LibraryScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one(ArticleTable)
         table.focus()
+        from reader.blinding import library_line
+
+        self._blind = library_line(self.reader.store)
         self._all = AllArticles(self.reader.store)
         self._show_all_now()
         self.call_after_refresh(lambda: self._load_ids(self._all))  # after the first screen is out, not competing with it
@@ -241,8 +278,24 @@ class LibraryScreen(Screen):
     def _show_all_now(self) -> None:
         assert self._all is not None
         self._shown = ""
-        self.query_one(ArticleTable).show(self._all)
-        self.query_one("#library-title", Static).update(f"Library · {plural(len(self._all), 'article')}", layout=False)
+        shown = AssignedArticles(self.reader.store) if self._only_mine else self._all
+        self.query_one(ArticleTable).show(shown)
+        count = plural(len(shown), "article") + (" assigned to you" if self._only_mine else "")
+        title = " · ".join(part for part in ("Library", count, self._blind) if part)
+        self.query_one("#library-title", Static).update(Text(title), layout=False)
+
+    def action_mine(self) -> None:
+        """m: only the articles assigned to the user in the open assignment, or every article again."""
+        store = self.reader.store
+        if not self._only_mine and not (store.viewer and store.assigned(store.viewer)):
+            self.notify(f"No articles are assigned to {self.reader.user} (reader assign --coders … gives them).", timeout=4)
+            return
+        self._only_mine = not self._only_mine
+        search = self.query_one("#library-search", Input)
+        if search.value:
+            search.value = ""  # the list of one's articles, not a search within it
+        if self._all is not None:
+            self._show_all_now()
 
     def _show_matches(self, query: str, future: concurrent.futures.Future) -> None:
         try:
