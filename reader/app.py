@@ -173,13 +173,16 @@ class ReaderApp(App[None]):
         folder = Path.cwd() if os.access(Path.cwd(), os.W_OK) else library
         path = folder / name
         filters = ExportFilter(article_ids=(article_id,)) if article_id else None
+        from reader.blinding import export_note
+
         try:
             with output_file(path, private=True) as out:  # notes, as private as the library
                 count = export(self.store, out, "csv", filters)
+            blind = " Blind coding: others' work on the sample's articles is left out." if export_note(self.store) else ""
         except (ReaderError, OSError) as exc:
             self.call_from_thread(self.notify, f"Export failed: {exc}", severity="error", timeout=10)
             return
-        self.call_from_thread(self.notify, f"Exported {plural(count, 'annotation')} to {path}", timeout=10)
+        self.call_from_thread(self.notify, f"Exported {plural(count, 'annotation')} to {path}.{blind}", timeout=10)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's own commands, less its "Keys" (reader's help lists reader's keys: ?)."""

@@ -57,3 +57,16 @@ def start_message(store: Any) -> str:
         f"Assignment '{_name(assignment)}' is open: on its {articles} you see the machine's highlights and your own "
         "work only, until it is closed."
     )
+
+
+def export_note(store: Any) -> str:
+    """What an export run during an open assignment says it leaves out ("" when nothing is left out)."""
+    if store.viewer is None:
+        return ""
+    assignment = store.find_open_assignment()
+    if assignment is None:
+        return ""
+    return (
+        f"assignment '{_name(assignment)}' is open: on its {plural(len(assignment.article_ids), 'article')} this "
+        f"export holds only {one_line(store.viewer)}'s work (everyone's once it is closed: reader assign --close)"
+    )
