@@ -884,6 +884,8 @@ def export_command(
     the corpus row the article came from). Cells that a spreadsheet
     would run as a formula get a leading apostrophe. --since and --until are on
     the article's date. qdpx and spacy are binary: give -o FILE (or a pipe).
+    While an assignment is open, its articles export with --user's own work
+    only (blind coding; standard error says so).
     See docs/export.md, docs/qdpx.md and docs/nlp-formats.md.
 
     \b
@@ -1120,7 +1122,10 @@ def assign_command(
     """Draw a reliability sample: the same articles for every coder, to code independently.
 
     An article counts as coded by a coder once they have any article code,
-    decision or annotation on it. One assignment is open at a time.
+    decision or annotation on it. One assignment is open at a time. While it
+    is open, coding is blind: on its articles everyone (in the app, and in
+    export, list, search, speakers and quotes under their --user) sees the
+    machine's highlights and their own work only; --close shows everyone's.
 
     \b
     Examples:
