@@ -133,11 +133,14 @@ class ReaderApp(App[None]):
         if message:
             self.call_from_thread(self.notify, message, title="blind coding", timeout=12)
 
-    def show_library(self) -> None:
+    def show_library(self, mine: bool = False) -> None:
+        """The library; `mine`: only the articles assigned to the user (blind coding)."""
         from reader.screens.library import LibraryScreen
 
         if not isinstance(self.screen, LibraryScreen):
-            self.push_screen(LibraryScreen())
+            self.push_screen(LibraryScreen(mine=mine))
+        elif mine:
+            self.screen.show_mine()
 
     def open_article(self, article_id: int, annotation_id: int | None = None, offset: int | None = None) -> None:
         """Leave any screen above the reader and show `article_id` (at an annotation, or at `offset`, if given)."""

@@ -36,7 +36,7 @@ def library_line(store: Any) -> str:
         return ""
     mine = next((p for p in store.progress(assignment) if p.coder == store.viewer), None)
     if mine is None:
-        return f"blind: sample '{_name(assignment)}' shows your own work only"
+        return f"blind: '{_name(assignment)}' open: your own work only"
     return f"blind: '{_name(assignment)}' {mine.coded}/{mine.assigned} coded · m: mine"
 
 

@@ -14,6 +14,7 @@ def reader_commands(screen: ReaderScreen) -> Iterator[tuple[str, str, Callable[[
     """(name, help, callback) of each command, with the key that does the same."""
     app = screen.reader
     yield "Library", "Open the library: search, open and add articles (o)", app.show_library
+    yield "My assigned articles", "The library's articles assigned to you to code blind (o, then m)", lambda: app.show_library(mine=True)
     yield "Codebook", "Edit tags, quick keys and colours (c)", screen.action_codebook
     yield "Speaker index", "Who said what across the library: speakers, their quotations, the articles (S)", screen.action_speakers
     yield "Export annotations", "Write this article's annotations to a CSV file (e)", screen.action_export

@@ -193,14 +193,14 @@ class LibraryScreen(Screen):
         Binding("q", "app.quit", "Quit", id="library_quit"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, mine: bool = False) -> None:
         super().__init__()
         self._all: AllArticles | None = None
         self._searcher = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="library-search")
         self._pending: tuple[str, concurrent.futures.Future] | None = None
         self._shown = ""  # the query whose matches are on screen ("" for every article)
         self._blind = ""  # the title's words on the open assignment (reader/blinding.py)
-        self._only_mine = False  # m: the articles assigned to the user only
+        self._only_mine = mine  # m: the articles assigned to the user only
 
     def on_unmount(self) -> None:
         self._searcher.shutdown(wait=False, cancel_futures=True)
@@ -221,6 +221,8 @@ class LibraryScreen(Screen):
         from reader.blinding import library_line
 
         self._blind = library_line(self.reader.store)
+        if self._only_mine and not self._has_assigned():
+            self._only_mine = False
         self._all = AllArticles(self.reader.store)
         self._show_all_now()
         self.call_after_refresh(lambda: self._load_ids(self._all))  # after the first screen is out, not competing with it
@@ -284,11 +286,22 @@ class LibraryScreen(Screen):
         title = " · ".join(part for part in ("Library", count, self._blind) if part)
         self.query_one("#library-title", Static).update(Text(title), layout=False)
 
+    def _has_assigned(self) -> bool:
+        """Whether the open assignment gives the user articles; if not, they are told so."""
+        store = self.reader.store
+        if store.viewer and store.assigned(store.viewer):
+            return True
+        self.notify(f"No articles are assigned to {self.reader.user} (reader assign --coders … gives them).", timeout=4)
+        return False
+
+    def show_mine(self) -> None:
+        """Only the articles assigned to the user (what m toggles)."""
+        if not self._only_mine:
+            self.action_mine()
+
     def action_mine(self) -> None:
         """m: only the articles assigned to the user in the open assignment, or every article again."""
-        store = self.reader.store
-        if not self._only_mine and not (store.viewer and store.assigned(store.viewer)):
-            self.notify(f"No articles are assigned to {self.reader.user} (reader assign --coders … gives them).", timeout=4)
+        if not self._only_mine and not self._has_assigned():
             return
         self._only_mine = not self._only_mine
         search = self.query_one("#library-search", Input)

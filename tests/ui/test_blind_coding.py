@@ -124,3 +124,37 @@ async def test_the_library_marks_bens_articles_hides_anas_counts_and_notes_and_m
         await pilot.press("m")
         await pilot.pause()
         assert table.row_count == 2
+
+
+async def test_the_palette_opens_the_library_at_my_assigned_articles(tmp_path):
+    path, article_id = make_library(tmp_path)
+    _ana_codes(path, article_id)
+    store = Store(path)
+    store.add_article(ParsedArticle(text="Another story entirely.", title="Another story"))
+    store.close()
+    app = ReaderApp(Store(path), user="ben", article_ids=[article_id])
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_until(pilot, lambda: app.screen.article is not None, "the article open")
+        await pilot.press("ctrl+p", *"My assigned")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen), "the library")
+        await pilot.pause()
+        table = app.screen.query_one(ArticleTable)
+        assert table.row_count == 1 and table.key_of(0) == f"{article_id}:"
+
+
+async def test_someone_not_coding_the_sample_is_told_m_has_nothing_for_them(tmp_path):
+    path, article_id = make_library(tmp_path)
+    _ana_codes(path, article_id)
+    app = ReaderApp(Store(path), user="lead")
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen), "the library")
+        await pilot.pause()
+        title = str(app.screen.query_one("#library-title").render())
+        assert "open: your own work only" in title
+        assert "mine" not in _lines(app.screen.query_one(ArticleTable))[0]
+        await pilot.press("m")
+        await pilot.pause()
+        assert any("No articles are assigned to lead" in n for n in notifications(app))
+        assert app.screen.query_one(ArticleTable).row_count == 1
