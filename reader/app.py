@@ -43,6 +43,7 @@ class ReaderApp(App[None]):
             self.set_keymap(self.keymap)
         self.store = store
         self.user = user
+        store.view_as(user)  # blind coding: while an assignment is open, its articles show the user's own work only
         self.model = model
         self.max_bytes = max_bytes
         self._start_ids = list(article_ids or [])
@@ -130,17 +131,31 @@ class ReaderApp(App[None]):
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGTERM, signal.SIGHUP):
                 loop.add_signal_handler(signum, lambda: loop.create_task(self._leave()))
+        self.run_worker(self._tell_if_blind, thread=True, group="blind")
         if self._start_ids:
             if len(self._start_ids) > 1:
                 self.notify(f"{plural(len(self._start_ids), 'article')} imported: press o for the library.", timeout=4)
         else:
             self.show_library()
 
-    def show_library(self) -> None:
+    def _tell_if_blind(self) -> None:
+        from reader.blinding import start_message
+
+        try:
+            message = start_message(self.store)
+        except ReaderError:
+            return  # damage is reported where it is read
+        if message:
+            self.call_from_thread(self.notify, message, title="blind coding", timeout=12)
+
+    def show_library(self, mine: bool = False) -> None:
+        """The library; `mine`: only the articles assigned to the user (blind coding)."""
         from reader.screens.library import LibraryScreen
 
         if not isinstance(self.screen, LibraryScreen):
-            self.push_screen(LibraryScreen())
+            self.push_screen(LibraryScreen(mine=mine))
+        elif mine:
+            self.screen.show_mine()
 
     def open_article(self, article_id: int, annotation_id: int | None = None, offset: int | None = None) -> None:
         """Leave any screen above the reader and show `article_id` (at an annotation, or at `offset`, if given)."""
@@ -176,13 +191,16 @@ class ReaderApp(App[None]):
         folder = Path.cwd() if os.access(Path.cwd(), os.W_OK) else library
         path = folder / name
         filters = ExportFilter(article_ids=(article_id,)) if article_id else None
+        from reader.blinding import export_note
+
         try:
             with output_file(path, private=True) as out:  # notes, as private as the library
                 count = export(self.store, out, "csv", filters)
+            blind = " Blind coding: others' work on the sample's articles is left out." if export_note(self.store) else ""
         except (ReaderError, OSError) as exc:
             self.call_from_thread(self.notify, f"Export failed: {exc}", severity="error", timeout=10)
             return
-        self.call_from_thread(self.notify, f"Exported {plural(count, 'annotation')} to {path}", timeout=10)
+        self.call_from_thread(self.notify, f"Exported {plural(count, 'annotation')} to {path}.{blind}", timeout=10)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's own commands, less its "Keys" (reader's help lists reader's keys: ?)."""

@@ -125,6 +125,13 @@ def open_store(db: str | None, must_exist: bool = False):
     return store
 
 
+def read_as(store: Any, user: str | None) -> Any:
+    """`store` reading for the user (--user, READER_USER, config): while an assignment is open, its articles show
+    their own work only (see "blind coding" in store.py). For commands that show or export annotations."""
+    store.view_as(config.user_name(user))
+    return store
+
+
 def _processes(jobs: int) -> int:
     return jobs or os.cpu_count() or 1
 
@@ -515,7 +522,7 @@ def list_command(as_json: bool, db: str | None, user: str | None) -> None:
       reader list | cut -f1,8
       reader list --json | jq .title
     """
-    rows = open_store(db, must_exist=True).iter_articles()
+    rows = read_as(open_store(db, must_exist=True), user).iter_articles()
     terminal = sys.stdout.isatty()
     if as_json:
         lines = (_json_line(row._asdict()) for row in rows)
@@ -587,7 +594,7 @@ def search_command(query: str, db: str | None, user: str | None) -> None:
     Example:
       reader search "bad faith"
     """
-    rows = open_store(db, must_exist=True).search(query)
+    rows = read_as(open_store(db, must_exist=True), user).search(query)
     for hit in rows:
         where = f"article {hit.article_id}" + (f", annotation {hit.annotation_id}" if hit.annotation_id else "")
         click.echo(f"{where}: {one_line(hit.title)}\n    {one_line(' '.join(hit.snippet.split()))}")
@@ -704,7 +711,7 @@ def speakers_command(as_json: bool, db: str | None, user: str | None) -> None:
     """
     from reader.speakers import build_index, store_appearances
 
-    speakers = build_index(store_appearances(open_store(db, must_exist=True)))
+    speakers = build_index(store_appearances(read_as(open_store(db, must_exist=True), user)))
     terminal = sys.stdout.isatty()
     if as_json:
         lines: Iterator[str] = (_json_line(s.summary()) for s in speakers)
@@ -754,7 +761,7 @@ def quotes_command(name: str, since: str | None, fmt: str, db: str | None, user:
             since = datetime.date.fromisoformat(since.strip()).isoformat()
         except ValueError:
             raise ReaderError(f"--since {since!r} is not a date: give YYYY-MM-DD") from None
-    speakers = build_index(store_appearances(open_store(db, must_exist=True)))
+    speakers = build_index(store_appearances(read_as(open_store(db, must_exist=True), user)))
     found = find_speaker(speakers, name)
     if found is None:
         raise ReaderError(f"no speaker called {name!r} (see 'reader speakers')")
@@ -878,6 +885,8 @@ def export_command(
     the corpus row the article came from). Cells that a spreadsheet
     would run as a formula get a leading apostrophe. --since and --until are on
     the article's date. qdpx and spacy are binary: give -o FILE (or a pipe).
+    While an assignment is open, its articles export with --user's own work
+    only (blind coding; standard error says so).
     See docs/export.md, docs/qdpx.md and docs/nlp-formats.md.
 
     \b
@@ -899,9 +908,13 @@ def export_command(
     )
     from reader.interchange.records import ExportFilter, check_filter
 
-    store = open_store(db, must_exist=True)
+    from reader.blinding import export_note
+
+    store = read_as(open_store(db, must_exist=True), user)
     _not_the_library(output, store)
     filters = check_filter(store, ExportFilter(article_ids, tags, authors, since, until))
+    if note := export_note(store):
+        click.echo(f"reader: {one_line(note)}", err=True)
     if per_article:
         from reader.interchange.articles import write_articles_csv, write_articles_jsonl
 
@@ -1110,7 +1123,10 @@ def assign_command(
     """Draw a reliability sample: the same articles for every coder, to code independently.
 
     An article counts as coded by a coder once they have any article code,
-    decision or annotation on it. One assignment is open at a time.
+    decision or annotation on it. One assignment is open at a time. While it
+    is open, coding is blind: on its articles everyone (in the app, and in
+    export, list, search, speakers and quotes under their --user) sees the
+    machine's highlights and their own work only; --close shows everyone's.
 
     \b
     Examples:
@@ -1202,6 +1218,12 @@ def agreement_command(
     assignment = store.find_last_assignment()
     if assignment is None:
         raise ReaderError("no assignment yet: draw a sample first (reader assign --coders ana,ben --sample 20)")
+    coder = config.user_name(user)
+    if assignment.is_open and coder in assignment.coders:  # blind coding: the figures and matrices show the others' codes
+        raise ReaderError(
+            f"{coder} codes in the open assignment '{assignment.name}': agreement shows the other coders' work, "
+            "so it is for them once it is closed (reader assign --close), or for someone who does not code it"
+        )
     data = inputs(store, assignment)
     try:
         if matrix is not None:

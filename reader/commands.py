@@ -14,6 +14,7 @@ def reader_commands(screen: ReaderScreen) -> Iterator[tuple[str, str, str | None
     """(name, help, binding id, callback) of each command: the binding whose key does the same, if one does."""
     app = screen.reader
     yield "Library", "Open the library: search, open and add articles", "library", app.show_library
+    yield "My assigned articles", "The library's articles assigned to you to code blind (m in the library)", None, lambda: app.show_library(mine=True)
     yield "Codebook", "Edit tags, quick keys and colours", "codebook", screen.action_codebook
     yield "Speaker index", "Who said what across the library: speakers, their quotations, the articles", "speakers", screen.action_speakers
     yield "Export annotations", "Write this article's annotations to a CSV file", "export", screen.action_export

@@ -198,7 +198,7 @@ class ArticleListing(NamedTuple):
 
     The counts are kept by triggers (see m004): `annotations` all of the article's annotations,
     `notes` those with a note; `entities` and `quotes` are 0 for an article never analysed
-    (`analyser` None).
+    (`analyser` None). While the viewer codes blind, an assigned article's counts are the viewer's own.
     """
 
     id: int
@@ -212,6 +212,8 @@ class ArticleListing(NamedTuple):
     notes: int
     entities: int
     quotes: int
+    assigned: bool | None = None  # while blind coding (see Store.view_as): is it the viewer's to code
+    variables_coded: int | None = None  # and how many article variables the viewer has coded
 
 
 class SearchHit(NamedTuple):

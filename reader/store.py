@@ -652,8 +652,10 @@ class Store:
         text: 100,000 articles in under a second. `notes` counts annotations with a note,
         `annotations` all of them.
         """
+        blind = self._blind_listing(None)  # while an assignment is open: the viewer's own counts on its articles
         for row in self._stream(_LISTING_SQL + " ORDER BY a.id DESC", {}):
-            yield ArticleListing(*row)
+            listed = ArticleListing(*row)
+            yield listed._replace(**blind[listed.id]) if listed.id in blind else listed
 
     def article_ids(self, limit: int = -1) -> array:
         """The ids of every article (or the first `limit`), newest import first: the library screen's rows, 8 bytes each."""
@@ -663,14 +665,18 @@ class Store:
             )
             return array("q", (r[0] for r in rows))
 
-    def library_rows(self, article_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    def library_rows(self, article_ids: Iterable[int]) -> dict[int, ArticleListing]:
         """The listed columns and counts of these articles (a page of the library), by id."""
         ids = list(article_ids)
         if not ids:
             return {}
         sql = _LISTING_SQL + f" WHERE a.id IN ({', '.join('?' * len(ids))})"
         with self._lock:
-            return {row[0]: dict(zip(LISTING_FIELDS, row)) for row in self.db.conn.execute(sql, ids)}
+            rows = {row[0]: ArticleListing(*row) for row in self.db.conn.execute(sql, ids)}
+        for article_id, own in self._blind_listing(ids).items():  # while an assignment is open: the viewer's own
+            if article_id in rows:
+                rows[article_id] = rows[article_id]._replace(**own)
+        return rows
 
     def count_articles(self) -> int:
         with self._lock:
@@ -705,11 +711,13 @@ class Store:
                    snippet(annotations_fts, -1, '[', ']', '…', 12), annotations_fts.rank
             FROM annotations_fts JOIN annotations n ON n.rowid = annotations_fts.rowid
             JOIN articles a ON a.id = n.article_id
-            WHERE annotations_fts MATCH :q
+            WHERE annotations_fts MATCH :q AND {visible}
             ORDER BY rank LIMIT :limit
         """
+        visible, params = self._visible("n.article_id", "n.author", named=True)
         with self._lock:
-            return [SearchHit(*row[:5]) for row in self.db.conn.execute(sql, {"q": fts_query, "limit": limit})]
+            rows = self.db.conn.execute(sql.format(visible=visible), {"q": fts_query, "limit": limit, **params})
+            return [SearchHit(*row[:5]) for row in rows]
 
     def search_library(self, query: str, note_limit: int = 200) -> "LibraryMatches":
         """What the library screen shows for a search typed so far: matching notes, then matching articles.
@@ -724,10 +732,12 @@ class Store:
         fts_query = _fts_query(query, min_prefix=3)
         if not fts_query:
             return LibraryMatches("", [], _MatchIds(self, "", 0))
+        visible, params = self._visible("n.article_id", "n.author")
         with self._lock:
             notes = self.db.conn.execute(
                 "SELECT n.id, n.article_id FROM annotations_fts JOIN annotations n ON n.rowid = annotations_fts.rowid "
-                "WHERE annotations_fts MATCH ? ORDER BY annotations_fts.rowid DESC LIMIT ?", [fts_query, note_limit],
+                f"WHERE annotations_fts MATCH ? AND {visible} ORDER BY annotations_fts.rowid DESC LIMIT ?",
+                [fts_query, *params, note_limit],
             ).fetchall()
             count = self.db.conn.execute(
                 "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [fts_query]
@@ -743,7 +753,7 @@ class Store:
             )
             return array("q", (r[0] for r in rows))
 
-    def match_rows(self, matches: "LibraryMatches", start: int, count: int) -> list[dict[str, Any]]:
+    def match_rows(self, matches: "LibraryMatches", start: int, count: int) -> list[SearchHit]:
         """Rows start..start+count of a search's matches: kind, article_id, annotation_id, title, snippet."""
         entries = matches.entries(start, count)
         if not entries:
@@ -768,11 +778,7 @@ class Store:
                 snippets.update((("annotation", i), s) for i, s in rows)
         titles = self.library_rows({a for _, a, _ in entries})
         return [
-            {
-                "kind": kind, "article_id": a, "annotation_id": n,
-                "title": titles[a]["title"] if a in titles else "",
-                "snippet": snippets.get((kind, n if kind == "annotation" else a), ""),
-            }
+            SearchHit(kind, a, n, titles[a].title if a in titles else "", snippets.get((kind, n if kind == "annotation" else a), ""))
             for kind, a, n in entries
         ]
 
@@ -825,14 +831,16 @@ class Store:
 
     def annotations(self, article_id: int) -> list[Annotation]:
         """An article's annotations in text order, with their tag names."""
-        sql = _ANNOTATIONS_SQL + ' WHERE n.article_id = ? ORDER BY n.start, n."end", n.id'
+        visible, params = self._visible("n.article_id", "n.author")
+        sql = _ANNOTATIONS_SQL + f' WHERE n.article_id = ? AND {visible} ORDER BY n.start, n."end", n.id'
         with self._lock:
-            return [_annotation(row, self.path) for row in self.db.query(sql, [article_id])]
+            return [_annotation(row, self.path) for row in self.db.query(sql, [article_id, *params])]
 
     def find_annotation(self, annotation_id: int) -> Annotation | None:
         """The annotation with this id, or None."""
+        visible, params = self._visible("n.article_id", "n.author")
         with self._lock:
-            rows = list(self.db.query(_ANNOTATIONS_SQL + " WHERE n.id = ?", [annotation_id]))
+            rows = list(self.db.query(_ANNOTATIONS_SQL + f" WHERE n.id = ? AND {visible}", [annotation_id, *params]))
         return _annotation(rows[0], self.path) if rows else None
 
     def get_annotation(self, annotation_id: int) -> Annotation:
@@ -959,8 +967,10 @@ class Store:
     def decisions(self, article_id: int, author: str | None = None) -> list[Decision]:
         """The decisions people made on an article's highlights (one author's, with `author`), oldest first."""
         sql = "SELECT * FROM decisions WHERE article_id = ?" + (" AND author = ?" if author is not None else "")
+        visible, params = self._visible("article_id", "author")
         with self._lock:
-            rows = list(self.db.query(sql + " ORDER BY decided_at, id", [article_id, *([author] if author is not None else [])]))
+            rows = list(self.db.query(sql + f" AND {visible} ORDER BY decided_at, id",
+                                      [article_id, *([author] if author is not None else []), *params]))
         return [_decision(row) for row in rows]
 
     def set_decision(self, decision: Decision) -> Decision:
@@ -1034,6 +1044,9 @@ class Store:
         if author is not None:
             where.append("c.author = ?")
             params.append(author)
+        visible, viewer = self._visible("c.article_id", "c.author")
+        where.append(visible)
+        params += viewer
         sql = (
             "SELECT c.article_id, v.name, c.author, c.value, c.updated_at FROM article_codes c "
             "JOIN variables v ON v.id = c.variable_id"
@@ -1089,8 +1102,10 @@ class Store:
             "SELECT author FROM article_codes WHERE article_id = :a UNION SELECT author FROM decisions WHERE article_id = :a "
             "UNION SELECT author FROM annotations WHERE article_id = :a ORDER BY 1"
         )
+        visible, params = self._visible(":a", "author", named=True)
+        sql = f"SELECT author FROM ({sql}) WHERE {visible} ORDER BY 1"
         with self._lock:
-            return [row[0] for row in self.db.execute(sql, {"a": article_id}) if row[0]]
+            return [row[0] for row in self.db.execute(sql, {"a": article_id, **params}) if row[0]]
 
     # ------------------------------------------------------------ reliability samples (assignments)
 
@@ -1194,6 +1209,83 @@ class Store:
         with self._lock:
             return [CoderProgress(c, n, int(k or 0)) for c, n, k in self.db.execute(sql, [assignment.id])]
 
+    # ---- blind coding
+    #
+    # While an assignment is open, a store that reads for someone (`view_as`, as the app and the CLI's
+    # export, list and search do) shows on the assignment's articles the machine's highlights and that
+    # person's own work only: their annotations and notes, decisions on highlights and article codes.
+    # Everyone else's is left out of every read: the article and its panel, search, the library's
+    # counts, exports. Closing the assignment shows it all again. The rule is `_visible`, one SQL
+    # condition the read methods apply; its subquery (the open assignment's articles, a few hundred
+    # rows) runs once per statement, so an export of 100,000 annotations pays for it once.
+
+    viewer: str | None = None  # whose eyes the store reads for; None: everyone's work (agreement, adjudication)
+    _OPEN_SAMPLE_SQL = (
+        "SELECT x.article_id FROM assignment_articles x JOIN assignments s ON s.id = x.assignment_id "
+        "WHERE s.closed_at IS NULL"
+    )
+
+    def view_as(self, user: str | None) -> None:
+        """Read as `user` from now on (see above); None reads everyone's work."""
+        self.viewer = user
+
+    def _visible(self, article: str, author: str, named: bool = False) -> tuple[str, Any]:
+        """The SQL condition on a row of `article` and `author` (column expressions) that the viewer may see it,
+        and its parameters (a list for `?`, or with `named` a dict)."""
+        if self.viewer is None:
+            return "1", {} if named else []
+        mark = ":blind_viewer" if named else "?"
+        condition = f"({author} = {mark} OR {article} NOT IN ({self._OPEN_SAMPLE_SQL}))"
+        return condition, {"blind_viewer": self.viewer} if named else [self.viewer]
+
+    def blind_article_ids(self, article_ids: Iterable[int] | None = None) -> set[int]:
+        """Those of `article_ids` (or of all) on which the viewer sees only their own work now: the open
+        assignment's articles, when the store reads for someone."""
+        if self.viewer is None:
+            return set()
+        sql, params = self._OPEN_SAMPLE_SQL, []
+        if article_ids is not None:
+            params = list(article_ids)
+            if not params:
+                return set()
+            sql += f" AND x.article_id IN ({', '.join('?' * len(params))})"
+        with self._lock:
+            return {row[0] for row in self.db.conn.execute(sql, params)}
+
+    def _blind_listing(self, article_ids: Iterable[int] | None) -> dict[int, dict[str, Any]]:
+        """For the library's rows of blind articles (of `article_ids`, or all): the viewer's own `annotations`
+        and `notes`, whether the article is `assigned` to them, and how many article variables they have
+        coded (`variables_coded`). Empty when nothing is blind: the trigger-kept counts stand."""
+        if self.viewer is None:
+            return {}
+        ids = None if article_ids is None else list(article_ids)
+        if ids is not None and not ids:
+            return {}
+        scope = "1" if ids is None else f"x.article_id IN ({', '.join('?' * len(ids))})"
+        params: list[Any] = [self.viewer, *(ids or [])]
+        with self._lock:
+            assigned = dict(self.db.conn.execute(
+                "SELECT x.article_id, MAX(x.coder = ?) FROM assignment_articles x JOIN assignments s ON s.id = x.assignment_id "
+                f"WHERE s.closed_at IS NULL AND {scope} GROUP BY x.article_id", params,
+            ).fetchall())
+            if not assigned:
+                return {}
+            blind = list(assigned)
+            marks = ", ".join("?" * len(blind))
+            counts = {a: (n, k) for a, n, k in self.db.conn.execute(
+                "SELECT article_id, COUNT(*), COALESCE(SUM(trim(note) != ''), 0) FROM annotations "
+                f"WHERE article_id IN ({marks}) AND author = ? GROUP BY article_id", [*blind, self.viewer],
+            )}
+            coded = dict(self.db.conn.execute(
+                f"SELECT article_id, COUNT(*) FROM article_codes WHERE article_id IN ({marks}) AND author = ? "
+                "GROUP BY article_id", [*blind, self.viewer],
+            ).fetchall())
+        return {
+            a: {"annotations": counts.get(a, (0, 0))[0], "notes": counts.get(a, (0, 0))[1],
+                "assigned": bool(mine), "variables_coded": coded.get(a, 0)}
+            for a, mine in assigned.items()
+        }
+
     # ---- export and import
     #
     # Used by reader.interchange. Reads stream through
@@ -1258,6 +1350,9 @@ class Store:
             )
         if authors:
             annotation_where.append(f"n.author IN ({placeholders('author', authors)})")
+        visible, viewer = self._visible("n.article_id", "n.author", named=True)
+        annotation_where.append(visible)
+        params.update(viewer)
 
         def where(conditions: list[str]) -> str:
             return (" WHERE " + " AND ".join(conditions)) if conditions else ""

@@ -11,6 +11,8 @@ import concurrent.futures
 import contextlib
 from typing import TYPE_CHECKING
 
+from array import array
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from reader.errors import ReaderError
+from reader.model import ArticleListing
 from reader.text.inert import one_line, plural
 from reader.widgets.article_table import ArticleTable
 from reader.widgets.inert import InertInput
@@ -73,6 +76,14 @@ class AllArticles:
         self.count = store.count_articles()
         self.ids = store.article_ids(self.FIRST)
         self.complete = len(self.ids) >= self.count
+        self._marks_assigned(store)
+
+    def _marks_assigned(self, store: Store) -> None:
+        """While the user has articles to code blind, a column "mine": k/K variables coded (or "yes") on each."""
+        self.mine = bool(store.viewer and store.assigned(store.viewer))
+        self.variables = len(store.variables()) if self.mine else 0
+        if self.mine:
+            self.columns = (*self.columns[:-1], ("mine", 5, "right"), self.columns[-1])
 
     def load(self) -> None:
         """Read every id (in a worker thread)."""
@@ -97,16 +108,37 @@ class AllArticles:
             if row is None:  # deleted meanwhile
                 out.append((f"{article_id}:", [["", "", "", "", "", "", "(no longer in the library)"]]))
                 continue
-            analysed = row["analyser"] is not None
+            analysed = row.analyser is not None
             out.append((f"{article_id}:", [[
-                one_line(row["date"] or ""), str(row["word_count"]),
-                str(row["entities"]) if analysed else "-", str(row["quotes"]) if analysed else "-",
-                str(row["annotations"]), str(row["notes"]), one_line(row["title"]),
+                one_line(row.date or ""), str(row.word_count),
+                str(row.entities) if analysed else "-", str(row.quotes) if analysed else "-",
+                str(row.annotations), str(row.notes), one_line(row.title),
             ]]))
+        if self.mine:
+            for key, [cells] in out:
+                cells.insert(6, self._mine_cell(rows.get(int(key[:-1]))))
         return out
 
+    def _mine_cell(self, row: ArticleListing | None) -> str:
+        if row is None or not row.assigned:
+            return ""
+        return f"{row.variables_coded}/{self.variables}" if self.variables else "yes"
 
-def _rows_one_by_one_if_damaged(read, ids) -> tuple[dict[int, dict], dict[int, str]]:
+
+class AssignedArticles(AllArticles):
+    """The articles the user codes in the open assignment, newest first (m in the library)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.ids = array("q", reversed(store.assigned(store.viewer))) if store.viewer else array("q")
+        self.count, self.complete = len(self.ids), True
+        self._marks_assigned(store)
+
+    def load(self) -> None:
+        pass
+
+
+def _rows_one_by_one_if_damaged(read, ids) -> tuple[dict[int, ArticleListing], dict[int, str]]:
     """`read(ids)`; if a row is damaged (a StoreError), each row read alone, the damaged ones with their one line."""
     try:
         return read(ids), {}
@@ -140,11 +172,11 @@ class Matches:
             rows = self.store.match_rows(self.matches, start, count)
         except ReaderError as exc:  # damaged data another program wrote: one line where the matches would be
             return [(f"damaged:{start}", [["", one_line(str(exc))], ["", ""]])]
-        for n, row in enumerate(rows, start=start):
-            where = "note" if row["kind"] == "annotation" else ""
-            snippet = " ".join(row["snippet"].split())
-            out.append((f"{row['article_id']}:{row['annotation_id'] or ''}:{n}",
-                        [[where, one_line(row["title"])], ["", one_line(snippet)]]))
+        for n, hit in enumerate(rows, start=start):
+            where = "note" if hit.kind == "annotation" else ""
+            snippet = " ".join(hit.snippet.split())
+            out.append((f"{hit.article_id}:{hit.annotation_id or ''}:{n}",
+                        [[where, one_line(hit.title)], ["", one_line(snippet)]]))
         return out
 
 
@@ -156,17 +188,20 @@ class LibraryScreen(Screen):
         Binding("slash", "focus_search", "Search", id="library_search"),
         Binding("a", "add", "Add files", id="library_add"),
         Binding("S", "speakers", "Speakers", id="library_speakers"),
+        Binding("m", "mine", "Mine", id="library_mine"),
         Binding("escape", "back", "Back", id="library_back"),
         Binding("question_mark", "help", "Help", id="library_help"),
         Binding("q", "app.quit", "Quit", id="library_quit"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, mine: bool = False) -> None:
         super().__init__()
         self._all: AllArticles | None = None
         self._searcher = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="library-search")
         self._pending: tuple[str, concurrent.futures.Future] | None = None
         self._shown = ""  # the query whose matches are on screen ("" for every article)
+        self._blind = ""  # the title's words on the open assignment (reader/blinding.py)
+        self._only_mine = mine  # m: the articles assigned to the user only
 
     def on_unmount(self) -> None:
         self._searcher.shutdown(wait=False, cancel_futures=True)
@@ -184,6 +219,11 @@ class LibraryScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one(ArticleTable)
         table.focus()
+        from reader.blinding import library_line
+
+        self._blind = library_line(self.reader.store)
+        if self._only_mine and not self._has_assigned():
+            self._only_mine = False
         self._all = AllArticles(self.reader.store)
         self._show_all_now()
         self.call_after_refresh(lambda: self._load_ids(self._all))  # after the first screen is out, not competing with it
@@ -241,8 +281,35 @@ class LibraryScreen(Screen):
     def _show_all_now(self) -> None:
         assert self._all is not None
         self._shown = ""
-        self.query_one(ArticleTable).show(self._all)
-        self.query_one("#library-title", Static).update(f"Library · {plural(len(self._all), 'article')}", layout=False)
+        shown = AssignedArticles(self.reader.store) if self._only_mine else self._all
+        self.query_one(ArticleTable).show(shown)
+        count = plural(len(shown), "article") + (" assigned to you" if self._only_mine else "")
+        title = " · ".join(part for part in ("Library", count, self._blind) if part)
+        self.query_one("#library-title", Static).update(Text(title), layout=False)
+
+    def _has_assigned(self) -> bool:
+        """Whether the open assignment gives the user articles; if not, they are told so."""
+        store = self.reader.store
+        if store.viewer and store.assigned(store.viewer):
+            return True
+        self.notify(f"No articles are assigned to {self.reader.user} (reader assign --coders … gives them).", timeout=4)
+        return False
+
+    def show_mine(self) -> None:
+        """Only the articles assigned to the user (what m toggles)."""
+        if not self._only_mine:
+            self.action_mine()
+
+    def action_mine(self) -> None:
+        """m: only the articles assigned to the user in the open assignment, or every article again."""
+        if not self._only_mine and not self._has_assigned():
+            return
+        self._only_mine = not self._only_mine
+        search = self.query_one("#library-search", Input)
+        if search.value:
+            search.value = ""  # the list of one's articles, not a search within it
+        if self._all is not None:
+            self._show_all_now()
 
     def _show_matches(self, query: str, future: concurrent.futures.Future) -> None:
         try:

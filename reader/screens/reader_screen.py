@@ -91,6 +91,7 @@ class ReaderScreen(Screen):
         self._loaded = asyncio.Event()
         self._reloading = self._reload_again = False
         self._checked = ""  # how many quotations and speakers are checked, for the status line
+        self._blind = ""  # the header's line while the article is coded blind (reader/blinding.py)
 
     @property
     def reader(self) -> ReaderApp:
@@ -169,10 +170,13 @@ class ReaderScreen(Screen):
         if self.article is not None and self.article.id != article_id:
             await asyncio.to_thread(self.remember_place)
         user = self.reader.user
+        from reader.blinding import article_line
+
         try:
-            version, article, annotations, tags, decisions, variables, codes = await asyncio.to_thread(
+            version, article, annotations, tags, decisions, variables, codes, blind = await asyncio.to_thread(
                 lambda: (store.data_version(), store.get_article(article_id), store.annotations(article_id), store.tags(),
-                         store.decisions(article_id), store.variables(), store.article_codes(article_id, user))
+                         store.decisions(article_id), store.variables(), store.article_codes(article_id, user),
+                         article_line(store, article_id))
             )
         except ReaderError as exc:  # damage another program wrote (a flipped byte, a BLOB): one line, keep running
             self.notify(f"Article {article_id} cannot be opened: {one_line(str(exc))}", severity="error", timeout=15)
@@ -180,6 +184,7 @@ class ReaderScreen(Screen):
                 self.reader.show_library()
             return
         self._data_version = version
+        self._blind = blind
         self.session = AnnotationSession(store, article.id, user, annotations, tags, article, decisions, variables, codes)
         self.autosave = NoteAutosave(self.session, self._replaced_theirs)
         self.article = shown = self._as_corrected(article)
@@ -277,7 +282,9 @@ class ReaderScreen(Screen):
         self._show_annotations()
         if session.decisions != decisions:
             self._show_highlights()
-        if session.codes != codes or session.variables != variables:
+        blind = await self._blind_line(session.article_id)
+        if session.codes != codes or session.variables != variables or blind != self._blind:
+            self._blind = blind
             self.view.set_codes(self._codes_line())
         self._follow_note_elsewhere()
 
@@ -298,11 +305,22 @@ class ReaderScreen(Screen):
         self.panel.show_analysis(self.article)
 
     def _codes_line(self) -> str:
+        """The header's line under date and source: that the article is coded blind, then its codes."""
         from reader.screens.coding import codes_line
 
         if self.session is None:
-            return ""
-        return codes_line(self.session.variables, {name: code.value for name, code in self.session.codes.items()})
+            return self._blind
+        codes = codes_line(self.session.variables, {name: code.value for name, code in self.session.codes.items()})
+        return " · ".join(part for part in (self._blind, codes) if part)
+
+    async def _blind_line(self, article_id: int) -> str:
+        """The article's blind-coding line as the library holds it now (an assignment closed elsewhere: "")."""
+        from reader.blinding import article_line
+
+        try:
+            return await asyncio.to_thread(article_line, self.reader.store, article_id)
+        except (ReaderError, sqlite3.Error):
+            return self._blind
 
     def _show_annotations(self, later: bool = False) -> None:
         self.view.set_annotations(self.annotations, self.tags)

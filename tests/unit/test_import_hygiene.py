@@ -17,6 +17,7 @@ HEADLESS = [
     "reader.editing.autosave",
     "reader.editing.verify",
     "reader.reliability",
+    "reader.blinding",
     "reader.agreement",
     "reader.interchange.csv",
     "reader.interchange.jsonl",

@@ -26,7 +26,7 @@ def analysis(entities: int, quotes: int) -> Analysis:
 
 def counts(store: Store, article_id: int) -> tuple[int, int, int, int]:
     (row,) = store.library_rows([article_id]).values()
-    return row["annotations"], row["notes"], row["entities"], row["quotes"]
+    return row.annotations, row.notes, row.entities, row.quotes
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def test_listing_is_newest_first_streamed_and_paged(store):
     assert next(rows).id == ids[-1]  # a generator: rows come as they are read
     assert [r.id for r in rows] == ids[-2::-1]
     page = store.library_rows(ids[1:3])
-    assert sorted(page) == ids[1:3] and page[ids[1]]["title"] == "Story 1"
+    assert sorted(page) == ids[1:3] and page[ids[1]].title == "Story 1"
     assert set(store.list_articles()[0]._fields) >= {"id", "title", "date", "word_count", "annotations", "notes", "entities", "quotes"}
     assert store.count_articles() == 5
 
@@ -102,11 +102,11 @@ def test_library_search_gives_notes_first_then_articles_newest_first(store):
     matches = store.search_library("cour")
     assert len(matches) == 3 and matches.notes == [(first, note.id)] and list(matches.articles) == [third, first]
     rows = store.match_rows(matches, 0, 10)
-    assert [(r["kind"], r["article_id"], r["annotation_id"]) for r in rows] == [
+    assert [(r.kind, r.article_id, r.annotation_id) for r in rows] == [
         ("annotation", first, note.id), ("article", third, None), ("article", first, None)]
-    assert "[courting]" in rows[0]["snippet"] and "[courtroom]" in rows[1]["snippet"]
-    assert rows[2]["title"] == "Story 1"
-    assert [r["article_id"] for r in store.match_rows(matches, 1, 1)] == [third]  # a page from the middle
+    assert "[courting]" in rows[0].snippet and "[courtroom]" in rows[1].snippet
+    assert rows[2].title == "Story 1"
+    assert [r.article_id for r in store.match_rows(matches, 1, 1)] == [third]  # a page from the middle
     assert store.match_rows(matches, 3, 10) == []
 
 
