@@ -152,16 +152,19 @@ def case_codes(project: QdaProject, variables: Iterable[Any]) -> tuple[list[Case
     by_name = {variable.name: variable for variable in variables}
     out: list[CaseCode] = []
     problems: list[str] = []
+    other = 0
     for case in project.cases:
-        what = f"case {case.name[:60]!r}"
         coder = case.variables.get(CODER)
         if not isinstance(coder, str) or not coder.strip() or len(case.sources) != 1:
-            problems.append(f"{what}: not one coder's codes of one article; left out")
+            other += 1
             continue
         for variable in by_name.values():
             value = _case_value(case, variable)
             if value is not None:
                 out.append(CaseCode(case.sources[0], coder, variable.name, value, case.name))
+    if other:
+        noun = "case" if other == 1 else "cases"
+        problems.append(f"{other} {noun} left out (reader reads a case as one coder's codes of one text source)")
     return out, problems
 
 

@@ -209,3 +209,16 @@ def test_an_export_by_author_keeps_only_that_coders_codes(tmp_path):
     export_qdpx(store, tmp_path / "p.qdpx", ExportFilter(authors=("bob",)))
     project = read_qdpx(tmp_path / "p.qdpx")
     assert {case.variables["coder"] for case in project.cases} == {"bob"}
+
+
+def test_cases_of_other_software_are_counted_in_one_line(tmp_path):
+    store, _ = coded_library()
+    export_qdpx(store, tmp_path / "p.qdpx")
+    # Another program's cases: no coder variable (an interviewee, say).
+    bad = edited(tmp_path / "p.qdpx", tmp_path / "other.qdpx",
+                 lambda xml: re.sub(r'<VariableValue>\s*<VariableRef targetGUID="[^"]+"/>\s*<TextValue>(ann|bob)</TextValue>\s*</VariableValue>', "", xml))
+    fresh = fresh_library()
+    report = import_annotations(fresh, bad)
+    assert [line for line in report.notices if "case" in line] == [
+        f"{bad}: 4 cases left out (reader reads a case as one coder's codes of one text source)"]
+    assert fresh.article_codes() == []
