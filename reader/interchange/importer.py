@@ -215,7 +215,7 @@ def _import_project(
     from reader.interchange.qdpx_library import read_project_records
 
     with store.transaction():
-        items, report.notices, report.codes_added = read_project_records(store, path)
+        items, report.notices, report.codes_added, report.codes = read_project_records(store, path)
         for item in items:
             item.author = item.author or default_author
             _import_record(store, item, matcher, texts, report, added)

@@ -32,9 +32,10 @@ What the standard says, and what reader does with it:
   name; writing nests a code under its `parent`.
 
 Reading keeps text sources (and the plain-text representation of PDF sources)
-with their selections, codings, notes and variables, and says in `warnings`,
-one line each, what it leaves out (pictures, audio, video, sets, cases, graphs,
-links), as section 7 of the standard asks.
+with their selections, codings, notes and variables, and cases (their codes,
+variable values and text sources), and says in `warnings`, one line each, what
+it leaves out (pictures, audio, video, sets, graphs, links), as section 7 of
+the standard asks.
 """
 
 from __future__ import annotations
@@ -126,10 +127,36 @@ class QdaSelection:
 
 
 @dataclass
+class QdaCoding:
+    """A code given to a whole source by one person (reader: one coder's value of an article variable)."""
+
+    code: str
+    author: str = ""
+    created_at: str | None = None
+
+
+@dataclass
+class QdaCase:
+    """A REFI-QDA Case: a unit of analysis with codes and variable values, made of whole sources.
+
+    `sources` are the content hashes of its sources' texts (QdaSource.content_hash), so a case
+    refers to a source as reader identifies articles; `codes` are code names.
+    """
+
+    name: str = ""
+    sources: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    variables: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+    guid: str | None = None
+
+
+@dataclass
 class QdaSource:
     """A text source (reader: an article): its text exactly as the offsets count it.
 
-    `codes` are codes of the whole source (article codes); `variables` maps a
+    `codes` are codes of the whole source, `codings` the same with the person who gave each
+    (one coder's article codes); `variables` maps a
     variable's name to its value (str, int, float, bool, datetime.date or
     datetime.datetime).
     """
@@ -141,6 +168,7 @@ class QdaSource:
     variables: dict[str, Any] = field(default_factory=dict)
     description: str = ""
     note: str = ""
+    codings: list[QdaCoding] = field(default_factory=list)  # codes of the whole source with who gave them
     created_at: str | None = None
     guid: str | None = None
 
@@ -163,6 +191,7 @@ class QdaProject:
     codes: list[QdaCode] = field(default_factory=list)
     variables: list[QdaVariable] = field(default_factory=list)
     sources: list[QdaSource] = field(default_factory=list)
+    cases: list[QdaCase] = field(default_factory=list)
     origin: str = ""
     created_at: str | None = None
     warnings: list[str] = field(default_factory=list, compare=False)
@@ -431,14 +460,55 @@ def complete(project: QdaProject) -> QdaProject:
             values[name] = _typed(value, variable_names[name].type, name)
         for name in given.codes:
             code(name)
+        codings = []
+        source_codes = list(given.codes)
+        for coding in given.codings:
+            code(coding.code)
+            if not coding.author:  # a code of the whole source, nobody's
+                source_codes.append(coding.code)
+                continue
+            user(coding.author)
+            done_coding = replace(coding, code=code_names[coding.code.casefold()].name, created_at=utc_time(coding.created_at))
+            if done_coding not in codings:
+                codings.append(done_coding)
         sources.append(
             replace(
                 given,
                 selections=selections,
-                codes=list(dict.fromkeys(code_names[name.casefold()].name for name in given.codes)),
+                codings=codings,
+                codes=list(dict.fromkeys(code_names[name.casefold()].name for name in source_codes)),
                 variables=values,
                 created_at=utc_time(given.created_at),
                 guid=source_guid,
+            )
+        )
+    source_guids = {source.content_hash: source.guid for source in sources}
+    cases: list[QdaCase] = []
+    seen_cases: set[str] = set()
+    for given in project.cases:
+        for content_hash in given.sources:
+            if content_hash not in source_guids:
+                raise QdpxError(f"case {given.name[:40]!r}: one of its sources is not in the project")
+        guid = given.guid or guid_for("case", given.name, *given.sources)
+        if _guid_key(guid) in seen_cases:
+            warnings.append(f"case {given.name[:40]!r} is listed twice; written once")
+            continue
+        seen_cases.add(_guid_key(guid))
+        for name in given.codes:
+            code(name)
+        values = {}
+        for name, value in given.variables.items():
+            if value is None or value == "":
+                continue
+            if name not in variable_names:
+                declared = QdaVariable(name=name, type=_variable_type(value), guid=guid_for("variable", name))
+                variable_names[name] = declared
+                variables.append(declared)
+            values[name] = _typed(value, variable_names[name].type, name)
+        cases.append(
+            replace(
+                given, guid=guid, variables=values, sources=list(dict.fromkeys(given.sources)),
+                codes=list(dict.fromkeys(code_names[name.casefold()].name for name in given.codes)),
             )
         )
     return QdaProject(
@@ -447,6 +517,7 @@ def complete(project: QdaProject) -> QdaProject:
         codes=_tree_order(codes),
         variables=variables,
         sources=sources,
+        cases=cases,
         origin=project.origin or _origin(),
         created_at=utc_time(project.created_at),
         warnings=warnings,
@@ -554,6 +625,19 @@ def project_xml(project: QdaProject) -> bytes:
             )
             if variable.description:
                 _element(node, "Description").text = _xml_text(variable.description, warnings, f"variable {variable.name!r}")
+    if project.cases:
+        source_guids = {source.content_hash: source.guid for source in project.sources}
+        element = _element(root, "Cases")
+        for case in project.cases:
+            what = f"case {case.name[:40]!r}"
+            node = _element(element, "Case", guid=case.guid, name=_xml_text(case.name, warnings, what))
+            if case.description:
+                _element(node, "Description").text = _xml_text(case.description, warnings, what)
+            for name in case.codes:
+                _element(node, "CodeRef", targetGUID=codes[name.casefold()])
+            _variable_values_xml(node, case.variables, variables, warnings)
+            for content_hash in case.sources:
+                _element(node, "SourceRef", targetGUID=source_guids[content_hash])
     notes: list[tuple[str, str, str | None, str | None, str]] = []  # guid, name, user, time, text
     if project.sources:
         element = _element(root, "Sources")
@@ -591,16 +675,19 @@ def project_xml(project: QdaProject) -> bytes:
                 code_guid = codes[name.casefold()]
                 coding = _element(node, "Coding", guid=guid_for("coding", source.guid, code_guid))
                 _element(coding, "CodeRef", targetGUID=code_guid)
+            for given in source.codings:
+                code_guid = codes[given.code.casefold()]
+                author = users.get(given.author) if given.author else None
+                coding = _element(
+                    node, "Coding", guid=guid_for("coding", source.guid, code_guid, given.author), creatingUser=author,
+                    creationDateTime=_xml_time(given.created_at),
+                )
+                _element(coding, "CodeRef", targetGUID=code_guid)
             if source.note:
                 note_guid = guid_for("note", source.guid)
                 _element(node, "NoteRef", targetGUID=note_guid)
                 notes.append((note_guid, f"Note on {source.title[:60]}", None, source.created_at, source.note))
-            for name, value in source.variables.items():
-                variable = variables[name]
-                holder = _element(node, "VariableValue")
-                _element(holder, "VariableRef", targetGUID=variable.guid)
-                tag, text = _variable_xml(value, variable.type)
-                _element(holder, tag).text = _xml_text(text, warnings, f"variable {name!r}")
+            _variable_values_xml(node, source.variables, variables, warnings)
     if notes:
         element = _element(root, "Notes")
         for guid, name, author, time, text in notes:
@@ -610,6 +697,15 @@ def project_xml(project: QdaProject) -> bytes:
             )
             _element(note, "PlainTextContent").text = _xml_text(text, warnings, name)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+
+
+def _variable_values_xml(node: Any, values: dict[str, Any], variables: dict[str, QdaVariable], warnings: list[str]) -> None:
+    for name, value in values.items():
+        variable = variables[name]
+        holder = _element(node, "VariableValue")
+        _element(holder, "VariableRef", targetGUID=variable.guid)
+        tag, text = _variable_xml(value, variable.type)
+        _element(holder, tag).text = _xml_text(text, warnings, f"variable {name!r}")
 
 
 def write_qdpx(project: QdaProject, target: str | Path | BinaryIO) -> QdaProject:
@@ -912,7 +1008,8 @@ def _read_project(root: Any, files: _Archive | None, name: str, colour_names: tu
             skipped[f"{kind} source"] = skipped.get(f"{kind} source", 0) + 1
     for kind, count in skipped.items():
         warnings.append(f"{_count(count, kind)} left out (reader holds text)")
-    for tag, label in (("Cases", "case"), ("Sets", "set"), ("Graphs", "graph"), ("Links", "link")):
+    _read_cases(root, context, project)
+    for tag, label in (("Sets", "set"), ("Graphs", "graph"), ("Links", "link")):
         element = _child(root, tag)
         if element is not None and len(element):
             warnings.append(f"{_count(len(element), label)} left out (reader has no place for them)")
@@ -922,6 +1019,46 @@ def _read_project(root: Any, files: _Archive | None, name: str, colour_names: tu
     if _child(root, "Description") is not None and _text_of(_child(root, "Description")).strip():
         warnings.append("the project's description left out")
     return project
+
+
+def _read_cases(root: Any, context: _Context, project: QdaProject) -> None:
+    """The project's Cases, each with its codes, variable values and (text) sources by content hash."""
+    element = _child(root, "Cases")
+    if element is None:
+        return
+    hashes = {_guid_key(source.guid): source.content_hash for source in project.sources if source.guid}
+    for node in _children(element, "Case"):
+        case = QdaCase(name=node.get("name") or "", description=_text_of(_child(node, "Description")), guid=node.get("guid"))
+        what = f"case {case.name[:40]!r}"
+        for ref in _children(node, "CodeRef"):
+            code = context.codes.get(_guid_key(ref.get("targetGUID")))
+            if code is None:
+                context.warnings.append(f"{what}: a code {ref.get('targetGUID') or 'none'}, not in the codebook, was left out")
+            elif code not in case.codes:
+                case.codes.append(code)
+        case.variables = _variable_values(node, context, what)
+        for ref in _children(node, "SourceRef"):
+            content_hash = hashes.get(_guid_key(ref.get("targetGUID")))
+            if content_hash is not None and content_hash not in case.sources:
+                case.sources.append(content_hash)
+        project.cases.append(case)
+
+
+def _variable_values(node: Any, context: _Context, what: str) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for holder in _children(node, "VariableValue"):
+        ref = _child(holder, "VariableRef")
+        variable = context.variables.get(_guid_key(ref.get("targetGUID") if ref is not None else None))
+        value_node = next((child for child in holder if child.tag != "VariableRef"), None)
+        if variable is None or value_node is None:
+            context.warnings.append(f"{what}: a variable value without its variable was left out")
+            continue
+        kind = value_node.tag.removesuffix("Value")
+        try:
+            values[variable.name] = _typed(value_node.text or "", kind if kind in VARIABLE_TYPES else "Text", variable.name)
+        except QdpxError as exc:
+            context.warnings.append(f"{what}: {exc}; left out")
+    return values
 
 
 def _count(n: int, noun: str) -> str:
@@ -1031,6 +1168,16 @@ def _read_text_source(node: Any, context: _Context, title: str) -> QdaSource | N
             )
         )
     source.codes = _codings(node, context, what)
+    for coding in _children(node, "Coding"):  # those with their coder are codings, the rest codes
+        ref = _child(coding, "CodeRef")
+        code = context.codes.get(_guid_key(ref.get("targetGUID") if ref is not None else None))
+        author = context.users.get(_guid_key(coding.get("creatingUser")), "")
+        if code is not None and author:
+            found = QdaCoding(code, author, _time_attribute(coding, "creationDateTime", context.warnings, what))
+            if found not in source.codings:
+                source.codings.append(found)
+    coded = {coding.code for coding in source.codings}
+    source.codes = [name for name in source.codes if name not in coded]
     source_notes = []
     for ref in _children(node, "NoteRef"):
         guid = _guid_key(ref.get("targetGUID"))
@@ -1038,18 +1185,7 @@ def _read_text_source(node: Any, context: _Context, title: str) -> QdaSource | N
             source_notes.append(context.notes[guid])
             context.used_notes.add(guid)
     source.note = "\n\n".join(source_notes)
-    for holder in _children(node, "VariableValue"):
-        ref = _child(holder, "VariableRef")
-        variable = context.variables.get(_guid_key(ref.get("targetGUID") if ref is not None else None))
-        value_node = next((child for child in holder if child.tag != "VariableRef"), None)
-        if variable is None or value_node is None:
-            context.warnings.append(f"{what}: a variable value without its variable was left out")
-            continue
-        kind = value_node.tag.removesuffix("Value")
-        try:
-            source.variables[variable.name] = _typed(value_node.text or "", kind if kind in VARIABLE_TYPES else "Text", variable.name)
-        except QdpxError as exc:
-            context.warnings.append(f"{what}: {exc}; left out")
+    source.variables = _variable_values(node, context, what)
     return source
 
 
@@ -1181,7 +1317,9 @@ def selection_records(project: QdaProject) -> Iterator[dict[str, Any]]:
 
 
 __all__ = [
+    "QdaCase",
     "QdaCode",
+    "QdaCoding",
     "QdaProject",
     "QdaSelection",
     "QdaSource",

@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
-from reader.colours import ColourError, drawable, parse_colour
+from reader.colours import ColourError, chip_style, colour_system, parse_colour
 from reader.errors import ReaderError
 from reader.model import Tag
 from reader.text.inert import one_line
@@ -100,8 +100,9 @@ class CodebookScreen(Screen[None]):
         row = table.cursor_row
         table.clear()
         self.tags = self.reader.store.tags()
+        system = colour_system(self.app.console.color_system)
         for tag in self.tags:
-            name = Text(f" {one_line(tag.name)} ", style=f"bold reverse {drawable(tag.colour)}")
+            name = Text(f" {one_line(tag.name)} ", style=chip_style(tag.colour, system))
             table.add_row(tag.quick_key or "", name, Text(one_line(tag.description)), key=str(tag.id))
         if self.tags:
             table.move_cursor(row=min(row, len(self.tags) - 1))

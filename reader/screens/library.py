@@ -48,7 +48,12 @@ class SearchBox(InertInput):
     Textual's Input also sets its virtual size on every letter, which lays out the whole
     screen again (10 ms, and every widget drawn again); its size never changes here, so it
     is set without a layout.
+
+    Down leaves the box for the list, on its first row: the key that moves the focus does not
+    also move the cursor (it once landed on the second row).
     """
+
+    BINDINGS = [Binding("down", "screen.to_list", "To the list", show=False, id="library_to_list")]
 
     def _watch_value(self, value: str) -> None:
         self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
@@ -355,6 +360,12 @@ class LibraryScreen(Screen):
         from reader.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen())
+
+    def action_to_list(self) -> None:
+        """From the search box to the list, its first row selected (enter opens it)."""
+        table = self.query_one(ArticleTable)
+        table.move_cursor(row=0)
+        table.focus()
 
     def action_focus_search(self) -> None:
         self.query_one("#library-search", Input).focus()

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester, SuggestFromList
 from textual.widgets import Input, Static
 
-from reader.colours import drawable
+from reader.colours import chip_style
 from reader.model import Tag
 from reader.text.inert import one_line
 from reader.widgets.inert import InertInput
@@ -59,10 +59,10 @@ class Prompt(ModalScreen[str | None]):
 class TagPrompt(Prompt):
     """A tag name, completed from the codebook (→ accepts the completion)."""
 
-    def __init__(self, tags: list[Tag]):
+    def __init__(self, tags: list[Tag], system: str = "truecolor"):
         hint = Text()
         for tag in tags:
-            hint.append(f" {tag.quick_key or ' '} ", style=f"bold reverse {drawable(tag.colour)}")
+            hint.append(f" {tag.quick_key or ' '} ", style=chip_style(tag.colour, system))
             hint.append(f" {one_line(tag.name)}  ")
         hint.append("\nA tag the target has is removed; a new name joins the codebook.", style="dim")
         names = [t.name for t in tags if one_line(t.name) == t.name]  # a name holding control characters is not offered

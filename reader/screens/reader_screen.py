@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, TabbedContent, TextArea
 
+from reader.colours import colour_system
 from reader.commands import ReaderCommands
 from reader.editing.autosave import NoteAutosave
 from reader.editing.session import AnnotationSession
@@ -373,7 +374,7 @@ class ReaderScreen(Screen):
         if self.view.target() is None:
             self.notify("Nothing to tag here: move onto a word or select with v.", timeout=3)
             return
-        self.app.push_screen(TagPrompt(self.tags), self._tag_chosen)
+        self.app.push_screen(TagPrompt(self.tags, colour_system(self.app.console.color_system)), self._tag_chosen)
 
     async def _tag_chosen(self, name: str | None) -> None:
         if not name:

@@ -19,12 +19,12 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.color import Color
 from textual.geometry import Size
 from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.colours import FALLBACK, colour_system, tint_rgb
 from reader.model import Annotation, Article, Entity, Quote, Tag
 from reader.text.highlights import Highlights, Target
 from reader.text.inert import display_text, plural
@@ -357,13 +357,14 @@ class ArticleView(ScrollView, can_focus=True):
         base = self.get_component_rich_style("article--annotation")
         if not annotation.tags:
             return base
-        colour = self.tag_colours.get(annotation.tags[0])
-        try:  # Rich's colour names, as the codebook's chips are drawn with (bright_red, gold1, dark_orange ...)
-            tint = Color.from_rich_color(RichColor.parse(colour or "yellow"))
-        except Exception:  # a colour another tool wrote: the annotation is still bold, untinted
-            return base
-        background = Color.from_rich_color(self.rich_style.bgcolor) if self.rich_style.bgcolor else Color(0, 0, 0)
-        return base + Style(bgcolor=background.blend(tint, 0.45).rich_color)
+        colour = self.tag_colours.get(annotation.tags[0]) or FALLBACK
+        bgcolor = self.rich_style.bgcolor
+        background = tuple(bgcolor.get_truecolor()) if bgcolor is not None else (0, 0, 0)
+        # One vocabulary with the codebook's chips (reader.colours), as this terminal's colours show it.
+        tint, text = tint_rgb(colour, background, colour_system(self.app.console.color_system))  # type: ignore[arg-type]
+        return base + Style(
+            bgcolor=RichColor.from_rgb(*tint), color=RichColor.from_rgb(*text) if text is not None else None
+        )
 
     # ------------------------------------------------------------ cursor and selection
 

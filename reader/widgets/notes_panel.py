@@ -18,7 +18,7 @@ from textual.widgets import OptionList, Static, TabbedContent, TabPane, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.text_area import Edit, EditResult
 
-from reader.colours import FALLBACK, drawable
+from reader.colours import FALLBACK, chip_style, colour_system
 from reader.model import Annotation, Article, Tag
 from reader.text.highlights import Target
 from reader.text.inert import excerpt, one_line
@@ -145,6 +145,10 @@ class NotesPanel(Vertical):
 
     # ------------------------------------------------------------ target
 
+    @property
+    def _colour_system(self) -> str:
+        return colour_system(self.app.console.color_system)
+
     def show_target(self, target: Target | None, tags: dict[str, Tag]) -> None:
         """Show what the next tag or note applies to."""
         if not self._ready.is_set():
@@ -182,7 +186,7 @@ class NotesPanel(Vertical):
             self.call_after_refresh(lambda: title.content_region.width and self.show_target(target, tags))
         title.update(Text("\n").join([heading, quoted]), layout=False)
         if target.annotation is not None and target.annotation.tags:
-            self._update(chips, tag_chips(target.annotation.tags, tags))
+            self._update(chips, tag_chips(target.annotation.tags, tags, self._colour_system))
         else:
             self._update(chips, Text("no tags: 1-9 or t to add", style="dim"))
         annotation = target.annotation
@@ -309,7 +313,7 @@ class NotesPanel(Vertical):
             key = (annotation.id, annotation.author, annotation.exact, first, tuple(chips))
             option = known.get(key)
             if option is None:
-                line = tag_chips(annotation.tags, tags)
+                line = tag_chips(annotation.tags, tags, self._colour_system)
                 line.append(one_line(annotation.author), style="dim")
                 line.append(f"\n“{excerpt(annotation.exact, 56)}”", style="italic")
                 if first:
@@ -384,13 +388,13 @@ class NotesPanel(Vertical):
             self.post_message(self.Jump(offset))
 
 
-def tag_chips(names: list[str], tags: dict[str, Tag]) -> Text:
-    """Tag names as coloured chips, with their quick keys."""
+def tag_chips(names: list[str], tags: dict[str, Tag], system: str = "truecolor") -> Text:
+    """Tag names as coloured chips, with their quick keys, in the colours of a terminal of `system`."""
     chips = Text()
     for name in names:
         tag = tags.get(name)
-        colour = drawable(tag.colour) if tag else FALLBACK  # a colour another tool wrote may not draw
+        colour = tag.colour if tag else FALLBACK  # a colour another tool wrote is drawn as FALLBACK
         key = f"{tag.quick_key}\u00a0" if tag and tag.quick_key else ""
-        chips.append(f"\u00a0{key}{one_line(name)}\u00a0", style=f"bold reverse {colour}")  # a chip never breaks
+        chips.append(f"\u00a0{key}{one_line(name)}\u00a0", style=chip_style(colour, system))  # a chip never breaks
         chips.append(" ")
     return chips
