@@ -1086,8 +1086,8 @@ def codebook_import_command(file: Path, db: str | None, user: str | None) -> Non
     if kind in ("xml", "qdpx"):
         from reader.interchange.qdpx_library import import_project_codes, import_qdc
 
-        added, present = (import_qdc if kind == "xml" else import_project_codes)(store, file)
-        click.echo(one_line(f"{len(added)} tags added, {len(present)} already in the codebook ({file})"))
+        result = (import_qdc if kind == "xml" else import_project_codes)(store, file)
+        click.echo(one_line(f"{result.summary()} ({file})"))
         return
     report = import_codebook(store, file)
     click.echo(one_line(f"{report.summary()} ({file})"))

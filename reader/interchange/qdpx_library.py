@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO, Iterator, NamedTuple
 
 from reader import __version__
 from reader.interchange import qdpx_codes
@@ -203,26 +203,41 @@ def _add_codes(store: Store, codes: list[QdaCode]) -> int:
     return added
 
 
-def import_qdc(store: Store, path: str | Path) -> tuple[list[str], list[str]]:
-    """Add a REFI-QDA codebook's codes as tags (new ones only); returns (names added, names already there)."""
+def import_qdc(store: Store, path: str | Path) -> CodebookAdded:
+    """Add a REFI-QDA codebook's codes as tags and article variables (new ones only)."""
     codes = read_qdc(path, colour_names=_palette(store))
     return _add_codebook(store, codes)
 
 
-def _add_codebook(store: Store, codes: list[QdaCode]) -> tuple[list[str], list[str]]:
+class CodebookAdded(NamedTuple):
+    """What a REFI-QDA codebook added: names of tags and of article variables, new or already there."""
+
+    added: list[str]
+    present: list[str]
+    variables_added: list[str]
+    variables_present: list[str]
+
+    def summary(self) -> str:
+        line = f"{len(self.added)} tags added, {len(self.present)} already in the codebook"
+        if self.variables_added or self.variables_present:
+            line += f"; {len(self.variables_added)} article variables added, {len(self.variables_present)} already there"
+        return line
+
+
+def _add_codebook(store: Store, codes: list[QdaCode]) -> CodebookAdded:
     specs, taken = qdpx_codes.variables_from_codes(codes)
-    added, present = [], []
+    result = CodebookAdded([], [], [], [])
     with store.transaction():
         for spec in specs:
-            (present if store.find_variable(spec.name) is not None else added).append(spec.name)
+            (result.variables_present if store.find_variable(spec.name) is not None else result.variables_added).append(spec.name)
         for code in codes:
             if code.name.casefold() not in taken:
-                (present if store.find_tag(code.name) is not None else added).append(code.name)
+                (result.present if store.find_tag(code.name) is not None else result.added).append(code.name)
         _add_codes(store, codes)
-    return added, present
+    return result
 
 
-def import_project_codes(store: Store, path: str | Path) -> tuple[list[str], list[str]]:
-    """Add a REFI-QDA project's codes as tags (new ones only), leaving its selections; (added, already there)."""
+def import_project_codes(store: Store, path: str | Path) -> CodebookAdded:
+    """Add a REFI-QDA project's codes as tags and article variables (new ones only), leaving its selections."""
     project = read_qdpx(path, colour_names=_palette(store))
     return _add_codebook(store, project.codes)

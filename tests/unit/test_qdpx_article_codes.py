@@ -140,8 +140,10 @@ def test_the_codebook_carries_the_variables(tmp_path):
     names = [code.name for code in read_qdc(tmp_path / "c.qdc")]
     assert "tone" in names and "salience: high" in names
     fresh = fresh_library()
-    added, present = import_qdc(fresh, tmp_path / "c.qdc")
-    assert "tone" in added and "tone" not in present and "claim" in present  # the default tags were there
+    result = import_qdc(fresh, tmp_path / "c.qdc")
+    assert "tone" in result.variables_added and "tone" not in result.added + result.present
+    assert "claim" in result.present  # the default tags were there
+    assert result.summary().endswith(f"; {len(result.variables_added)} article variables added, 0 already there")
     assert kept_variables(fresh) == kept_variables(store)
 
 
