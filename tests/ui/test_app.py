@@ -475,6 +475,19 @@ async def test_the_command_palette_runs_the_apps_commands(library):
         assert annotations(library) == []
 
 
+async def test_palette_commands_do_what_their_keys_do(library, seed_analysis):
+    """A command runs its binding's action where the key would: the article view's jump, the screen's confirm."""
+    app, opts = make(library)
+    async with app.run_test(**opts) as pilot:
+        for command in ("Next quotation", "Confirm highlight"):
+            await pilot.press("ctrl+p", *command)
+            await pilot.pause(0.5)
+            await pilot.press("enter")
+            await pilot.pause(0.3)
+        assert view_of(app).cursor == seed_analysis.quotes[0].start
+        assert [d.status for d in app.store.decisions(library[1])] == ["confirmed"]
+
+
 async def test_the_palette_names_the_key_as_the_users_keymap_has_it(library):
     """With `[keymap] undo = "z"`, the palette's Undo says (z), not the u it no longer is."""
     from textual.command import CommandPalette
