@@ -11,8 +11,14 @@ from typing import Any
 
 from reader.text.inert import one_line, plural
 
+
 def _name(assignment: Any) -> str:
     return one_line(assignment.name)
+
+
+def _open_for_viewer(store: Any) -> Any:
+    """The open assignment, if the store reads for someone (else nothing is hidden from anyone)."""
+    return None if store.viewer is None else store.find_open_assignment()
 
 
 def article_line(store: Any, article_id: int) -> str:
@@ -29,9 +35,7 @@ def article_line(store: Any, article_id: int) -> str:
 
 def library_line(store: Any) -> str:
     """The library title's words on the open assignment ("" when none is open or the store reads for no one)."""
-    if store.viewer is None:
-        return ""
-    assignment = store.find_open_assignment()
+    assignment = _open_for_viewer(store)
     if assignment is None:
         return ""
     mine = next((p for p in store.progress(assignment) if p.coder == store.viewer), None)
@@ -42,9 +46,7 @@ def library_line(store: Any) -> str:
 
 def start_message(store: Any) -> str:
     """Said when the app opens during an open assignment ("" otherwise)."""
-    if store.viewer is None:
-        return ""
-    assignment = store.find_open_assignment()
+    assignment = _open_for_viewer(store)
     if assignment is None:
         return ""
     articles = plural(len(assignment.article_ids), "article")
@@ -61,9 +63,7 @@ def start_message(store: Any) -> str:
 
 def export_note(store: Any) -> str:
     """What an export run during an open assignment says it leaves out ("" when nothing is left out)."""
-    if store.viewer is None:
-        return ""
-    assignment = store.find_open_assignment()
+    assignment = _open_for_viewer(store)
     if assignment is None:
         return ""
     return (
