@@ -408,6 +408,19 @@ def complete(project: QdaProject) -> QdaProject:
         variable_names[given.name] = done
         variables.append(done)
 
+    def typed_values(given: dict[str, Any]) -> dict[str, Any]:
+        """A source's or case's variable values as their variables' types; a variable first met here is declared."""
+        values: dict[str, Any] = {}
+        for name, value in given.items():
+            if value is None or value == "":
+                continue
+            if name not in variable_names:
+                declared = QdaVariable(name=name, type=_variable_type(value), guid=guid_for("variable", name))
+                variable_names[name] = declared
+                variables.append(declared)
+            values[name] = _typed(value, variable_names[name].type, name)
+        return values
+
     sources: list[QdaSource] = []
     seen_sources: set[str] = set()
     for given in project.sources:
@@ -449,15 +462,7 @@ def complete(project: QdaProject) -> QdaProject:
             selections.append(
                 replace(selection, tags=tags, created_at=created, updated_at=utc_time(selection.updated_at), guid=guid)
             )
-        values: dict[str, Any] = {}
-        for name, value in given.variables.items():
-            if value is None or value == "":
-                continue
-            if name not in variable_names:
-                declared = QdaVariable(name=name, type=_variable_type(value), guid=guid_for("variable", name))
-                variable_names[name] = declared
-                variables.append(declared)
-            values[name] = _typed(value, variable_names[name].type, name)
+        values = typed_values(given.variables)
         for name in given.codes:
             code(name)
         codings = []
@@ -496,15 +501,7 @@ def complete(project: QdaProject) -> QdaProject:
         seen_cases.add(_guid_key(guid))
         for name in given.codes:
             code(name)
-        values = {}
-        for name, value in given.variables.items():
-            if value is None or value == "":
-                continue
-            if name not in variable_names:
-                declared = QdaVariable(name=name, type=_variable_type(value), guid=guid_for("variable", name))
-                variable_names[name] = declared
-                variables.append(declared)
-            values[name] = _typed(value, variable_names[name].type, name)
+        values = typed_values(given.variables)
         cases.append(
             replace(
                 given, guid=guid, variables=values, sources=list(dict.fromkeys(given.sources)),
