@@ -54,7 +54,7 @@ from reader.interchange.source import Progress, bounded_lines, open_import
 from reader.model import Decision
 from reader.paths import expand_path
 from reader.store import Store, context, now
-from reader.text.inert import one_line
+from reader.text.inert import one_line, plural
 
 
 @dataclass
@@ -86,26 +86,19 @@ class ImportReport:
         return sum(n for method, n in self.matched.items() if method != "hash")
 
     def summary(self) -> str:
-        parts = [f"{self.added} imported", f"{self.duplicates} already present"]
-        if self.tags_added:
-            parts.append(f"{self.tags_added} tag{'s' if self.tags_added > 1 else ''} added to those present")
-        if self.matched_without_hash:
-            how = ", ".join(f"{self.matched[m]} by {m}" for m in MATCH_METHODS[1:] if self.matched[m])
-            parts.append(f"{self.matched_without_hash} matched without the article's content hash ({how})")
-        if self.moved:
-            parts.append(f"{self.moved} re-anchored at a new position")
-        if self.unanchored:
-            parts.append(f"{len(self.unanchored)} could not be anchored")
-        if self.errors:
-            parts.append(f"{len(self.errors)} unreadable")
-        if self.codes:
-            parts.append(f"{self.codes} article codes")
-        if self.decisions:
-            parts.append(f"{self.decisions} decisions on highlights")
-        if self.highlights_skipped:
-            parts.append(f"{self.highlights_skipped} machine highlights skipped")
-        if self.codes_added:
-            parts.append(f"{self.codes_added} code{'s' if self.codes_added > 1 else ''} added to the codebook")
+        how = ", ".join(f"{self.matched[m]} by {m}" for m in MATCH_METHODS[1:] if self.matched[m])
+        said = [  # (how many, what): said when there are any
+            (self.tags_added, f"{plural(self.tags_added, 'tag')} added to those present"),
+            (self.matched_without_hash, f"{self.matched_without_hash} matched without the article's content hash ({how})"),
+            (self.moved, f"{self.moved} re-anchored at a new position"),
+            (len(self.unanchored), f"{len(self.unanchored)} could not be anchored"),
+            (len(self.errors), f"{len(self.errors)} unreadable"),
+            (self.codes, f"{self.codes} article codes"),
+            (self.decisions, f"{self.decisions} decisions on highlights"),
+            (self.highlights_skipped, f"{self.highlights_skipped} machine highlights skipped"),
+            (self.codes_added, f"{plural(self.codes_added, 'code')} added to the codebook"),
+        ]
+        parts = [f"{self.added} imported", f"{self.duplicates} already present", *(text for count, text in said if count)]
         return ", ".join(parts) + f" ({self.path})"
 
 
