@@ -12,7 +12,7 @@ decision shows (one author's only, when `apply_decisions` is given their decisio
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from reader.model import Decision, Entity, Quote
 
@@ -56,37 +56,33 @@ def apply_decisions(
     became of it (with status "rejected" if rejected), and with ("added", start, end) for each quotation a
     person added."""
     pairs = {} if pairs is None else pairs
-    rejected: list = []
     decisions = list(decisions)
     on_entities, on_quotes = _latest(decisions, "entity"), _latest(decisions, "quote")
+
+    def corrected(kind: str, items: Sequence[Any], on: dict, correct: Callable[[Any, Decision], Any], used: set) -> list:
+        """`items` as decided: unchanged, corrected, or (rejected) left out and kept in `pairs`;
+        the decided spans that applied go into `used`."""
+        shown = []
+        for item in items:
+            decision = _decision_for(item.start, item.end, on, used)
+            if decision is None:
+                shown.append(item)
+                continue
+            if decision.status != "rejected":
+                shown.append(correct(item, decision))
+                pairs[(kind, item.start, item.end)] = shown[-1]
+            else:
+                pairs[(kind, item.start, item.end)] = dataclasses.replace(item, status="rejected", decided_by=decision.author)
+        return shown
+
+    def corrected_entity(entity: Entity, decision: Decision) -> Entity:
+        canonical = entity.canonical if decision.canonical is None else (decision.canonical or None)
+        return dataclasses.replace(entity, label=decision.label or entity.label, canonical=canonical, status=decision.status,
+                                   decided_by=decision.author)
+
+    shown_entities: list[Entity] = corrected("entity", entities, on_entities, corrected_entity, set())
     used: set = set()
-    shown_entities: list[Entity] = []
-    for entity in entities:
-        decision = _decision_for(entity.start, entity.end, on_entities, used)
-        if decision is None:
-            shown_entities.append(entity)
-        elif decision.status != "rejected":
-            canonical = entity.canonical if decision.canonical is None else (decision.canonical or None)
-            shown_entities.append(
-                dataclasses.replace(entity, label=decision.label or entity.label, canonical=canonical, status=decision.status,
-                                    decided_by=decision.author)
-            )
-            pairs[("entity", entity.start, entity.end)] = shown_entities[-1]
-        else:
-            pairs[("entity", entity.start, entity.end)] = dataclasses.replace(entity, status="rejected", decided_by=decision.author)
-            rejected.append(pairs[("entity", entity.start, entity.end)])
-    used = set()
-    shown_quotes: list[Quote] = []
-    for quote in quotes:
-        decision = _decision_for(quote.start, quote.end, on_quotes, used)
-        if decision is None:
-            shown_quotes.append(quote)
-        elif decision.status != "rejected":
-            shown_quotes.append(_corrected_quote(text, quote, decision))
-            pairs[("quote", quote.start, quote.end)] = shown_quotes[-1]
-        else:
-            pairs[("quote", quote.start, quote.end)] = dataclasses.replace(quote, status="rejected", decided_by=decision.author)
-            rejected.append(pairs[("quote", quote.start, quote.end)])
+    shown_quotes: list[Quote] = corrected("quote", quotes, on_quotes, lambda q, d: _corrected_quote(text, q, d), used)
     for span, decision in on_quotes.items():
         if decision.added and decision.status != "rejected" and span not in used:
             start, end = decision.new_start or decision.start, decision.new_end or decision.end
