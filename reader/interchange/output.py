@@ -8,7 +8,7 @@ import os
 import secrets
 import stat
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator, TextIO
+from typing import Any, BinaryIO, Callable, Iterator, TextIO
 
 from reader.interchange.csv import write_csv
 from reader.interchange.jsonl import write_jsonl
@@ -107,22 +107,12 @@ def output_file(path: str | Path, private: bool = True, binary: bool = False) ->
         with _direct(path, os.dup(descriptor), binary) as out:
             yield out
         return
-    try:
-        link = os.lstat(path)
-    except FileNotFoundError:
-        link = None
-    except OSError as exc:
-        raise ExportError(f"{path}: cannot write there ({exc.strerror or exc})") from None
+    link = _stat(os.lstat, path)
     if link is not None and stat.S_ISLNK(link.st_mode):
         if link.st_uid not in (_uid(), 0):
             raise ExportError(f"{path}: is a symlink made by another user; refused (it could point anywhere)")
         path = Path(os.path.realpath(path))
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        info = None
-    except OSError as exc:
-        raise ExportError(f"{path}: cannot write there ({exc.strerror or exc})") from None
+    info = _stat(os.stat, path)
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise ExportError(f"{path}: is a directory")
     if info is not None and not stat.S_ISREG(info.st_mode):  # a device or a FIFO: written as it is
@@ -234,6 +224,16 @@ def _remove_stale_temps(path: Path) -> None:
             temp.unlink()
         except OSError:
             continue
+
+
+def _stat(stat_call: Callable[[Path], os.stat_result], path: Path) -> os.stat_result | None:
+    """`stat_call(path)`, None if nothing is there; ExportError (one line) if it cannot be looked at."""
+    try:
+        return stat_call(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot write there ({exc.strerror or exc})") from None
 
 
 def _uid() -> int:
