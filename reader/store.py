@@ -26,6 +26,8 @@ from typing import Any, Callable, Generator, Iterable, Iterator
 from reader.errors import ReaderError
 from reader.ingest.article import ParsedArticle
 from reader.model import (
+    ADJUDICATION_CHOICES,
+    Adjudication,
     Analysis,
     Annotation,
     Article,
@@ -1193,6 +1195,48 @@ class Store:
         """
         with self._lock:
             return [CoderProgress(c, n, int(k or 0)) for c, n, k in self.db.execute(sql, [assignment.id])]
+
+    # ---- adjudication
+    #
+    # The adjudicated layer is annotations, codes and decisions by the author "adjudicated" (model.ADJUDICATED),
+    # written with the methods above; the adjudications table says how each item of an assignment was settled.
+
+    def adjudications(self, assignment_id: int, article_id: int | None = None) -> list[Adjudication]:
+        """How each settled item of an assignment was settled (of one article, with `article_id`), by article and item."""
+        sql = (
+            "SELECT assignment_id, article_id, item, choice, decided_by, decided_at, coder FROM adjudications "
+            "WHERE assignment_id = ?" + (" AND article_id = ?" if article_id is not None else "")
+            + " ORDER BY article_id, item"
+        )
+        with self._lock:
+            rows = self.db.execute(sql, [assignment_id, *([article_id] if article_id is not None else [])]).fetchall()
+        return [Adjudication(*row) for row in rows]
+
+    def find_adjudication(self, assignment_id: int, article_id: int, item: str) -> Adjudication | None:
+        found = [a for a in self.adjudications(assignment_id, article_id) if a.item == item]
+        return found[0] if found else None
+
+    def set_adjudication(self, adjudication: Adjudication) -> Adjudication:
+        """Record how an item was settled (replacing an earlier record of it), stamped now unless it has a time."""
+        if adjudication.choice not in ADJUDICATION_CHOICES:
+            raise StoreError(f"not a way to settle an item: {adjudication.choice}")
+        stamped = dataclasses.replace(adjudication, decided_at=adjudication.decided_at or now())
+        with self._lock, self.db.atomic():
+            self.db.execute(
+                "INSERT OR REPLACE INTO adjudications (assignment_id, article_id, item, choice, coder, decided_by, decided_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [stamped.assignment_id, stamped.article_id, stamped.item, stamped.choice, stamped.coder,
+                 stamped.decided_by, stamped.decided_at],
+            )
+        return stamped
+
+    def delete_adjudication(self, assignment_id: int, article_id: int, item: str) -> None:
+        """Forget how an item was settled (undo): it is unsettled again."""
+        with self._lock, self.db.atomic():
+            self.db.execute(
+                "DELETE FROM adjudications WHERE assignment_id = ? AND article_id = ? AND item = ?",
+                [assignment_id, article_id, item],
+            )
 
     # ---- export and import
     #
