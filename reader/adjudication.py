@@ -15,12 +15,12 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from reader.agreement.disagreements import Item, article_items, disagreements
+from reader.agreement.disagreements import Item, article_items, describe_version, disagreements
 from reader.errors import ReaderError
 from reader.model import ADJUDICATED, Adjudication, Annotation, Assignment, Decision
 
-__all__ = ["ADJUDICATED", "Undo", "begin_edit", "check_ready", "describe_layer", "finish_edit", "items", "layer_of",
-           "pair_of", "settle", "settle_agreed", "undo", "unsettled"]
+__all__ = ["ADJUDICATED", "Undo", "begin_edit", "check_ready", "describe_layer", "describe_version", "finish_edit", "items", "layer_of",
+           "pair_of", "set_reading", "settle", "settle_agreed", "toggle_tag", "undo", "unsettled"]
 
 
 def pair_of(assignment: Assignment, coders: Iterable[str] = ()) -> tuple[str, str]:
@@ -232,8 +232,6 @@ def layer_of(store: Any, item: Item) -> Any:
 
 def describe_layer(item: Item, layer: Any) -> str:
     """The layer's version of the item in words, as a coder's is described."""
-    from reader.agreement.disagreements import describe_version
-
     if item.kind == "variable":
         return describe_version(item, None if layer is None else layer.value)
     return describe_version(item, layer)
@@ -244,3 +242,32 @@ def unsettled(store: Any, assignment: Assignment, pair: tuple[str, str]) -> list
     settled = {(a.article_id, a.item) for a in store.adjudications(assignment.id)}
     return [i for i in items(store, assignment, pair) if (i.article_id, i.key) not in settled]
 
+
+
+# -- edits by hand, on the layer (the screen wraps each in begin_edit / finish_edit) -------------------------
+
+
+def toggle_tag(store: Any, article_id: int, start: int, end: int, name: str) -> None:
+    """Add tag `name` to the layer's annotation on [start, end), making it if need be, or take it off
+    (the reading screen's rule: the last tag of an annotation without a note takes the annotation with it)."""
+    current = next((a for a in store.annotations(article_id)
+                    if a.author == ADJUDICATED and (a.start, a.end) == (start, end)), None)
+    if current is None:
+        store.create_annotation(article_id, start, end, ADJUDICATED, [name])
+    elif name.casefold() not in (t.casefold() for t in current.tags):
+        store.add_tag(current.id, name)
+    elif len(current.tags) == 1 and not current.note.strip():
+        store.delete_annotation(current.id)
+    else:
+        store.remove_tag(current.id, name)
+
+
+def set_reading(store: Any, item: Item, status: str, **changes: Any) -> None:
+    """The layer's own reading of a quotation or entity item: `status` confirmed, corrected or rejected, with
+    `changes` (speaker=, label=) as a coder's decision has them."""
+    start, end = _anchor(item)
+    added = any(v is not None and v.added for v in item.versions)
+    decision = Decision(item.article_id, item.kind, start, end, status, ADJUDICATED, added=added, **changes)
+    with store.transaction():
+        store.delete_decision(decision)
+        store.set_decision(decision)

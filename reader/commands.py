@@ -36,6 +36,7 @@ def reader_commands(screen: ReaderScreen) -> Iterator[tuple[str, str, Callable[[
     yield "Quotation extent", "The selection is the quotation's extent (E)", screen.action_quote_extent
     yield "Add quotation", "The selection is a quotation the machine missed (Q)", screen.action_add_quote
     yield "Code article", "The article's variables: tone, frame ... (C)", screen.action_code_article
+    yield "Adjudicate", "Settle the disagreements of the last assignment in the adjudicated layer (D)", screen.action_adjudicate
     yield "Help: reader's keys", "Every key reader answers to (?)", screen.action_help
 
 

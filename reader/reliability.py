@@ -86,9 +86,17 @@ def agreement_variable(variable: Any) -> ag.Variable | None:
     return ag.Variable(variable.name, level, values)  # type: ignore[arg-type]
 
 
-def inputs(store: Any, assignment: Assignment) -> Inputs:
-    """The agreement inputs of `assignment`: its coders' work on its articles, nothing else."""
+def inputs(store: Any, assignment: Assignment, reference: str | None = None) -> Inputs:
+    """The agreement inputs of `assignment`: its coders' work on its articles, nothing else.
+
+    With `reference` (the adjudicated layer), that layer too, as one more coder of the articles
+    where any item was settled (an article not adjudicated yet is missing for it, not a disagreement).
+    """
     coders = set(assignment.coders)
+    settled: set[int] = set()
+    if reference is not None:
+        coders.add(reference)
+        settled = {a.article_id for a in store.adjudications(assignment.id)}
     out = Inputs()
     by_name: dict[str, ag.Variable] = {}
     for variable in store.variables():
@@ -101,6 +109,8 @@ def inputs(store: Any, assignment: Assignment) -> Inputs:
     for article_id in assignment.article_ids:
         article = store.get_article(article_id)
         who = coders & set(store.coders(article_id))
+        if reference is not None and article_id not in settled:
+            who.discard(reference)
         out.articles.append(
             ag.CodedArticle(article_id, len(article.text), frozenset(who))
         )
