@@ -15,12 +15,13 @@ import dataclasses
 import sqlite3
 from typing import TYPE_CHECKING, Any, Callable
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from reader import adjudication as adj
 from reader.agreement.disagreements import Item, describe_version
@@ -94,8 +95,7 @@ class AdjudicationScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield ArticleView(id="adjudication-article")
-        yield Static(id="item")
-        yield Footer()
+        yield Static(id="item")  # its last line names the keys (a footer would list the article view's first)
 
     async def on_mount(self) -> None:
         self.view.focus()
@@ -172,24 +172,25 @@ class AdjudicationScreen(Screen):
             self.view.move_to(0)
         self.query_one("#item", Static).update(self._describe(item, layer))
 
-    def _describe(self, item: Item, layer: Any) -> Table:
+    def _describe(self, item: Item, layer: Any) -> Group:
+        """The item in words: where it is and what differs; A's and B's versions side by side; the layer's."""
         record = self.records.get((item.article_id, item.key))
         title = one_line(self.article.title if self.article else "")
-        head = Text()
-        head.append(f"{self.index + 1} of {len(self.items)}", style="bold")
-        head.append(f"  article {item.article_id} “{excerpt(title, 30)}”  ")
+        head = Text(overflow="ellipsis", no_wrap=True)
         subject = f"variable {item.key.split(':', 1)[1]}" if item.kind == "variable" else KINDS[item.kind]
+        head.append(f"{self.index + 1}/{len(self.items)} ", style="bold")
         head.append(f"{subject}: {item.what}", style="bold")
+        head.append(f" · article {item.article_id} “{title}”", style="dim")
         grid = Table.grid(expand=True, padding=(0, 2))
         grid.add_column(ratio=1)
         grid.add_column(ratio=1)
-        grid.add_row(head, "")
         a_text, b_text = (Text(one_line(describe_version(item, v))) for v in item.versions)
         grid.add_row(Text.assemble(("a · ", "bold"), (one_line(self.pair[0]), "bold"), ": ", a_text),
                      Text.assemble(("b · ", "bold"), (one_line(self.pair[1]), "bold"), ": ", b_text))
         shown = adj.describe_layer(item, layer) if record is not None else "—"
-        grid.add_row(Text.assemble(("adjudicated: ", "bold"), one_line(shown), "  ", (settled_text(record), "dim")), "")
-        return grid
+        settled = Text.assemble(("adjudicated: ", "bold"), one_line(shown), "  ", (settled_text(record), "dim"))
+        hint = Text("a/b take A/B · m both · e edit · n/p next/previous · u undo · esc back", style="dim")
+        return Group(head, grid, settled, hint)
 
     # ------------------------------------------------------------ walking
 
