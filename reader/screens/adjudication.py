@@ -117,6 +117,7 @@ class AdjudicationScreen(Screen):
             self.assignment, self.pair, copied, self.items, records = await asyncio.to_thread(load)
         except (ReaderError, sqlite3.Error) as exc:
             self.notify(one_line(str(exc)), severity="error", timeout=10)
+            self.ready.set()  # keys pressed meanwhile find no items
             self.dismiss()
             return
         self.records = {(r.article_id, r.item): r for r in records}

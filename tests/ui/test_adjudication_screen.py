@@ -172,3 +172,20 @@ async def test_d_in_the_reader_opens_it_and_an_open_assignment_is_refused(tmp_pa
         await pilot.press("D")
         await wait_until(pilot, lambda: any("close it first" in n for n in notifications(app)), "the refusal")
         await wait_until(pilot, lambda: not isinstance(app.screen, AdjudicationScreen), "back in the reader")
+
+
+async def test_the_palette_opens_it_and_both_on_one_reading_says_so(coded):
+    path, article_id, assignment_id = coded
+    app = ReaderApp(Store(path), user="carol", article_ids=[article_id])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"Adjudicate")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        screen = await opened(pilot, app)
+        assert screen.item.key == "variable:tone"
+        await pilot.press("m")  # a categorical variable holds one value
+        await wait_until(pilot, lambda: any("a variable holds one value" in n for n in notifications(app)), "the refusal")
+        assert screen.index == 0 and "variable:tone" not in records(path, assignment_id)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, AdjudicationScreen), "back in the reader")
