@@ -316,8 +316,8 @@ class AdjudicationScreen(Screen):
 
         selection = self.view.target() if self.view.selection else None
         start, end = (selection.start, selection.end) if selection is not None else (item.start, item.end)
-        if end <= item.start or start >= item.end:
-            self.notify("The selection is outside this disagreement: select within it, or escape to clear it.", timeout=4)
+        if start < item.start or end > item.end:  # the layer of a neighbouring item is that item's to settle
+            self.notify("The selection goes beyond this disagreement: select within it, or escape to clear it.", timeout=4)
             return
         store = self.reader.store
         tags = store.tags()

@@ -185,3 +185,17 @@ def test_refused_while_open_or_as_the_layer(store, sample):
     with pytest.raises(ReaderError, match="not a coder"):
         adj.pair_of(assignment, ["ana", "zoe"])
     assert adj.pair_of(assignment) == PAIR
+
+
+def test_an_export_by_author_shows_the_highlights_as_that_author_decided(sample, store):
+    assignment, article_id = sample
+    quote = next(i for i in adj.items(store, assignment, PAIR) if i.kind == "quote")
+    adj.settle(store, assignment.id, quote, "b", "carol")
+
+    def speakers(*authors):
+        rows = store.export_rows(authors=authors, include_highlights=True)
+        return [r.quote_speaker for r in rows if r.kind == "quote"]
+
+    assert speakers(ADJUDICATED) == ["Critics"]  # ben's reading, taken into the layer
+    assert speakers("ana") == ["The mayor"]
+    assert [r.kind for r in store.export_rows(tags=["actor"], include_highlights=True)] == ["annotation", "annotation"]
