@@ -12,10 +12,16 @@ Each write is one transaction; `settle` and `begin_edit` return an `Undo` that p
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
-from reader.agreement.disagreements import Item, article_items, describe_version, disagreements
+from reader.agreement.disagreements import (
+    Item,
+    article_items,
+    describe_version,
+    disagreements,
+)
 from reader.errors import ReaderError
 from reader.model import ADJUDICATED, Adjudication, Annotation, Assignment, Decision
 
@@ -175,11 +181,8 @@ def _write(store: Any, item: Item, choice: str) -> None:
         for start, end, tags, note in _span_copies(chosen):
             store.create_annotation(item.article_id, start, end, ADJUDICATED, tags, note)
         return
-    if choice == "both":
-        a, b = item.versions
-        if not (a is None or b is None or a == b):
-            raise ReaderError(f"a {'quotation' if item.kind == 'quote' else 'entity'} has one reading: take A or B, or edit it")
-        chosen = [a if a is not None else b]
+    if choice == "both":  # the coders' readings differ, and a highlight has one
+        raise ReaderError(f"a {'quotation' if item.kind == 'quote' else 'entity'} has one reading: take A or B, or edit it")
     decision = chosen[0]
     start, end = _anchor(item)
     store.delete_decision(Decision(item.article_id, item.kind, start, end, "confirmed", ADJUDICATED))

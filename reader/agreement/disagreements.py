@@ -18,8 +18,9 @@ Agreed items are listed too (`what` is ""): the adjudicated layer copies them, s
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from reader.agreement.quotes import normalise_speaker
 from reader.model import Annotation, ArticleCode, Decision, Entity, Quote, Variable

@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import sqlite3
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
 from rich.table import Table
@@ -345,9 +346,9 @@ class AdjudicationScreen(Screen):
             if name is None:
                 return
             if name == NOT_A_QUOTATION:
-                call = lambda: adj.set_reading(store, item, "rejected")  # noqa: E731
+                call = lambda: adj.set_reading(store, item, "rejected")
             else:
-                call = lambda: adj.set_reading(store, item, "corrected", speaker=name)  # noqa: E731
+                call = lambda: adj.set_reading(store, item, "corrected", speaker=name)
             if await self._run(lambda: (call(), True)[1]) is not None:
                 await self._edited(change)
 
@@ -365,9 +366,9 @@ class AdjudicationScreen(Screen):
             if not label:
                 return
             if label == NOT_AN_ENTITY:
-                call = lambda: adj.set_reading(store, item, "rejected")  # noqa: E731
+                call = lambda: adj.set_reading(store, item, "rejected")
             else:
-                call = lambda: adj.set_reading(store, item, "corrected", label=label.upper())  # noqa: E731
+                call = lambda: adj.set_reading(store, item, "corrected", label=label.upper())
             if await self._run(lambda: (call(), True)[1]) is not None:
                 await self._edited(change)
 

@@ -6,10 +6,21 @@ from __future__ import annotations
 import pytest
 
 from reader import adjudication as adj
-from reader.agreement.disagreements import article_items, describe_version, disagreements
+from reader.agreement.disagreements import (
+    article_items,
+    describe_version,
+    disagreements,
+)
 from reader.errors import ReaderError
 from reader.ingest.files import parse_article
-from reader.model import ADJUDICATED, Analysis, ArticleCode, Decision, Quote, VariableValue
+from reader.model import (
+    ADJUDICATED,
+    Analysis,
+    ArticleCode,
+    Decision,
+    Quote,
+    VariableValue,
+)
 from reader.store import Store
 
 TEXT = ('The mayor said "the bridge would reopen in May." Critics were not convinced by the promise at all. '
@@ -199,3 +210,11 @@ def test_an_export_by_author_shows_the_highlights_as_that_author_decided(sample,
     assert speakers(ADJUDICATED) == ["Critics"]  # ben's reading, taken into the layer
     assert speakers("ana") == ["The mayor"]
     assert [r.kind for r in store.export_rows(tags=["actor"], include_highlights=True)] == ["annotation", "annotation"]
+
+
+def test_both_is_refused_for_a_quotation_whose_readings_differ(sample, store):
+    assignment, article_id = sample
+    quote = next(i for i in adj.items(store, assignment, PAIR) if i.kind == "quote")
+    with pytest.raises(ReaderError, match="one reading"):
+        adj.settle(store, assignment.id, quote, "both", "carol")
+    assert store.decisions(article_id, ADJUDICATED) == [] and store.adjudications(assignment.id) == []
