@@ -109,3 +109,14 @@ def test_the_layer_is_exported_by_author_and_per_article(library):
     assert layer == {"1": "neutral", "2": "negative"}  # settled on the first, agreed (copied) on the second
     only = list(csv.DictReader(io.StringIO(run(library, "export", "--articles", "--author", ADJUDICATED).stdout)))
     assert {r["coder"] for r in only} == {ADJUDICATED}
+
+
+def test_against_a_coder_compares_the_others_with_them(library):
+    """--against names any layer: against a coder of the sample, the other coder is compared with them."""
+    result = run(library, "agreement", "--against", "ana", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["coders"], r["units"]) for r in rows if r["section"] == "variable"] == [("ana + ben", "2")]
+    actor = [r for r in rows if r["section"] == "tag" and r["subject"] == "actor"]
+    assert [(r["coders"], r["n_coders"]) for r in actor] == [("ana + ben", "2")]  # ana codes every article (none adjudicated)
+    assert float(actor[0]["alpha"]) == 1.0
