@@ -62,6 +62,7 @@ HELP: list[tuple[str, list[Row]]] = [
             ((("adjudicate_a", "adjudicate_b"),), "take coder A's / coder B's version into the adjudicated layer"),
             ((("adjudicate_both",),), "take both versions (spans: both extents, tags pooled; multi-choice: both choices)"),
             ((("adjudicate_edit",),), "edit the adjudicated layer's version: coding form, tag prompt (on the selection), speaker or kind"),
+            ((("adjudicate_note",),), "the note of the adjudicated layer's span in this disagreement"),
             ((("adjudicate_next", "adjudicate_previous"),), "next / previous disagreement"),
             ((("adjudicate_undo",),), "undo the last adjudication"),
             ((("adjudicate_close",),), "back to the reader (every decision is saved)"),

@@ -64,6 +64,7 @@ class AdjudicationScreen(Screen):
         Binding("b", "take('b')", "Take B", id="adjudicate_b", priority=True),
         Binding("m", "take('both')", "Both", id="adjudicate_both", priority=True),
         Binding("e", "edit", "Edit", id="adjudicate_edit", priority=True),
+        Binding("N", "note", "Note", id="adjudicate_note", priority=True),
         Binding("n", "walk(1)", "Next", id="adjudicate_next", priority=True),
         Binding("p", "walk(-1)", "Previous", id="adjudicate_previous", priority=True),
         Binding("u", "undo", "Undo", id="adjudicate_undo", priority=True),
@@ -191,7 +192,7 @@ class AdjudicationScreen(Screen):
                      Text.assemble(("b · ", "bold"), (one_line(self.pair[1]), "bold"), ": ", b_text))
         shown = adj.describe_layer(item, layer) if record is not None else "—"
         settled = Text.assemble(("adjudicated: ", "bold"), one_line(shown), "  ", (settled_text(record), "dim"))
-        hint = Text("a/b take A/B · m both · e edit · n/p next/previous · u undo · esc back", style="dim")
+        hint = Text("a/b take A/B · m both · e edit · N note · n/p next/prev · u undo · esc back", style="dim")
         return Group(head, grid, settled, hint)
 
     # ------------------------------------------------------------ walking
@@ -373,6 +374,40 @@ class AdjudicationScreen(Screen):
                 await self._edited(change)
 
         self.app.push_screen(ChoicePrompt("kind of the entity", [NOT_AN_ENTITY, *LABELS], free=False), chosen)
+
+    async def action_note(self) -> None:
+        """N: the note of the layer's annotation in this span item (the one under the cursor, if several)."""
+        from reader.screens.prompts import Prompt
+
+        await self.ready.wait()
+        item = self.item
+        if item is None or item.kind != "span":
+            self.notify("Notes are on spans: this disagreement is not one.", timeout=3)
+            return
+        store = self.reader.store
+        change = await self._run(lambda: adj.begin_edit(store, self.assignment.id, item))
+        if change is None:
+            return
+        spans = list(change.layer)
+        here = [a for a in spans if a.start <= self.view.cursor < a.end]
+        if not spans:
+            self.notify("The adjudicated layer has no span here yet: take a version (a, b, m) or tag one (e) first.", timeout=5)
+            return
+        if len(spans) > 1 and not here:
+            self.notify("The layer has several spans here: put the cursor on one, then N.", timeout=4)
+            return
+        annotation = (here or spans)[0]
+        shown = " / ".join(line.strip() for line in annotation.note.splitlines() if line.strip())
+
+        async def typed(answer: str | None) -> None:
+            if answer is None or answer == shown:  # nothing typed, or the note as it was: left as it is
+                return
+            if await self._run(lambda: (store.set_note(annotation.id, answer), True)[1]) is None:
+                return
+            await self._edited(change)
+
+        self.app.push_screen(Prompt(f"note on «{excerpt(annotation.exact, 40)}» (adjudicated)", "a note",
+                                    "enter: save · escape: cancel", value=shown), typed)
 
     def action_close(self) -> None:
         if self.view.selection:

@@ -189,3 +189,30 @@ async def test_the_palette_opens_it_and_both_on_one_reading_says_so(coded):
         assert screen.index == 0 and "variable:tone" not in records(path, assignment_id)
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, AdjudicationScreen), "back in the reader")
+
+
+async def test_a_note_on_the_layers_span(coded):
+    path, article_id, assignment_id = coded
+    app = make(path, article_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, app)
+        span = next(i for i, item in enumerate(screen.items) if item.what == "only ana marked")
+        while screen.index < span:
+            await pilot.press("n")
+        await pilot.press("N")
+        assert "The adjudicated layer has no span here yet" in notifications(app)[-1]
+        key = screen.item.key
+        await pilot.press("a")  # ana's span into the layer (the walk moves on, unless it was the last)
+        await wait_until(pilot, lambda: key in records(path, assignment_id), "ana's span taken")
+        if screen.index != span:
+            await pilot.press("p")
+        await pilot.press("N")
+        await wait_until(pilot, lambda: app.screen is not screen, "the note prompt")
+        await pilot.press(*"weak evidence", "enter")
+        await wait_until(pilot, lambda: records(path, assignment_id)[screen.item.key].choice == "edit", "the note recorded")
+    store = Store(path)
+    try:
+        [note] = [a.note for a in store.annotations(article_id) if a.author == ADJUDICATED and a.exact == "bad faith"]
+    finally:
+        store.close()
+    assert note == "weak evidence"
