@@ -4,6 +4,8 @@ built from them (take A, take B, take both, agreed items copied, undo), recorded
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader import adjudication as adj
 from reader.agreement.disagreements import (
@@ -16,6 +18,7 @@ from reader.ingest.files import parse_article
 from reader.model import (
     ADJUDICATED,
     Analysis,
+    Annotation,
     ArticleCode,
     Decision,
     Quote,
@@ -84,8 +87,6 @@ def test_disagreements_in_article_order_and_what_each_is(sample, store):
 
 def test_same_span_different_tags_and_different_extents():
     def ann(id_, coder, phrase, *tags):
-        from reader.model import Annotation
-
         s, e = at(phrase)
         return Annotation(id_, 1, s, e, TEXT[s:e], author=coder, tags=list(tags))
 
@@ -218,3 +219,30 @@ def test_both_is_refused_for_a_quotation_whose_readings_differ(sample, store):
     with pytest.raises(ReaderError, match="one reading"):
         adj.settle(store, assignment.id, quote, "both", "carol")
     assert store.decisions(article_id, ADJUDICATED) == [] and store.adjudications(assignment.id) == []
+
+_SPANS = st.lists(
+    st.tuples(st.sampled_from(PAIR), st.integers(0, 40), st.integers(1, 8), st.sets(st.sampled_from("xyz"), max_size=2)),
+    max_size=8,
+)
+
+
+def _annotations(spans):
+    return [Annotation(i, 1, s, s + n, "w" * n, author=c, tags=sorted(t)) for i, (c, s, n, t) in enumerate(spans)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(_SPANS)
+def test_items_do_not_depend_on_which_coder_is_a(spans):
+    """Swapping the coders swaps their versions and nothing else; items come in text order."""
+    one = article_items(1, PAIR, annotations=_annotations(spans))
+    other = article_items(1, PAIR[::-1], annotations=_annotations(spans))
+    assert [(i.key, i.agreed) for i in one] == [(i.key, i.agreed) for i in other]
+    assert [i.versions for i in one] == [i.versions[::-1] for i in other]
+    assert [i.start for i in one] == sorted(i.start for i in one)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_SPANS)
+def test_coders_who_marked_the_same_agree_on_every_item(spans):
+    same = [("ana", s, n, t) for _, s, n, t in spans] + [("ben", s, n, t) for _, s, n, t in spans]
+    assert disagreements(article_items(1, PAIR, annotations=_annotations(same))) == []
