@@ -282,24 +282,25 @@ class AdjudicationScreen(Screen):
         if item is None or self.article is None:
             return
         store = self.reader.store
-        change = await self._run(lambda: adj.begin_edit(store, self.assignment.id, item))
-        if change is None:
+        found = await self._run(lambda: (adj.begin_edit(store, self.assignment.id, item), store.variables(), store.tags()))
+        if found is None:
             return
+        change, variables, tags = found
         if item.kind == "variable":
-            self._edit_variable(item, change)
+            self._edit_variable(item, change, variables)
         elif item.kind == "span":
-            self._edit_span(item, change)
+            self._edit_span(item, change, tags)
         elif item.kind == "quote":
             self._edit_quote(item, change)
         else:
             self._edit_entity(item, change)
 
-    def _edit_variable(self, item: Item, change: adj.Undo) -> None:
+    def _edit_variable(self, item: Item, change: adj.Undo, codebook: list[Any]) -> None:
         from reader.screens.coding import CodingScreen
 
         store = self.reader.store
         name = item.key.split(":", 1)[1]
-        variables = [v for v in store.variables() if v.name.casefold() == name.casefold()]
+        variables = [v for v in codebook if v.name.casefold() == name.casefold()]
         if not variables:
             self.notify(f"The codebook has no variable '{name}' any more.", severity="error", timeout=5)
             return
@@ -312,7 +313,7 @@ class AdjudicationScreen(Screen):
 
         self.app.push_screen(CodingScreen(f"adjudicated: {self.article.title}", variables, {variables[0].name: value}, set_code))
 
-    def _edit_span(self, item: Item, change: adj.Undo) -> None:
+    def _edit_span(self, item: Item, change: adj.Undo, tags: list[Any]) -> None:
         """The tag prompt on the selection (v and moving make one), else on the item's whole extent."""
         from reader.screens.prompts import TagPrompt
 
@@ -322,7 +323,6 @@ class AdjudicationScreen(Screen):
             self.notify("The selection goes beyond this disagreement: select within it, or escape to clear it.", timeout=4)
             return
         store = self.reader.store
-        tags = store.tags()
 
         async def chosen(name: str | None) -> None:
             if not name:

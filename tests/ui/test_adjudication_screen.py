@@ -11,7 +11,7 @@ from reader.app import ReaderApp
 from reader.model import ADJUDICATED, Decision, VariableValue
 from reader.screens.adjudication import AdjudicationScreen
 from reader.screens.coding import CodingScreen
-from reader.screens.prompts import TagPrompt
+from reader.screens.prompts import ChoicePrompt, TagPrompt
 from reader.store import Store
 
 PAIR = ("ana", "ben")
@@ -216,3 +216,19 @@ async def test_a_note_on_the_layers_span(coded):
     finally:
         store.close()
     assert note == "weak evidence"
+
+
+async def test_edit_a_quotation_picks_its_speaker_from_the_articles_people(coded):
+    path, article_id, assignment_id = coded
+    app = make(path, article_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, app)
+        while screen.item.kind != "quote":
+            await pilot.press("n")
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoicePrompt), "the speaker list")
+        await pilot.press(*"Hutchins", "enter")
+        await wait_until(pilot, lambda: layer(path, article_id)[2] != [], "the layer's reading")
+        [decision] = layer(path, article_id)[2]
+        assert (decision.status, decision.speaker) == ("corrected", "Halyna Hutchins")
+        assert records(path, assignment_id)[screen.item.key].choice == "edit"
