@@ -1197,9 +1197,11 @@ def assign_command(
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
               help="Write to FILE instead of standard output.")
 @click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option("--against", "reference", metavar="LAYER",
+              help="Each coder's agreement with LAYER (adjudicated: the adjudicated layer), for coder training.")
 @common_options
 def agreement_command(
-    fmt: str, matrix: str | None, output: Path | None, seed: int, db: str | None, user: str | None,
+    fmt: str, matrix: str | None, output: Path | None, seed: int, reference: str | None, db: str | None, user: str | None,
 ) -> None:
     """Krippendorff's alpha of the open (else the last) assignment: article variables, span tags, quotations.
 
@@ -1210,6 +1212,7 @@ def agreement_command(
       reader agreement
       reader agreement --format csv -o agreement.csv
       reader agreement --matrix tone -o tone.csv
+      reader agreement --against adjudicated          # each coder against the adjudicated layer
     """
     from reader import agreement as ag
     from reader.reliability import inputs
@@ -1224,7 +1227,13 @@ def agreement_command(
             f"{coder} codes in the open assignment '{assignment.name}': agreement shows the other coders' work, "
             "so it is for them once it is closed (reader assign --close), or for someone who does not code it"
         )
-    data = inputs(store, assignment)
+    against = ""
+    if reference is not None:
+        reference = reference.strip()
+        if matrix is not None:
+            raise ReaderError("--matrix writes the coders' matrix; leave out --against")
+        against = _against_line(store, assignment, reference)
+    data = inputs(store, assignment, reference)
     try:
         if matrix is not None:
             if fmt != "table":
@@ -1249,7 +1258,11 @@ def agreement_command(
             _export_to(output, lambda out: out.write(text))
             click.echo(one_line(f"matrix of '{found.name}' written to {output}"), err=True)
             return
-        report = data.report(seed=seed)
+        if reference is not None:
+            report = ag.against_reference(reference, variables=data.variables, codings=data.codings,
+                                          articles=data.articles, spans=data.spans, decisions=data.decisions, seed=seed)
+        else:
+            report = data.report(seed=seed)
     except ValueError as exc:  # data the agreement package refuses (a value not of its variable, say)
         raise ReaderError(str(exc)) from None
     for line in data.skipped:  # what the report leaves out
@@ -1261,12 +1274,81 @@ def agreement_command(
         text = one_line(
             f"Assignment '{assignment.name}' ({state}): {plural(len(assignment.article_ids), 'article')}, "
             f"coders {', '.join(assignment.coders)}"
-        ) + "\n\n" + text
+        ) + (f"\n{against}" if against else "") + "\n\n" + text
     if output is not None:
         _export_to(output, lambda out: out.write(text))
         click.echo(one_line(f"agreement written to {output}"), err=True)
     else:
         click.echo(text, nl=False)
+
+
+@cli.command("adjudicate")
+@click.option("--coders", metavar="A,B", help="The two coders to adjudicate between [default: the assignment's first two].")
+@click.option("--list", "show", is_flag=True, help="List the disagreements and how each was settled, without opening the app.")
+@common_options
+def adjudicate_command(coders: str | None, show: bool, db: str | None, user: str | None) -> None:
+    """Settle the disagreements of the last (closed) assignment in the adjudicated layer.
+
+    Opens the app on the adjudication screen: each disagreement (a variable's value,
+    a span one coder marked or tagged otherwise, a quotation's speaker or reading) in
+    article order, both coders' versions side by side; a / b take A's or B's, m both,
+    e edits, n / p walk, u undoes. Items both coders agreed on are copied into the
+    layer first, so it is complete. The layer's author is 'adjudicated'; who settled
+    each item, how and when is recorded (docs/reliability.md, "Adjudication").
+
+    \b
+    Examples:
+      reader adjudicate --user carol
+      reader adjudicate --list
+      reader export --author adjudicated -o gold.csv
+      reader agreement --against adjudicated
+    """
+    from reader import adjudication as adj
+
+    store = open_store(db, must_exist=True)
+    assignment = store.find_last_assignment()
+    if assignment is None:
+        raise ReaderError("no assignment yet: draw a sample first (reader assign --coders ana,ben --sample 20)")
+    name = config.user_name(user)
+    if not show:
+        adj.check_ready(assignment, name)
+    pair = adj.pair_of(assignment, (coders or "").split(","))
+    if show:
+        records = {(r.article_id, r.item): r for r in store.adjudications(assignment.id)}
+        found = adj.items(store, assignment, pair)
+        for item in found:
+            record = records.get((item.article_id, item.key))
+            a, b = (one_line(describe) for describe in (
+                adj.describe_version(item, item.versions[0]), adj.describe_version(item, item.versions[1])))
+            settled = "not settled" if record is None else f"{record.choice}{' (' + record.coder + ')' if record.coder else ''} by {record.decided_by}"
+            click.echo(one_line(f"article {item.article_id}  {item.key}  {item.what}  |  {pair[0]}: {a}  |  {pair[1]}: {b}  |  {settled}"))
+        left = sum((i.article_id, i.key) not in records for i in found)
+        click.echo(one_line(f"{plural(len(found), 'disagreement')} between {pair[0]} and {pair[1]}, {left} not settled"), err=True)
+        return
+    from reader.app import run_app
+
+    keymap = config.keymap()
+    run_app(store, user=name, model=None, article_ids=[assignment.article_ids[0]], max_bytes=config.max_bytes(None),
+            keymap=keymap, adjudicate=pair)
+
+
+def _against_line(store: Any, assignment: Any, reference: str) -> str:
+    """What `--against` compares with, in one line; a one-line error when that layer has nothing on the sample."""
+    from reader import adjudication as adj
+
+    if reference == adj.ADJUDICATED:
+        records = store.adjudications(assignment.id)
+        if not records:
+            raise ReaderError(f"nothing of assignment '{assignment.name}' is adjudicated yet (reader adjudicate)")
+        done = len({r.article_id for r in records})
+        left = len(adj.unsettled(store, assignment, adj.pair_of(assignment)))
+        return one_line(
+            f"Each coder against the adjudicated layer: {done} of {plural(len(assignment.article_ids), 'article')} "
+            f"adjudicated, {plural(left, 'disagreement')} not settled yet"
+        )
+    if not any(reference in store.coders(a) for a in assignment.article_ids):
+        raise ReaderError(f"'{reference}' has coded none of the articles of assignment '{assignment.name}'")
+    return one_line(f"Each coder against {reference}")
 
 
 def main() -> None:

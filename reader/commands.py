@@ -35,6 +35,7 @@ BOUND = (
     ("Quotation extent", "The selection is the quotation's extent", "quote_extent"),
     ("Add quotation", "The selection is a quotation the machine missed", "add_quote"),
     ("Code article", "The article's variables: tone, frame ...", "code_article"),
+    ("Adjudicate", "Settle the disagreements of the last assignment in the adjudicated layer", "adjudicate"),
     ("Help: reader's keys", "Every key reader answers to", "help"),
 )
 

@@ -57,6 +57,18 @@ HELP: list[tuple[str, list[Row]]] = [
         ],
     ),
     (
+        "Adjudicating (D)",
+        [
+            ((("adjudicate_a", "adjudicate_b"),), "take coder A's / coder B's version into the adjudicated layer"),
+            ((("adjudicate_both",),), "take both versions (spans: both extents, tags pooled; multi-choice: both choices)"),
+            ((("adjudicate_edit",),), "edit the adjudicated layer's version: coding form, tag prompt (on the selection), speaker or kind"),
+            ((("adjudicate_note",),), "the note of the adjudicated layer's span in this disagreement"),
+            ((("adjudicate_next", "adjudicate_previous"),), "next / previous disagreement"),
+            ((("adjudicate_undo",),), "undo the last adjudication"),
+            ((("adjudicate_close",),), "back to the reader (every decision is saved)"),
+        ],
+    ),
+    (
         "Elsewhere",
         [
             ((("switch_pane",),), "switch between the article and the panel"),
@@ -65,6 +77,7 @@ HELP: list[tuple[str, list[Row]]] = [
             ((("library",),), "open the library (search, open, add files)"),
             ((("codebook",),), "edit the codebook (tags, quick keys, colours)"),
             ((("speakers",),), "the speaker index: who said what across the library (type to filter; enter: their quotations, then the article)"),
+            ((("adjudicate",),), "adjudicate the last assignment's disagreements (the assignment closed)"),
             ((("export",),), "export this article's annotations as CSV (into the current folder, readable by you only)"),
             ("ctrl+p", "command palette"),
             ((("help",),), "this help"),
@@ -88,11 +101,12 @@ _SHOWN = {
 
 def bindings() -> dict[str, Binding]:
     """The reading screen's and the article view's bindings, by id."""
+    from reader.screens.adjudication import AdjudicationScreen
     from reader.screens.reader_screen import ReaderScreen
     from reader.widgets.article_view import ArticleView
 
     found: dict[str, Binding] = {}
-    for binding in [*ArticleView.BINDINGS, *ReaderScreen.BINDINGS]:
+    for binding in [*ArticleView.BINDINGS, *ReaderScreen.BINDINGS, *AdjudicationScreen.BINDINGS]:
         if isinstance(binding, Binding) and binding.id:
             found[binding.id] = binding
     return found

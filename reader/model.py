@@ -295,3 +295,27 @@ class CoderProgress:
     coder: str
     assigned: int
     coded: int
+
+
+ADJUDICATED = "adjudicated"
+"""The author of the adjudicated layer: the gold annotations, codes and decisions an adjudicator settled."""
+
+ADJUDICATION_CHOICES = ("agreed", "a", "b", "both", "edit")
+
+
+@dataclass(frozen=True)
+class Adjudication:
+    """Who settled one item of an assignment in the adjudicated layer, how and when.
+
+    `item` names the item in its article ("variable:tone", "span:120-145", "quote:30-80",
+    "entity:3-8"); `choice` is agreed (the coders agreed: copied as it was), a or b (that
+    coder's version, `coder` naming them), both, or edit (the adjudicator's own).
+    """
+
+    assignment_id: int
+    article_id: int
+    item: str
+    choice: str
+    decided_by: str
+    decided_at: str = ""
+    coder: str | None = None

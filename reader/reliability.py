@@ -13,7 +13,7 @@ from typing import Any
 
 from reader import agreement as ag
 from reader.errors import ReaderError
-from reader.model import Assignment
+from reader.model import ADJUDICATED, Assignment
 
 LEVELS = {
     "categorical": "nominal",
@@ -86,9 +86,18 @@ def agreement_variable(variable: Any) -> ag.Variable | None:
     return ag.Variable(variable.name, level, values)  # type: ignore[arg-type]
 
 
-def inputs(store: Any, assignment: Assignment) -> Inputs:
-    """The agreement inputs of `assignment`: its coders' work on its articles, nothing else."""
+def inputs(store: Any, assignment: Assignment, reference: str | None = None) -> Inputs:
+    """The agreement inputs of `assignment`: its coders' work on its articles, nothing else.
+
+    With `reference`, that author's work too; the adjudicated layer counts as a coder of the articles
+    where any item was settled (an article not adjudicated yet is missing for it, not a disagreement).
+    """
     coders = set(assignment.coders)
+    settled: set[int] | None = None
+    if reference is not None:
+        coders.add(reference)
+        if reference == ADJUDICATED:
+            settled = {a.article_id for a in store.adjudications(assignment.id)}
     out = Inputs()
     by_name: dict[str, ag.Variable] = {}
     for variable in store.variables():
@@ -101,6 +110,8 @@ def inputs(store: Any, assignment: Assignment) -> Inputs:
     for article_id in assignment.article_ids:
         article = store.get_article(article_id)
         who = coders & set(store.coders(article_id))
+        if settled is not None and article_id not in settled:
+            who.discard(ADJUDICATED)
         out.articles.append(
             ag.CodedArticle(article_id, len(article.text), frozenset(who))
         )

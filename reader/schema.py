@@ -272,3 +272,24 @@ def m007_assignments(db: Database) -> None:
         CREATE INDEX idx_assignment_articles_coder ON assignment_articles(coder, assignment_id);
         """
     )
+
+
+@migrations()
+def m010_adjudications(db: Database) -> None:
+    """Adjudication: the adjudicated layer itself is annotations, codes and decisions by the author
+    'adjudicated'; this table says, for each item of an assignment settled in it, how (agreed, a coder's
+    version, both, an edit), whose version, who decided and when."""
+    db.executescript(
+        """
+        CREATE TABLE adjudications (
+            assignment_id INTEGER NOT NULL REFERENCES assignments(id) ON DELETE CASCADE,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            item TEXT NOT NULL,
+            choice TEXT NOT NULL CHECK (choice IN ('agreed', 'a', 'b', 'both', 'edit')),
+            coder TEXT,
+            decided_by TEXT NOT NULL,
+            decided_at TEXT NOT NULL,
+            PRIMARY KEY (assignment_id, article_id, item)
+        );
+        """
+    )

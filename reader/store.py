@@ -26,6 +26,8 @@ from typing import Any, Callable, Generator, Iterable, Iterator
 from reader.errors import ReaderError
 from reader.ingest.article import ParsedArticle
 from reader.model import (
+    ADJUDICATION_CHOICES,
+    Adjudication,
     Analysis,
     Annotation,
     Article,
@@ -183,7 +185,7 @@ class _SpanLookup:
     of the quotation it lies within, and the first such quotation when there are several.
     """
 
-    def __init__(self, store: "Store", article_id: int):
+    def __init__(self, store: "Store", article_id: int, authors: Iterable[str] = ()):
         from reader.editing.verify import apply_decisions
 
         self.article_id = article_id
@@ -191,6 +193,8 @@ class _SpanLookup:
         self.text = text
         self.shown: dict[tuple[str, int, int], Any] = {}  # the machine's (kind, start, end) -> as corrected
         decisions = store.decisions(article_id)
+        if authors:  # an export of some authors' work: the highlights as they (the adjudicated layer, say) decided
+            decisions = [d for d in decisions if d.author in authors]
         if decisions:
             entities, quotes = apply_decisions(text, entities, quotes, decisions, pairs=self.shown)
         self.entities: dict[tuple[int, int], Any] = {}
@@ -1288,6 +1292,48 @@ class Store:
             for a, mine in assigned.items()
         }
 
+    # ---- adjudication
+    #
+    # The adjudicated layer is annotations, codes and decisions by the author "adjudicated" (model.ADJUDICATED),
+    # written with the methods above; the adjudications table says how each item of an assignment was settled.
+
+    def adjudications(self, assignment_id: int, article_id: int | None = None) -> list[Adjudication]:
+        """How each settled item of an assignment was settled (of one article, with `article_id`), by article and item."""
+        sql = (
+            "SELECT assignment_id, article_id, item, choice, decided_by, decided_at, coder FROM adjudications "
+            "WHERE assignment_id = ?" + (" AND article_id = ?" if article_id is not None else "")
+            + " ORDER BY article_id, item"
+        )
+        with self._lock:
+            rows = self.db.execute(sql, [assignment_id, *([article_id] if article_id is not None else [])]).fetchall()
+        return [Adjudication(*row) for row in rows]
+
+    def find_adjudication(self, assignment_id: int, article_id: int, item: str) -> Adjudication | None:
+        found = [a for a in self.adjudications(assignment_id, article_id) if a.item == item]
+        return found[0] if found else None
+
+    def set_adjudication(self, adjudication: Adjudication) -> Adjudication:
+        """Record how an item was settled (replacing an earlier record of it), stamped now unless it has a time."""
+        if adjudication.choice not in ADJUDICATION_CHOICES:
+            raise StoreError(f"not a way to settle an item: {adjudication.choice}")
+        stamped = dataclasses.replace(adjudication, decided_at=adjudication.decided_at or now())
+        with self._lock, self.db.atomic():
+            self.db.execute(
+                "INSERT OR REPLACE INTO adjudications (assignment_id, article_id, item, choice, coder, decided_by, decided_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [stamped.assignment_id, stamped.article_id, stamped.item, stamped.choice, stamped.coder,
+                 stamped.decided_by, stamped.decided_at],
+            )
+        return stamped
+
+    def delete_adjudication(self, assignment_id: int, article_id: int, item: str) -> None:
+        """Forget how an item was settled (undo): it is unsettled again."""
+        with self._lock, self.db.atomic():
+            self.db.execute(
+                "DELETE FROM adjudications WHERE assignment_id = ? AND article_id = ? AND item = ?",
+                [assignment_id, article_id, item],
+            )
+
     # ---- export and import
     #
     # Used by reader.interchange. Reads stream through
@@ -1319,8 +1365,8 @@ class Store:
         Each row is an ExportRow; rows are ordered by article, start, end,
         kind (annotation, entity, quote), id. `since`/`until` (YYYY-MM-DD, inclusive)
         filter on the article's date; articles without a date are left out when either
-        is given. `tags` keeps annotations with any of those tags; `tags` or `authors`
-        leave out the machine highlights, which have neither. `tag_ids` is the
+        is given. `tags` keeps annotations with any of those tags, and leaves out the machine highlights,
+        which have none; with `authors`, highlights are as those authors' decisions make them. `tag_ids` is the
         annotation's tag ids joined by commas, in no particular order, or None.
         Highlights are as people corrected them (rejected ones left out, added quotations in); an
         annotation's `target` says what it is on (see _SpanLookup).
@@ -1373,7 +1419,7 @@ class Store:
             FROM annotations n JOIN articles a ON a.id = n.article_id{where(annotation_where)}
             """
         ]
-        if include_highlights and not tags and not authors:
+        if include_highlights and not tags:
             for kind, order, table, label, speaker in (
                 ("entity", 1, "entities", "h.label", "NULL"),
                 ("quote", 2, "quotes", "NULL", "h.speaker"),
@@ -1394,7 +1440,7 @@ class Store:
         else:
             sql = " UNION ALL ".join(selects) + ' ORDER BY article_id, start, "end", kind_order, row_id'
         return self._with_highlight_context(
-            self._stream(sql, params), include_highlights and not tags and not authors, with_rejected
+            self._stream(sql, params), include_highlights and not tags, with_rejected, authors
         )
 
     def _stream(self, sql: str, params: Any) -> Iterator[tuple[Any, ...]]:
@@ -1405,7 +1451,7 @@ class Store:
                 yield from batch
 
     def _with_highlight_context(
-        self, rows: Iterator[tuple[Any, ...]], highlights: bool, with_rejected: bool = False
+        self, rows: Iterator[tuple[Any, ...]], highlights: bool, with_rejected: bool = False, authors: Iterable[str] = ()
     ) -> Iterator[ExportRow]:
         """Say what each annotation is on, and (with `highlights`) correct the machine's highlights and
         add the quotations people added, one article at a time."""
@@ -1414,7 +1460,7 @@ class Store:
         for row in map(ExportRow._make, rows):
             if lookup is None or lookup.article_id != row.article_id:
                 yield from added
-                lookup = _SpanLookup(self, row.article_id)
+                lookup = _SpanLookup(self, row.article_id, authors)
                 added = []
                 if highlights:
                     blank = row._replace(kind="quote", kind_order=2, row_id=0, annotation_id=None, tag_ids=None,

@@ -65,6 +65,7 @@ class ReaderScreen(Screen):
         Binding("o", "library", "Library", show=False, id="library"),
         Binding("c", "codebook", "Codebook", show=False, id="codebook"),
         Binding("S", "speakers", "Speakers", show=False, id="speakers"),
+        Binding("D", "adjudicate", "Adjudicate", show=False, id="adjudicate"),
         Binding("y", "confirm", "Confirm", show=False, id="confirm", priority=True),
         Binding("s", "speaker", "Speaker", show=False, id="speaker", priority=True),
         Binding("r", "reject", "Reject", show=False, id="reject", priority=True),
@@ -777,6 +778,9 @@ class ReaderScreen(Screen):
         from reader.screens.speakers import SpeakerIndexScreen
 
         self.app.push_screen(SpeakerIndexScreen())
+
+    def action_adjudicate(self) -> None:
+        self.reader.show_adjudication()
 
     def action_help(self) -> None:
         from reader.screens.help import HelpScreen
