@@ -7,6 +7,8 @@ event loop, so a screen can show each change in the frame of the key that made i
 The rules:
 - tagging a target with no annotation makes one; removing the last tag of an annotation without a
   note deletes it; an annotation opened for a note that was never written goes quietly;
+- a person's keys change their own annotations only: on another person's annotation, a tag or a note
+  goes on an annotation of their own over the same words, and delete is refused (`own`);
 - every change is undoable: the undo stack holds (before, after) states, None for "no annotation";
 - a read of the annotations that overlapped a write of this session may hold the state from before
   it (a letter of the note, a tag just made); it is not shown, and read again (`reload`).
@@ -96,6 +98,15 @@ class AnnotationSession:
 
     def tag_for_key(self, key: str) -> Tag | None:
         return next((t for t in self.tags if t.quick_key == key), None)
+
+    def own(self, start: int, end: int, shown: Annotation | None = None) -> Annotation | None:
+        """The annotation of this session's user that a tag or note on start..end goes on: `shown` (the
+        one under the cursor) if it is theirs, else theirs over the same words, else None (make one).
+        Another person's annotation is never changed by these keys (a second coder's tag once went
+        onto the first coder's annotation)."""
+        if shown is not None and shown.author == self.user:
+            return shown
+        return next((a for a in self.annotations if (a.start, a.end, a.author) == (start, end, self.user)), None)
 
     def find(self, annotation_id: int | None) -> Annotation | None:
         return next((a for a in self.annotations if a.id == annotation_id), None)

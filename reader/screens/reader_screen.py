@@ -26,6 +26,7 @@ from reader.editing.session import AnnotationSession
 from reader.errors import ReaderError
 from reader.messages import AnnotationsChanged
 from reader.model import Annotation, Article, Decision, Entity, Quote, Tag
+from reader.text.highlights import Target
 from reader.text.inert import excerpt, one_line, plural
 from reader.widgets.article_view import ArticleView
 from reader.widgets.inert import InertInput
@@ -354,7 +355,7 @@ class ReaderScreen(Screen):
         if target is None:
             self.notify("Nothing to tag here: move onto a word or select with v.", timeout=3)
             return
-        annotation = target.annotation or self.view.highlights.annotation_with_span(target.start, target.end)
+        annotation = self._own(target)
         try:
             change = await self._db(self.session.toggle_tag(name, target.start, target.end, annotation))
         except _Failed:
@@ -385,8 +386,22 @@ class ReaderScreen(Screen):
         if is_new:
             self.notify(f"New tag '{name}' joined the codebook.", timeout=3)
 
+    def _own(self, target: Target) -> Annotation | None:
+        """The user's own annotation a tag or note on `target` goes on (None: one is made); said once when
+        the target is another person's, whose annotation stays as they left it."""
+        shown = target.annotation or self.view.highlights.annotation_with_span(target.start, target.end)
+        own = self.session.own(target.start, target.end, shown) if self.session else None
+        if shown is not None and own is None and shown.author != self.reader.user:
+            self.notify(f"That annotation is {one_line(shown.author)}'s: yours goes on the same words, theirs stays as it is.",
+                        timeout=5)
+        return own
+
     async def action_delete_annotation(self) -> None:
-        annotation = self.view.highlights.annotation_at(self.view.cursor)
+        under = self.view.highlights.annotation_at(self.view.cursor)
+        annotation = self.session.own(under.start, under.end, under) if under and self.session else None
+        if under is not None and annotation is None:
+            self.notify(f"That annotation is {one_line(under.author)}'s: you can delete your own only.", timeout=4)
+            return
         if annotation is None or self.session is None:
             self.notify("No annotation under the cursor.", timeout=2)
             return
@@ -437,7 +452,7 @@ class ReaderScreen(Screen):
         if target is None:
             self.notify("Nothing here to write a note on: move onto a word or select with v.", timeout=3)
             return
-        annotation = target.annotation or self.view.highlights.annotation_with_span(target.start, target.end)
+        annotation = self._own(target)
         made = annotation is None
         if annotation is None:
             try:

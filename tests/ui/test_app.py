@@ -616,3 +616,28 @@ async def test_every_tag_colour_the_codebook_hands_out_tints_the_text(library):
                 await pilot.pause()
                 annotation = dataclasses.replace(app.screen.annotations[0], tags=["t"])
             assert view._annotation_style(annotation) != base, colour
+
+
+async def test_a_persons_keys_never_change_another_persons_annotation(library, seed_analysis):
+    """ben on ana's annotation: his tag and note go on his own annotation of the same words, his x is
+    refused; ana's stays exactly as she left it (a second coder's tag once went onto the first's)."""
+    path, article_id = library
+    entity = seed_analysis.entities[1]
+    store = Store(path)
+    theirs = store.create_annotation(article_id, entity.start, entity.end, "ana", tags=["claim"], note="hers")
+    store.close()
+    app = ReaderApp(Store(path), user="ben", article_ids=[article_id])
+    async with app.run_test(size=(120, 40)) as pilot:
+        from pilot_helpers import notifications
+
+        view_of(app).move_to(entity.start)
+        await pilot.press("x")
+        await pilot.pause()
+        assert any("you can delete your own only" in n for n in notifications(app))
+        await pilot.press("2", "a", *"his", "escape")
+        await pilot.pause()
+    by_author = {a.author: a for a in annotations(library)}
+    assert set(by_author) == {"ana", "ben"}
+    ana, ben = by_author["ana"], by_author["ben"]
+    assert (ana.id, ana.tags, ana.note) == (theirs.id, ["claim"], "hers")
+    assert (ben.start, ben.end, ben.tags, ben.note) == (entity.start, entity.end, ["fact-check"], "his")
