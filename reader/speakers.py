@@ -32,7 +32,7 @@ from typing import Any, Iterable, Sequence
 from urllib.parse import urlparse
 
 from reader.editing.verify import apply_decisions
-from reader.model import Appearance, Article, Decision, Entity, Quote, SpeakerDecision
+from reader.model import Appearance, Article, Decision, Entity, Quote, QuoteFilter, SpeakerDecision
 
 TITLES = frozenset(
     """mr mrs ms miss mx dr prof professor sir dame lord lady judge justice rev reverend father sister
@@ -156,10 +156,10 @@ SENTENCE_MAX = 600  # characters either side of the quotation looked at for its 
 def _ends(text: str, begin: int, end: int) -> Iterable[re.Match]:
     """Sentence ends in text[begin:end], leaving out a title's or an initial's full stop ("Mrs. Clinton", "J. Smith")."""
     for match in _SENTENCE_END.finditer(text, begin, end):
-        if match.group().startswith(".") and match.group() != "\n":
+        if match.group().startswith(".") and "\n" not in match.group():
             word = text[max(0, match.start() - 12) : match.start()].split()
             last = word[-1].lower() if word else ""
-            if len(last) == 1 or last in TITLES or last in _ABBREVIATIONS:
+            if (len(last) == 1 and last.isalpha()) or last in TITLES or last in _ABBREVIATIONS:
                 continue
         yield match
 
@@ -503,3 +503,49 @@ def repeats_of(speaker: Speaker, repeats: Sequence[Repeat]) -> list[Repeat]:
     """The repeated quotations one of which is this speaker's."""
     mine = {(q.article_id, q.start) for q in speaker.quotes}
     return [r for r in repeats if any((a.article_id, a.start) in mine for a in r.appearances)]
+
+
+# ------------------------------------------------------------------ filters as typed
+
+
+FILTER_HELP = "since:YYYY-MM-DD until:YYYY-MM-DD outlet:NAME tag:NAME checked, and words said"
+
+
+def parse_filter(typed: str) -> QuoteFilter:
+    """A filter as typed in the speaker screens: `since:2016-10-01 until:… outlet:cnn.com tag:claim checked`,
+    the other words searched for inside the quotations. ValueError (one line) for a bad date or quote mark."""
+    import datetime
+    import shlex
+
+    try:
+        tokens = shlex.split(typed)
+    except ValueError:
+        raise ValueError("a quotation mark is not closed") from None
+    fields: dict[str, Any] = {}
+    words = []
+    for token in tokens:
+        name, colon, value = token.partition(":")
+        name = name.casefold()
+        if colon and name in ("since", "until"):
+            try:
+                fields[name] = datetime.date.fromisoformat(value.strip()).isoformat()
+            except ValueError:
+                raise ValueError(f"{name}:{value} is not a date: give YYYY-MM-DD") from None
+        elif colon and name in ("outlet", "tag") and value.strip():
+            fields[name] = " ".join(value.split())
+        elif token.casefold() in ("checked", "is:checked"):
+            fields["checked"] = True
+        else:
+            words.append(token)
+    return QuoteFilter(search=" ".join(words) or None, **fields)
+
+
+def filter_text(filters: QuoteFilter) -> str:
+    """A filter as parse_filter reads it."""
+    def quoted(value: str) -> str:
+        return f'"{value}"' if " " in value else value
+
+    parts = [f"since:{filters.since}" if filters.since else "", f"until:{filters.until}" if filters.until else "",
+             f"outlet:{quoted(filters.outlet)}" if filters.outlet else "", f"tag:{quoted(filters.tag)}" if filters.tag else "",
+             "checked" if filters.checked else "", (filters.search or "").strip()]
+    return " ".join(p for p in parts if p)
