@@ -255,8 +255,10 @@ def test_a_filter_as_typed():
 
 def test_repeats_are_found_among_many_quotations_by_either_end():
     words = "We are going to build a great wall on the border"
-    items = [_article(n, "X Y", words=f"Quotation number {n} is about something else entirely")
-             for n in range(1, 300)]
+    import random
+
+    vocabulary = "tax court vote health border trade school police climate budget war jobs family rent oil".split()
+    items = [_article(n, "X Y", words=" ".join(random.Random(n).sample(vocabulary, 8))) for n in range(1, 300)]
     items += [_article(300, "X Y", words=words), _article(301, "X Y", words="We're going to build a great wall on the border")]
     _, appearances_ = _index(*items)
     repeats = group_repeats(appearances_)
