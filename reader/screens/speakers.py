@@ -24,12 +24,19 @@ from reader.screens.prompts import Prompt
 from reader.speakers import FILTER_HELP, Repeat, filter_text, group_repeats, parse_filter, word_diff
 from reader.text.inert import excerpt, one_line, plural
 from reader.widgets.inert import InertInput
-from reader.widgets.lists import VimDataTable
+from reader.widgets.article_table import ArticleTable
 
 if TYPE_CHECKING:
     from reader.app import ReaderApp
 
-SPEAKER_COLUMNS = ("name", "kind", "quotes", "articles", "outlets", "first", "last", "unverified")
+# The index's columns after the name (whose width is what the terminal leaves, at least NAME_MIN): (header, width,
+# justify); the last takes the rest. 80 columns leave the name 19.
+SPEAKER_COLUMNS = (("kind", 7, "left"), ("quotes", 6, "right"), ("art.", 4, "right"), ("out.", 4, "right"),
+                   ("unver.", 6, "right"), ("first", 10, "left"), ("last", 10, "left"))
+NAME_MIN = 16
+KIND_SHOWN = {"organisation": "org"}
+QUOTE_COLUMNS = (("date", 10, "left"), ("outlet", 14, "left"), ("status", 9, "left"), ("seen", 10, "left"),
+                 ("quotation", 0, "left"))
 # What ctrl+o sorts the index by, in turn: (column, key of a speaker), the most quoted first to begin with.
 SORTS: tuple[tuple[str, Callable[[SpeakerSummary], Any]], ...] = (
     ("quotes", lambda s: (-s.quotes, s.name.casefold())),
@@ -41,14 +48,29 @@ SORTS: tuple[tuple[str, Callable[[SpeakerSummary], Any]], ...] = (
     ("last", lambda s: ("" if s.last is None else "".join(chr(0x10FFFF - ord(c)) for c in s.last), -s.quotes)),
     ("unverified", lambda s: (-s.unverified, -s.quotes)),
 )
-QUOTE_COLUMNS = ("date", "outlet", "status", "seen", "quotation", "article")
 MERGE_CHOICES = 2000  # the most quoted speakers offered to merge into (any other can be typed in full)
 # A changed wording: put-in words underlined, left-out ones struck through, both marked for NO_COLOR.
 DIFF_STYLES = {"+": "underline bold", "-": "strike dim"}
 
 
-def _cell(value: object) -> Text:
-    return Text(one_line("" if value is None else str(value)))
+def _cell(value: object) -> str:
+    return one_line("" if value is None else str(value))
+
+
+class _Rows:
+    """Rows held in memory for an ArticleTable (which draws only those on screen): 10,000 speakers at once."""
+
+    row_height = 1
+
+    def __init__(self, columns: tuple[tuple[str, int, str], ...], rows: list[list[str]]):
+        self.columns = columns
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def fetch(self, start: int, count: int) -> list[tuple[str, list[list[str]]]]:
+        return [(str(start + n), [row]) for n, row in enumerate(self.rows[start : start + count])]
 
 
 def _filter_prompt(screen: Screen, filters: QuoteFilter, done: Callable[[QuoteFilter], None]) -> None:
@@ -109,14 +131,16 @@ class SpeakerIndexScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static("Speakers (reading the library…)", id="speakers-title")
         yield InertInput(placeholder="type to filter speakers; enter shows their quotations", id="speakers-filter")
-        table = VimDataTable(id="speakers-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns(*SPEAKER_COLUMNS)
-        yield table
+        yield ArticleTable(id="speakers-table")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#speakers-filter", Input).focus()
         self.reload()
+
+    def on_resize(self) -> None:
+        if self.loaded:
+            self._show(self.query_one("#speakers-filter", Input).value)
 
     def reload(self, keep: str | None = None) -> None:
         """Read the index again (after a merge, a split or a new filter), the cursor on `keep` if shown."""
@@ -139,7 +163,7 @@ class SpeakerIndexScreen(Screen):
 
     @property
     def selected(self) -> SpeakerSummary | None:
-        table = self.query_one("#speakers-table", VimDataTable)
+        table = self.query_one("#speakers-table", ArticleTable)
         return self.shown[table.cursor_row] if self.shown and table.row_count else None
 
     def _show(self, query: str) -> None:
@@ -152,14 +176,14 @@ class SpeakerIndexScreen(Screen):
              if not wanted or wanted in s.name.casefold() or any(wanted in v.casefold() for v in s.variants)),
             key=key,
         )
-        table = self.query_one("#speakers-table", VimDataTable)
-        table.clear()
-        for n, speaker in enumerate(self.shown):
-            table.add_row(
-                *(_cell(v) for v in (speaker.name, speaker.kind, speaker.quotes, speaker.articles, speaker.outlets,
-                                     speaker.first, speaker.last, f"{speaker.unverified:.0%}")),
-                key=str(n),
-            )
+        table = self.query_one("#speakers-table", ArticleTable)
+        fixed = 1 + sum(width + 2 for _, width, _ in SPEAKER_COLUMNS)
+        name_width = max(NAME_MIN, (table.size.width or self.app.size.width) - fixed - 2)
+        table.show(_Rows((("name", name_width, "left"), *SPEAKER_COLUMNS), [
+            [_cell(v) for v in (speaker.name, KIND_SHOWN.get(speaker.kind, speaker.kind), speaker.quotes, speaker.articles,
+                                speaker.outlets, f"{speaker.unverified:.0%}", speaker.first, speaker.last)]
+            for speaker in self.shown
+        ]))
         names = [s.name for s in self.shown]
         if keep in names:
             table.move_cursor(row=names.index(keep))
@@ -179,12 +203,12 @@ class SpeakerIndexScreen(Screen):
     def _submitted(self) -> None:
         self.action_open()
 
-    @on(VimDataTable.RowSelected, "#speakers-table")
+    @on(ArticleTable.Selected)
     def _selected(self) -> None:
         self.action_open()
 
     def action_move(self, rows: int) -> None:
-        table = self.query_one("#speakers-table", VimDataTable)
+        table = self.query_one("#speakers-table", ArticleTable)
         if table.row_count:
             table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + rows)))
 
@@ -304,14 +328,14 @@ class SpeakerQuotesScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="speaker-title")
-        table = VimDataTable(id="speaker-quotes", cursor_type="row", zebra_stripes=True)
-        table.add_columns(*QUOTE_COLUMNS)
-        yield table
+        yield ArticleTable(id="speaker-quotes")
         yield Static(id="speaker-quote-detail")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#speaker-quotes", VimDataTable).focus()
+        table = self.query_one("#speaker-quotes", ArticleTable)
+        table.focus()
+        self.watch(table, "cursor_row", lambda _: self._detail(), init=False)
         self._fill()
 
     def _fill(self) -> None:
@@ -330,28 +354,21 @@ class SpeakerQuotesScreen(Screen):
         if self.filters:
             title += f" · {one_line(self.filters.describe())}"
         self.query_one("#speaker-title", Static).update(Text(title))
-        table = self.query_one("#speaker-quotes", VimDataTable)
-        table.clear()
-        for n, q in enumerate(self.quotes):
+        rows = []
+        for q in self.quotes:
             repeat = self.repeat_of.get((q.article_id, q.start))
             seen = ""
             if repeat is not None:
                 seen = f"{len({a.article_id for a in repeat.appearances})} articles"
                 seen += ", first" if repeat.earliest is q else ""
-            table.add_row(
-                *(_cell(v) for v in (q.day, q.outlet or "", q.status, seen, excerpt(q.text, 70), excerpt(q.title, 40))),
-                key=str(n),
-            )
+            rows.append([_cell(v) for v in (q.day, q.outlet or "", q.status, seen, excerpt(q.text, 200))])
+        self.query_one("#speaker-quotes", ArticleTable).show(_Rows(QUOTE_COLUMNS, rows))
         self._detail()
 
     @property
     def current(self) -> Appearance | None:
-        table = self.query_one("#speaker-quotes", VimDataTable)
+        table = self.query_one("#speaker-quotes", ArticleTable)
         return self.quotes[table.cursor_row] if self.quotes and table.row_count else None
-
-    @on(VimDataTable.RowHighlighted, "#speaker-quotes")
-    def _highlighted(self) -> None:
-        self._detail()
 
     def _detail(self) -> None:
         self.query_one("#speaker-quote-detail", Static).update(self.detail_text())
@@ -380,7 +397,7 @@ class SpeakerQuotesScreen(Screen):
                 out.append_text(diff_rich(first.text, q.text))
         return out
 
-    @on(VimDataTable.RowSelected, "#speaker-quotes")
+    @on(ArticleTable.Selected)
     def _selected(self) -> None:
         self.action_open()
 
