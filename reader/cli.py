@@ -776,7 +776,7 @@ def _decide_speakers(store: Any, merge: str | None, into: str | None, split: str
     if list_decisions:
         for d in store.speaker_decisions():
             what = f"merge {d.name!r} into {d.into!r}" if d.action == "merge" else f"split {d.name!r}"
-            click.echo(one_line(f"{d.id}\t{d.decided_at}\t{d.author}\t{what}"))
+            click.echo("\t".join(one_line(str(cell)) for cell in (d.id, d.decided_at, d.author, what)))
         return
     if undo:
         decisions = store.speaker_decisions()
