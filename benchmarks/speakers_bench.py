@@ -63,6 +63,7 @@ WORDS = ("we will the people country economy jobs border trade deal tax health c
          "future history truth lie news media press story report email server investigation security climate energy "
          "oil gas coal water rights freedom justice fair unfair great terrible wrong right strong weak never always "
          "every today tomorrow together fight win lose build wall bridge help hurt protect defend change believe").split()
+BUILD = "2"  # change it when `articles` makes other articles: the cached libraries are then built again
 PEOPLE = 1500
 QUOTES_PER_ARTICLE = 5
 
@@ -106,7 +107,7 @@ def articles(count: int, seed: int = 16):
     for n in range(count):
         day = f"{2016 + n * 2 // count}-{1 + (n * 24 // count) % 12:02d}-{1 + n % 28:02d}"
         outlet = OUTLETS[rng.randrange(len(OUTLETS))]
-        parts: list[str] = [f"Story {n}.", ""]
+        parts: list[str] = [f"Story {n}.\n"]
         entities: list[Entity] = []
         quotes: list[Quote] = []
         cast = rng.choices(range(PEOPLE), weights=weights, k=3)
@@ -135,7 +136,7 @@ def articles(count: int, seed: int = 16):
                 words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 20))).capitalize()
                 said.setdefault(who, []).append(words)
             filler = " ".join(rng.choice(WORDS) for _ in range(40)).capitalize() + "."
-            text = "\n\n".join(parts) + f"{filler} “"
+            text = " ".join(parts) + f" {filler} “"
             start = len(text)
             text += f"{words},” {mention} said."
             m_start = text.index(mention, start + len(words))
@@ -165,8 +166,7 @@ def library(count: int, log) -> tuple[Path, dict]:
 
     folder = Path(os.environ.get("READER_BENCH_CACHE") or Path(tempfile.gettempdir()) / "reader-speakers-bench")
     folder.mkdir(parents=True, exist_ok=True)
-    schema = hashlib.sha256((reader_source() / "reader" / "schema.py").read_bytes()
-                            + Path(__file__).read_bytes()).hexdigest()[:12]
+    schema = hashlib.sha256((reader_source() / "reader" / "schema.py").read_bytes() + BUILD.encode()).hexdigest()[:12]
     db = folder / f"speakers-{schema}-{count}.db"
     built = db.with_suffix(".json")
     if db.exists() and built.exists():

@@ -66,11 +66,14 @@ def show(db: Path) -> None:
         print(f"{s.name[:21]:<22}{s.kind:<9}{s.quotes:>6}{s.articles:>9}{s.outlets:>8}  {s.first or '':<11}"
               f"{s.last or '':<11}{s.unverified:.0%}")
 
-    full = {tuple(name_words(s.name))[-1].casefold(): s for s in speakers if s.kind == "person" and len(name_words(s.name)) > 1}
+    full: dict[str, object] = {}  # last name -> the most quoted full name ending with it
+    for s in speakers:
+        if s.kind == "person" and len(name_words(s.name)) > 1:
+            full.setdefault(name_words(s.name)[-1].casefold(), s)
     short = next((s for s in speakers if s.kind == "person" and len(name_words(s.name)) == 1
                   and name_words(s.name)[0].casefold() in full), None)
     if short is not None:
-        into = full[name_words(short.name)[0].casefold()]
+        into = full[name_words(short.name)[0].casefold()]  # type: ignore[assignment]
         decision = store.decide_speakers("merge", short.name, into.name, "bench")
         started = time.perf_counter()
         merged = store.get_speaker(into.name)

@@ -451,19 +451,21 @@ def group_repeats(items: Iterable[Appearance], score: float = REPEAT_SCORE, min_
     """Quotations whose words are the same or nearly (rapidfuzz's ratio >= `score`) in two articles or more,
     each group earliest first; quotations shorter than `min_words` words are left out ("fake news").
 
-    A quotation is compared with the groups that begin or end with its first or last word only: nearly
-    the same words share one end, and a speaker with 10,000 quotations is grouped in well under a second."""
+    A quotation is compared only with the groups that begin with its first two words or end with its last
+    two: nearly the same words keep one end ("We are going to build a wall" / "We're going to build a
+    wall"), and the 10,600 quotations of one speaker are grouped in a fraction of a second rather than 1.2 s
+    (with one word at either end) or minutes (with every group)."""
     from rapidfuzz import fuzz
 
     ordered = sorted(items, key=lambda q: (q.day or "9999", q.article_id, q.start))
     groups: list[tuple[str, list[Appearance]]] = []
-    by_end: dict[tuple[int, str], list[int]] = defaultdict(list)
+    by_end: dict[tuple[int, str], list[int]] = defaultdict(list)  # (0, first words) / (1, last words) -> groups
     for item in ordered:
         words = _normalised(item.text)
         split = words.split()
         if len(split) < min_words:
             continue
-        ends = ((0, split[0]), (1, split[-1]))
+        ends = ((0, " ".join(split[:2])), (1, " ".join(split[-2:])))
         candidates = sorted({g for end in ends for g in by_end.get(end, ())})
         for g in candidates:
             head, members = groups[g]

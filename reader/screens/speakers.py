@@ -8,6 +8,7 @@ last of these back. The decisions are the store's (kept across re-analysis).
 
 from __future__ import annotations
 
+from array import array
 from typing import TYPE_CHECKING, Any, Callable
 
 from rich.text import Text
@@ -35,7 +36,7 @@ SPEAKER_COLUMNS = (("kind", 7, "left"), ("quotes", 6, "right"), ("art.", 4, "rig
                    ("unver.", 6, "right"), ("first", 10, "left"), ("last", 10, "left"))
 NAME_MIN = 16
 KIND_SHOWN = {"organisation": "org"}
-QUOTE_COLUMNS = (("date", 10, "left"), ("outlet", 14, "left"), ("status", 9, "left"), ("seen", 10, "left"),
+QUOTE_COLUMNS = (("date", 10, "left"), ("outlet", 14, "left"), ("status", 9, "left"), ("repeated", 8, "left"),
                  ("quotation", 0, "left"))
 # What ctrl+o sorts the index by, in turn: (column, key of a speaker), the most quoted first to begin with.
 SORTS: tuple[tuple[str, Callable[[SpeakerSummary], Any]], ...] = (
@@ -48,6 +49,7 @@ SORTS: tuple[tuple[str, Callable[[SpeakerSummary], Any]], ...] = (
     ("last", lambda s: ("" if s.last is None else "".join(chr(0x10FFFF - ord(c)) for c in s.last), -s.quotes)),
     ("unverified", lambda s: (-s.unverified, -s.quotes)),
 )
+SENTENCE_SHOWN = 300  # characters of the sentence around a quotation shown below the list (three lines at 100 columns)
 MERGE_CHOICES = 2000  # the most quoted speakers offered to merge into (any other can be typed in full)
 # A changed wording: put-in words underlined, left-out ones struck through, both marked for NO_COLOR.
 DIFF_STYLES = {"+": "underline bold", "-": "strike dim"}
@@ -71,6 +73,50 @@ class _Rows:
 
     def fetch(self, start: int, count: int) -> list[tuple[str, list[list[str]]]]:
         return [(str(start + n), [row]) for n, row in enumerate(self.rows[start : start + count])]
+
+
+class _QuoteRows:
+    """A speaker's quotations for an ArticleTable: their ids held, their rows read from the store a page at a time
+    as they are shown (the most quoted speaker of 20,000 articles has 10,600)."""
+
+    row_height = 1
+    columns = QUOTE_COLUMNS
+    page_rows = 64
+
+    def __init__(self, store: Any, ids: array, repeat_of: dict[tuple[int, int], Repeat]):
+        self.store, self.ids, self.repeat_of = store, ids, repeat_of
+        self._read: dict[int, Appearance] = {}  # row -> quotation, as read
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def appearance(self, row: int) -> Appearance | None:
+        if not 0 <= row < len(self.ids):
+            return None
+        if row not in self._read:
+            self._fetch_rows(row - row % self.page_rows, self.page_rows)
+        return self._read.get(row)
+
+    def _fetch_rows(self, start: int, count: int) -> None:
+        ids = self.ids[start : start + count]
+        found = self.store.speaker_quotes_by_id(ids)
+        for n, quote_id in enumerate(ids):
+            if quote_id in found:  # else gone meanwhile (another session re-analysed the article)
+                self._read[start + n] = found[quote_id]
+
+    def fetch(self, start: int, count: int) -> list[tuple[str, list[list[str]]]]:
+        out = []
+        for row in range(start, min(start + count, len(self.ids))):
+            q = self.appearance(row)
+            if q is None:
+                out.append((str(row), [["", "", "", "", "(no longer in the library)"]]))
+                continue
+            repeat = self.repeat_of.get((q.article_id, q.start))
+            seen = ""
+            if repeat is not None:  # "3× first": the same words in 3 articles, this the earliest
+                seen = f"{len({a.article_id for a in repeat.appearances})}×" + (" first" if repeat.earliest == q else "")
+            out.append((str(row), [[_cell(v) for v in (q.day, q.outlet or "", q.status, seen, excerpt(q.text, 200))]]))
+        return out
 
 
 def _filter_prompt(screen: Screen, filters: QuoteFilter, done: Callable[[QuoteFilter], None]) -> None:
@@ -319,8 +365,9 @@ class SpeakerQuotesScreen(Screen):
         super().__init__()
         self.speaker = speaker
         self.filters = filters or QuoteFilter()
-        self.quotes: list[Appearance] = []
-        self.repeat_of: dict[tuple[int, int], Repeat] = {}
+        self.rows = _QuoteRows(None, array("q"), {})
+        self.quotes: list[Appearance] = []  # every quotation, once the repeated ones are found
+        self.repeats_found = False
 
     @property
     def reader(self) -> ReaderApp:
@@ -339,36 +386,54 @@ class SpeakerQuotesScreen(Screen):
         self._fill()
 
     def _fill(self) -> None:
+        """The quotations' ids at once, their rows as they are shown; the repeated ones found in a thread."""
+        store = self.reader.store
         try:
-            self.quotes = self.reader.store.speaker_quotes(self.speaker.id, self.filters)
+            self.speaker = store.speaker_summary(self.speaker.id, self.filters)
+            ids = store.speaker_quote_ids(self.speaker.id, self.filters)
         except ReaderError as exc:
             self.notify(f"The speaker's quotations failed: {exc}", severity="error", timeout=10)
-            self.quotes = []
-        self.repeat_of = {(a.article_id, a.start): r for r in group_repeats(self.quotes) for a in r.appearances}
+            ids = array("q")
+        self.rows = _QuoteRows(store, ids, {})
+        self.quotes, self.repeats_found = [], False
+        self._title()
+        self.query_one("#speaker-quotes", ArticleTable).show(self.rows)
+        self._detail()
+        self._find_repeats(self.speaker.id, self.filters, self.rows)
+
+    def _title(self) -> None:
         s = self.speaker
-        articles = len({q.article_id for q in self.quotes})
-        outlets = len({q.outlet for q in self.quotes if q.outlet})
-        unverified = sum(q.status == "machine" for q in self.quotes) / len(self.quotes) if self.quotes else 0.0
-        title = (f"{one_line(s.name)} ({s.kind}): {plural(len(self.quotes), 'quotation')} in {plural(articles, 'article')}, "
-                 f"{plural(outlets, 'outlet')}, {unverified:.0%} unverified")
+        title = (f"{one_line(s.name)} ({s.kind}): {plural(s.quotes, 'quotation')} in {plural(s.articles, 'article')}, "
+                 f"{plural(s.outlets, 'outlet')}, {s.unverified:.0%} unverified")
         if self.filters:
             title += f" · {one_line(self.filters.describe())}"
+        if not self.repeats_found and s.quotes > 1:
+            title += " · finding repeated quotations…"
         self.query_one("#speaker-title", Static).update(Text(title))
-        rows = []
-        for q in self.quotes:
-            repeat = self.repeat_of.get((q.article_id, q.start))
-            seen = ""
-            if repeat is not None:
-                seen = f"{len({a.article_id for a in repeat.appearances})} articles"
-                seen += ", first" if repeat.earliest is q else ""
-            rows.append([_cell(v) for v in (q.day, q.outlet or "", q.status, seen, excerpt(q.text, 200))])
-        self.query_one("#speaker-quotes", ArticleTable).show(_Rows(QUOTE_COLUMNS, rows))
+
+    @work(thread=True, exclusive=True, group="speaker-repeats")
+    def _find_repeats(self, speaker_id: int, filters: QuoteFilter, rows: _QuoteRows) -> None:
+        """Every quotation of the speaker, grouped where the same words recur (0.4 s for 10,600 quotations)."""
+        try:
+            quotes = self.reader.store.speaker_quotes(speaker_id, filters)
+        except ReaderError as exc:
+            self.app.call_from_thread(self.notify, f"Repeated quotations not found: {exc}", severity="error")
+            return
+        repeat_of = {(a.article_id, a.start): r for r in group_repeats(quotes) for a in r.appearances}
+        self.app.call_from_thread(self._repeats, rows, quotes, repeat_of)
+
+    def _repeats(self, rows: _QuoteRows, quotes: list[Appearance], repeat_of: dict[tuple[int, int], Repeat]) -> None:
+        if rows is not self.rows:  # a new filter meanwhile
+            return
+        rows.repeat_of = repeat_of
+        self.quotes, self.repeats_found = quotes, True
+        self._title()
+        self.query_one("#speaker-quotes", ArticleTable).refresh_rows()
         self._detail()
 
     @property
     def current(self) -> Appearance | None:
-        table = self.query_one("#speaker-quotes", ArticleTable)
-        return self.quotes[table.cursor_row] if self.quotes and table.row_count else None
+        return self.rows.appearance(self.query_one("#speaker-quotes", ArticleTable).cursor_row)
 
     def _detail(self) -> None:
         self.query_one("#speaker-quote-detail", Static).update(self.detail_text())
@@ -379,20 +444,20 @@ class SpeakerQuotesScreen(Screen):
         if q is None:
             return Text("No quotation" + (" kept by the filter (ctrl+f changes it)" if self.filters else ""))
         out = Text()
-        out.append(one_line(q.sentence or f"“{q.text}”"))
+        out.append(excerpt(q.sentence or f"“{q.text}”", SENTENCE_SHOWN))
         out.append(f"\n{q.status} · {one_line(q.title)} · {q.day or 'no date'} · {one_line(q.outlet or 'no outlet')}", style="dim")
-        repeat = self.repeat_of.get((q.article_id, q.start))
+        repeat = self.rows.repeat_of.get((q.article_id, q.start))
         if repeat is not None:
             first = repeat.earliest
             others = len({a.article_id for a in repeat.appearances}) - 1
-            if first is q:
+            if first == q:
                 out.append(f"\nFirst said here; repeated in {plural(others, 'other article')}")
             else:
                 out.append(f"\nFirst said {first.day or 'undated'} in {one_line(first.outlet or 'an unknown outlet')} "
                            f"(“{excerpt(first.title, 40)}”)")
             if repeat.repeated_by:
                 out.append(f"; repeated by {one_line(', '.join(repeat.repeated_by))}")
-            if first is not q and " ".join(first.text.split()) != " ".join(q.text.split()):
+            if first != q and " ".join(first.text.split()) != " ".join(q.text.split()):
                 out.append("\nWording against the first: ")
                 out.append_text(diff_rich(first.text, q.text))
         return out

@@ -52,7 +52,7 @@ async def test_the_index_filters_opens_a_speaker_and_then_the_article_at_the_quo
         assert "1 speaker of 2" in str(screen.query_one("#speakers-title").render())
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, SpeakerQuotesScreen), "the speaker's quotations")
-        assert [(q.article_id, q.outlet) for q in app.screen.quotes] == [(other, "example.org")]
+        assert [(q.article_id, q.outlet) for q in [app.screen.current]] == [(other, "example.org")]
         await pilot.press("enter")
         await wait_until(
             pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen.article and app.screen.article.id == other,
@@ -221,7 +221,8 @@ async def test_the_page_shows_the_sentence_the_status_and_a_repeated_quotations_
     async with app.run_test(size=(80, 24)) as pilot:
         await open_index(pilot, app)
         await pilot.press(*"hillary", "enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, SpeakerQuotesScreen), "Hillary Clinton's quotations")
+        await wait_until(pilot, lambda: isinstance(app.screen, SpeakerQuotesScreen) and app.screen.repeats_found,
+                         "Hillary Clinton's quotations, and which recur")
         page = app.screen
         assert [q.day for q in page.quotes] == ["2016-10-01", "2016-10-05"]
         first = page.detail_text().plain
