@@ -751,6 +751,7 @@ def speakers_command(
       reader speakers --undo
     """
     store = open_store(db, must_exist=True)
+    _index_backlog(store)
     if merge is not None or into is not None or split is not None or undo or list_decisions:
         _decide_speakers(store, merge, into, split, undo, list_decisions, config.user_name(user))
         return
@@ -765,6 +766,13 @@ def speakers_command(
             click.echo("No quotation in the library is kept by these filters.", err=not terminal)
         else:
             click.echo("No quotations in the library yet: 'reader add' analyses articles as it adds them.", err=not terminal)
+
+
+def _index_backlog(store: Any) -> None:
+    """Say so on stderr when the speaker index has first to read a library made before it (once)."""
+    backlog = store.speaker_index_backlog()
+    if backlog >= 1000:
+        click.echo(f"Reading the quotations of {plural(backlog, 'article')} into the speaker index (once)…", err=True)
 
 
 def _decide_speakers(store: Any, merge: str | None, into: str | None, split: str | None, undo: bool,
@@ -860,6 +868,7 @@ def quotes_command(
     from reader.interchange.cells import neutralise
 
     store = open_store(db, must_exist=True)
+    _index_backlog(store)
     filters = _quote_filter(store, since, until, outlet, tag, checked, search)
     found = store.find_speaker(name)
     if found is None:

@@ -1455,6 +1455,11 @@ class Store:
         ).fetchone()
         return bool(row[0])
 
+    def speaker_index_backlog(self) -> int:
+        """How many articles' quotations the index has still to read (a library from before it: once)."""
+        with self._lock:
+            return self.db.execute("SELECT count(*) FROM speaker_queue").fetchone()[0]
+
     def refresh_speaker_index(self) -> None:
         """Bring the speakers up to date with the quotations (a no-op when nothing changed since last time)."""
         from reader.speakers import Form, resolve_forms
