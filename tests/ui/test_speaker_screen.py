@@ -236,3 +236,18 @@ async def test_the_page_shows_the_sentence_the_status_and_a_repeated_quotations_
         assert "Wording against the first: We will keep working [+hard+] for every family" in second.plain
         inserted = second.plain.index("[+hard+]")
         assert any(span.start <= inserted < span.end and "underline" in str(span.style) for span in second.spans)
+
+
+async def test_the_palette_offers_the_index_commands(tmp_path):
+    from reader.screens.prompts import ChoicePrompt
+
+    path, seed_id = _clinton_library(tmp_path)
+    app = ReaderApp(Store(path), user="tester", article_ids=[seed_id])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_index(pilot, app)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"merge speaker")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoicePrompt), "the merge, from the palette")
