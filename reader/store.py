@@ -1473,7 +1473,13 @@ class Store:
             rows = self.db.execute("SELECT form, quotes, speaker_id, dirty FROM speaker_forms").fetchall()
             affected: set[int] = {sid for form, n, sid, _ in rows if n <= 0 and sid is not None}
             self.db.execute("DELETE FROM speaker_forms WHERE quotes <= 0")
-            live = {Form.decode(form): (form, n, sid, dirty) for form, n, sid, dirty in rows if n > 0}
+            decoded = self.__dict__.setdefault("_speaker_forms", {})  # form text -> Form, kept by this session
+            live = {}
+            for form, n, sid, dirty in rows:
+                if n > 0:
+                    if form not in decoded:
+                        decoded[form] = Form.decode(form)
+                    live[decoded[form]] = (form, n, sid, dirty)
             target_of = resolve_forms({form: n for form, (_, n, _, _) in live.items()}, self.speaker_decisions())
             ids = {(kind, folded): sid for sid, kind, folded in self.db.execute("SELECT id, kind, folded FROM speakers")}
             names: dict[int, str] = {}
