@@ -4,6 +4,7 @@
     python benchmarks/run.py --before 919503c       # and an older commit, side by side
     python benchmarks/run.py --parts ui --rounds 5  # only some parts
     python benchmarks/run.py --parts library --before 020abc4  # the library at 20k and 100k, before and after
+    python benchmarks/run.py --parts speakers       # the speaker index at 20k, beside the library screen
 
 Parts: `ui` (ui_latency.py: first paint, key latency, bytes and memory on the
 seed and on a 1 MB article, at 80x24 and at 120x40 where the notes panel shows
@@ -11,7 +12,10 @@ beside the text), `analysis` (analysis_bench.py), `import`
 (import_bench.py), `export` (export_bench.py) and `library` (library_bench.py:
 the library screen, `reader list` and `reader add --no-analysis` on libraries of
 20,000 and 100,000 PolNeAR articles; it says so and is left out when the corpus
-is missing; the libraries are built once and kept, see library_bench.py). With --before, that commit
+is missing; the libraries are built once and kept, see library_bench.py) and `speakers`
+(speakers_bench.py: on a synthetic library of 20,000 articles with quotations, the library
+screen's first paint, S to the speaker index and enter to the most quoted speaker's page, in a
+pseudo-terminal, and the store's reads behind them). With --before, that commit
 is unpacked into a temporary folder and measured in the same run, round for
 round with the checkout, so the two columns saw the same (noisy) machine.
 Only ratios within one run mean much; absolute times vary from run to run.
@@ -34,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ui_latency import KEYS, ROOT, Tree, measure, median, summarise  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-PARTS = ("ui", "analysis", "import", "export", "library")
+PARTS = ("ui", "analysis", "import", "export", "library", "speakers")
 
 
 def unpack(rev: str, folder: Path) -> Path:
@@ -162,6 +166,31 @@ def library_rows(sizes: list[str]) -> list[Row]:
     return table
 
 
+def speakers_rows(articles: int) -> list[Row]:
+    """The speakers part's lines: the index and a speaker's page beside the library screen's first paint."""
+
+    def sp(f: dict) -> dict:
+        return f["speakers"]
+
+    return [
+        (f"[speakers {articles:,}] library screen, first paint (s)", "", lambda f: f"{sp(f)['screen']['library_paint_s']:.2f}", None),
+        ("  S: the speaker index listed (s)", "<= 1.0", lambda f: f"{sp(f)['screen']['index_open_s']:.2f}",
+         lambda f: sp(f)["screen"]["index_open_s"] <= 1.0),
+        ("  enter: the most quoted speaker's page (ms)", "<= 200", lambda f: f"{1000 * sp(f)['screen']['page_open_s']:.0f}",
+         lambda f: sp(f)["screen"]["page_open_s"] <= 0.2),
+        ("  store: the index, unchanged / after a decision (ms)", "",
+         lambda f: f"{1000 * sp(f)['store']['index_s']:.0f} / {1000 * sp(f)['store']['index_after_decision_s']:.0f}", None),
+        ("  store: a page as it opens, most quoted / a median speaker (ms)", "<= 200",
+         lambda f: f"{1000 * sp(f)['store']['page_top_s']:.0f} / {1000 * sp(f)['store']['page_median_s']:.0f}",
+         lambda f: sp(f)["store"]["page_top_s"] <= 0.2),
+        ("  store: the most quoted speaker's repeated quotations, in a thread (ms)", "",
+         lambda f: f"{1000 * sp(f)['store']['repeats_top_s']:.0f}", None),
+        ("  store: the index, one outlet / words said (ms)", "",
+         lambda f: f"{1000 * sp(f)['store']['index_outlet_s']:.0f} / {1000 * sp(f)['store']['index_search_s']:.0f}", None),
+        ("  adding an article, the index kept (ms)", "", lambda f: f"{sp(f)['build']['add_ms_per_article']:.1f}", None),
+    ]
+
+
 def measure_library(trees: list, sizes: list[str], rounds: int, add_sizes: list[str], log) -> str | None:
     """The library part, round for round and size by size, each tree in turn; None, or why nothing was measured."""
     from library_bench import merge, summarise
@@ -194,6 +223,8 @@ def main() -> None:
     parser.add_argument("--library-rounds", type=int, default=2, help="Library part: sessions per tree and size.")
     parser.add_argument("--library-add-sizes", default=None,
                         help="Library part: sizes to time reader add --no-analysis at (default: every size).")
+    parser.add_argument("--speakers-articles", type=int, default=20000, help="Speakers part: articles in the library.")
+    parser.add_argument("--speakers-rounds", type=int, default=3, help="Speakers part: sessions per tree.")
     parser.add_argument("--json", metavar="FILE", type=Path, help="Also write every figure to FILE.")
     args = parser.parse_args()
     parts = [p for p in args.parts.split(",") if p]
@@ -241,6 +272,15 @@ def main() -> None:
             for tree in trees:
                 if library_missing is None:
                     figures[tree.name]["library"] = tree.library
+        if "speakers" in parts:
+            for tree in trees:
+                log(f"speakers: {tree.name} (a library of {args.speakers_articles:,} articles is built once and kept)")
+                try:
+                    figures[tree.name]["speakers"] = run_json(
+                        tree, "speakers_bench.py", "--json", "--articles", str(args.speakers_articles),
+                        "--rounds", str(args.speakers_rounds))
+                except RuntimeError as exc:  # an older reader without the kept index
+                    log(f"speakers: {tree.name}: not measured ({str(exc).splitlines()[0]})")
 
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1, default=str))
@@ -249,6 +289,8 @@ def main() -> None:
     table += [r for r in other_rows() if all(p in parts for p in _parts_of(r[0]))]
     if "library" in parts and library_missing is None:
         table += library_rows(library_sizes)
+    if "speakers" in parts:
+        table += speakers_rows(args.speakers_articles)
     width = max((len(r[0]) for r in table), default=20) + 2
     print(f"\nreader benchmarks: {args.rounds} UI rounds, {os.cpu_count()} cores, {time.perf_counter() - started:.0f} s")
     print(f"{'':<{width}}{'target':>12}" + "".join(f"{n:>22}" for n in names))

@@ -78,3 +78,33 @@ class ReaderCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help)
+
+
+def speaker_commands(screen: object) -> Iterator[tuple[str, str, Callable[[], object]]]:
+    """(name, help, callback) of the speaker screens' commands, with their keys."""
+    from reader.screens.speakers import SpeakerIndexScreen
+
+    def act(name: str) -> object:
+        return getattr(screen, f"action_{name}")()
+
+    if isinstance(screen, SpeakerIndexScreen):
+        yield "Sort speakers", "Sort the index by the next column (ctrl+o)", lambda: act("sort")
+        yield "Merge speaker", "The selected speaker is another one: choose them, type to filter (ctrl+g)", lambda: act("merge")
+        yield "Split a name off", "A name the selected speaker goes by is a speaker of its own (ctrl+t)", lambda: act("split")
+        yield "Undo merge or split", "Take back this session's last merge or split (ctrl+z)", lambda: act("undo")
+    yield "Filter quotations", "Dates, outlet, tag, checked only, words said (ctrl+f)", lambda: act("filter")
+
+
+class SpeakerCommands(Provider):
+    """The speaker screens' commands in the palette."""
+
+    async def discover(self) -> Hits:
+        for name, help, callback in speaker_commands(self.screen):
+            yield DiscoveryHit(name, callback, help=help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help, callback in speaker_commands(self.screen):
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help)

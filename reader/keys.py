@@ -76,7 +76,7 @@ HELP: list[tuple[str, list[Row]]] = [
             ((("toggle_panel",),), "show or hide the panel"),
             ((("library",),), "open the library (search, open, add files)"),
             ((("codebook",),), "edit the codebook (tags, quick keys, colours)"),
-            ((("speakers",),), "the speaker index: who said what across the library (type to filter; enter: their quotations, then the article)"),
+            ((("speakers",),), "the speaker index: who said what across the library (type to filter; ctrl+f filters the quotations, ctrl+g merges, ctrl+t splits, ctrl+z undoes; enter: their quotations, then the article)"),
             ((("adjudicate",),), "adjudicate the last assignment's disagreements (the assignment closed)"),
             ((("export",),), "export this article's annotations as CSV (into the current folder, readable by you only)"),
             ("ctrl+p", "command palette"),

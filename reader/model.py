@@ -319,3 +319,106 @@ class Adjudication:
     decided_by: str
     decided_at: str = ""
     coder: str | None = None
+
+
+# ---- the speaker index (reader/speakers.py computes it; the store keeps it as the library changes)
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """One quotation in one article, with what the speaker index shows of it."""
+
+    article_id: int
+    title: str
+    date: str | None
+    outlet: str | None
+    external_id: str | None
+    start: int
+    end: int
+    text: str
+    speaker: str | None  # the name as the article (or the person who corrected it) gives it
+    cue: str | None
+    source: str | None  # the source mention as written ("Mrs. Clinton", "a spokesperson")
+    status: str
+    label: str | None = None  # the entity label of the speaker's mention, if it is an entity
+    names: tuple[str, ...] = ()  # the people the article names (their entities' canonical names)
+    sentence: str = ""  # the sentence (or sentences) around the quotation, with its attribution
+
+    @property
+    def day(self) -> str:
+        return (self.date or "")[:10]
+
+
+@dataclass(frozen=True)
+class SpeakerSummary:
+    """One row of the speaker index: a speaker and their counts (over the quotations a filter keeps)."""
+
+    id: int
+    name: str
+    kind: str  # person, organisation or unnamed
+    quotes: int
+    articles: int
+    outlets: int
+    first: str | None
+    last: str | None
+    machine: int  # quotations no person has checked
+    variants: tuple[str, ...] = ()  # the names they go by in the articles
+    outlet_names: tuple[str, ...] = ()
+
+    @property
+    def unverified(self) -> float:
+        """The share of their quotations no person has checked (status machine)."""
+        return self.machine / self.quotes if self.quotes else 0.0
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "name": self.name, "kind": self.kind, "quotes": self.quotes, "articles": self.articles,
+            "outlets": self.outlets, "outlet_names": list(self.outlet_names), "first": self.first, "last": self.last,
+            "unverified": round(self.unverified, 3), "variants": sorted(self.variants),
+        }
+
+
+@dataclass(frozen=True)
+class SpeakerDecision:
+    """A person's correction of the automatic merging of names, kept across re-analysis.
+
+    `merge`: the speaker called `name` is the speaker called `into`. `split`: the quotations whose
+    speaker goes by `name` (titles aside) are a speaker of their own. Applied oldest first, after the
+    automatic merging; deleting one is its undo.
+    """
+
+    id: int
+    action: str  # merge or split
+    name: str
+    into: str | None
+    author: str
+    decided_at: str
+
+
+@dataclass(frozen=True)
+class QuoteFilter:
+    """What the speaker index and a speaker's page keep: all given conditions hold (None: no condition)."""
+
+    since: str | None = None  # YYYY-MM-DD, inclusive
+    until: str | None = None  # YYYY-MM-DD, inclusive
+    outlet: str | None = None  # exact, any case
+    tag: str | None = None  # an annotation over the quotation carries this tag
+    checked: bool = False  # confirmed or corrected only
+    search: str | None = None  # words inside the quotation (full-text)
+
+    def __bool__(self) -> bool:
+        return bool(self.since or self.until or self.outlet or self.tag or self.checked or (self.search or "").strip())
+
+    def describe(self) -> str:
+        parts = []
+        if self.since or self.until:
+            parts.append(f"{self.since or '…'} to {self.until or '…'}")
+        if self.outlet:
+            parts.append(f"outlet {self.outlet}")
+        if self.tag:
+            parts.append(f"tag {self.tag}")
+        if self.checked:
+            parts.append("checked only")
+        if (self.search or "").strip():
+            parts.append(f"saying “{self.search.strip()}”")  # type: ignore[union-attr]
+        return ", ".join(parts)

@@ -275,6 +275,102 @@ def m007_assignments(db: Database) -> None:
 
 
 @migrations()
+def m008_speaker_index(db: Database) -> None:
+    """The speaker index, kept as the library changes (reader/store.py, "speaker index").
+
+    - `speaker_quotes`: each quotation as people corrected it, with what the index shows (outlet, day,
+      status, the sentence around it) and its `form` (reader/speakers.py Form: what names its speaker),
+      rewritten for an article in the transaction that changes its analysis or a decision on it;
+      searched with `speaker_quotes_fts`.
+    - `speaker_forms`: the distinct forms, how many quotations have each (kept by triggers) and the
+      speaker each names; `dirty` until the names are merged again.
+    - `speakers`: the speakers and their counts, as the index lists them.
+    - `speaker_decisions`: a person's merges and splits, never touched by re-analysis.
+    - `speaker_queue`: articles whose rows are still to be written: every article with quotations when
+      this migration runs (written on the first look at the index, not while the library opens).
+    """
+    db.executescript(
+        """
+        CREATE TABLE speaker_quotes (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            speaker TEXT,
+            cue TEXT,
+            source TEXT,
+            status TEXT NOT NULL,
+            date TEXT,
+            day TEXT,
+            outlet TEXT,
+            sentence TEXT NOT NULL DEFAULT '',
+            form TEXT NOT NULL
+        );
+        CREATE INDEX idx_speaker_quotes_article ON speaker_quotes(article_id);
+        CREATE INDEX idx_speaker_quotes_form ON speaker_quotes(form, day, article_id, start);
+        CREATE TABLE speaker_forms (
+            form TEXT PRIMARY KEY,
+            quotes INTEGER NOT NULL DEFAULT 0,
+            speaker_id INTEGER,
+            dirty INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE INDEX idx_speaker_forms_speaker ON speaker_forms(speaker_id);
+        CREATE INDEX idx_speaker_forms_dirty ON speaker_forms(dirty) WHERE dirty;
+        CREATE TABLE speakers (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL,
+            folded TEXT NOT NULL,
+            quotes INTEGER NOT NULL DEFAULT 0,
+            articles INTEGER NOT NULL DEFAULT 0,
+            outlets INTEGER NOT NULL DEFAULT 0,
+            first TEXT,
+            last TEXT,
+            machine INTEGER NOT NULL DEFAULT 0,
+            variants TEXT NOT NULL DEFAULT '[]',
+            outlet_names TEXT NOT NULL DEFAULT '[]',
+            UNIQUE (kind, folded)
+        );
+        CREATE TABLE speaker_decisions (
+            id INTEGER PRIMARY KEY,
+            action TEXT NOT NULL CHECK (action IN ('merge', 'split')),
+            name TEXT NOT NULL,
+            "into" TEXT,
+            author TEXT NOT NULL,
+            decided_at TEXT NOT NULL
+        );
+        CREATE TABLE speaker_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            stale INTEGER NOT NULL DEFAULT 1
+        );
+        INSERT INTO speaker_state (id, stale) VALUES (1, 1);
+        CREATE TABLE speaker_queue (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE
+        );
+        INSERT INTO speaker_queue (article_id)
+            SELECT DISTINCT article_id FROM quotes
+            UNION SELECT DISTINCT article_id FROM decisions WHERE kind = 'quote';
+
+        CREATE TRIGGER speaker_forms_quote_insert AFTER INSERT ON speaker_quotes BEGIN
+            INSERT OR IGNORE INTO speaker_forms (form, quotes, dirty) VALUES (new.form, 0, 1);
+            UPDATE speaker_forms SET quotes = quotes + 1, dirty = 1 WHERE form = new.form;
+        END;
+        CREATE TRIGGER speaker_forms_quote_delete AFTER DELETE ON speaker_quotes BEGIN
+            UPDATE speaker_forms SET quotes = quotes - 1, dirty = 1 WHERE form = old.form;
+        END;
+        CREATE TRIGGER speaker_state_decision_insert AFTER INSERT ON speaker_decisions BEGIN
+            UPDATE speaker_state SET stale = 1;
+        END;
+        CREATE TRIGGER speaker_state_decision_delete AFTER DELETE ON speaker_decisions BEGIN
+            UPDATE speaker_state SET stale = 1;
+        END;
+        """
+    )
+    db["speaker_quotes"].enable_fts(["text"], create_triggers=True, tokenize="unicode61")
+
+
+@migrations()
 def m010_adjudications(db: Database) -> None:
     """Adjudication: the adjudicated layer itself is annotations, codes and decisions by the author
     'adjudicated'; this table says, for each item of an assignment settled in it, how (agreed, a coder's

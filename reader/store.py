@@ -30,6 +30,7 @@ from reader.model import (
     Adjudication,
     Analysis,
     Annotation,
+    Appearance,
     Article,
     ArticleCode,
     ArticleIdentity,
@@ -40,7 +41,10 @@ from reader.model import (
     Entity,
     ExportRow,
     Quote,
+    QuoteFilter,
     SearchHit,
+    SpeakerDecision,
+    SpeakerSummary,
     Tag,
     Variable,
     VariableValue,
@@ -577,6 +581,7 @@ class Store:
         )
         self.db["articles"].update(article_id, {"analyser": analysis.analyser, "analysed_at": now()})
         self.db.execute("DELETE FROM analysis_queue WHERE article_id = ?", [article_id])
+        self._index_speakers_of(article_id)  # the speaker index, in the same transaction
 
     def articles_needing_analysis(self, analyser: str | None = None) -> list[int]:
         """Ids of articles never analysed, or analysed by a different analyser than `analyser`."""
@@ -991,6 +996,7 @@ class Store:
                 list(stamped.key),
             )
             self.db["decisions"].insert(row)
+            self._index_speakers_of(decision.article_id)
         return stamped
 
     def delete_decision(self, decision: Decision) -> None:
@@ -1000,6 +1006,7 @@ class Store:
                 'DELETE FROM decisions WHERE article_id = ? AND kind = ? AND start = ? AND "end" = ? AND author = ?',
                 list(decision.key),
             )
+            self._index_speakers_of(decision.article_id)
 
     # ------------------------------------------------------------ article variables and codes
 
@@ -1556,6 +1563,223 @@ class Store:
         return annotation_id  # type: ignore[return-value]
 
 
+    # ---- speaker index
+    #
+    # Kept as the library changes (schema m008): an article's rows of speaker_quotes are rewritten in the
+    # transaction that changes its analysis or a decision on it; triggers count each form's quotations.
+    # Reading the index merges the distinct forms again only when something changed (reader/speakers.py
+    # resolve_forms) and recounts only the speakers whose quotations changed.
+
+    def _index_speakers_of(self, article_id: int) -> None:
+        """Rewrite an article's rows of the speaker index (inside the caller's transaction)."""
+        from reader.speakers import appearances, form_of
+
+        self.db.execute("DELETE FROM speaker_quotes WHERE article_id = ?", [article_id])
+        self.db.execute("DELETE FROM speaker_queue WHERE article_id = ?", [article_id])
+        has = self.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM quotes WHERE article_id = ?) "
+            "OR EXISTS (SELECT 1 FROM decisions WHERE article_id = ? AND kind = 'quote')", [article_id, article_id],
+        ).fetchone()[0]
+        if not has:
+            return
+        meta = self.db.execute("SELECT meta FROM articles WHERE id = ?", [article_id]).fetchone()
+        items = appearances(self.get_article(article_id), self.decisions(article_id), _meta_outlet(meta[0] if meta else None))
+        self.db.conn.executemany(
+            'INSERT INTO speaker_quotes (article_id, start, "end", text, speaker, cue, source, status, date, day, outlet, '
+            "sentence, form) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(article_id, q.start, q.end, q.text, q.speaker, q.cue, q.source, q.status, q.date, q.day or None, q.outlet,
+              q.sentence, form_of(q).encode()) for q in items],
+        )
+
+    def _speaker_index_stale(self) -> bool:
+        row = self.db.execute(
+            "SELECT (SELECT stale FROM speaker_state WHERE id = 1) OR EXISTS (SELECT 1 FROM speaker_forms WHERE dirty) "
+            "OR EXISTS (SELECT 1 FROM speaker_queue)"
+        ).fetchone()
+        return bool(row[0])
+
+    def speaker_index_backlog(self) -> int:
+        """How many articles' quotations the index has still to read (a library from before it: once)."""
+        with self._lock:
+            return self.db.execute("SELECT count(*) FROM speaker_queue").fetchone()[0]
+
+    def refresh_speaker_index(self) -> None:
+        """Bring the speakers up to date with the quotations (a no-op when nothing changed since last time)."""
+        from reader.speakers import Form, resolve_forms
+
+        with self._lock:
+            if not self._speaker_index_stale():
+                return
+        with self._lock, self.db.atomic():
+            for (article_id,) in self.db.execute("SELECT article_id FROM speaker_queue").fetchall():
+                self._index_speakers_of(article_id)
+            rows = self.db.execute("SELECT form, quotes, speaker_id, dirty FROM speaker_forms").fetchall()
+            affected: set[int] = {sid for form, n, sid, _ in rows if n <= 0 and sid is not None}
+            self.db.execute("DELETE FROM speaker_forms WHERE quotes <= 0")
+            decoded = self.__dict__.setdefault("_speaker_forms", {})  # form text -> Form, kept by this session
+            live = {}
+            for form, n, sid, dirty in rows:
+                if n > 0:
+                    if form not in decoded:
+                        decoded[form] = Form.decode(form)
+                    live[decoded[form]] = (form, n, sid, dirty)
+            target_of = resolve_forms({form: n for form, (_, n, _, _) in live.items()}, self.speaker_decisions())
+            ids = {(kind, folded): sid for sid, kind, folded in self.db.execute("SELECT id, kind, folded FROM speakers")}
+            names: dict[int, str] = {}
+            variants: dict[int, dict[str, int]] = {}
+            moved: list[tuple[int, str]] = []
+            for form, (kind, name) in target_of.items():
+                key = (kind, " ".join(name.split()).casefold())
+                if key not in ids:
+                    ids[key] = self.db.execute(
+                        "INSERT INTO speakers (kind, name, folded) VALUES (?, ?, ?)", [kind, name, key[1]]
+                    ).lastrowid
+                sid = ids[key]
+                names.setdefault(sid, name)
+                encoded, n, old, dirty = live[form]
+                if old != sid:
+                    moved.append((sid, encoded))
+                    affected.update(x for x in (old, sid) if x is not None)
+                elif dirty:
+                    affected.add(sid)
+                counts = variants.setdefault(sid, {})
+                counts[form.variant] = counts.get(form.variant, 0) + n
+            self.db.conn.executemany("UPDATE speaker_forms SET speaker_id = ? WHERE form = ?", moved)
+            self.db.execute("UPDATE speaker_forms SET dirty = 0 WHERE dirty")
+            self.db.execute("DELETE FROM speakers WHERE id NOT IN (SELECT speaker_id FROM speaker_forms WHERE speaker_id IS NOT NULL)")
+            affected &= set(names)
+            for chunk in _chunks(sorted(affected), 500):
+                counted = self.db.execute(
+                    _SPEAKER_COUNTS_SQL + f" WHERE f.speaker_id IN ({', '.join('?' * len(chunk))}) GROUP BY f.speaker_id", chunk,
+                ).fetchall()
+                self.db.conn.executemany(
+                    "UPDATE speakers SET quotes = ?, articles = ?, outlets = ?, first = ?, last = ?, machine = ?, "
+                    "outlet_names = ?, name = ?, variants = ? WHERE id = ?",
+                    [(*r[1:], names[r[0]], json.dumps(sorted(variants[r[0]], key=lambda v: (-variants[r[0]][v], v)),
+                                                      ensure_ascii=False), r[0]) for r in counted],
+                )
+            self.db.execute("UPDATE speaker_state SET stale = 0")
+
+    def speaker_index(self, filters: QuoteFilter | None = None) -> list[SpeakerSummary]:
+        """The library's speakers, the most quoted first; with `filters`, counted over the quotations they keep
+        (speakers with none left out)."""
+        self.refresh_speaker_index()
+        with self._lock:
+            if not filters:
+                rows = self.db.execute(
+                    f"SELECT {_SPEAKER_FIELDS} FROM speakers s WHERE s.quotes > 0 ORDER BY s.quotes DESC, s.folded"
+                ).fetchall()
+            else:
+                where, params = _quote_conditions(filters)
+                rows = self.db.execute(
+                    "SELECT s.id, s.name, s.kind, c.quotes, c.articles, c.outlets, c.first, c.last, c.machine, s.variants, "
+                    f"c.outlet_names FROM ({_SPEAKER_COUNTS_SQL} WHERE {where} GROUP BY f.speaker_id) c "
+                    "JOIN speakers s ON s.id = c.speaker_id ORDER BY c.quotes DESC, s.folded",
+                    params,
+                ).fetchall()
+        return [_speaker_summary(r) for r in rows]
+
+    def find_speaker(self, name: str) -> SpeakerSummary | None:
+        """The speaker called `name` (any case, any kind), else the one speaker who goes by it, else None."""
+        self.refresh_speaker_index()
+        wanted = " ".join(name.split()).casefold()
+        with self._lock:
+            rows = self.db.execute(
+                f"SELECT {_SPEAKER_FIELDS} FROM speakers s WHERE s.folded = ? ORDER BY s.quotes DESC", [wanted]
+            ).fetchall()
+            if not rows:
+                rows = [r for r in self.db.execute(f"SELECT {_SPEAKER_FIELDS} FROM speakers s ORDER BY s.quotes DESC")
+                        if any(" ".join(v.split()).casefold() == wanted for v in json.loads(r[9] or "[]"))]
+                if len(rows) != 1:
+                    return None
+        return _speaker_summary(rows[0])
+
+    def get_speaker(self, name: str) -> SpeakerSummary:
+        """As find_speaker; NotFoundError when there is no such speaker."""
+        found = self.find_speaker(name)
+        if found is None:
+            raise NotFoundError(f"no speaker called {' '.join(name.split())!r} (see 'reader speakers')")
+        return found
+
+    def speaker_quotes(self, speaker_id: int, filters: QuoteFilter | None = None) -> list[Appearance]:
+        """A speaker's quotations (those `filters` keep), oldest first, with their article's title and external id."""
+        ids = self.speaker_quote_ids(speaker_id, filters)
+        found = self.speaker_quotes_by_id(ids)
+        return [found[i] for i in ids if i in found]
+
+    def speaker_quote_ids(self, speaker_id: int, filters: QuoteFilter | None = None) -> array:
+        """The ids of a speaker's quotations (those `filters` keep), oldest first (undated last): what a page lists,
+        its rows read as they are shown (speaker_quotes_by_id). 10,000 ids in a few milliseconds."""
+        where, params = _quote_conditions(filters or QuoteFilter())
+        sql = (
+            "SELECT q.id FROM speaker_forms f JOIN speaker_quotes q ON q.form = f.form "
+            f"WHERE f.speaker_id = ? AND {where} ORDER BY q.day IS NULL, q.day, q.article_id, q.start"
+        )
+        with self._lock:
+            return array("q", (r[0] for r in self.db.execute(sql, [speaker_id, *params])))
+
+    def speaker_quotes_by_id(self, ids: Iterable[int]) -> dict[int, Appearance]:
+        """These quotations of the speaker index, by id (ids no longer there are left out)."""
+        wanted = list(ids)
+        found: dict[int, Appearance] = {}
+        with self._lock:
+            for chunk in _chunks(wanted, 500):
+                rows = self.db.execute(
+                    'SELECT q.id, q.article_id, a.title, q.date, q.outlet, ' + _EXTERNAL_ID_SQL + ', q.start, q."end", '
+                    "q.text, q.speaker, q.cue, q.source, q.status, q.sentence FROM speaker_quotes q "
+                    f"JOIN articles a ON a.id = q.article_id WHERE q.id IN ({', '.join('?' * len(chunk))})", chunk,
+                )
+                found.update((r[0], Appearance(*r[1:13], sentence=r[13])) for r in rows)
+        return found
+
+    def speaker_summary(self, speaker_id: int, filters: QuoteFilter | None = None) -> SpeakerSummary:
+        """One speaker's row of the index, counted over the quotations `filters` keep (zeros when none);
+        NotFoundError if there is no such speaker."""
+        where, params = _quote_conditions(filters or QuoteFilter())
+        with self._lock:
+            row = self.db.execute(f"SELECT {_SPEAKER_FIELDS} FROM speakers s WHERE s.id = ?", [speaker_id]).fetchone()
+            if row is None:
+                raise NotFoundError(f"no speaker {speaker_id} (the index changed meanwhile)")
+            if not filters:
+                return _speaker_summary(row)
+            counts = self.db.execute(
+                _SPEAKER_COUNTS_SQL + f" WHERE f.speaker_id = ? AND {where} GROUP BY f.speaker_id", [speaker_id, *params]
+            ).fetchone()
+        if counts is None:
+            return _speaker_summary((*row[:3], 0, 0, 0, None, None, 0, row[9], "[]"))
+        return _speaker_summary((*row[:3], *counts[1:7], row[9], counts[7]))
+
+    def speaker_decisions(self) -> list[SpeakerDecision]:
+        """People's merge and split decisions, oldest first."""
+        with self._lock:
+            rows = self.db.execute(
+                'SELECT id, action, name, "into", author, decided_at FROM speaker_decisions ORDER BY id'
+            ).fetchall()
+        return [SpeakerDecision(*r) for r in rows]
+
+    def decide_speakers(self, action: str, name: str, into: str | None, author: str) -> SpeakerDecision:
+        """Record a merge (`name` is the speaker `into`) or a split (`name` a speaker of their own); kept across
+        re-analysis, applied on the next look at the index."""
+        name, into = " ".join(name.split()), " ".join((into or "").split()) or None
+        if action not in ("merge", "split") or not name or (action == "merge" and not into):
+            raise StoreError("a merge needs a speaker and the speaker they are; a split needs a name")
+        if action == "merge" and name.casefold() == (into or "").casefold():
+            raise StoreError(f"{name!r} is already that speaker")
+        stamp = now()
+        with self._lock, self.db.atomic():
+            decision_id = self.db.execute(
+                'INSERT INTO speaker_decisions (action, name, "into", author, decided_at) VALUES (?, ?, ?, ?, ?)',
+                [action, name, into, author, stamp],
+            ).lastrowid
+        return SpeakerDecision(decision_id, action, name, into, author, stamp)
+
+    def delete_speaker_decision(self, decision_id: int) -> None:
+        """Take back a merge or split (its undo); NotFoundError if there is none with that id."""
+        with self._lock, self.db.atomic():
+            if self.db.execute("DELETE FROM speaker_decisions WHERE id = ?", [decision_id]).rowcount == 0:
+                raise NotFoundError(f"no speaker decision {decision_id}")
+
+
 # ---------------------------------------------------------------- helpers
 
 
@@ -1813,6 +2037,68 @@ def _quote_row(quote: Quote) -> dict[str, Any]:
         "cue_start": getattr(quote, "cue_start", None),
         "cue_end": getattr(quote, "cue_end", None),
     }
+
+
+# ---- speaker index: helpers
+
+# A speaker's counts over the quotations of their forms (add a WHERE and GROUP BY f.speaker_id).
+_SPEAKER_COUNTS_SQL = """
+    SELECT f.speaker_id AS speaker_id, count(*) AS quotes, count(DISTINCT q.article_id) AS articles,
+           count(DISTINCT q.outlet) AS outlets, min(q.day) AS first, max(q.day) AS last,
+           sum(q.status = 'machine') AS machine,
+           json_group_array(DISTINCT q.outlet) FILTER (WHERE q.outlet IS NOT NULL) AS outlet_names
+    FROM speaker_forms f JOIN speaker_quotes q ON q.form = f.form
+"""
+_SPEAKER_FIELDS = "s.id, s.name, s.kind, s.quotes, s.articles, s.outlets, s.first, s.last, s.machine, s.variants, s.outlet_names"
+
+
+def _speaker_summary(row: tuple[Any, ...]) -> SpeakerSummary:
+    *head, variants, outlet_names = row
+    return SpeakerSummary(*head, variants=tuple(json.loads(variants or "[]")),
+                          outlet_names=tuple(sorted(json.loads(outlet_names or "[]"))))
+
+
+def _quote_conditions(filters: QuoteFilter) -> tuple[str, list[Any]]:
+    """SQL conditions on speaker_quotes `q` for what `filters` keep, and their parameters."""
+    conditions, params = ["1"], []  # type: tuple[list[str], list[Any]]
+    if filters.since:
+        conditions.append("q.day >= ?")
+        params.append(filters.since)
+    if filters.until:
+        conditions.append("q.day <= ?")
+        params.append(filters.until)
+    if filters.outlet and filters.outlet.strip():
+        conditions.append("q.outlet = ? COLLATE NOCASE")
+        params.append(" ".join(filters.outlet.split()))
+    if filters.checked:
+        conditions.append("q.status IN ('confirmed', 'corrected')")
+    if filters.tag and filters.tag.strip():
+        conditions.append(
+            "EXISTS (SELECT 1 FROM annotations n JOIN annotation_tags x ON x.annotation_id = n.id "
+            'JOIN tags t ON t.id = x.tag_id WHERE n.article_id = q.article_id AND n.start < q."end" '
+            "AND n.\"end\" > q.start AND t.name = ? COLLATE NOCASE)"
+        )
+        params.append(" ".join(filters.tag.split()))
+    fts = _fts_query(filters.search or "")
+    if fts:
+        conditions.append("q.id IN (SELECT rowid FROM speaker_quotes_fts WHERE speaker_quotes_fts MATCH ?)")
+        params.append(fts)
+    return " AND ".join(conditions), params
+
+
+def _meta_outlet(meta: str | None) -> str | None:
+    """The outlet named on import (meta "outlet", else "publisher"), or None."""
+    try:
+        found = json.loads(meta or "{}")
+    except ValueError:
+        return None
+    value = found.get("outlet") or found.get("publisher") if isinstance(found, dict) else None
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 _DECISION_FIELDS = (

@@ -30,8 +30,11 @@ class Prompt(ModalScreen[str | None]):
         suggestions: list[str] | None = None,
         value: str = "",
         suggester: Suggester | None = None,
+        empty: bool = False,
     ):
+        """`empty`: enter with nothing typed answers "" (else None, as escape does)."""
         super().__init__()
+        self.empty = empty
         self.prompt_title = title
         self.placeholder = placeholder
         self.hint = hint
@@ -50,7 +53,7 @@ class Prompt(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+        self.dismiss(event.value.strip() if self.empty else event.value.strip() or None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

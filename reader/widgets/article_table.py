@@ -101,6 +101,12 @@ class ArticleTable(ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
 
+    def refresh_rows(self) -> None:
+        """Draw the rows again, read afresh from the source (whose rows changed), the cursor where it was."""
+        self._pages.clear()
+        self._update_virtual_size()
+        self.refresh()
+
     @property
     def row_count(self) -> int:
         return len(self.source)

@@ -215,3 +215,51 @@ def test_a_full_name_ending_with_a_more_quoted_full_name_is_them():
 def test_the_outlet_a_file_name_starts_with():
     assert outlet_of("/corpus/text/breitbart_2016-09-12_stealth-over-health.txt") == "breitbart"
     assert outlet_of("/corpus/notes.txt") is None
+
+
+def test_the_sentence_around_a_quotation_keeps_its_attribution_and_a_titles_full_stop():
+    from reader.speakers import sentence_around
+
+    text = "Line 1.\n\nIt rained. Then “We will win.” she said. Mrs. Clinton said: “=We said it,” Mrs. Clinton said. After."
+    i = text.index("We will")
+    assert sentence_around(text, i, i + 12) == "Then “We will win.” she said."
+    i = text.index("=We")
+    assert sentence_around(text, i, i + 10) == "Mrs. Clinton said: “=We said it,” Mrs. Clinton said."
+    i = text.index("Line")
+    assert sentence_around(text, i, i + 4) == "Line 1."
+
+
+def test_a_changed_wording_as_a_difference_readable_without_colour():
+    from reader.speakers import diff_text, word_diff
+
+    assert diff_text("We are going to build a great wall", "We're going to build a big wall") == (
+        "[-We are-] [+We're+] going to build a [-great-] [+big+] wall")
+    assert word_diff("same words", "same words") == [("=", "same words")]
+
+
+def test_a_filter_as_typed():
+    import pytest
+
+    from reader.model import QuoteFilter
+    from reader.speakers import filter_text, parse_filter
+
+    typed = 'since:2016-10-01 until:2016-10-31 outlet:"The Times" tag:claim checked emails server'
+    parsed = parse_filter(typed)
+    assert parsed == QuoteFilter("2016-10-01", "2016-10-31", "The Times", "claim", True, "emails server")
+    assert parse_filter(filter_text(parsed)) == parsed
+    assert not parse_filter("  ")
+    for bad, message in (("since:soon", "is not a date"), ('outlet:"The Times', "not closed")):
+        with pytest.raises(ValueError, match=message):
+            parse_filter(bad)
+
+
+def test_repeats_are_found_among_many_quotations_by_either_end():
+    words = "We are going to build a great wall on the border"
+    import random
+
+    vocabulary = "tax court vote health border trade school police climate budget war jobs family rent oil".split()
+    items = [_article(n, "X Y", words=" ".join(random.Random(n).sample(vocabulary, 8))) for n in range(1, 300)]
+    items += [_article(300, "X Y", words=words), _article(301, "X Y", words="We're going to build a great wall on the border")]
+    _, appearances_ = _index(*items)
+    repeats = group_repeats(appearances_)
+    assert [[a.article_id for a in r.appearances] for r in repeats] == [[300, 301]]
