@@ -777,10 +777,15 @@ def speakers_command(
 
 
 def _index_backlog(store: Any) -> None:
-    """Say so on stderr when the speaker index has first to read a library made before it (once)."""
+    """Say so on stderr when the speaker index has first to read a library made before it (once), and when
+    it leaves out the articles the user codes blind."""
     backlog = store.speaker_index_backlog()
     if backlog >= 1000:
         click.echo(f"Reading the quotations of {plural(backlog, 'article')} into the speaker index (once)…", err=True)
+    hidden = store.speaker_index_hidden()
+    if hidden:
+        click.echo(f"Blind coding: the speaker index leaves out the open assignment's {plural(hidden, 'article')} "
+                   "until it is closed (reader assign --close).", err=True)
 
 
 def _decide_speakers(store: Any, merge: str | None, into: str | None, split: str | None, undo: bool,

@@ -1664,13 +1664,13 @@ class Store:
         """The library's speakers, the most quoted first; with `filters`, counted over the quotations they keep
         (speakers with none left out)."""
         self.refresh_speaker_index()
+        where, params = self._speaker_conditions(filters)
         with self._lock:
-            if not filters:
+            if where == "1":
                 rows = self.db.execute(
                     f"SELECT {_SPEAKER_FIELDS} FROM speakers s WHERE s.quotes > 0 ORDER BY s.quotes DESC, s.folded"
                 ).fetchall()
             else:
-                where, params = _quote_conditions(filters)
                 rows = self.db.execute(
                     "SELECT s.id, s.name, s.kind, c.quotes, c.articles, c.outlets, c.first, c.last, c.machine, s.variants, "
                     f"c.outlet_names FROM ({_SPEAKER_COUNTS_SQL} WHERE {where} GROUP BY f.speaker_id) c "
@@ -1678,6 +1678,22 @@ class Store:
                     params,
                 ).fetchall()
         return [_speaker_summary(r) for r in rows]
+
+    def _speaker_conditions(self, filters: QuoteFilter | None) -> tuple[str, list[Any]]:
+        """The SQL conditions on speaker_quotes `q` for `filters` ("1": none, the kept counts stand). While the
+        viewer codes blind, the open assignment's articles are left out: their quotations carry the other
+        coders' decisions (see "blind coding")."""
+        where, params = _quote_conditions(filters or QuoteFilter())
+        if self.viewer is not None and self.speaker_index_hidden():
+            where = ("" if where == "1" else where + " AND ") + f"q.article_id NOT IN ({self._OPEN_SAMPLE_SQL})"
+        return where, params
+
+    def speaker_index_hidden(self) -> int:
+        """How many articles the speaker index leaves out for the viewer: the open assignment's, while they code blind."""
+        if self.viewer is None:
+            return 0
+        with self._lock:
+            return self.db.execute(f"SELECT count(DISTINCT article_id) FROM ({self._OPEN_SAMPLE_SQL})").fetchone()[0]
 
     def find_speaker(self, name: str) -> SpeakerSummary | None:
         """The speaker called `name` (any case, any kind), else the one speaker who goes by it, else None."""
@@ -1710,7 +1726,7 @@ class Store:
     def speaker_quote_ids(self, speaker_id: int, filters: QuoteFilter | None = None) -> array:
         """The ids of a speaker's quotations (those `filters` keep), oldest first (undated last): what a page lists,
         its rows read as they are shown (speaker_quotes_by_id). 10,000 ids in a few milliseconds."""
-        where, params = _quote_conditions(filters or QuoteFilter())
+        where, params = self._speaker_conditions(filters)
         sql = (
             "SELECT q.id FROM speaker_forms f JOIN speaker_quotes q ON q.form = f.form "
             f"WHERE f.speaker_id = ? AND {where} ORDER BY q.day IS NULL, q.day, q.article_id, q.start"
@@ -1735,12 +1751,12 @@ class Store:
     def speaker_summary(self, speaker_id: int, filters: QuoteFilter | None = None) -> SpeakerSummary:
         """One speaker's row of the index, counted over the quotations `filters` keep (zeros when none);
         NotFoundError if there is no such speaker."""
-        where, params = _quote_conditions(filters or QuoteFilter())
+        where, params = self._speaker_conditions(filters)
         with self._lock:
             row = self.db.execute(f"SELECT {_SPEAKER_FIELDS} FROM speakers s WHERE s.id = ?", [speaker_id]).fetchone()
             if row is None:
                 raise NotFoundError(f"no speaker {speaker_id} (the index changed meanwhile)")
-            if not filters:
+            if where == "1":
                 return _speaker_summary(row)
             counts = self.db.execute(
                 _SPEAKER_COUNTS_SQL + f" WHERE f.speaker_id = ? AND {where} GROUP BY f.speaker_id", [speaker_id, *params]

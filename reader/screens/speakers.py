@@ -167,6 +167,7 @@ class SpeakerIndexScreen(Screen):
         self.sort = 0  # an index into SORTS
         self.filters = filters or QuoteFilter()
         self.loaded = False
+        self.hidden = 0  # articles the index leaves out while the user codes blind
         self.decided: list[int] = []  # this session's merges and splits, the last first to take back
         self._keep: str | None = None  # the speaker to keep the cursor on after a reload
 
@@ -197,13 +198,15 @@ class SpeakerIndexScreen(Screen):
     def _load(self, filters: QuoteFilter) -> None:
         try:
             speakers = self.reader.store.speaker_index(filters)
+            hidden = self.reader.store.speaker_index_hidden()
         except ReaderError as exc:
             self.app.call_from_thread(self.notify, f"The speaker index failed: {exc}", severity="error", timeout=10)
             return
-        self.app.call_from_thread(self._loaded, speakers)
+        self.app.call_from_thread(self._loaded, speakers, hidden)
 
-    def _loaded(self, speakers: list[SpeakerSummary]) -> None:
+    def _loaded(self, speakers: list[SpeakerSummary], hidden: int = 0) -> None:
         self.speakers = speakers
+        self.hidden = hidden
         self.loaded = True
         self._show(self.query_one("#speakers-filter", Input).value)
 
@@ -239,6 +242,8 @@ class SpeakerIndexScreen(Screen):
         if self.filters:
             title += f" · quotations {one_line(self.filters.describe())}"
         title += f", by {column} (ctrl+o: sort by another column)"
+        if self.hidden:
+            title += f" · blind: the open assignment's {plural(self.hidden, 'article')} left out"
         self.query_one("#speakers-title", Static).update(Text(title))
 
     @on(Input.Changed, "#speakers-filter")

@@ -91,3 +91,20 @@ def test_agreement_is_refused_to_a_coder_while_open_and_everything_shows_once_cl
     assert {r["author"] for r in _rows(after.stdout) if int(r["article_id"]) == sample} == {"ana", "ben"}
     assert "is open" not in after.stderr
     assert run(path, "ana", "agreement").exit_code == 0
+
+
+def test_the_speaker_index_leaves_the_sample_out_while_coding_is_blind(library):
+    """The index's quotations carry every coder's decisions: on the sample they would show ana's to ben."""
+    path, sample, other = library
+    result = CliRunner().invoke(cli, ["speakers", "--json", "--db", str(path), "--user", "ben"])
+    assert result.exit_code == 0
+    assert "Blind coding: the speaker index leaves out the open assignment's 1 article" in result.stderr
+    blind = {row["name"]: row["quotes"] for row in map(json.loads, result.stdout.splitlines())}
+    quotes = CliRunner().invoke(cli, ["quotes", "--speaker", "Ben's speaker", "--format", "jsonl", "--db", str(path),
+                                      "--user", "ben"])
+    assert {json.loads(line)["article_id"] for line in quotes.stdout.splitlines()} == {other}
+    assert run(path, "lead", "assign", "--close").exit_code == 0
+    result = CliRunner().invoke(cli, ["speakers", "--json", "--db", str(path), "--user", "ben"])
+    assert "Blind coding" not in result.stderr
+    after = {row["name"]: row["quotes"] for row in map(json.loads, result.stdout.splitlines())}
+    assert sum(after.values()) == sum(blind.values()) + 1  # the sample's quotation is back
