@@ -3,39 +3,27 @@ benchmarks and in worker processes, and a later screen reuses them as they are."
 
 from __future__ import annotations
 
+import pkgutil
 import subprocess
 import sys
 
 import pytest
 
-HEADLESS = [
-    "reader.store",
-    "reader.schema",
-    "reader.model",
-    "reader.analysis",
-    "reader.editing.session",
-    "reader.editing.autosave",
-    "reader.editing.verify",
-    "reader.reliability",
-    "reader.blinding",
-    "reader.agreement",
-    "reader.interchange.csv",
-    "reader.interchange.jsonl",
-    "reader.interchange.codebook",
-    "reader.interchange.importer",
-    "reader.interchange.output",
-    "reader.interchange.qdpx_library",
-    "reader.interchange.spacy_docbin",
-    "reader.interchange.label_studio",
-    "reader.interchange.doccano",
-    "reader.ingest.files",
-    "reader.ingest.batch",
-    "reader.ingest.metadata",
-    "reader.ingest.corpus_import",
-    "reader.text.wrap",
-    "reader.text.highlights",
-    "reader.text.inert",
-]
+import reader
+
+# Every module of the headless packages, found (a new module is checked without being listed), and the
+# headless modules beside them.
+HEADLESS_PACKAGES = ("analysis", "editing", "interchange", "ingest", "agreement", "text")
+HEADLESS_MODULES = ("store", "schema", "model", "reliability", "blinding", "adjudication", "speakers", "colours")
+HEADLESS = sorted(
+    [f"reader.{name}" for name in HEADLESS_MODULES]
+    + [
+        info.name
+        for package in HEADLESS_PACKAGES
+        for info in pkgutil.walk_packages([f"{reader.__path__[0]}/{package}"], prefix=f"reader.{package}.")
+    ]
+    + [f"reader.{package}" for package in HEADLESS_PACKAGES]
+)
 
 
 @pytest.mark.parametrize("module", HEADLESS)
