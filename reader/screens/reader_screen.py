@@ -15,6 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, TabbedContent, TextArea
@@ -267,6 +268,8 @@ class ReaderScreen(Screen):
             while self._reload_again:
                 self._reload_again = False
                 await self._reload_annotations()
+        except NoMatches:  # the screen's widgets went while the store was read: the app is quitting
+            pass
         finally:
             self._reloading = False
 
