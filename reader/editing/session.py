@@ -291,6 +291,8 @@ class AnnotationSession:
         (with its undo step); a note changed is one undo step, one with the annotation's making when
         it was `made` for this note."""
         after = self.find(annotation_id)
+        if after is not None and after.author != self.user:  # another person's: never deleted or recorded from here
+            return
         made_for_it = made and bool(self.undo_stack) and self.undo_stack[-1] == ("annotation", None, before)
         if after is not None and not after.tags and not after.note.strip():
             await self.write(self.store.delete_annotation, after.id)

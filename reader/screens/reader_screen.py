@@ -124,7 +124,7 @@ class ReaderScreen(Screen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield ArticleView(id="article")
-            yield NotesPanel(id="panel", build=False)  # its widgets come after the first paint (50 ms sooner)
+            yield NotesPanel(id="panel", build=False, author=self.reader.user)  # its widgets come after the first paint (50 ms sooner)
         yield StatusLine(id="status")
         yield InertInput(id="search", placeholder="search this article (enter: find, escape: cancel)")
         yield Footer()

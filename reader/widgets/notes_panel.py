@@ -72,9 +72,11 @@ class NotesPanel(Vertical):
             with TabPane("Quotes", id="tab-quotes"):
                 yield VimOptionList(id="quotes")
 
-    def __init__(self, *, id: str | None = None, build: bool = True) -> None:
-        """With `build=False` the panel starts empty and builds its widgets in `build` (or when shown)."""
+    def __init__(self, *, id: str | None = None, build: bool = True, author: str | None = None) -> None:
+        """With `build=False` the panel starts empty and builds its widgets in `build` (or when shown).
+        `author`: whose notes the editor writes (others' are shown read-only); None: anyone's."""
         super().__init__(id=id)
+        self.author = author
         self._article_text = ""
         self._note_owner: int | None = None
         self.note_unsaved = False
@@ -191,7 +193,10 @@ class NotesPanel(Vertical):
             self._update(chips, Text("no tags: 1-9 or t to add", style="dim"))
         annotation = target.annotation
         if not note.has_focus and not self.note_unsaved:  # a note not yet saved stays on screen
-            self._set_note(annotation.id if annotation else None, annotation.note if annotation else "")
+            # Another person's note is shown, never written: the editor is read-only on it (`a` makes the
+            # user's own annotation over the same words).
+            mine = annotation is not None and (self.author is None or annotation.author == self.author)
+            self._set_note(annotation.id if mine else None, annotation.note if annotation else "")
 
     def _update(self, static: Static, text: Text) -> None:
         """Update a Static, with a layout pass only if its height changes: on every cursor move, a

@@ -641,3 +641,26 @@ async def test_a_persons_keys_never_change_another_persons_annotation(library, s
     ana, ben = by_author["ana"], by_author["ben"]
     assert (ana.id, ana.tags, ana.note) == (theirs.id, ["claim"], "hers")
     assert (ben.start, ben.end, ben.tags, ben.note) == (entity.start, entity.end, ["fact-check"], "his")
+
+
+async def test_another_persons_note_is_shown_read_only_in_the_panel(library, seed_analysis):
+    """ben tabs into the note while the cursor is on ana's annotation: he reads it, his keys change nothing,
+    and emptying it cannot delete her annotation (the review found both)."""
+    path, article_id = library
+    entity = seed_analysis.entities[1]
+    store = Store(path)
+    store.create_annotation(article_id, entity.start, entity.end, "ana", tags=[], note="ana note")
+    store.close()
+    app = ReaderApp(Store(path), user="ben", article_ids=[article_id])
+    async with app.run_test(size=(120, 40)) as pilot:
+        view_of(app).move_to(entity.start)
+        await pilot.pause()
+        panel = app.screen.query_one(NotesPanel)
+        await panel.build()
+        panel.focus_note()
+        await pilot.pause()
+        assert panel.note_text == "ana note" and panel.note_owner is None
+        await pilot.press("X", "Y", "ctrl+a", "delete", "backspace", "escape")
+        await pilot.pause(0.3)
+    [ana] = annotations(library)
+    assert (ana.author, ana.note) == ("ana", "ana note")
