@@ -208,7 +208,25 @@ def _dash_credit(text: str, mark: QuoteMarks, context: "_Context") -> Attributio
         name = _name_at(text, lead.start(1), context)
         if name:
             return Attribution(name, name, (lead.start(), lead.start() + 1), "—")
-    return None
+    return _speaker_label(text, mark, para_start, context)
+
+
+_LABEL_BEFORE = re.compile(r"(?:^|(?<=[.!?])\s+)((?:[A-Z][\w.'’-]*\s+){0,5}[A-Z][\w.'’-]*)(?:\s*\([^()\n]{1,24}\))?[ \t]*:[ \t]*$")
+
+
+def _speaker_label(text: str, mark: QuoteMarks, para_start: int, context: "_Context") -> Attribution | None:
+    """A transcript's or round-up's label: Rep. Dana Whitfield (R-Ky.): “…”, or Whitfield: “…” at
+    the start of a paragraph or sentence. The person or organisation named last in the label is
+    the speaker; the colon is the cue."""
+    lead = _LABEL_BEFORE.search(text, max(para_start, mark.open - 100), mark.open)
+    if not lead:
+        return None
+    start, end = lead.span(1)
+    named = [e for e in context.entities_in(start, end) if e.label in ("PERSON", "ORG")]
+    if not named or named[-1].end != end:
+        return None
+    colon = text.rindex(":", start, mark.open)
+    return Attribution((start, end), (named[-1].start, named[-1].end), (colon, colon + 1), ":")
 
 
 _CAPITALISED_NAME = re.compile(r"(?:[A-Z][\w.'’-]+ ){1,3}[A-Z][\w'’-]*[a-z]")
@@ -385,6 +403,41 @@ def _subject(verb: Token, context: "_Context | None" = None) -> Token | None:
         for child in token.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 return child
+    return _noun_after_closing_mark(verb) or _subject_of_lead_clause(verb)
+
+
+def _noun_after_closing_mark(verb: Token) -> Token | None:
+    """ “The risk,” said Peter Hallam, an economist who …, “is …”: a speech verb right after a closing
+    mark whose parse gave it no subject (the name went to a verb in the next quotation) has the noun
+    phrase right after it as its subject, inverted."""
+    doc = verb.doc
+    if verb.i == 0 or verb.i + 1 >= len(doc) or doc[verb.i - 1].text not in _CLOSING_MARKS:
+        return None
+    token = doc[verb.i + 1]
+    while token.dep_ in ("compound", "det", "amod", "poss", "nummod") and token.head.i > token.i:
+        token = token.head
+    if token.pos_ != "PROPN" and not (token.pos_ == "NOUN" and doc[verb.i + 1].pos_ == "DET"):
+        return None
+    return token
+
+
+_CLOSING_MARKS = frozenset({"”", '"', "»"})
+
+
+def _subject_of_lead_clause(verb: Token) -> Token | None:
+    """ "Helen Marsh, meanwhile, who has no endorsements, said": the parser hung the relative clause
+    from the verb and its antecedent with it; the first noun subject in what hangs before the verb is
+    the verb's."""
+    for child in verb.lefts:
+        if child.dep_ not in ("ccomp", "advcl", "parataxis"):
+            continue
+        for token in child.subtree:
+            if token.dep_ in ("nsubj", "nsubjpass") and token.pos_ in ("PROPN", "NOUN"):
+                following = token.doc[token.right_edge.i + 1] if token.right_edge.i + 1 < len(token.doc) else None
+                if following is not None and following.text == ",":
+                    return token
+            if token.i >= child.i:
+                break
     return None
 
 
@@ -408,14 +461,24 @@ def is_speech_verb(token: Token) -> bool:
 def _speaker_from_cue(
     tokens: list[Token], nearest_last: bool, text: str, context: "_Context", mark: QuoteMarks
 ) -> Attribution | None:
+    """The subject of a speech verb among `tokens`: the nearest (the last one when the tokens come before
+    the quotation), taking first the verbs no other speech verb there governs ("Wallace said, as the
+    crowd cheered": the crowd's cheering is the circumstance of Wallace's words)."""
     verbs = [t for t in tokens if is_speech_verb(t)]
     if nearest_last:
         verbs.reverse()
-    for verb in verbs:
+    ids = {v.i for v in verbs}
+    inner = [v for v in verbs if any(a.i in ids for a in v.ancestors)]
+    for verb in [v for v in verbs if v not in inner] + inner:
         subject = _subject(verb, context)
         if subject is None or subject.idx >= mark.open and subject.idx < mark.close:
             continue
         found = _mention(subject, text, context, before=mark.open)
+        if found and nearest_last and subject.lower_ in ("who", "that") and subject.head.dep_ == "relcl":
+            # "…,” said Ann Ruiz, who said she had waited all day. “…”: the aside about her ended with its
+            # sentence; the next quotation goes on with her, the person the clause is about.
+            named = _mention(subject.head.head, text, context, mark.open)
+            found = named or found
         if found:
             source, speaker = found
             return Attribution(source, speaker, (verb.idx, verb.idx + len(verb.text)), verb.text)
@@ -607,6 +670,16 @@ class _Context:
         mentions = Counter(p.name for p in self.antecedents)
         self.protagonist = mentions.most_common(1)[0][0] if mentions else None
         self.roles = _roles(text, people)
+
+    def entities_in(self, start: int, end: int) -> list[Entity]:
+        """The entities that lie wholly inside start..end."""
+        i = bisect.bisect_left(self._starts, start)
+        out = []
+        while i < len(self.entities) and self.entities[i].start < end:
+            if self.entities[i].end <= end:
+                out.append(self.entities[i])
+            i += 1
+        return out
 
     def entity_at(self, index: int) -> Entity | None:
         i = bisect.bisect_right(self._starts, index) - 1

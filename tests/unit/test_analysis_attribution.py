@@ -373,3 +373,48 @@ def test_a_live_blog_timestamp_is_not_part_of_the_source(analyser):
     text = "___\n\n2:40 p.m. Donald Trump's campaign manager says he is “gratified” by the decision."
     (q,) = quotes_of(analyser, text)
     assert not part(text, q.source_start, q.source_end).startswith("2:40")
+
+
+# ---------------------------------------------------------------- issue 11: classes of error found on PolNeAR train
+
+
+def test_a_speech_verb_after_a_closing_mark_takes_the_name_after_it(analyser):
+    text = "“The risk,” said Peter Hallam, an economist who is the director of the Valley Institute, “is that we lose jobs.”"
+    first, second = quotes_of(analyser, text)
+    for q in (first, second):
+        assert part(text, q.source_start, q.source_end) == "Peter Hallam"
+        assert q.speaker == "Peter Hallam"
+
+
+def test_a_subject_the_parser_gave_to_a_relative_clause_is_the_speech_verbs(analyser):
+    text = "The mayor spoke on Friday. Helen Marsh, meanwhile, who has no endorsements, said that the plan was “doomed to fail.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Helen Marsh"
+    assert part(text, q.cue_start, q.cue_end) == "said"
+
+
+def test_a_transcript_label_is_the_speaker(analyser):
+    text = "The panel heard from both parties.\n\nRep. Dana Whitfield (R-Ky.): “I have not heard anyone say that.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Dana Whitfield"
+    assert part(text, q.cue_start, q.cue_end) == ":"
+
+
+def test_a_sentence_that_only_mentions_a_name_before_a_colon_is_no_label(analyser):
+    text = "The panel heard from both parties.\n\nIt was the turn of Dana Whitfield: “I have not heard anyone say that.”"
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.cue_start, q.cue_end) != ":"
+
+
+def test_a_speech_verb_in_a_clause_of_another_is_not_the_next_quotations_cue(analyser):
+    text = "“The noise,” Dana Whitfield said, as the crowd cheered. “The traffic. The dust.”"
+    first, second = quotes_of(analyser, text)
+    assert second.speaker == "Dana Whitfield"
+    assert part(text, second.cue_start, second.cue_end) == "said"
+
+
+def test_an_aside_about_the_speaker_hands_the_next_quotation_to_the_speaker_not_to_who(analyser):
+    text = "“We waited all day,” said Ann Ruiz, who said the line was long. “Nobody told us anything.”"
+    first, second = quotes_of(analyser, text)
+    assert second.speaker == "Ann Ruiz"
+    assert part(text, second.source_start, second.source_end) == "Ann Ruiz"
