@@ -533,8 +533,10 @@ def fullest_names(mentions: Sequence[str]) -> dict[str, str]:
     split = {n: n.split() for n in names}
 
     def longest(name: str) -> str:
+        # A fuller form ends as the name does: "Chris Christie" is not the "Chris Christie Address
+        # Heroin" of a live blog's run-in heading, nor "Muhammad Ali" the "Muhammad Ali Center".
         words = split[name]
-        candidates = [n for n in names if all(w in split[n] for w in words)]
+        candidates = [n for n in names if all(w in split[n] for w in words) and split[n][-1] == words[-1]]
         return max(candidates, key=len, default=name)  # max keeps the first of equal lengths
 
     result: dict[str, str] = {}

@@ -346,7 +346,10 @@ def _clause_after(text: str, mark: QuoteMarks, following: QuoteMarks | None) -> 
     with a full stop (“… nomination.” O’Malley’s move was reported by MSNBC: the next sentence is not its cue)."""
     start = mark.close + 1
     if text[mark.close - 1 : mark.close] == ".":
-        return start, start
+        # …unless the next sentence is nothing but its credit, the comma typed as a full stop
+        # (“… missing.” Trump said.).
+        credit = _BARE_CREDIT.match(text, start)
+        return (start, credit.end()) if credit else (start, start)
     _, para_end = paragraph_bounds(text, mark.close)
     end = para_end if following is None else min(para_end, following.open)
     match = _SENTENCE_END.search(text, start, end)
@@ -361,6 +364,8 @@ def _clause_after(text: str, mark: QuoteMarks, following: QuoteMarks | None) -> 
 
 
 _CUE_WORDS_AFTER_QUESTION = 6
+# A sentence of two to four words, capitalised but for the last, ending in a full stop: "Trump said.", "Ann Ruiz added."
+_BARE_CREDIT = re.compile(r"[ \t]+(?:(?:[A-Z][\w.'’-]*|he|she|they)[ \t]+){1,3}[a-z]+\.(?=\s|$)")
 
 
 def _clause_before(text: str, mark: QuoteMarks, previous: QuoteMarks | None) -> tuple[int, int]:
