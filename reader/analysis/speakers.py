@@ -57,8 +57,10 @@ _ASPECTUAL = frozenset("continue begin start keep go".split())
 PUBLISHING_VERBS = frozenset("issue release publish post put send circulate distribute".split())
 STATEMENT_NOUNS = frozenset("statement memo message note letter release tweet post email video ad advertisement".split())
 PERSON_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "we", "i"})
+# Somebody not named: the source as written, no speaker ("Another tweeted, “…”").
+INDEFINITE_SOURCES = frozenset("another someone somebody others some many several both anyone everyone".split())
 # Pronouns that can be the source of words, as written ("it reads", "one read"); only people's resolve to a name.
-SOURCE_PRONOUNS = PERSON_PRONOUNS | {"it", "one", "you"}
+SOURCE_PRONOUNS = PERSON_PRONOUNS | {"it", "one", "you"} | INDEFINITE_SOURCES
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 MALE_TITLES = frozenset("Mr Sir Lord Father King Prince Brother Mister".split())
@@ -114,6 +116,10 @@ def attribute_speakers(
                 found = _subject_after(tokens, text, context, mark)
             if found:
                 break
+        if found is None and text[mark.close - 1 : mark.close] in "?!":
+            whole = _clause_after(text, mark, following, whole=True)
+            if whole[1] > after[1]:
+                found = _speaker_from_cue(index.between(*whole), False, text, context, mark, credit_only=True)
         if found is None:
             found = _dash_credit(text, mark, context)
         if found is None and _only_space(text, *before):
@@ -341,9 +347,10 @@ def _same_paragraph(text: str, a: QuoteMarks, b: QuoteMarks) -> bool:
     return "\n\n" not in text[a.close : b.open]
 
 
-def _clause_after(text: str, mark: QuoteMarks, following: QuoteMarks | None) -> tuple[int, int]:
+def _clause_after(text: str, mark: QuoteMarks, following: QuoteMarks | None, whole: bool = False) -> tuple[int, int]:
     """From the closing mark to the end of its sentence; nothing when the quotation ends its sentence
-    with a full stop (“… nomination.” O’Malley’s move was reported by MSNBC: the next sentence is not its cue)."""
+    with a full stop (“… nomination.” O’Malley’s move was reported by MSNBC: the next sentence is not its cue).
+    After a question or exclamation only its first words, unless `whole`."""
     start = mark.close + 1
     if text[mark.close - 1 : mark.close] == ".":
         # …unless the next sentence is nothing but its credit, the comma typed as a full stop
@@ -354,7 +361,7 @@ def _clause_after(text: str, mark: QuoteMarks, following: QuoteMarks | None) -> 
     end = para_end if following is None else min(para_end, following.open)
     match = _SENTENCE_END.search(text, start, end)
     end = match.end() if match else end
-    if text[mark.close - 1 : mark.close] in "?!":
+    if text[mark.close - 1 : mark.close] in "?!" and not whole:
         # “Why?” Obama asked: the cue comes at once. A question or exclamation followed by a long
         # sentence ("Several Republican leaders, including …, denounced") has ended its own.
         words = list(re.finditer(r"\S+", text[start:end]))
@@ -364,6 +371,7 @@ def _clause_after(text: str, mark: QuoteMarks, following: QuoteMarks | None) -> 
 
 
 _CUE_WORDS_AFTER_QUESTION = 6
+_OWN_WORDS = frozenset({"dobj", "ccomp", "xcomp", "attr", "oprd"})
 # A sentence of two to four words, capitalised but for the last, ending in a full stop: "Trump said.", "Ann Ruiz added."
 _BARE_CREDIT = re.compile(r"[ \t]+(?:(?:[A-Z][\w.'’-]*|he|she|they)[ \t]+){1,3}[a-z]+\.(?=\s|$)")
 
@@ -408,22 +416,80 @@ def _subject(verb: Token, context: "_Context | None" = None) -> Token | None:
         for child in token.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 return child
-    return _noun_after_closing_mark(verb) or _subject_of_lead_clause(verb)
+    return (_noun_after_closing_mark(verb, context) or _subject_of_lead_clause(verb) or _name_before(verb, context)
+            or _name_by_closing_mark(verb, context))
 
 
-def _noun_after_closing_mark(verb: Token) -> Token | None:
+def _noun_after_closing_mark(verb: Token, context: "_Context | None") -> Token | None:
     """ “The risk,” said Peter Hallam, an economist who …, “is …”: a speech verb right after a closing
-    mark whose parse gave it no subject (the name went to a verb in the next quotation) has the noun
-    phrase right after it as its subject, inverted."""
+    mark whose parse gave it no subject (the name went to a verb in the next quotation, or the tagger
+    made "Skelly" an adverb) has the noun phrase right after it as its subject, inverted."""
     doc = verb.doc
     if verb.i == 0 or verb.i + 1 >= len(doc) or doc[verb.i - 1].text not in _CLOSING_MARKS:
         return None
     token = doc[verb.i + 1]
+    if _is_name(token, context):
+        return token
     while token.dep_ in ("compound", "det", "amod", "poss", "nummod") and token.head.i > token.i:
         token = token.head
     if token.pos_ != "PROPN" and not (token.pos_ == "NOUN" and doc[verb.i + 1].pos_ == "DET"):
         return None
     return token
+
+
+def _is_name(token: Token, context: "_Context | None") -> bool:
+    """The token is a word of a person's or organisation's name outside quotations."""
+    if context is None or context.quoted.contains(token.idx):
+        return False
+    entity = context.entity_at(token.idx)
+    return entity is not None and entity.label in ("PERSON", "ORG")
+
+
+def _name_by_closing_mark(verb: Token, context: "_Context | None") -> Token | None:
+    """A subjectless speech verb in the credit after a quotation, whose name the parser hung elsewhere:
+    the first person named between the closing mark and the verb (“…,” Texas delegate Bill Eastland,
+    wearing a cowboy hat, said), or in the words right after a verb that follows the mark (“…,” said
+    Oversight ranking Democrat Elijah Cummings)."""
+    doc = verb.doc
+    if verb.i > 0 and doc[verb.i - 1].text in _CLOSING_MARKS:
+        for token in doc[verb.i + 1 : verb.i + 7]:
+            if token.pos_ in ("PUNCT", "ADP", "SCONJ", "CCONJ", "VERB") and not token.text.endswith("ing"):
+                break
+            if _is_person(token, context):
+                return _last_word_of_name(token, context)
+        return None
+    for back in range(verb.i - 1, max(-1, verb.i - 16), -1):
+        if doc[back].text in _CLOSING_MARKS:
+            for token in doc[back + 1 : verb.i]:
+                if _is_person(token, context):
+                    return _last_word_of_name(token, context)
+            return None
+        if doc[back].text in (".", "!", "?", ";"):
+            return None
+    return None
+
+
+def _is_person(token: Token, context: "_Context | None") -> bool:
+    if context is None or context.quoted.contains(token.idx):
+        return False
+    entity = context.entity_at(token.idx)
+    return entity is not None and entity.label == "PERSON"
+
+
+def _last_word_of_name(token: Token, context: "_Context") -> Token:
+    entity = context.entity_at(token.idx)
+    while token.i + 1 < len(token.doc) and token.doc[token.i + 1].idx < entity.end:
+        token = token.doc[token.i + 1]
+    return token
+
+
+def _name_before(verb: Token, context: "_Context | None") -> Token | None:
+    """ "…," screenwriter Cole Haddon wrote: a speech verb with no subject right after a name (the
+    parser took "screenwriter" for the verb and the name for its object) has that name as subject."""
+    if verb.i == 0:
+        return None
+    before = verb.doc[verb.i - 1]
+    return before if before.pos_ == "PROPN" and _is_name(before, context) else None
 
 
 _CLOSING_MARKS = frozenset({"”", '"', "»"})
@@ -464,12 +530,16 @@ def is_speech_verb(token: Token) -> bool:
 
 
 def _speaker_from_cue(
-    tokens: list[Token], nearest_last: bool, text: str, context: "_Context", mark: QuoteMarks
+    tokens: list[Token], nearest_last: bool, text: str, context: "_Context", mark: QuoteMarks, credit_only: bool = False
 ) -> Attribution | None:
     """The subject of a speech verb among `tokens`: the nearest (the last one when the tokens come before
     the quotation), taking first the verbs no other speech verb there governs ("Wallace said, as the
-    crowd cheered": the crowd's cheering is the circumstance of Wallace's words)."""
+    crowd cheered": the crowd's cheering is the circumstance of Wallace's words). `credit_only`: only
+    verbs whose words are the quotation, with no object or clause of their own (“…!” Sam Ortiz, the
+    head of Forward Ohio, tweeted; not “…?” Several leaders, including …, denounced the remarks)."""
     verbs = [t for t in tokens if is_speech_verb(t)]
+    if credit_only:
+        verbs = [v for v in verbs if not any(c.dep_ in _OWN_WORDS for c in v.children)]
     if nearest_last:
         verbs.reverse()
     ids = {v.i for v in verbs}
@@ -556,6 +626,9 @@ def _phrase(subject: Token, text: str) -> tuple[int, int]:
     if len(phrase) > 12 or any(t.text in "“”\"" for t in phrase):
         phrase = [t for t in phrase if subject.i - 3 <= t.i <= subject.i]
     start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
+    cut = max(text.rfind(mark, start, subject.idx) for mark in "“”\"")
+    if cut >= 0:  # “… hunky-dory,” Gene Sperling: no words of a quotation before the name
+        start = cut + 1
     newline = text.rfind("\n", start, subject.idx)
     if newline >= 0:
         start = newline + 1

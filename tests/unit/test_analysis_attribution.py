@@ -418,3 +418,60 @@ def test_an_aside_about_the_speaker_hands_the_next_quotation_to_the_speaker_not_
     first, second = quotes_of(analyser, text)
     assert second.speaker == "Ann Ruiz"
     assert part(text, second.source_start, second.source_end) == "Ann Ruiz"
+
+
+def test_a_credit_after_an_exclamation_may_run_long_when_its_verb_has_no_words_of_its_own(analyser):
+    text = "“Not us but we like it!” Sam Ortiz, the head of Forward Ohio, tweeted."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Sam Ortiz"
+    assert part(text, q.cue_start, q.cue_end) == "tweeted"
+
+
+def test_a_long_sentence_after_a_question_with_its_own_object_is_no_credit(analyser):
+    text = "Nobody answered.\n\n“What does this say about your party?” Several leaders, including Senator John Hale, denounced the remarks."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker is None
+
+
+def test_a_name_the_parser_made_the_object_of_a_job_title_is_the_subject(analyser):
+    text = "\"I am impressed by his ability to insult everyone,\" screenwriter Cole Haddon wrote on Twitter."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Cole Haddon"
+    assert part(text, q.cue_start, q.cue_end) == "wrote"
+
+
+def test_a_name_between_the_closing_mark_and_a_subjectless_verb_is_its_subject(analyser):
+    text = "“We have had better conventions than this one,” Texas delegate Bill Eastland, wearing a cowboy hat, said matter-of-factly."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Bill Eastland"
+    assert part(text, q.source_start, q.source_end) == "Texas delegate Bill Eastland"
+
+
+def test_somebody_unnamed_is_the_source_as_written_with_no_speaker(analyser):
+    text = "Some readers disagreed. Another tweeted, “Clinton thinks she is above the rules.”"
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.source_start, q.source_end) == "Another"
+    assert q.speaker is None
+
+
+def test_a_source_holds_no_words_of_the_quotation_before_it(analyser):
+    text = "Growth is modest. “It is not the position that everything is hunky-dory,” Gene Sperling, a top adviser, said at an event."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Gene Sperling"
+    assert part(text, q.source_start, q.source_end).startswith("Gene Sperling")
+
+
+def test_a_bare_credit_sentence_after_a_full_stop_is_the_credit(analyser):
+    text = "Donald Trump spoke in Ohio. “Nobody builds walls better than me.” Trump said. Clinton says that is false."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Donald Trump"
+    assert part(text, q.cue_start, q.cue_end) == "said"
+
+
+def test_a_fuller_name_ends_as_the_short_name_does():
+    from reader.analysis.entities import fullest_names
+
+    names = fullest_names(["Chris Christie Address Heroin", "Chris Christie", "Christie", "Muhammad Ali Center", "Muhammad Ali", "Ali"])
+    assert names["Christie"] == "Chris Christie"
+    assert names["Ali"] == "Muhammad Ali"
+    assert fullest_names(["Brent Bozell III", "Bozell"])["Bozell"] == "Brent Bozell III"
