@@ -196,6 +196,9 @@ def _cited(found: Attribution, text: str, region: tuple[int, int], index: TokenI
 
 
 _DASH_AFTER = re.compile(r"[ \t]*[-–—]+[ \t]*")
+_DASH_LINE_AFTER = re.compile(r"[ \t]*\n\s*[-–—]+[ \t]*")
+# The credit line ends after the name, or goes on with a comma and a lower-case gloss ("-President Obama, tweeting").
+_CREDIT_END = re.compile(r"[.,]?[ \t]*(?:\n|$)|,[ \t]+[a-z]")
 _DASH_BEFORE = re.compile(r"[-–—]+[ \t]*([^\n:]{2,60}?)[ \t]*:[ \t]*$")
 
 
@@ -208,6 +211,13 @@ def _dash_credit(text: str, mark: QuoteMarks, context: "_Context") -> Attributio
         name = _name_at(text, dash.end(), context)
         if name:
             return Attribution(name, name, (dash.start(), dash.end()), "—")
+    credit = _DASH_LINE_AFTER.match(text, close)
+    if credit:  # a round-up's quotation paragraph, its credit on the line below: "\n\n- Sanders."
+        name = _name_at(text, credit.end(), context)
+        named = name and any(e.label in ("PERSON", "ORG") for e in context.entities_in(*name))
+        if named and _CREDIT_END.match(text, name[1]):
+            dash_at = text.index("-", credit.start()) if "-" in credit.group() else credit.end() - 1
+            return Attribution(name, name, (dash_at, dash_at + 1), "—")
     para_start, _ = paragraph_bounds(text, mark.open)
     lead = _DASH_BEFORE.search(text, max(para_start, mark.open - 80), mark.open)
     if lead:

@@ -475,3 +475,12 @@ def test_a_fuller_name_ends_as_the_short_name_does():
     assert names["Christie"] == "Chris Christie"
     assert names["Ali"] == "Muhammad Ali"
     assert fullest_names(["Brent Bozell III", "Bozell"])["Bozell"] == "Brent Bozell III"
+
+
+def test_a_dash_credit_on_the_line_below_a_quotation_paragraph(analyser):
+    text = ("Bernie Sanders and Hillary Clinton met in Flint.\n\n\"Big banks pay almost nothing in taxes.\"\n\n- Sanders.\n\n"
+            "That is a complex claim.\n\n\"Some words here.\"\n\n- Read More Stories Below")
+    first, second = quotes_of(analyser, text)
+    assert first.speaker == "Bernie Sanders"
+    assert part(text, first.cue_start, first.cue_end) == "-"
+    assert second.speaker is None  # a line of capitalised words names nobody
