@@ -438,8 +438,8 @@ def _noun_after_closing_mark(verb: Token, context: "_Context | None") -> Token |
     if verb.i == 0 or verb.i + 1 >= len(doc) or doc[verb.i - 1].text not in _CLOSING_MARKS:
         return None
     token = doc[verb.i + 1]
-    if _is_name(token, context):
-        return token
+    if _is_name(token, context) or token.lower_ in INDEFINITE_SOURCES | {"one"}:
+        return token  # (“America is great!” read one.)
     while token.dep_ in ("compound", "det", "amod", "poss", "nummod") and token.head.i > token.i:
         token = token.head
     if token.pos_ != "PROPN" and not (token.pos_ == "NOUN" and doc[verb.i + 1].pos_ == "DET"):

@@ -484,3 +484,11 @@ def test_a_dash_credit_on_the_line_below_a_quotation_paragraph(analyser):
     assert first.speaker == "Bernie Sanders"
     assert part(text, first.cue_start, first.cue_end) == "-"
     assert second.speaker is None  # a line of capitalised words names nobody
+
+
+def test_read_one_after_a_quotation_is_its_source_as_written(analyser):
+    text = "Planes flew over the stadium. “America is great!” read one. “Go home,” read another."
+    first, second = quotes_of(analyser, text)
+    assert part(text, first.source_start, first.source_end) == "one"
+    assert part(text, second.source_start, second.source_end) == "another"
+    assert first.speaker is None and second.speaker is None
