@@ -397,6 +397,23 @@ def _clause_before(text: str, mark: QuoteMarks, previous: QuoteMarks | None) -> 
 
 
 def _subject(verb: Token, context: "_Context | None" = None) -> Token | None:
+    """The verb's subject (see `_grammatical_subject`); a time or place the parser made the subject
+    ("Saturday at the convention Sen. Elizabeth Warren said", "WASHINGTON (AFP) – Democrat Hillary
+    Clinton has taken a swipe …, saying") gives way to the person named between it and the verb."""
+    subject = _grammatical_subject(verb, context)
+    if subject is None or context is None:
+        return subject
+    entity = context.entity_at(subject.idx)
+    if entity is None or entity.label not in ("DATE", "TIME", "GPE", "LOC"):
+        return subject
+    head = subject.head if subject.head.i > subject.i else verb
+    for token in reversed(subject.doc[subject.i + 1 : min(head.i, verb.i) if head.i > subject.i else verb.i]):
+        if _is_person(token, context):
+            return token
+    return None if entity.label in ("DATE", "TIME") else subject
+
+
+def _grammatical_subject(verb: Token, context: "_Context | None" = None) -> Token | None:
     """The verb's subject; of two ("Northlight co-president Marcus Webb" parsed as two), the person.
 
     A verb without one takes the subject of the verb it hangs from ("The senator sought to calm

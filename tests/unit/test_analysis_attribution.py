@@ -492,3 +492,18 @@ def test_read_one_after_a_quotation_is_its_source_as_written(analyser):
     assert part(text, first.source_start, first.source_end) == "one"
     assert part(text, second.source_start, second.source_end) == "another"
     assert first.speaker is None and second.speaker is None
+
+
+def test_a_time_or_place_parsed_as_subject_gives_way_to_the_person_after_it(analyser):
+    text = "Saturday at the state party convention Sen. Elizabeth Warren said the plan was a “proven failure.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Elizabeth Warren"
+    text = "WASHINGTON (AFP) – Democrat Hillary Clinton has taken a swipe at her rival, saying that “bombastic comments” do harm."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Hillary Clinton"
+
+
+def test_a_place_that_speaks_for_its_government_stays_the_speaker(analyser):
+    text = "Washington said the sanctions were “a necessary step.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Washington"
