@@ -423,10 +423,19 @@ _DATELINE = re.compile(
 )
 
 
+_DATELINE_GLUED = re.compile(r"[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3} [-–—] (?=[A-Z][a-z])")
+
+
 def datelines(text: str, entities: list[Entity], titles=()) -> list[Entity]:
     """The place in capitals that opens a story's dateline is a place ("BONN 1996-08-30",
     "DALLAS (AP) —"), whatever spaCy made of a word in capitals."""
-    out = list(entities)
+    out = []
+    for e in entities:  # "CLEVELAND - Donald Trump" is a dateline and a name
+        glued = _DATELINE_GLUED.match(e.text) if e.label in ("PERSON", "ORG") else None
+        if glued and (e.start == 0 or text[e.start - 1] == "\n"):
+            out.append(_span(text, e.start + glued.end(), e.end, e.label))
+        else:
+            out.append(e)
     for match in _DATELINE.finditer(text):
         start, end = match.span(1)
         if end - start < 3:
