@@ -812,7 +812,11 @@ class _Context:
             for _ in range(3):  # this paragraph and the two before it
                 window = max(0, self.text.rfind("\n\n", 0, window))
             known = [p for p in candidates if p.start >= window and self.gender.get(p.name) == wanted]
-            candidates = known or candidates
+            # …but not the subject of the sentence just before the pronoun ("Luis Osuna told the paper: “…”
+            # He added"): a person the writer has just made the topic is who "he" goes on to be.
+            nearest = candidates[0] if candidates else None
+            if not (nearest is not None and nearest in self.main_subjects and self._just_before(nearest, before)):
+                candidates = known or candidates
         if not candidates:
             return None
         # A person named in a sentence whose own subject is "he" ("He criticised Donald Trump") is not
@@ -826,6 +830,15 @@ class _Context:
         same = [p for p in candidates if self.sentence_of[p] == sentence]
         chosen = next((p for p in same if p in self.main_subjects), candidates[0])
         return chosen.start, chosen.end
+
+    def _just_before(self, person: Entity, at: int) -> bool:
+        """The person is named in the paragraph of `at` or the one before it, with no other person named
+        outside quotations between them and `at`."""
+        window = max(0, self.text.rfind("\n\n", 0, max(0, self.text.rfind("\n\n", 0, at))))
+        if person.start < window:
+            return False
+        i = bisect.bisect_right([p.start for p in self.antecedents], person.start)
+        return all(p.start >= at for p in self.antecedents[i:] if p.name != person.name)
 
     def name(self, mention: str, start: int, end: int) -> str:
         """The canonical name for a speaker mention: the person named in it, the entity it is, a role's

@@ -507,3 +507,11 @@ def test_a_place_that_speaks_for_its_government_stays_the_speaker(analyser):
     text = "Washington said the sanctions were “a necessary step.”"
     (q,) = quotes_of(analyser, text)
     assert q.speaker == "Washington"
+
+
+def test_she_said_goes_to_the_person_just_quoted_not_to_an_earlier_woman_known_as_she(analyser):
+    text = ("Hillary Clinton spoke in Ohio on Monday, and she took questions.\n\n“It is a challenge for the campaign,” "
+            "said Madeleine Kunin, a former governor. “The left will never trust the center,” she said.")
+    first, second = quotes_of(analyser, text)
+    assert part(text, second.source_start, second.source_end) == "she"
+    assert second.speaker == "Madeleine Kunin"
