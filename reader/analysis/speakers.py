@@ -134,7 +134,9 @@ def attribute_speakers(
         if found is not None and found.cue is not None and mark.close < found.cue[0] < after[1]:
             found = _cited(found, text, (found.cue[1], after[1]), index, context, mark)
         elif found is not None and found.cue is not None and before[0] <= found.cue[0] < mark.open:
-            found = _cited(found, text, before, index, context, mark)
+            cited = _cited(found, text, before, index, context, mark)
+            # Trump said he was “happy to see” it, according to The New York Times / the Times reported.
+            found = cited if cited is not found else _cited(found, text, after, index, context, mark, reports=True)
         quotes.append(_quote(text, mark, found, context))
     return quotes
 
@@ -185,14 +187,35 @@ def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _cited(found: Attribution, text: str, region: tuple[int, int], index: TokenIndex, context: "_Context", mark: QuoteMarks) -> Attribution:
+def _cited(found: Attribution, text: str, region: tuple[int, int], index: TokenIndex, context: "_Context",
+           mark: QuoteMarks, reports: bool = False) -> Attribution:
     """ “…,” Clinton said, according to a transcript (or "According to pool reports, Obama said “…”"):
     Clinton is the speaker, but the source the writer cites for the words, and its cue, are
-    "according to a transcript"."""
+    "according to a transcript". With `reports`, a report of them after the quotation is cited too
+    (Trump said: “…,” the Times reported)."""
     cited = _according_to(text, region, index, context, mark)
+    if cited is None and reports:
+        cited = _reported_by(index.between(*region), text, context, mark)
     if cited is None:
         return found
     return Attribution(cited.source, found.speaker, cited.cue, cited.cue_text)
+
+
+def _reported_by(tokens: list[Token], text: str, context: "_Context", mark: QuoteMarks) -> Attribution | None:
+    """The news organisation that "reported" the words (“…,” the Times reported; …, reported the
+    Washington Examiner)."""
+    for verb in tokens:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() != "report" or verb.dep_ == "relcl":
+            continue
+        if any(c.dep_ in _OWN_WORDS or c.dep_ == "auxpass" for c in verb.children):
+            continue  # (a "paperwork error" that was reported in a hit piece: reported, not reporting)
+        subject = _subject(verb, context)
+        if subject is None or subject.idx < mark.close:
+            return None
+        found = _mention(subject, text, context, before=mark.open)
+        if found:
+            return Attribution(found[0], found[1], (verb.idx, verb.idx + len(verb.text)), verb.text)
+    return None
 
 
 _DASH_AFTER = re.compile(r"[ \t]*[-–—]+[ \t]*")

@@ -515,3 +515,21 @@ def test_she_said_goes_to_the_person_just_quoted_not_to_an_earlier_woman_known_a
     first, second = quotes_of(analyser, text)
     assert part(text, second.source_start, second.source_end) == "she"
     assert second.speaker == "Madeleine Kunin"
+
+
+def test_a_report_cited_after_the_quotation_is_its_source_and_the_speaker_stays(analyser):
+    text = "Paul Manafort said the work could be termed \"influence peddling,\" the Chicago Tribune reports."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Paul Manafort"
+    assert part(text, q.source_start, q.source_end) == "the Chicago Tribune"
+    text = "On Monday, Donald Trump said he was \"happy to see\" that Khan won, according to The New York Times."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Donald Trump"
+    assert part(text, q.source_start, q.source_end) == "The New York Times"
+
+
+def test_words_that_were_reported_somewhere_are_not_a_report_of_them(analyser):
+    text = "Ted Cruz belittled the loans, calling them a \"paperwork error\" that was reported in a hit piece by the Times."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Ted Cruz"
+    assert part(text, q.source_start, q.source_end) == "Ted Cruz"
