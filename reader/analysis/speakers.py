@@ -339,8 +339,8 @@ def _subject_after(tokens: list[Token], text: str, context: "_Context", mark: Qu
     for token in tokens:
         if token.pos_ in ("VERB", "AUX") and token.dep_ != "aux":
             subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx > mark.close), None)
-            if subject is None:
-                return None
+            if subject is None or token.lemma_ == "be":
+                return None  # (“…?” Alpert’s metaphor is telling: a clause that describes, not one that credits)
             found = _mention(subject, text, context, before=mark.open)
             if found:
                 return Attribution(found[0], found[1], (token.idx, token.idx + len(token.text)), token.text)

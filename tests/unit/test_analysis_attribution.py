@@ -533,3 +533,9 @@ def test_words_that_were_reported_somewhere_are_not_a_report_of_them(analyser):
     (q,) = quotes_of(analyser, text)
     assert q.speaker == "Ted Cruz"
     assert part(text, q.source_start, q.source_end) == "Ted Cruz"
+
+
+def test_a_clause_that_describes_after_a_question_is_no_credit(analyser):
+    text = "Dan Alpert spoke at the forum. “Why would he want that?” On its face, the critique is a familiar one."
+    (q,) = quotes_of(analyser, text)
+    assert q.source_start is None
