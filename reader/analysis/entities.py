@@ -423,10 +423,19 @@ _DATELINE = re.compile(
 )
 
 
+_DATELINE_GLUED = re.compile(r"[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3} [-–—] (?=[A-Z][a-z])")
+
+
 def datelines(text: str, entities: list[Entity], titles=()) -> list[Entity]:
     """The place in capitals that opens a story's dateline is a place ("BONN 1996-08-30",
     "DALLAS (AP) —"), whatever spaCy made of a word in capitals."""
-    out = list(entities)
+    out = []
+    for e in entities:  # "CLEVELAND - Donald Trump" is a dateline and a name
+        glued = _DATELINE_GLUED.match(e.text) if e.label in ("PERSON", "ORG") else None
+        if glued and (e.start == 0 or text[e.start - 1] == "\n"):
+            out.append(_span(text, e.start + glued.end(), e.end, e.label))
+        else:
+            out.append(e)
     for match in _DATELINE.finditer(text):
         start, end = match.span(1)
         if end - start < 3:
@@ -533,8 +542,10 @@ def fullest_names(mentions: Sequence[str]) -> dict[str, str]:
     split = {n: n.split() for n in names}
 
     def longest(name: str) -> str:
+        # A fuller form ends as the name does: "Chris Christie" is not the "Chris Christie Address
+        # Heroin" of a live blog's run-in heading, nor "Muhammad Ali" the "Muhammad Ali Center".
         words = split[name]
-        candidates = [n for n in names if all(w in split[n] for w in words)]
+        candidates = [n for n in names if all(w in split[n] for w in words) and split[n][-1] == words[-1]]
         return max(candidates, key=len, default=name)  # max keeps the first of equal lengths
 
     result: dict[str, str] = {}

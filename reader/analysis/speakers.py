@@ -57,8 +57,10 @@ _ASPECTUAL = frozenset("continue begin start keep go".split())
 PUBLISHING_VERBS = frozenset("issue release publish post put send circulate distribute".split())
 STATEMENT_NOUNS = frozenset("statement memo message note letter release tweet post email video ad advertisement".split())
 PERSON_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "we", "i"})
+# Somebody not named: the source as written, no speaker ("Another tweeted, “…”").
+INDEFINITE_SOURCES = frozenset("another someone somebody others some many several both anyone everyone".split())
 # Pronouns that can be the source of words, as written ("it reads", "one read"); only people's resolve to a name.
-SOURCE_PRONOUNS = PERSON_PRONOUNS | {"it", "one", "you"}
+SOURCE_PRONOUNS = PERSON_PRONOUNS | {"it", "one", "you"} | INDEFINITE_SOURCES
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 MALE_TITLES = frozenset("Mr Sir Lord Father King Prince Brother Mister".split())
@@ -114,6 +116,10 @@ def attribute_speakers(
                 found = _subject_after(tokens, text, context, mark)
             if found:
                 break
+        if found is None and text[mark.close - 1 : mark.close] in "?!":
+            whole = _clause_after(text, mark, following, whole=True)
+            if whole[1] > after[1]:
+                found = _speaker_from_cue(index.between(*whole), False, text, context, mark, credit_only=True)
         if found is None:
             found = _dash_credit(text, mark, context)
         if found is None and _only_space(text, *before):
@@ -128,7 +134,9 @@ def attribute_speakers(
         if found is not None and found.cue is not None and mark.close < found.cue[0] < after[1]:
             found = _cited(found, text, (found.cue[1], after[1]), index, context, mark)
         elif found is not None and found.cue is not None and before[0] <= found.cue[0] < mark.open:
-            found = _cited(found, text, before, index, context, mark)
+            cited = _cited(found, text, before, index, context, mark)
+            # Trump said he was “happy to see” it, according to The New York Times / the Times reported.
+            found = cited if cited is not found else _cited(found, text, after, index, context, mark, reports=True)
         quotes.append(_quote(text, mark, found, context))
     return quotes
 
@@ -179,17 +187,41 @@ def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _cited(found: Attribution, text: str, region: tuple[int, int], index: TokenIndex, context: "_Context", mark: QuoteMarks) -> Attribution:
+def _cited(found: Attribution, text: str, region: tuple[int, int], index: TokenIndex, context: "_Context",
+           mark: QuoteMarks, reports: bool = False) -> Attribution:
     """ “…,” Clinton said, according to a transcript (or "According to pool reports, Obama said “…”"):
     Clinton is the speaker, but the source the writer cites for the words, and its cue, are
-    "according to a transcript"."""
+    "according to a transcript". With `reports`, a report of them after the quotation is cited too
+    (Trump said: “…,” the Times reported)."""
     cited = _according_to(text, region, index, context, mark)
+    if cited is None and reports:
+        cited = _reported_by(index.between(*region), text, context, mark)
     if cited is None:
         return found
     return Attribution(cited.source, found.speaker, cited.cue, cited.cue_text)
 
 
+def _reported_by(tokens: list[Token], text: str, context: "_Context", mark: QuoteMarks) -> Attribution | None:
+    """The news organisation that "reported" the words (“…,” the Times reported; …, reported the
+    Washington Examiner)."""
+    for verb in tokens:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() != "report" or verb.dep_ == "relcl":
+            continue
+        if any(c.dep_ in _OWN_WORDS or c.dep_ == "auxpass" for c in verb.children):
+            continue  # (a "paperwork error" that was reported in a hit piece: reported, not reporting)
+        subject = _subject(verb, context)
+        if subject is None or subject.idx < mark.close:
+            return None
+        found = _mention(subject, text, context, before=mark.open)
+        if found:
+            return Attribution(found[0], found[1], (verb.idx, verb.idx + len(verb.text)), verb.text)
+    return None
+
+
 _DASH_AFTER = re.compile(r"[ \t]*[-–—]+[ \t]*")
+_DASH_LINE_AFTER = re.compile(r"[ \t]*\n\s*[-–—]+[ \t]*")
+# The credit line ends after the name, or goes on with a comma and a lower-case gloss ("-President Obama, tweeting").
+_CREDIT_END = re.compile(r"[.,]?[ \t]*(?:\n|$)|,[ \t]+[a-z]")
 _DASH_BEFORE = re.compile(r"[-–—]+[ \t]*([^\n:]{2,60}?)[ \t]*:[ \t]*$")
 
 
@@ -202,13 +234,38 @@ def _dash_credit(text: str, mark: QuoteMarks, context: "_Context") -> Attributio
         name = _name_at(text, dash.end(), context)
         if name:
             return Attribution(name, name, (dash.start(), dash.end()), "—")
+    credit = _DASH_LINE_AFTER.match(text, close)
+    if credit:  # a round-up's quotation paragraph, its credit on the line below: "\n\n- Sanders."
+        name = _name_at(text, credit.end(), context)
+        named = name and any(e.label in ("PERSON", "ORG") for e in context.entities_in(*name))
+        if named and _CREDIT_END.match(text, name[1]):
+            dash_at = text.index("-", credit.start()) if "-" in credit.group() else credit.end() - 1
+            return Attribution(name, name, (dash_at, dash_at + 1), "—")
     para_start, _ = paragraph_bounds(text, mark.open)
     lead = _DASH_BEFORE.search(text, max(para_start, mark.open - 80), mark.open)
     if lead:
         name = _name_at(text, lead.start(1), context)
         if name:
             return Attribution(name, name, (lead.start(), lead.start() + 1), "—")
-    return None
+    return _speaker_label(text, mark, para_start, context)
+
+
+_LABEL_BEFORE = re.compile(r"(?:^|(?<=[.!?])\s+)((?:[A-Z][\w.'’-]*\s+){0,5}[A-Z][\w.'’-]*)(?:\s*\([^()\n]{1,24}\))?[ \t]*:[ \t]*$")
+
+
+def _speaker_label(text: str, mark: QuoteMarks, para_start: int, context: "_Context") -> Attribution | None:
+    """A transcript's or round-up's label: Rep. Dana Whitfield (R-Ky.): “…”, or Whitfield: “…” at
+    the start of a paragraph or sentence. The person or organisation named last in the label is
+    the speaker; the colon is the cue."""
+    lead = _LABEL_BEFORE.search(text, max(para_start, mark.open - 100), mark.open)
+    if not lead:
+        return None
+    start, end = lead.span(1)
+    named = [e for e in context.entities_in(start, end) if e.label in ("PERSON", "ORG")]
+    if not named or named[-1].end != end:
+        return None
+    colon = text.rindex(":", start, mark.open)
+    return Attribution((start, end), (named[-1].start, named[-1].end), (colon, colon + 1), ":")
 
 
 _CAPITALISED_NAME = re.compile(r"(?:[A-Z][\w.'’-]+ ){1,3}[A-Z][\w'’-]*[a-z]")
@@ -282,8 +339,8 @@ def _subject_after(tokens: list[Token], text: str, context: "_Context", mark: Qu
     for token in tokens:
         if token.pos_ in ("VERB", "AUX") and token.dep_ != "aux":
             subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx > mark.close), None)
-            if subject is None:
-                return None
+            if subject is None or token.lemma_ == "be":
+                return None  # (“…?” Alpert’s metaphor is telling: a clause that describes, not one that credits)
             found = _mention(subject, text, context, before=mark.open)
             if found:
                 return Attribution(found[0], found[1], (token.idx, token.idx + len(token.text)), token.text)
@@ -323,17 +380,21 @@ def _same_paragraph(text: str, a: QuoteMarks, b: QuoteMarks) -> bool:
     return "\n\n" not in text[a.close : b.open]
 
 
-def _clause_after(text: str, mark: QuoteMarks, following: QuoteMarks | None) -> tuple[int, int]:
+def _clause_after(text: str, mark: QuoteMarks, following: QuoteMarks | None, whole: bool = False) -> tuple[int, int]:
     """From the closing mark to the end of its sentence; nothing when the quotation ends its sentence
-    with a full stop (“… nomination.” O’Malley’s move was reported by MSNBC: the next sentence is not its cue)."""
+    with a full stop (“… nomination.” O’Malley’s move was reported by MSNBC: the next sentence is not its cue).
+    After a question or exclamation only its first words, unless `whole`."""
     start = mark.close + 1
     if text[mark.close - 1 : mark.close] == ".":
-        return start, start
+        # …unless the next sentence is nothing but its credit, the comma typed as a full stop
+        # (“… missing.” Trump said.).
+        credit = _BARE_CREDIT.match(text, start)
+        return (start, credit.end()) if credit else (start, start)
     _, para_end = paragraph_bounds(text, mark.close)
     end = para_end if following is None else min(para_end, following.open)
     match = _SENTENCE_END.search(text, start, end)
     end = match.end() if match else end
-    if text[mark.close - 1 : mark.close] in "?!":
+    if text[mark.close - 1 : mark.close] in "?!" and not whole:
         # “Why?” Obama asked: the cue comes at once. A question or exclamation followed by a long
         # sentence ("Several Republican leaders, including …, denounced") has ended its own.
         words = list(re.finditer(r"\S+", text[start:end]))
@@ -343,6 +404,9 @@ def _clause_after(text: str, mark: QuoteMarks, following: QuoteMarks | None) -> 
 
 
 _CUE_WORDS_AFTER_QUESTION = 6
+_OWN_WORDS = frozenset({"dobj", "ccomp", "xcomp", "attr", "oprd"})
+# A sentence of two to four words, capitalised but for the last, ending in a full stop: "Trump said.", "Ann Ruiz added."
+_BARE_CREDIT = re.compile(r"[ \t]+(?:(?:[A-Z][\w.'’-]*|he|she|they)[ \t]+){1,3}[a-z]+\.(?=\s|$)")
 
 
 def _clause_before(text: str, mark: QuoteMarks, previous: QuoteMarks | None) -> tuple[int, int]:
@@ -356,6 +420,23 @@ def _clause_before(text: str, mark: QuoteMarks, previous: QuoteMarks | None) -> 
 
 
 def _subject(verb: Token, context: "_Context | None" = None) -> Token | None:
+    """The verb's subject (see `_grammatical_subject`); a time or place the parser made the subject
+    ("Saturday at the convention Sen. Elizabeth Warren said", "WASHINGTON (AFP) – Democrat Hillary
+    Clinton has taken a swipe …, saying") gives way to the person named between it and the verb."""
+    subject = _grammatical_subject(verb, context)
+    if subject is None or context is None:
+        return subject
+    entity = context.entity_at(subject.idx)
+    if entity is None or entity.label not in ("DATE", "TIME", "GPE", "LOC"):
+        return subject
+    head = subject.head if subject.head.i > subject.i else verb
+    for token in reversed(subject.doc[subject.i + 1 : min(head.i, verb.i) if head.i > subject.i else verb.i]):
+        if _is_person(token, context):
+            return token
+    return None if entity.label in ("DATE", "TIME") else subject
+
+
+def _grammatical_subject(verb: Token, context: "_Context | None" = None) -> Token | None:
     """The verb's subject; of two ("Northlight co-president Marcus Webb" parsed as two), the person.
 
     A verb without one takes the subject of the verb it hangs from ("The senator sought to calm
@@ -385,6 +466,99 @@ def _subject(verb: Token, context: "_Context | None" = None) -> Token | None:
         for child in token.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 return child
+    return (_noun_after_closing_mark(verb, context) or _subject_of_lead_clause(verb) or _name_before(verb, context)
+            or _name_by_closing_mark(verb, context))
+
+
+def _noun_after_closing_mark(verb: Token, context: "_Context | None") -> Token | None:
+    """ “The risk,” said Peter Hallam, an economist who …, “is …”: a speech verb right after a closing
+    mark whose parse gave it no subject (the name went to a verb in the next quotation, or the tagger
+    made "Skelly" an adverb) has the noun phrase right after it as its subject, inverted."""
+    doc = verb.doc
+    if verb.i == 0 or verb.i + 1 >= len(doc) or doc[verb.i - 1].text not in _CLOSING_MARKS:
+        return None
+    token = doc[verb.i + 1]
+    if _is_name(token, context) or token.lower_ in INDEFINITE_SOURCES | {"one"}:
+        return token  # (“America is great!” read one.)
+    while token.dep_ in ("compound", "det", "amod", "poss", "nummod") and token.head.i > token.i:
+        token = token.head
+    if token.pos_ != "PROPN" and not (token.pos_ == "NOUN" and doc[verb.i + 1].pos_ == "DET"):
+        return None
+    return token
+
+
+def _is_name(token: Token, context: "_Context | None") -> bool:
+    """The token is a word of a person's or organisation's name outside quotations."""
+    if context is None or context.quoted.contains(token.idx):
+        return False
+    entity = context.entity_at(token.idx)
+    return entity is not None and entity.label in ("PERSON", "ORG")
+
+
+def _name_by_closing_mark(verb: Token, context: "_Context | None") -> Token | None:
+    """A subjectless speech verb in the credit after a quotation, whose name the parser hung elsewhere:
+    the first person named between the closing mark and the verb (“…,” Texas delegate Bill Eastland,
+    wearing a cowboy hat, said), or in the words right after a verb that follows the mark (“…,” said
+    Oversight ranking Democrat Elijah Cummings)."""
+    doc = verb.doc
+    if verb.i > 0 and doc[verb.i - 1].text in _CLOSING_MARKS:
+        for token in doc[verb.i + 1 : verb.i + 7]:
+            if token.pos_ in ("PUNCT", "ADP", "SCONJ", "CCONJ", "VERB") and not token.text.endswith("ing"):
+                break
+            if _is_person(token, context):
+                return _last_word_of_name(token, context)
+        return None
+    for back in range(verb.i - 1, max(-1, verb.i - 16), -1):
+        if doc[back].text in _CLOSING_MARKS:
+            for token in doc[back + 1 : verb.i]:
+                if _is_person(token, context):
+                    return _last_word_of_name(token, context)
+            return None
+        if doc[back].text in (".", "!", "?", ";"):
+            return None
+    return None
+
+
+def _is_person(token: Token, context: "_Context | None") -> bool:
+    if context is None or context.quoted.contains(token.idx):
+        return False
+    entity = context.entity_at(token.idx)
+    return entity is not None and entity.label == "PERSON"
+
+
+def _last_word_of_name(token: Token, context: "_Context") -> Token:
+    entity = context.entity_at(token.idx)
+    while token.i + 1 < len(token.doc) and token.doc[token.i + 1].idx < entity.end:
+        token = token.doc[token.i + 1]
+    return token
+
+
+def _name_before(verb: Token, context: "_Context | None") -> Token | None:
+    """ "…," screenwriter Cole Haddon wrote: a speech verb with no subject right after a name (the
+    parser took "screenwriter" for the verb and the name for its object) has that name as subject."""
+    if verb.i == 0:
+        return None
+    before = verb.doc[verb.i - 1]
+    return before if before.pos_ == "PROPN" and _is_name(before, context) else None
+
+
+_CLOSING_MARKS = frozenset({"”", '"', "»"})
+
+
+def _subject_of_lead_clause(verb: Token) -> Token | None:
+    """ "Helen Marsh, meanwhile, who has no endorsements, said": the parser hung the relative clause
+    from the verb and its antecedent with it; the first noun subject in what hangs before the verb is
+    the verb's."""
+    for child in verb.lefts:
+        if child.dep_ not in ("ccomp", "advcl", "parataxis"):
+            continue
+        for token in child.subtree:
+            if token.dep_ in ("nsubj", "nsubjpass") and token.pos_ in ("PROPN", "NOUN"):
+                following = token.doc[token.right_edge.i + 1] if token.right_edge.i + 1 < len(token.doc) else None
+                if following is not None and following.text == ",":
+                    return token
+            if token.i >= child.i:
+                break
     return None
 
 
@@ -406,16 +580,30 @@ def is_speech_verb(token: Token) -> bool:
 
 
 def _speaker_from_cue(
-    tokens: list[Token], nearest_last: bool, text: str, context: "_Context", mark: QuoteMarks
+    tokens: list[Token], nearest_last: bool, text: str, context: "_Context", mark: QuoteMarks, credit_only: bool = False
 ) -> Attribution | None:
+    """The subject of a speech verb among `tokens`: the nearest (the last one when the tokens come before
+    the quotation), taking first the verbs no other speech verb there governs ("Wallace said, as the
+    crowd cheered": the crowd's cheering is the circumstance of Wallace's words). `credit_only`: only
+    verbs whose words are the quotation, with no object or clause of their own (“…!” Sam Ortiz, the
+    head of Forward Ohio, tweeted; not “…?” Several leaders, including …, denounced the remarks)."""
     verbs = [t for t in tokens if is_speech_verb(t)]
+    if credit_only:
+        verbs = [v for v in verbs if not any(c.dep_ in _OWN_WORDS for c in v.children)]
     if nearest_last:
         verbs.reverse()
-    for verb in verbs:
+    ids = {v.i for v in verbs}
+    inner = [v for v in verbs if any(a.i in ids for a in v.ancestors)]
+    for verb in [v for v in verbs if v not in inner] + inner:
         subject = _subject(verb, context)
         if subject is None or subject.idx >= mark.open and subject.idx < mark.close:
             continue
         found = _mention(subject, text, context, before=mark.open)
+        if found and nearest_last and subject.lower_ in ("who", "that") and subject.head.dep_ == "relcl":
+            # "…,” said Ann Ruiz, who said she had waited all day. “…”: the aside about her ended with its
+            # sentence; the next quotation goes on with her, the person the clause is about.
+            named = _mention(subject.head.head, text, context, mark.open)
+            found = named or found
         if found:
             source, speaker = found
             return Attribution(source, speaker, (verb.idx, verb.idx + len(verb.text)), verb.text)
@@ -488,6 +676,9 @@ def _phrase(subject: Token, text: str) -> tuple[int, int]:
     if len(phrase) > 12 or any(t.text in "“”\"" for t in phrase):
         phrase = [t for t in phrase if subject.i - 3 <= t.i <= subject.i]
     start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
+    cut = max(text.rfind(mark, start, subject.idx) for mark in "“”\"")
+    if cut >= 0:  # “… hunky-dory,” Gene Sperling: no words of a quotation before the name
+        start = cut + 1
     newline = text.rfind("\n", start, subject.idx)
     if newline >= 0:
         start = newline + 1
@@ -608,6 +799,16 @@ class _Context:
         self.protagonist = mentions.most_common(1)[0][0] if mentions else None
         self.roles = _roles(text, people)
 
+    def entities_in(self, start: int, end: int) -> list[Entity]:
+        """The entities that lie wholly inside start..end."""
+        i = bisect.bisect_left(self._starts, start)
+        out = []
+        while i < len(self.entities) and self.entities[i].start < end:
+            if self.entities[i].end <= end:
+                out.append(self.entities[i])
+            i += 1
+        return out
+
     def entity_at(self, index: int) -> Entity | None:
         i = bisect.bisect_right(self._starts, index) - 1
         if i >= 0 and self.entities[i].start <= index < self.entities[i].end:
@@ -634,7 +835,11 @@ class _Context:
             for _ in range(3):  # this paragraph and the two before it
                 window = max(0, self.text.rfind("\n\n", 0, window))
             known = [p for p in candidates if p.start >= window and self.gender.get(p.name) == wanted]
-            candidates = known or candidates
+            # …but not the subject of the sentence just before the pronoun ("Luis Osuna told the paper: “…”
+            # He added"): a person the writer has just made the topic is who "he" goes on to be.
+            nearest = candidates[0] if candidates else None
+            if not (nearest is not None and nearest in self.main_subjects and self._just_before(nearest, before)):
+                candidates = known or candidates
         if not candidates:
             return None
         # A person named in a sentence whose own subject is "he" ("He criticised Donald Trump") is not
@@ -648,6 +853,15 @@ class _Context:
         same = [p for p in candidates if self.sentence_of[p] == sentence]
         chosen = next((p for p in same if p in self.main_subjects), candidates[0])
         return chosen.start, chosen.end
+
+    def _just_before(self, person: Entity, at: int) -> bool:
+        """The person is named in the paragraph of `at` or the one before it, with no other person named
+        outside quotations between them and `at`."""
+        window = max(0, self.text.rfind("\n\n", 0, max(0, self.text.rfind("\n\n", 0, at))))
+        if person.start < window:
+            return False
+        i = bisect.bisect_right([p.start for p in self.antecedents], person.start)
+        return all(p.start >= at for p in self.antecedents[i:] if p.name != person.name)
 
     def name(self, mention: str, start: int, end: int) -> str:
         """The canonical name for a speaker mention: the person named in it, the entity it is, a role's

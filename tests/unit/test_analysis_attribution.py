@@ -373,3 +373,169 @@ def test_a_live_blog_timestamp_is_not_part_of_the_source(analyser):
     text = "___\n\n2:40 p.m. Donald Trump's campaign manager says he is “gratified” by the decision."
     (q,) = quotes_of(analyser, text)
     assert not part(text, q.source_start, q.source_end).startswith("2:40")
+
+
+# ---------------------------------------------------------------- issue 11: classes of error found on PolNeAR train
+
+
+def test_a_speech_verb_after_a_closing_mark_takes_the_name_after_it(analyser):
+    text = "“The risk,” said Peter Hallam, an economist who is the director of the Valley Institute, “is that we lose jobs.”"
+    first, second = quotes_of(analyser, text)
+    for q in (first, second):
+        assert part(text, q.source_start, q.source_end) == "Peter Hallam"
+        assert q.speaker == "Peter Hallam"
+
+
+def test_a_subject_the_parser_gave_to_a_relative_clause_is_the_speech_verbs(analyser):
+    text = "The mayor spoke on Friday. Helen Marsh, meanwhile, who has no endorsements, said that the plan was “doomed to fail.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Helen Marsh"
+    assert part(text, q.cue_start, q.cue_end) == "said"
+
+
+def test_a_transcript_label_is_the_speaker(analyser):
+    text = "The panel heard from both parties.\n\nRep. Dana Whitfield (R-Ky.): “I have not heard anyone say that.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Dana Whitfield"
+    assert part(text, q.cue_start, q.cue_end) == ":"
+
+
+def test_a_sentence_that_only_mentions_a_name_before_a_colon_is_no_label(analyser):
+    text = "The panel heard from both parties.\n\nIt was the turn of Dana Whitfield: “I have not heard anyone say that.”"
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.cue_start, q.cue_end) != ":"
+
+
+def test_a_speech_verb_in_a_clause_of_another_is_not_the_next_quotations_cue(analyser):
+    text = "“The noise,” Dana Whitfield said, as the crowd cheered. “The traffic. The dust.”"
+    first, second = quotes_of(analyser, text)
+    assert second.speaker == "Dana Whitfield"
+    assert part(text, second.cue_start, second.cue_end) == "said"
+
+
+def test_an_aside_about_the_speaker_hands_the_next_quotation_to_the_speaker_not_to_who(analyser):
+    text = "“We waited all day,” said Ann Ruiz, who said the line was long. “Nobody told us anything.”"
+    first, second = quotes_of(analyser, text)
+    assert second.speaker == "Ann Ruiz"
+    assert part(text, second.source_start, second.source_end) == "Ann Ruiz"
+
+
+def test_a_credit_after_an_exclamation_may_run_long_when_its_verb_has_no_words_of_its_own(analyser):
+    text = "“Not us but we like it!” Sam Ortiz, the head of Forward Ohio, tweeted."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Sam Ortiz"
+    assert part(text, q.cue_start, q.cue_end) == "tweeted"
+
+
+def test_a_long_sentence_after_a_question_with_its_own_object_is_no_credit(analyser):
+    text = "Nobody answered.\n\n“What does this say about your party?” Several leaders, including Senator John Hale, denounced the remarks."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker is None
+
+
+def test_a_name_the_parser_made_the_object_of_a_job_title_is_the_subject(analyser):
+    text = "\"I am impressed by his ability to insult everyone,\" screenwriter Cole Haddon wrote on Twitter."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Cole Haddon"
+    assert part(text, q.cue_start, q.cue_end) == "wrote"
+
+
+def test_a_name_between_the_closing_mark_and_a_subjectless_verb_is_its_subject(analyser):
+    text = "“We have had better conventions than this one,” Texas delegate Bill Eastland, wearing a cowboy hat, said matter-of-factly."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Bill Eastland"
+    assert part(text, q.source_start, q.source_end) == "Texas delegate Bill Eastland"
+
+
+def test_somebody_unnamed_is_the_source_as_written_with_no_speaker(analyser):
+    text = "Some readers disagreed. Another tweeted, “Clinton thinks she is above the rules.”"
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.source_start, q.source_end) == "Another"
+    assert q.speaker is None
+
+
+def test_a_source_holds_no_words_of_the_quotation_before_it(analyser):
+    text = "Growth is modest. “It is not the position that everything is hunky-dory,” Gene Sperling, a top adviser, said at an event."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Gene Sperling"
+    assert part(text, q.source_start, q.source_end).startswith("Gene Sperling")
+
+
+def test_a_bare_credit_sentence_after_a_full_stop_is_the_credit(analyser):
+    text = "Donald Trump spoke in Ohio. “Nobody builds walls better than me.” Trump said. Clinton says that is false."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Donald Trump"
+    assert part(text, q.cue_start, q.cue_end) == "said"
+
+
+def test_a_fuller_name_ends_as_the_short_name_does():
+    from reader.analysis.entities import fullest_names
+
+    names = fullest_names(["Chris Christie Address Heroin", "Chris Christie", "Christie", "Muhammad Ali Center", "Muhammad Ali", "Ali"])
+    assert names["Christie"] == "Chris Christie"
+    assert names["Ali"] == "Muhammad Ali"
+    assert fullest_names(["Brent Bozell III", "Bozell"])["Bozell"] == "Brent Bozell III"
+
+
+def test_a_dash_credit_on_the_line_below_a_quotation_paragraph(analyser):
+    text = ("Bernie Sanders and Hillary Clinton met in Flint.\n\n\"Big banks pay almost nothing in taxes.\"\n\n- Sanders.\n\n"
+            "That is a complex claim.\n\n\"Some words here.\"\n\n- Read More Stories Below")
+    first, second = quotes_of(analyser, text)
+    assert first.speaker == "Bernie Sanders"
+    assert part(text, first.cue_start, first.cue_end) == "-"
+    assert second.speaker is None  # a line of capitalised words names nobody
+
+
+def test_read_one_after_a_quotation_is_its_source_as_written(analyser):
+    text = "Planes flew over the stadium. “America is great!” read one. “Go home,” read another."
+    first, second = quotes_of(analyser, text)
+    assert part(text, first.source_start, first.source_end) == "one"
+    assert part(text, second.source_start, second.source_end) == "another"
+    assert first.speaker is None and second.speaker is None
+
+
+def test_a_time_or_place_parsed_as_subject_gives_way_to_the_person_after_it(analyser):
+    text = "Saturday at the state party convention Sen. Elizabeth Warren said the plan was a “proven failure.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Elizabeth Warren"
+    text = "WASHINGTON (AFP) – Democrat Hillary Clinton has taken a swipe at her rival, saying that “bombastic comments” do harm."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Hillary Clinton"
+
+
+def test_a_place_that_speaks_for_its_government_stays_the_speaker(analyser):
+    text = "Washington said the sanctions were “a necessary step.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Washington"
+
+
+def test_she_said_goes_to_the_person_just_quoted_not_to_an_earlier_woman_known_as_she(analyser):
+    text = ("Hillary Clinton spoke in Ohio on Monday, and she took questions.\n\n“It is a challenge for the campaign,” "
+            "said Madeleine Kunin, a former governor. “The left will never trust the center,” she said.")
+    first, second = quotes_of(analyser, text)
+    assert part(text, second.source_start, second.source_end) == "she"
+    assert second.speaker == "Madeleine Kunin"
+
+
+def test_a_report_cited_after_the_quotation_is_its_source_and_the_speaker_stays(analyser):
+    text = "Paul Manafort said the work could be termed \"influence peddling,\" the Chicago Tribune reports."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Paul Manafort"
+    assert part(text, q.source_start, q.source_end) == "the Chicago Tribune"
+    text = "On Monday, Donald Trump said he was \"happy to see\" that Khan won, according to The New York Times."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Donald Trump"
+    assert part(text, q.source_start, q.source_end) == "The New York Times"
+
+
+def test_words_that_were_reported_somewhere_are_not_a_report_of_them(analyser):
+    text = "Ted Cruz belittled the loans, calling them a \"paperwork error\" that was reported in a hit piece by the Times."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Ted Cruz"
+    assert part(text, q.source_start, q.source_end) == "Ted Cruz"
+
+
+def test_a_clause_that_describes_after_a_question_is_no_credit(analyser):
+    text = "Dan Alpert spoke at the forum. “Why would he want that?” On its face, the critique is a familiar one."
+    (q,) = quotes_of(analyser, text)
+    assert q.source_start is None

@@ -261,3 +261,10 @@ def test_a_name_holds_no_common_word_but_its_particles():
     text = "Trump told Business Insider about the Bank of America."
     result = found(text, ("Trump told Business Insider", "PERSON"), ("Bank of America", "ORG"))
     assert {("Trump", "PERSON"), ("Business Insider", "PERSON"), ("Bank of America", "ORG")} <= result
+
+
+def test_a_dateline_glued_to_a_name_is_cut_off_the_name():
+    text = "Delegates gathered.\n\nCLEVELAND - Donald Trump accepted the nomination. Donald Trump spoke."
+    result = found(text, ("CLEVELAND - Donald Trump", "PERSON"), ("Donald Trump", "PERSON", 2))
+    assert ("Donald Trump", "PERSON") in result
+    assert not any(name.startswith("CLEVELAND -") for name, _ in result)
