@@ -1343,12 +1343,7 @@ def agreement_command(
     assignment = store.find_last_assignment()
     if assignment is None:
         raise ReaderError("no assignment yet: draw a sample first (reader assign --coders ana,ben --sample 20)")
-    coder = config.user_name(user)
-    if assignment.is_open and coder in assignment.coders:  # blind coding: the figures and matrices show the others' codes
-        raise ReaderError(
-            f"{coder} codes in the open assignment '{assignment.name}': agreement shows the other coders' work, "
-            "so it is for them once it is closed (reader assign --close), or for someone who does not code it"
-        )
+    _refuse_to_a_coder(assignment, config.user_name(user), "agreement")
     against = ""
     if reference is not None:
         reference = reference.strip()
@@ -1404,6 +1399,15 @@ def agreement_command(
         click.echo(text, nl=False)
 
 
+def _refuse_to_a_coder(assignment: Any, coder: str, what: str) -> None:
+    """Blind coding: what shows every coder's work is not for a coder of the open assignment."""
+    if assignment.is_open and coder in assignment.coders:
+        raise ReaderError(
+            f"{coder} codes in the open assignment '{assignment.name}': {what} shows the other coders' work, "
+            "so it is for them once it is closed (reader assign --close), or for someone who does not code it"
+        )
+
+
 @cli.command("adjudicate")
 @click.option("--coders", metavar="A,B", help="The two coders to adjudicate between [default: the assignment's first two].")
 @click.option("--list", "show", is_flag=True, help="List the disagreements and how each was settled, without opening the app.")
@@ -1432,7 +1436,9 @@ def adjudicate_command(coders: str | None, show: bool, db: str | None, user: str
     if assignment is None:
         raise ReaderError("no assignment yet: draw a sample first (reader assign --coders ana,ben --sample 20)")
     name = config.user_name(user)
-    if not show:
+    if show:
+        _refuse_to_a_coder(assignment, name, "the list of disagreements")
+    else:
         adj.check_ready(assignment, name)
     pair = adj.pair_of(assignment, (coders or "").split(","))
     if show:

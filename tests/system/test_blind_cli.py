@@ -108,3 +108,12 @@ def test_the_speaker_index_leaves_the_sample_out_while_coding_is_blind(library):
     assert "Blind coding" not in result.stderr
     after = {row["name"]: row["quotes"] for row in map(json.loads, result.stdout.splitlines())}
     assert sum(after.values()) == sum(blind.values()) + 1  # the sample's quotation is back
+
+
+def test_the_list_of_disagreements_is_refused_to_a_coder_while_open(library):
+    """reader adjudicate --list printed ana's codes, spans and speakers to ben (found by review)."""
+    path, _, _ = library
+    result = run(path, "ben", "adjudicate", "--list")
+    assert result.exit_code == 1
+    assert "ben codes in the open assignment" in result.output and "Ana" not in result.output
+    assert run(path, "lead", "adjudicate", "--list").exit_code == 0  # someone who does not code it may look
