@@ -1242,6 +1242,17 @@ class Store:
         """Read as `user` from now on (see above); None reads everyone's work."""
         self.viewer = user
 
+    @contextlib.contextmanager
+    def _reading_for_everyone(self) -> Iterator[None]:
+        """Reads inside see everyone's work, whoever the store reads for: what is kept for everyone (the
+        speaker index) is written from it. Holds the lock, so no other thread reads meanwhile."""
+        with self._lock:
+            viewer, self.viewer = self.viewer, None
+            try:
+                yield
+            finally:
+                self.viewer = viewer
+
     def _visible(self, article: str, author: str, named: bool = False) -> tuple[str, Any]:
         """The SQL condition on a row of `article` and `author` (column expressions) that the viewer may see it,
         and its parameters (a list for `?`, or with `named` a dict)."""
@@ -1583,7 +1594,9 @@ class Store:
         if not has:
             return
         meta = self.db.execute("SELECT meta FROM articles WHERE id = ?", [article_id]).fetchone()
-        items = appearances(self.get_article(article_id), self.decisions(article_id), _meta_outlet(meta[0] if meta else None))
+        with self._reading_for_everyone():  # the index is everyone's: never the decisions one coder may see
+            decisions = self.decisions(article_id)
+        items = appearances(self.get_article(article_id), decisions, _meta_outlet(meta[0] if meta else None))
         self.db.conn.executemany(
             'INSERT INTO speaker_quotes (article_id, start, "end", text, speaker, cue, source, status, date, day, outlet, '
             "sentence, form) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -118,3 +118,16 @@ def test_a_store_reading_for_no_one_sees_everything_during_an_assignment(coded):
     assert store.blind_article_ids() == set()
     store.view_as("ana")
     assert store.blind_article_ids() == {sample} and store.blind_article_ids([sample + 1]) == set()
+
+
+def test_the_speaker_index_is_kept_from_everyones_decisions_whoever_writes_one(coded):
+    """ben's decision on the sample rewrote its index rows from the decisions ben may see, so ana's rejection
+    of the quotation was lost from the index for good (found by review)."""
+    store, sample, _ = coded
+    store.view_as("ben")
+    store.set_decision(Decision(sample, "entity", 4, 9, "confirmed", "ben"))  # rewrites the sample's rows
+    store.close_assignment()
+    store.view_as(None)
+    speaker = store.find_speaker("mayor")
+    quoted_in = {q.article_id for q in store.speaker_quotes(speaker.id)} if speaker else set()
+    assert sample not in quoted_in  # ana rejected it: no one's quotation, on the sample as on the other article
