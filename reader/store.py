@@ -19,6 +19,7 @@ import threading
 import time
 import weakref
 from array import array
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Generator, Iterable, Iterator
@@ -1690,7 +1691,26 @@ class Store:
                     "JOIN speakers s ON s.id = c.speaker_id ORDER BY c.quotes DESC, s.folded",
                     params,
                 ).fetchall()
-        return [_speaker_summary(r) for r in rows]
+        return self._as_seen([_speaker_summary(r) for r in rows], where, params)
+
+    def _as_seen(self, speakers: list[SpeakerSummary], where: str, params: list[Any]) -> list[SpeakerSummary]:
+        """While the viewer codes blind: each speaker named, and their other names listed, as the quotations the
+        viewer may see give them (the kept names come from everyone's: another coder's correction to a fuller
+        name would show). Otherwise `speakers` as they are."""
+        if not self.viewer or not self.speaker_index_hidden() or not speakers:
+            return speakers
+        said: dict[int, Counter] = {}
+        with self._lock:
+            for speaker_id, name, count in self.db.execute(
+                "SELECT f.speaker_id, q.speaker, count(*) FROM speaker_forms f JOIN speaker_quotes q ON q.form = f.form "
+                f"WHERE {where} AND q.speaker IS NOT NULL GROUP BY f.speaker_id, q.speaker", params,
+            ):
+                said.setdefault(speaker_id, Counter())[name] = count
+        return [
+            dataclasses.replace(s, name=said[s.id].most_common(1)[0][0], variants=tuple(sorted(said[s.id])))
+            if s.id in said else s
+            for s in speakers
+        ]
 
     def _speaker_conditions(self, filters: QuoteFilter | None) -> tuple[str, list[Any]]:
         """The SQL conditions on speaker_quotes `q` for `filters` ("1": none, the kept counts stand). While the
@@ -1721,7 +1741,12 @@ class Store:
                         if any(" ".join(v.split()).casefold() == wanted for v in json.loads(r[9] or "[]"))]
                 if len(rows) != 1:
                     return None
-        return _speaker_summary(rows[0])
+        found = _speaker_summary(rows[0])
+        if self.viewer and self.speaker_index_hidden():  # blind: only speakers of quotations the viewer may see
+            seen = self.speaker_summary(found.id)
+            names = {" ".join(n.split()).casefold() for n in (seen.name, *seen.variants)}
+            return seen if seen.quotes and wanted in names else None
+        return found
 
     def get_speaker(self, name: str) -> SpeakerSummary:
         """As find_speaker; NotFoundError when there is no such speaker."""
@@ -1776,7 +1801,7 @@ class Store:
             ).fetchone()
         if counts is None:
             return _speaker_summary((*row[:3], 0, 0, 0, None, None, 0, row[9], "[]"))
-        return _speaker_summary((*row[:3], *counts[1:7], row[9], counts[7]))
+        return self._as_seen([_speaker_summary((*row[:3], *counts[1:7], row[9], counts[7]))], where, params)[0]
 
     def speaker_decisions(self) -> list[SpeakerDecision]:
         """People's merge and split decisions, oldest first."""
@@ -1794,6 +1819,9 @@ class Store:
             raise StoreError("a merge needs a speaker and the speaker they are; a split needs a name")
         if action == "merge" and name.casefold() == (into or "").casefold():
             raise StoreError(f"{name!r} is already that speaker")
+        if self.viewer and self.speaker_index_hidden():
+            raise StoreError("merges and splits wait until the open assignment is closed: they change the index of every "
+                             "article, those coded blind too (reader assign --close)")
         stamp = now()
         with self._lock, self.db.atomic():
             decision_id = self.db.execute(

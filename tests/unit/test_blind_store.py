@@ -11,7 +11,7 @@ from reader.ingest.article import ParsedArticle
 from reader.interchange.csv import write_csv
 from reader.interchange.records import ExportFilter
 from reader.model import Analysis, Decision, Entity, Quote, VariableValue
-from reader.store import Store
+from reader.store import Store, StoreError
 
 TEXT = 'The mayor said "we will build it" on Monday. The council disagreed with the mayor about the bridge.'
 
@@ -131,3 +131,21 @@ def test_the_speaker_index_is_kept_from_everyones_decisions_whoever_writes_one(c
     speaker = store.find_speaker("mayor")
     quoted_in = {q.article_id for q in store.speaker_quotes(speaker.id)} if speaker else set()
     assert sample not in quoted_in  # ana rejected it: no one's quotation, on the sample as on the other article
+
+
+def test_the_speaker_index_names_speakers_as_the_coder_may_see_them(coded):
+    """ana corrected the sample's speaker to a fuller name: ben's index must not name the mayor so, find
+    the speaker by that name, or merge speakers while the index of the sample is hidden (found by review)."""
+    store, sample, other = coded
+    start = TEXT.index("we will")
+    for article_id in (sample, other):  # ana's rejections give way to her correction
+        store.set_decision(Decision(article_id, "quote", start, start + 16, "corrected", "ana",
+                                    speaker="Mayor Jane Secretmiddle Roe" if article_id == sample else "Jane Roe"))
+    store.view_as(None)
+    assert store.get_speaker("Jane Secretmiddle Roe").quotes == 2  # one speaker: the fuller name names both
+    store.view_as("ben")
+    [seen] = store.speaker_index()
+    assert "Secretmiddle" not in seen.name + " ".join(seen.variants) and seen.quotes == 1
+    assert store.find_speaker("Jane Secretmiddle Roe") is None and store.find_speaker("Jane Roe") is not None
+    with pytest.raises(StoreError, match="wait until the open assignment is closed"):
+        store.decide_speakers("split", "Jane Roe", None, "ben")
