@@ -52,6 +52,7 @@ from reader.model import (
 )
 from reader.schema import known_migrations, migrations
 from reader.sqlite import Database
+from reader.text.inert import one_line
 
 CONTEXT_CHARS = 32
 # An article's external id (a corpus row's id column) lives in its meta JSON as "external_id": no column, no migration.
@@ -934,9 +935,21 @@ class Store:
         if cursor.rowcount == 0:
             raise AnnotationGone(annotation_id)
 
-    def delete_annotation(self, annotation_id: int) -> None:
+    def delete_annotation(self, annotation_id: int, same_as: Annotation | None = None) -> None:
+        """Delete an annotation; with `same_as` (an undo, a redo) only if the id still holds that annotation."""
         with self._lock, self.db.atomic():
+            if same_as is not None:
+                self._check_same(same_as)
             self.db["annotations"].delete(annotation_id)
+
+    def _check_same(self, annotation: Annotation) -> None:
+        """StoreError if `annotation.id` now holds another annotation: SQLite gives a deleted annotation's id to
+        the next one made, perhaps another person's, which an undo must not overwrite or delete."""
+        held = self.db.execute("SELECT author, created_at FROM annotations WHERE id = ?", [annotation.id]).fetchone()
+        if held is not None and tuple(held) != (annotation.author, annotation.created_at):
+            raise StoreError(
+                f"annotation {annotation.id} is now another annotation (by {one_line(held[0])}): left as it is, not undone"
+            )
 
     def restore_annotation(self, annotation: Annotation) -> None:
         """Put back an annotation exactly as it was (same id, tags, note, times): for undo."""
@@ -954,6 +967,7 @@ class Store:
             "updated_at": annotation.updated_at,
         }
         with self._lock, self.db.atomic():
+            self._check_same(annotation)
             tag_ids = [self.ensure_tag(name).id for name in annotation.tags]
             self.db["annotations"].upsert(row, pk="id")
             self.db.execute("DELETE FROM annotation_tags WHERE annotation_id = ?", [annotation.id])

@@ -262,7 +262,7 @@ class AnnotationSession:
             self._replace_code(variable, wanted)
         elif wanted is None:
             if current is not None:
-                await self.write(self.store.delete_annotation, current.id)
+                await self.write(self.store.delete_annotation, current.id, current)
         else:
             await self.write(self.store.restore_annotation, wanted)
 

@@ -442,3 +442,19 @@ def test_new_tags_take_colours_in_turn():
     defaults = {tag.colour for tag in store.tags()}
     colours = [store.ensure_tag(f"new {i}").colour for i in range(3)]
     assert len(set(colours)) == 3 and not defaults & set(colours)
+
+
+def test_an_undo_never_overwrites_the_annotation_that_took_its_id(stored):
+    """SQLite gives a deleted annotation's id to the next one made: ben's undo of his delete must not put his
+    annotation back over ana's newer one, nor a redo delete hers (found by review)."""
+    store, article_id = stored
+    bens = store.create_annotation(article_id, 0, 3, "ben", ["claim"])
+    store.delete_annotation(bens.id)
+    anas = store.create_annotation(article_id, 4, 9, "ana", ["actor"], note="hers")
+    assert anas.id == bens.id  # the id came back
+    with pytest.raises(StoreError, match="is now another annotation"):
+        store.restore_annotation(bens)
+    with pytest.raises(StoreError, match="is now another annotation"):
+        store.delete_annotation(bens.id, same_as=bens)
+    [kept] = store.annotations(article_id)
+    assert (kept.author, kept.note, kept.tags) == ("ana", "hers", ["actor"])
