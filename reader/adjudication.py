@@ -161,7 +161,9 @@ def _span_copies(versions: Iterable[tuple[Annotation, ...]]) -> list[tuple[int, 
 
 def _write(store: Any, item: Item, choice: str) -> None:
     """Write the chosen version(s) of the item into the layer, replacing what it held for the item."""
-    chosen = {"a": [item.versions[0]], "b": [item.versions[1]], "both": list(item.versions), "agreed": [item.versions[0]]}[choice]
+    # Agreed spans have the same extents and tags: both versions are copied so both coders' notes are kept.
+    agreed = list(item.versions) if item.kind == "span" else [item.versions[0]]
+    chosen = {"a": [item.versions[0]], "b": [item.versions[1]], "both": list(item.versions), "agreed": agreed}[choice]
     if item.kind == "variable":
         if choice == "both":
             values = [v for v in chosen if v not in (None, "", [])]

@@ -246,3 +246,14 @@ def test_items_do_not_depend_on_which_coder_is_a(spans):
 def test_coders_who_marked_the_same_agree_on_every_item(spans):
     same = [("ana", s, n, t) for _, s, n, t in spans] + [("ben", s, n, t) for _, s, n, t in spans]
     assert disagreements(article_items(1, PAIR, annotations=_annotations(same))) == []
+
+
+def test_an_agreed_span_keeps_both_coders_notes_in_the_layer(sample, store):
+    """Same words, same tags, two notes: the gold layer had ana's only (found by review)."""
+    assignment, article_id = sample
+    for a in store.annotations(article_id):
+        if a.exact == "Critics":
+            store.set_note(a.id, f"{a.author}'s reading")
+    adj.settle_agreed(store, assignment, PAIR, "carol")
+    [critics] = [a for a in store.annotations(article_id) if a.author == ADJUDICATED]
+    assert critics.tags == ["actor"] and "ana's reading" in critics.note and "ben's reading" in critics.note
