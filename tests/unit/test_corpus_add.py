@@ -172,7 +172,7 @@ def test_bad_corpora_are_one_line_each(runner, tmp_path):
 
 
 def test_plain_progress_lines_when_piped(runner, tmp_path, monkeypatch):
-    monkeypatch.setattr(cli_module._CorpusDisplay, "PLAIN_EVERY", 2)
+    monkeypatch.setattr(cli_module.library._CorpusDisplay, "PLAIN_EVERY", 2)
     import reader.ingest.corpus_import as corpus_import
 
     real = corpus_import.import_corpus
@@ -323,7 +323,7 @@ def test_a_corpus_cut_short_keeps_the_rows_before(runner, tmp_path):
 
 
 def test_standard_input_that_is_a_terminal_is_refused(runner, tmp_path, monkeypatch):
-    monkeypatch.setattr(cli_module, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(cli_module.library, "_stdin_is_terminal", lambda: True)
     result = add(runner, tmp_path / "r.db", "-")
     assert result.exit_code == 1 and "standard input is a terminal" in result.stderr
 

@@ -221,7 +221,7 @@ def test_binary_formats_need_a_file_on_a_terminal(annotated, monkeypatch, tmp_pa
     Store(db).close()
     import reader.cli
 
-    monkeypatch.setattr(reader.cli, "_stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(reader.cli.exchange, "_stdout_is_terminal", lambda: True)
     result = CliRunner().invoke(cli, ["export", "--db", str(db), "--format", "spacy"])
     assert result.exit_code == 1 and "give a file with -o FILE" in result.stderr
 
