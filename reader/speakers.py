@@ -197,9 +197,8 @@ def _mention_label(quote: Quote, entities: Sequence[Entity]) -> str | None:
 def store_appearances(store: Any) -> list[Appearance]:
     """Every quotation of the library, as corrected (read on demand: one article at a time)."""
     out: list[Appearance] = []
-    for row in store.quote_articles():
-        article = store.get_article(row["id"])
-        out.extend(appearances(article, store.decisions(row["id"]), row["outlet"]))
+    for article_id, outlet in store.quoted_articles().items():
+        out.extend(appearances(store.get_article(article_id), store.decisions(article_id), outlet))
     return out
 
 

@@ -695,19 +695,18 @@ class Store:
         with self._lock:
             return self.db.execute("SELECT count(*) FROM articles INDEXED BY idx_articles_listing").fetchone()[0]
 
-    def quote_articles(self) -> list[dict[str, Any]]:
-        """The articles that have quotations or quotation decisions, oldest first: id, title, date, source,
-        outlet (meta "outlet" or "publisher") and external_id; what the speaker index reads (reader/speakers.py)."""
+    def quoted_articles(self) -> dict[int, str | None]:
+        """The articles that have quotations or quotation decisions, oldest first, each with its outlet (meta
+        "outlet" or "publisher", else None): what the speaker index computed on demand reads (reader/speakers.py)."""
         sql = (
-            "SELECT a.id, a.title, a.date, a.source, "
-            "(CASE WHEN json_valid(a.meta) THEN COALESCE(json_extract(a.meta, '$.outlet'), json_extract(a.meta, '$.publisher')) END), "
-            f"{_EXTERNAL_ID_SQL} FROM articles a "
+            "SELECT a.id, "
+            "(CASE WHEN json_valid(a.meta) THEN COALESCE(json_extract(a.meta, '$.outlet'), json_extract(a.meta, '$.publisher')) END) "
+            "FROM articles a "
             "WHERE EXISTS (SELECT 1 FROM quotes q WHERE q.article_id = a.id) "
             "OR EXISTS (SELECT 1 FROM decisions d WHERE d.article_id = a.id AND d.kind = 'quote') ORDER BY a.id"
         )
-        fields = ("id", "title", "date", "source", "outlet", "external_id")
         with self._lock:
-            return [dict(zip(fields, row)) for row in self.db.conn.execute(sql)]
+            return {article_id: outlet if isinstance(outlet, str) else None for article_id, outlet in self.db.conn.execute(sql)}
 
     def search(self, query: str, limit: int = 100) -> list[SearchHit]:
         """Full-text search over article titles and text and over annotations' text and notes."""
