@@ -580,8 +580,9 @@ class Corpus:
                 continue
             try:
                 obj = json.loads(line)
-                seen_object = True
-                yield number, obj
+            except RecursionError:  # nested deeper than Python's stack: no article is
+                yield number, CorpusProblem(number, "JSON nested too deep to be an article; skipped", "line")
+                continue
             except json.JSONDecodeError as exc:
                 if not seen_object:  # a broken first line: not JSON Lines at all (a pretty-printed document?)
                     raise CorpusError(
@@ -589,6 +590,12 @@ class Corpus:
                         "per line, or a JSON array of objects"
                     ) from None
                 yield number, CorpusProblem(number, f"not JSON ({exc.msg} at column {exc.colno})", "line")
+                continue
+            except ValueError:  # an integer of thousands of digits (Python's int limit)
+                yield number, CorpusProblem(number, "not JSON reader can read (a number too long); skipped", "line")
+                continue
+            seen_object = True
+            yield number, obj
 
     def _json_array_items(self) -> Iterator[tuple[int, Any]]:
         """The items of a top-level JSON array, decoded one at a time (the whole array is never held)."""
@@ -641,6 +648,8 @@ class Corpus:
                 try:
                     obj, end = decoder.raw_decode(buffer, position)
                     break
+                except RecursionError:
+                    raise CorpusError(f"{self.name}: item {number} is JSON nested too deep to be an article") from None
                 except json.JSONDecodeError as exc:
                     if len(buffer) - position > self.max_row_chars:
                         raise CorpusError(

@@ -481,3 +481,16 @@ def test_a_huge_csv_line_is_skipped_and_the_rows_after_it_still_read():
         "row 3: longer than 5,000 characters; skipped", "row 4: longer than 5,000 characters; skipped",
     ]
     assert [r.external_id for r in got if isinstance(r, CorpusRecord)] == ["1", "4"]
+
+
+def test_json_nested_deeper_than_the_stack_or_a_huge_number_is_a_bad_row_not_a_traceback():
+    """The CLI fuzz found `reader add deep.jsonl` ending in a RecursionError."""
+    good = json.dumps({"text": BODY, "title": "Fine"})
+    data = "\n".join([good, "[" * 100_000 + "]" * 100_000, '{"text": "x", "n": ' + "9" * 5000 + "}", good + " "]).encode()
+    assert [r.article.title for r in records(data, "c.jsonl")] == ["Fine", "Fine"]
+    assert [(p.row, p.message) for p in problems(data, "c.jsonl")] == [
+        (2, "JSON nested too deep to be an article; skipped"),
+        (3, "not JSON reader can read (a number too long); skipped"),
+    ]
+    with pytest.raises(CorpusError, match="nested too deep"):
+        items(("[" + "[" * 100_000 + "]" * 100_000 + "]").encode(), "c.json")
