@@ -487,12 +487,12 @@ def _noun_after_closing_mark(verb: Token, context: "_Context | None") -> Token |
     return token
 
 
-def _is_name(token: Token, context: "_Context | None") -> bool:
-    """The token is a word of a person's or organisation's name outside quotations."""
+def _is_name(token: Token, context: "_Context | None", labels: tuple[str, ...] = ("PERSON", "ORG")) -> bool:
+    """The token is a word of a person's or organisation's name (of an entity of `labels`) outside quotations."""
     if context is None or context.quoted.contains(token.idx):
         return False
     entity = context.entity_at(token.idx)
-    return entity is not None and entity.label in ("PERSON", "ORG")
+    return entity is not None and entity.label in labels
 
 
 def _name_by_closing_mark(verb: Token, context: "_Context | None") -> Token | None:
@@ -520,10 +520,7 @@ def _name_by_closing_mark(verb: Token, context: "_Context | None") -> Token | No
 
 
 def _is_person(token: Token, context: "_Context | None") -> bool:
-    if context is None or context.quoted.contains(token.idx):
-        return False
-    entity = context.entity_at(token.idx)
-    return entity is not None and entity.label == "PERSON"
+    return _is_name(token, context, ("PERSON",))
 
 
 def _last_word_of_name(token: Token, context: "_Context") -> Token:
