@@ -28,6 +28,7 @@ BOUND = (
     ("Search the article", "Find text in this article; n / N for the next and previous", "search"),
     ("Next unchecked highlight", "Jump to the next entity or quotation nobody has checked", "unchecked_next"),
     ("Confirm highlight", "The entity or quotation under the cursor is right", "confirm"),
+    ("Confirm every mention", "Every unchecked mention of the entity under the cursor is right", "confirm_all"),
     ("Set speaker", "Choose the quotation's speaker", "speaker"),
     ("Reject highlight", "Not an entity, not a quotation", "reject"),
     ("Change entity kind", "PERSON, ORG, GPE ...", "entity_kind"),

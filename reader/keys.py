@@ -47,6 +47,7 @@ HELP: list[tuple[str, list[Row]]] = [
         [
             ((("unchecked_next", "unchecked_previous"),), "next / previous highlight nobody has checked yet"),
             ((("confirm",),), "confirm the entity or quotation under the cursor"),
+            ((("confirm_all",),), "confirm every unchecked mention of the entity under the cursor (one undo)"),
             ((("speaker",),), "set the quotation's speaker (the article's people, nearest first; type to filter or a new name)"),
             ((("reject",),), "reject it: not an entity, not a quotation"),
             ((("entity_kind",),), "change the entity's kind"),

@@ -39,7 +39,8 @@ from reader.store import AnnotationGone, Store, now
 RELOAD_TRIES = 4  # reads a reload makes while this session keeps writing, before it leaves it to the next poll
 
 # One change, undoable: (what, before, after); what is "annotation", "decision" or "code", and
-# before/after an Annotation, Decision or ArticleCode, or None for "there was none".
+# before/after an Annotation, Decision or ArticleCode, or None for "there was none"; or "decisions",
+# and before/after lists of Decisions (or None) made at once.
 State = tuple[str, Any, Any]
 
 
@@ -156,6 +157,20 @@ class AnnotationSession:
         self.record(before, after, "decision")
         return after
 
+    async def decide_all(self, decisions: list[Decision]) -> list[Decision]:
+        """Record several decisions of this user at once: one transaction, one undo step."""
+        befores = [self.own_decision(d.kind, d.start, d.end) for d in decisions]
+        wanted = [dataclasses.replace(d, author=self.user, decided_at="") for d in decisions]
+        afters = await self.write(self._set_decisions, wanted)
+        for before, after in zip(befores, afters):
+            self._replace_decision(before, after)
+        self.record(befores, afters, "decisions")  # type: ignore[arg-type]
+        return afters
+
+    def _set_decisions(self, decisions: list[Decision]) -> list[Decision]:
+        with self.store.transaction():
+            return [self.store.set_decision(d) for d in decisions]
+
     async def set_code(self, variable: str, value: object) -> ArticleCode | None:
         """This user's value of an article variable (None: none), written at once and undoable."""
         before = self.codes.get(variable)
@@ -250,6 +265,11 @@ class AnnotationSession:
 
     async def _apply(self, what: str, current: Any, wanted: Any) -> None:
         """Make the store hold `wanted` where it holds `current`."""
+        if what == "decisions":  # several at once (decide_all): put back each, in one transaction
+            await self.write(self._put_decisions, list(zip(current, wanted)))
+            for now_held, then in zip(current, wanted):
+                self._replace_decision(now_held, then)
+            return
         if what == "decision":
             if wanted is None:
                 await self.write(self.store.delete_decision, current)
@@ -265,6 +285,15 @@ class AnnotationSession:
                 await self.write(self.store.delete_annotation, current.id, current)
         else:
             await self.write(self.store.restore_annotation, wanted)
+
+    def _put_decisions(self, pairs: list[tuple[Decision | None, Decision | None]]) -> None:
+        with self.store.transaction():
+            for current, wanted in pairs:
+                if wanted is None:
+                    if current is not None:
+                        self.store.delete_decision(current)
+                else:
+                    self.store.set_decision(wanted)
 
     async def undo(self) -> tuple[bool, Any]:
         """Undo the last change: (False, None) when there is none, else (True, the state now held)."""

@@ -69,6 +69,7 @@ class ReaderScreen(Screen):
         Binding("S", "speakers", "Speakers", show=False, id="speakers"),
         Binding("D", "adjudicate", "Adjudicate", show=False, id="adjudicate"),
         Binding("y", "confirm", "Confirm", show=False, id="confirm", priority=True),
+        Binding("Y", "confirm_all", "Confirm every mention", show=False, id="confirm_all", priority=True),
         Binding("s", "speaker", "Speaker", show=False, id="speaker", priority=True),
         Binding("r", "reject", "Reject", show=False, id="reject", priority=True),
         Binding("K", "entity_kind", "Entity kind", show=False, id="entity_kind", priority=True),
@@ -148,7 +149,7 @@ class ReaderScreen(Screen):
     # typed just before `a` must be too, or `a` overtakes it on its way up from the article view
     # (`2` `a` in one burst lost the tag).
     TYPED_IN_TEXT = frozenset({
-        "edit_note", "toggle_tag", "tag_by_name", "delete_annotation", "undo", "redo", "confirm", "speaker", "reject",
+        "edit_note", "toggle_tag", "tag_by_name", "delete_annotation", "undo", "redo", "confirm", "confirm_all", "speaker", "reject",
         "entity_kind", "link_entity", "quote_extent", "add_quote", "code_article",
     })
 
@@ -582,6 +583,26 @@ class ReaderScreen(Screen):
             self.notify("Nothing to confirm here: move onto an entity or a quotation ( ] or ) ).", timeout=3)
             return
         await self._decide(*found)  # the status line says so: a message at every y would hide it
+
+    async def action_confirm_all(self) -> None:
+        """Y: every mention of the entity under the cursor nobody has checked is right (one undo step)."""
+        found = self._highlight("entity")
+        if found is None or self.session is None or self.article is None:
+            self.notify("No entity here: move onto one with ] (Y confirms every mention of it).", timeout=3)
+            return
+        name = found[1].name
+        unchecked = [e for e in self.article.entities if e.name == name and e.status == "machine"]
+        if not unchecked:
+            self.notify(f"Every mention of {one_line(name)} is checked already.", timeout=3)
+            return
+        decisions = [Decision(self.article.id, "entity", *self._anchor("entity", e), "confirmed", self.reader.user)
+                     for e in unchecked]
+        try:
+            await self._db(self.session.decide_all(decisions))
+        except _Failed:
+            return
+        self._show_highlights()
+        self.notify(f"Confirmed {plural(len(decisions), 'mention')} of {one_line(name)} (u to undo).", timeout=3)
 
     async def action_reject(self) -> None:
         """r: not an entity, or not a quotation."""

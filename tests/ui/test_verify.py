@@ -237,3 +237,26 @@ async def test_a_variable_another_session_adds_is_in_the_coding_form_without_reo
         await pilot.press("p", "escape")
         await pilot.pause()
         assert app.screen.view.codes_line == "tone: positive"
+
+
+async def test_Y_confirms_every_unchecked_mention_of_an_entity_and_one_u_takes_them_back(make_app, library):
+    """Verifying an article a mention at a time was the slow part of the trial: 18 > y for one article."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = app.screen.view
+        entities = app.screen.article.entities
+        name = next(e.name for e in entities if sum(x.name == e.name for x in entities) > 1)
+        mentions = [e for e in entities if e.name == name]
+        view.move_to(mentions[0].start)
+        await pilot.press("Y")
+        await pilot.pause()
+        confirmed = {(d.start, d.end) for d in decisions(library) if d.status == "confirmed"}
+        assert confirmed == {(e.start, e.end) for e in mentions}
+        assert all(e.status == "confirmed" for e in app.screen.article.entities if e.name == name)
+        assert all(e.status == "machine" for e in app.screen.article.entities if e.name != name)
+        await pilot.press("u")
+        await pilot.pause()
+        assert decisions(library) == []
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert len(decisions(library)) == len(mentions)
