@@ -25,7 +25,7 @@ from reader.cli import (
     read_as,
 )
 from reader.errors import ReaderError
-from reader.model import ArticleListing
+from reader.model import ADJUDICATED, ArticleListing
 from reader.paths import expand_path, unreadable
 from reader.text.inert import json_line as _json_line
 from reader.text.inert import one_line, plural
@@ -48,6 +48,9 @@ def open_command(paths: tuple[Path, ...], db: str | None, user: str | None, mode
     from reader.app import run_app
 
     _check_not_a_mistyped_command(paths)
+    if config.user_name(user) == ADJUDICATED:  # its edits would carry no record of who settled what
+        raise ReaderError(f"'{ADJUDICATED}' is the adjudicated layer's name, not a person: open reader under your "
+                          "own --user, and settle the layer's items with D (reader adjudicate)")
     keymap = config.keymap()  # a mistake in it is one line before anything opens
     store = open_store(db)
     limit = config.max_bytes(max_size)

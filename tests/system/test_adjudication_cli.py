@@ -120,3 +120,14 @@ def test_against_a_coder_compares_the_others_with_them(library):
     actor = [r for r in rows if r["section"] == "tag" and r["subject"] == "actor"]
     assert [(r["coders"], r["n_coders"]) for r in actor] == [("ana + ben", "2")]  # ana codes every article (none adjudicated)
     assert float(actor[0]["alpha"]) == 1.0
+
+
+def test_the_reader_is_not_opened_as_the_adjudicated_layer(tmp_path):
+    """Edits made as 'adjudicated' in the reader would change the gold layer with no record of who did it."""
+    from click.testing import CliRunner
+
+    from reader.cli import cli
+
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "r.db"), "--user", "adjudicated"])
+    assert result.exit_code == 1
+    assert "is the adjudicated layer's name, not a person" in result.output
