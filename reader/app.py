@@ -35,9 +35,11 @@ class ReaderApp(App[None]):
         keymap: dict[str, str] | None = None,
         offset: int | None = None,
         adjudicate: tuple[str, ...] | None = None,
+        assignment_id: int | None = None,
     ):
         super().__init__()
         self._adjudicate = adjudicate  # open on the adjudication screen (with these coders, or the assignment's first two)
+        self._assignment_id = assignment_id  # of that assignment (None: the open, else the last)
         self._start_offset = offset  # where to open the first article (where the user left off)
         self._no_colours = None
         self.keymap = dict(keymap or {})  # binding id -> keys, from the config file's [keymap]
@@ -140,14 +142,14 @@ class ReaderApp(App[None]):
         else:
             self.show_library()
         if self._adjudicate is not None:
-            self.show_adjudication(self._adjudicate)
+            self.show_adjudication(self._adjudicate, self._assignment_id)
 
-    def show_adjudication(self, coders: tuple[str, ...] = ()) -> None:
-        """The disagreements of the last assignment, to settle in the adjudicated layer."""
+    def show_adjudication(self, coders: tuple[str, ...] = (), assignment_id: int | None = None) -> None:
+        """The disagreements of an assignment (None: the last), to settle in the adjudicated layer."""
         from reader.screens.adjudication import AdjudicationScreen
 
         if not isinstance(self.screen, AdjudicationScreen):
-            self.push_screen(AdjudicationScreen(coders))
+            self.push_screen(AdjudicationScreen(coders, assignment_id))
 
     def _tell_if_blind(self) -> None:
         from reader.blinding import start_message
@@ -222,10 +224,10 @@ class ReaderApp(App[None]):
 
 def run_app(store: Store, user: str, model: str | None, article_ids: list[int], max_bytes: int,
             keymap: dict[str, str] | None = None, offset: int | None = None,
-            adjudicate: tuple[str, ...] | None = None) -> None:
+            adjudicate: tuple[str, ...] | None = None, assignment_id: int | None = None) -> None:
     """Run the app; however it ends (q, SIGTERM, SIGHUP, an error) the library is closed and checkpointed."""
     app = ReaderApp(store, user=user, model=model, article_ids=article_ids, max_bytes=max_bytes, keymap=keymap, offset=offset,
-                    adjudicate=adjudicate)
+                    adjudicate=adjudicate, assignment_id=assignment_id)
     app.handle_signals = True
     try:
         app.run()

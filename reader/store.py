@@ -1199,6 +1199,21 @@ class Store:
             row = self.db.execute("SELECT id FROM assignments ORDER BY id DESC").fetchone()
         return self.get_assignment(row[0]) if row else None
 
+    def find_assignment(self, name_or_id: str) -> Assignment | None:
+        """The assignment of that name (any case; the latest if several share it) or number, else None."""
+        wanted = " ".join(name_or_id.split())
+        with self._lock:
+            row = self.db.execute(
+                "SELECT id FROM assignments WHERE name = ? COLLATE NOCASE OR CAST(id AS TEXT) = ? ORDER BY id DESC",
+                [wanted, wanted],
+            ).fetchone()
+        return self.get_assignment(row[0]) if row else None
+
+    def sampled_article_ids(self) -> set[int]:
+        """The articles of every assignment so far: a new sample is drawn from the others."""
+        with self._lock:
+            return {r[0] for r in self.db.execute("SELECT DISTINCT article_id FROM assignment_articles")}
+
     def close_assignment(self) -> Assignment:
         """Close the open assignment (NotFoundError when none is open)."""
         with self._lock, self.db.atomic():

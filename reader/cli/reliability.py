@@ -13,6 +13,24 @@ from reader.errors import ReaderError
 from reader.text.inert import one_line, plural
 
 
+def _assignment(store: Any, chosen: str | None) -> Any:
+    """--assignment NAME (or number), else the open assignment, else the last; one line when there is none."""
+    if chosen is not None:
+        found = store.find_assignment(chosen)
+        if found is None:
+            names = ", ".join(f"'{one_line(a.name)}'" for a in store.assignments()[-5:]) or "none yet"
+            raise ReaderError(f"no assignment {chosen!r} (the last: {names}; reader assign --list)")
+        return found
+    found = store.find_last_assignment()
+    if found is None:
+        raise ReaderError("no assignment yet: draw a sample first (reader assign --coders ana,ben --sample 20)")
+    return found
+
+
+ASSIGNMENT_OPTION = click.option("--assignment", "chosen", metavar="NAME", default=None,
+                                 help="An earlier assignment, by name or number [default: the open, else the last].")
+
+
 @cli.command("assign")
 @click.option("--coders", metavar="A,B,...", help="The coders who each code every article of the sample.")
 @click.option("--sample", metavar="N|N%", help="How many articles: a count (20) or a share of the library (10%).")
@@ -20,9 +38,10 @@ from reader.text.inert import one_line, plural
 @click.option("--name", metavar="TEXT", default="", help="A name for the sample [default: 'sample DATE'].")
 @click.option("--list", "show", is_flag=True, help="Show per coder how many assigned articles they have coded.")
 @click.option("--close", is_flag=True, help="Close the open assignment (with --coders, before drawing a new one).")
+@ASSIGNMENT_OPTION
 @common_options
 def assign_command(
-    coders: str | None, sample: str | None, seed: int | None, name: str, show: bool, close: bool,
+    coders: str | None, sample: str | None, seed: int | None, name: str, show: bool, close: bool, chosen: str | None,
     db: str | None, user: str | None,
 ) -> None:
     """Draw a reliability sample: the same articles for every coder, to code independently.
@@ -53,10 +72,10 @@ def assign_command(
     if seed is not None and sample is None:
         raise ReaderError("--seed is for drawing a sample (with --coders and --sample)")
     store = open_store(db, must_exist=True)
+    if chosen is not None and not show:
+        raise ReaderError("--assignment picks the assignment --list shows")
     if show:
-        assignment = store.find_last_assignment()
-        if assignment is None:
-            raise ReaderError("no assignment yet (reader assign --coders ana,ben --sample 20)")
+        assignment = _assignment(store, chosen)
         state = "open" if assignment.is_open else f"closed {assignment.closed_at[:16].replace('T', ' ')}"
         click.echo(one_line(
             f"{assignment.name} ({state}): {plural(len(assignment.article_ids), 'article')}, "
@@ -75,10 +94,17 @@ def assign_command(
         names = [c.strip() for c in coders.split(",") if c.strip()]
         if len(set(names)) < 2:
             raise ReaderError("--coders names two coders or more, separated by commas (ana,ben)")
-        ids = list(store.article_ids())
-        if not ids:
+        library = list(store.article_ids())
+        if not library:
             raise ReaderError("the library is empty: nothing to sample ('reader add FILE' first)")
-        count = sample_size(sample, len(ids))
+        earlier = store.sampled_article_ids()  # a new sample is fresh articles: their adjudicated layers stay apart
+        ids = [a for a in library if a not in earlier]
+        count = sample_size(sample, len(library))
+        if count > len(ids):
+            raise ReaderError(
+                f"{plural(count, 'article')} asked for, but only {len(ids):,} of the library's {len(library):,} are in "
+                "no earlier sample (a sample is drawn from those)"
+            )
     if close:
         closed = store.close_assignment()
         click.echo(one_line(f"assignment '{closed.name}' closed"))
@@ -104,9 +130,11 @@ def assign_command(
 @click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=0, show_default=True, help="Seed of the bootstrap.")
 @click.option("--against", "reference", metavar="LAYER",
               help="Each coder's agreement with LAYER (adjudicated: the adjudicated layer), for coder training.")
+@ASSIGNMENT_OPTION
 @common_options
 def agreement_command(
-    fmt: str, matrix: str | None, output: Path | None, seed: int, reference: str | None, db: str | None, user: str | None,
+    fmt: str, matrix: str | None, output: Path | None, seed: int, reference: str | None, chosen: str | None,
+    db: str | None, user: str | None,
 ) -> None:
     """Krippendorff's alpha of the open (else the last) assignment: article variables, span tags, quotations.
 
@@ -123,9 +151,7 @@ def agreement_command(
     from reader.reliability import inputs
 
     store = open_store(db, must_exist=True)
-    assignment = store.find_last_assignment()
-    if assignment is None:
-        raise ReaderError("no assignment yet: draw a sample first (reader assign --coders ana,ben --sample 20)")
+    assignment = _assignment(store, chosen)
     _refuse_to_a_coder(assignment, config.user_name(user), "agreement")
     against = ""
     if reference is not None:
@@ -194,8 +220,9 @@ def _refuse_to_a_coder(assignment: Any, coder: str, what: str) -> None:
 @cli.command("adjudicate")
 @click.option("--coders", metavar="A,B", help="The two coders to adjudicate between [default: the assignment's first two].")
 @click.option("--list", "show", is_flag=True, help="List the disagreements and how each was settled, without opening the app.")
+@ASSIGNMENT_OPTION
 @common_options
-def adjudicate_command(coders: str | None, show: bool, db: str | None, user: str | None) -> None:
+def adjudicate_command(coders: str | None, show: bool, chosen: str | None, db: str | None, user: str | None) -> None:
     """Settle the disagreements of the last (closed) assignment in the adjudicated layer.
 
     Opens the app on the adjudication screen: each disagreement (a variable's value,
@@ -215,9 +242,7 @@ def adjudicate_command(coders: str | None, show: bool, db: str | None, user: str
     from reader import adjudication as adj
 
     store = open_store(db, must_exist=True)
-    assignment = store.find_last_assignment()
-    if assignment is None:
-        raise ReaderError("no assignment yet: draw a sample first (reader assign --coders ana,ben --sample 20)")
+    assignment = _assignment(store, chosen)
     name = config.user_name(user)
     if show:
         _refuse_to_a_coder(assignment, name, "the list of disagreements")
@@ -240,7 +265,7 @@ def adjudicate_command(coders: str | None, show: bool, db: str | None, user: str
 
     keymap = config.keymap()
     run_app(store, user=name, model=None, article_ids=[assignment.article_ids[0]], max_bytes=config.max_bytes(None),
-            keymap=keymap, adjudicate=pair)
+            keymap=keymap, adjudicate=pair, assignment_id=assignment.id)
 
 
 def _against_line(store: Any, assignment: Any, reference: str) -> str:

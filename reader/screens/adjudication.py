@@ -52,7 +52,7 @@ def settled_text(record: Adjudication | None) -> str:
 
 
 class AdjudicationScreen(Screen):
-    """Walk the disagreements of the last assignment and settle each in the adjudicated layer."""
+    """Walk the disagreements of an assignment (the last, unless given) and settle each in the adjudicated layer."""
 
     DEFAULT_CSS = """
     AdjudicationScreen ArticleView { height: 1fr; }
@@ -71,9 +71,10 @@ class AdjudicationScreen(Screen):
         Binding("escape", "close", "Back", id="adjudicate_close", priority=True),
     ]
 
-    def __init__(self, coders: tuple[str, ...] = ()) -> None:
+    def __init__(self, coders: tuple[str, ...] = (), assignment_id: int | None = None) -> None:
         super().__init__()
         self.coders = coders
+        self.assignment_id = assignment_id  # None: the open assignment, else the last
         self.assignment: Any = None
         self.pair: tuple[str, str] = ("", "")
         self.items: list[Item] = []
@@ -107,7 +108,8 @@ class AdjudicationScreen(Screen):
         store, user = self.reader.store, self.reader.user
 
         def load() -> tuple[Any, tuple[str, str], int, list[Item], list[Adjudication]]:
-            assignment = store.find_last_assignment()
+            assignment = (store.get_assignment(self.assignment_id) if self.assignment_id is not None
+                          else store.find_last_assignment())
             if assignment is None:
                 raise ReaderError("No assignment yet: draw a sample first (reader assign --coders ana,ben --sample 20).")
             adj.check_ready(assignment, user)

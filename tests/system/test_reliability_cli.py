@@ -374,3 +374,27 @@ def test_the_table_names_the_assignment_and_the_store_reader_is_headless(library
         ).returncode
         == 0
     )
+
+
+def test_a_new_sample_is_fresh_articles_and_an_earlier_one_is_still_reachable(library):
+    """A pilot round, then the study's round: the second draws articles of no earlier sample (their adjudicated
+    layers stay apart), and agreement and adjudication reach the pilot by name (found by review)."""
+    pilot = _assign(library, "--name", "pilot")
+    _code(library, {"ana": ["negative"] * 4, "ben": ["negative", "negative", "positive", "positive"]})
+    assert run(library, "assign", "--close").exit_code == 0
+    study = _assign(library, "--name", "study")
+    assert not set(pilot) & set(study)
+    _code(library, {"ana": ["neutral"] * 4, "ben": ["neutral"] * 4})
+    assert run(library, "assign", "--close").exit_code == 0
+    last = json.loads(run(library, "agreement", "--format", "json").stdout)
+    earlier = json.loads(run(library, "agreement", "--format", "json", "--assignment", "pilot").stdout)
+    agree = {name: next(r["agreement"] for r in report["figures"] if r["subject"] == "tone")
+             for name, report in (("study", last), ("pilot", earlier))}
+    assert agree == {"study": 1.0, "pilot": 0.5}
+    listed = run(library, "adjudicate", "--list", "--assignment", "pilot", "--user", "carol")
+    assert listed.exit_code == 0 and "2 disagreements" in listed.output
+    assert run(library, "assign", "--list", "--assignment", "pilot").stdout.startswith("pilot (closed")
+    missing = CliRunner().invoke(cli, ["agreement", "--assignment", "nope", "--db", str(library)])
+    assert missing.exit_code == 1 and "no assignment 'nope' (the last: 'pilot', 'study'" in missing.output
+    too_many = CliRunner().invoke(cli, ["assign", "--coders", "ana,ben", "--sample", "3", "--db", str(library)])
+    assert too_many.exit_code == 1 and "only 2 of the library's 10 are in no earlier sample" in too_many.output
