@@ -180,9 +180,9 @@ def _quote(text: str, mark: QuoteMarks, found: Attribution | None, context: "_Co
 
 def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     """No spaces, commas or marks at the edges of a mention."""
-    while start < end and text[start] in " \t\n,;:—–-“”\"":
+    while start < end and text[start] in " \t\n,;:―—–-“”\"":
         start += 1
-    while end > start and text[end - 1] in " \t\n,;:—–-“”\"":
+    while end > start and text[end - 1] in " \t\n,;:―—–-“”\"":
         end -= 1
     return start, end
 
@@ -218,11 +218,11 @@ def _reported_by(tokens: list[Token], text: str, context: "_Context", mark: Quot
     return None
 
 
-_DASH_AFTER = re.compile(r"[ \t]*[-–—]+[ \t]*")
-_DASH_LINE_AFTER = re.compile(r"[ \t]*\n\s*[-–—]+[ \t]*")
+_DASH_AFTER = re.compile(r"[ \t]*[-–—―]+[ \t]*")
+_DASH_LINE_AFTER = re.compile(r"[ \t]*\n\s*[-–—―]+[ \t]*")
 # The credit line ends after the name, or goes on with a comma and a lower-case gloss ("-President Obama, tweeting").
 _CREDIT_END = re.compile(r"[.,]?[ \t]*(?:\n|$)|,[ \t]+[a-z]")
-_DASH_BEFORE = re.compile(r"[-–—]+[ \t]*([^\n:]{2,60}?)[ \t]*:[ \t]*$")
+_DASH_BEFORE = re.compile(r"[-–—―]+[ \t]*([^\n:]{2,60}?)[ \t]*:[ \t]*$")
 
 
 def _dash_credit(text: str, mark: QuoteMarks, context: "_Context") -> Attribution | None:
@@ -334,10 +334,10 @@ def _subject_after(tokens: list[Token], text: str, context: "_Context", mark: Qu
     """ “France will always be France,” an angry Hollande retaliated: a quotation closed by a comma,
     question or exclamation mark and followed by a clause of its own is that clause's subject's,
     whatever the verb."""
-    if text[mark.close - 1 : mark.close] not in (",", "?", "!", "—", "–"):
+    if text[mark.close - 1 : mark.close] not in (",", "?", "!", "—", "–", "―"):
         return None
     for token in tokens:
-        if token.pos_ in ("VERB", "AUX") and token.dep_ != "aux":
+        if _is_verb(token) and token.dep_ != "aux":
             subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx > mark.close), None)
             if subject is None or token.lemma_ == "be":
                 return None  # (“…?” Alpert’s metaphor is telling: a clause that describes, not one that credits)
@@ -357,7 +357,7 @@ def _sentence_subject(index: TokenIndex, text: str, context: "_Context", mark: Q
         return None
     sent = tokens[0].sent
     root = sent.root
-    if mark.open <= root.idx < mark.close or root.pos_ not in ("VERB", "AUX"):
+    if mark.open <= root.idx < mark.close or not _is_verb(root):
         return None
     subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None or mark.open <= subject.idx < mark.close or subject.idx > mark.open:
@@ -372,8 +372,13 @@ def _sentence_subject(index: TokenIndex, text: str, context: "_Context", mark: Q
     return Attribution(found[0], found[1], (root.idx, root.idx + len(root.text)), root.text)
 
 
+def _is_verb(token: Token) -> bool:
+    """A verb or auxiliary that is a word: the tagger sometimes calls a dash ("―") a verb."""
+    return token.pos_ in ("VERB", "AUX") and token.text[:1].isalpha()
+
+
 def _only_space(text: str, start: int, end: int) -> bool:
-    return not text[start:end].strip(" \t\n,—–-")
+    return not text[start:end].strip(" \t\n,―—–-")
 
 
 def _same_paragraph(text: str, a: QuoteMarks, b: QuoteMarks) -> bool:
@@ -749,7 +754,7 @@ def _lead_in_subject(tokens: list[Token], text: str, context: "_Context", mark: 
     """ "Tolliver put it bluntly: "..."": the subject of the sentence that the colon ends, whatever its
     verb: its main verb, or, when the parser made a verb inside the quotation the root ("She went on:
     “It's like…”"), the first verb before the colon with a subject of its own."""
-    verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX") and t.dep_ != "aux" and t.idx < mark.open]
+    verbs = [t for t in tokens if _is_verb(t) and t.dep_ != "aux" and t.idx < mark.open]
     roots = [t for t in verbs if t.dep_ == "ROOT"]
     others = [t for t in verbs if t.dep_ != "ROOT" and any(c.dep_ in ("nsubj", "nsubjpass") and c.idx < mark.open for c in t.children)]
     for token in roots + others[:1]:

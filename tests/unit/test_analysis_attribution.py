@@ -539,3 +539,12 @@ def test_a_clause_that_describes_after_a_question_is_no_credit(analyser):
     text = "Dan Alpert spoke at the forum. “Why would he want that?” On its face, the critique is a familiar one."
     (q,) = quotes_of(analyser, text)
     assert q.source_start is None
+
+
+def test_a_horizontal_bar_is_a_dash_like_any_other(analyser):
+    text = ("The senator spoke for an hour. “We will keep fighting for these families.” ― Senator Dana Whitfield, in a statement.\n\n"
+            "Farmers gathered at the fair. “The rain came too late for us” ― Mark Ellison, a grower from Ames.")
+    first, second = quotes_of(analyser, text)
+    assert first.speaker == "Dana Whitfield"
+    assert part(text, first.source_start, first.source_end) == "Senator Dana Whitfield"
+    assert second.speaker == "Mark Ellison"
