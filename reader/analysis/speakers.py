@@ -652,9 +652,16 @@ def _mention(
     if person is not None:
         return _cover(source, person), (person.start, person.end)
     entity = context.entity_at(subject.idx)
-    if entity is not None and entity.label in _SPEAKER_LABELS:
+    if entity is not None and entity.label in _SPEAKER_LABELS and not _runs_over_verb(entity, subject):
         return _cover(source, entity), (entity.start, entity.end)
     return source, source
+
+
+def _runs_over_verb(entity: Entity, subject: Token) -> bool:
+    """An entity that takes in the subject's own verb is a tagging error ("Trump told The Associated
+    Press of …" as one title): it names nobody."""
+    verb = subject.head
+    return verb.i != subject.i and verb.pos_ in ("VERB", "AUX") and entity.start <= verb.idx < entity.end
 
 
 _SPEAKER_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC", "LOC", "PRODUCT", "WORK_OF_ART", "EVENT"})

@@ -548,3 +548,16 @@ def test_a_horizontal_bar_is_a_dash_like_any_other(analyser):
     assert first.speaker == "Dana Whitfield"
     assert part(text, first.source_start, first.source_end) == "Senator Dana Whitfield"
     assert second.speaker == "Mark Ellison"
+
+
+def test_an_entity_that_takes_in_the_verb_names_nobody(analyser):
+    from reader.analysis.speakers import attribute_speakers
+    from reader.model import Entity
+
+    text = "“The bridge will open soon,” Reyes told The Valley Herald of the repairs."
+    doc = analyser.nlp(text)
+    start = text.index("Reyes")
+    wrong = Entity(start, len(text) - 1, "WORK_OF_ART", text[start:-1])  # the tagger's one title over it all
+    (q,) = attribute_speakers(doc, find_quotations(text), [wrong])
+    assert part(text, q.source_start, q.source_end) == "Reyes"
+    assert q.speaker == "Reyes"
