@@ -70,6 +70,19 @@ FEMALE_KIN = frozenset("sister daughter mother wife aunt niece grandmother grand
 _WORD_BEFORE = re.compile(r"\b(\w+),?\s+$")
 _TITLE_BEFORE = re.compile(r"\b([A-Z][a-z]+)\.?\s+$")
 _SENTENCE_END = re.compile(r"[.!?](?=[\s”\"’)]|$)")
+# A full stop after a title or an initial ends no sentence: "Rep. Glenn Thompson", "George W. Bush".
+_ABBREVIATION = re.compile(
+    r"(?:^|(?<=[\s(“\"]))(?:[A-Z]|Mr|Mrs|Ms|Dr|Rep|Reps|Sen|Sens|Gov|Lt|Gen|Col|Maj|Sgt|Capt|Cmdr|Adm|Prof|Rev|"
+    r"Hon|Pres|Atty|Supt|Det|Gen|Jr|Sr|St|Ft|Mt)\.$"
+)
+
+
+def _sentence_ends(text: str, start: int, end: int):
+    """The sentence ends (matches of _SENTENCE_END) in start..end that are no abbreviation's full stop."""
+    for match in _SENTENCE_END.finditer(text, start, end):
+        if match.group() == "." and _ABBREVIATION.search(text, max(0, match.start() - 6), match.end()):
+            continue
+        yield match
 _ACCORDING_TO = re.compile(r"\baccording to\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(’s|'s|’|')$")
 
@@ -397,7 +410,7 @@ def _clause_after(text: str, mark: QuoteMarks, following: QuoteMarks | None, who
         return (start, credit.end()) if credit else (start, start)
     _, para_end = paragraph_bounds(text, mark.close)
     end = para_end if following is None else min(para_end, following.open)
-    match = _SENTENCE_END.search(text, start, end)
+    match = next(_sentence_ends(text, start, end), None)
     end = match.end() if match else end
     if text[mark.close - 1 : mark.close] in "?!" and not whole:
         # “Why?” Obama asked: the cue comes at once. A question or exclamation followed by a long
@@ -418,7 +431,7 @@ def _clause_before(text: str, mark: QuoteMarks, previous: QuoteMarks | None) -> 
     para_start, _ = paragraph_bounds(text, mark.open)
     start = para_start if previous is None else max(para_start, previous.close + 1)
     last_end = None
-    for match in _SENTENCE_END.finditer(text, start, mark.open):
+    for match in _sentence_ends(text, start, mark.open):
         if match.end() < mark.open - 1:
             last_end = match.end()
     return (last_end if last_end is not None else start), mark.open
@@ -751,7 +764,7 @@ def _colon_lead_in(text: str, index: TokenIndex, mark: QuoteMarks, context: "_Co
         return None
     prev_start, _ = paragraph_bounds(text, len(lead) - 1)
     region_start = prev_start
-    for match in _SENTENCE_END.finditer(text, prev_start, len(lead)):
+    for match in _sentence_ends(text, prev_start, len(lead)):
         region_start = match.end()
     tokens = index.between(region_start, len(lead))
     return _speaker_from_cue(tokens, True, text, context, mark) or _lead_in_subject(tokens, text, context, mark)

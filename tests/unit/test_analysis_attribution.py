@@ -561,3 +561,9 @@ def test_an_entity_that_takes_in_the_verb_names_nobody(analyser):
     (q,) = attribute_speakers(doc, find_quotations(text), [wrong])
     assert part(text, q.source_start, q.source_end) == "Reyes"
     assert q.speaker == "Reyes"
+
+
+def test_a_title_full_stop_ends_no_sentence_after_a_quotation(analyser):
+    text = "The hall filled up by noon. “What a week!” Sen. Laura Biggs, R-Ohio, said of the gathering."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Laura Biggs"
