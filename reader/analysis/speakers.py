@@ -461,6 +461,9 @@ def _grammatical_subject(verb: Token, context: "_Context | None" = None) -> Toke
     them, and took a heckler in stride, saying ..."), up a few levels; a verb after a quotation
     with a noun after it and no subject has its subject inverted (“…,” added another Republican).
     """
+    agent = _agent(verb)
+    if agent is not None:
+        return agent
     subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
     if len(subjects) > 1 and context is not None:
         people = [t for t in subjects if (e := context.entity_at(t.idx)) is not None and e.label == "PERSON"]
@@ -486,6 +489,17 @@ def _grammatical_subject(verb: Token, context: "_Context | None" = None) -> Toke
                 return child
     return (_noun_after_closing_mark(verb, context) or _subject_of_lead_clause(verb) or _name_before(verb, context)
             or _name_by_closing_mark(verb, context))
+
+
+def _agent(verb: Token) -> Token | None:
+    """The one who speaks in a passive: "Rubio was asked by moderator Gerard Baker whether …" (but not
+    one who cites: "he was quoted by the paper as saying")."""
+    if verb.lemma_.lower() in ("quote", "cite") or not any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        return None
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    return None
 
 
 def _noun_after_closing_mark(verb: Token, context: "_Context | None") -> Token | None:

@@ -567,3 +567,9 @@ def test_a_title_full_stop_ends_no_sentence_after_a_quotation(analyser):
     text = "The hall filled up by noon. “What a week!” Sen. Laura Biggs, R-Ohio, said of the gathering."
     (q,) = quotes_of(analyser, text)
     assert q.speaker == "Laura Biggs"
+
+
+def test_the_agent_of_a_passive_speech_verb_is_the_speaker(analyser):
+    text = "At the forum, Lopez was asked by moderator Kim Hale whether the plan would “raise taxes on working families.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Kim Hale"
