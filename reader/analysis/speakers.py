@@ -56,6 +56,7 @@ _IRREGULAR_FORMS = {"said": "say", "says": "say", "told": "tell", "wrote": "writ
 _ASPECTUAL = frozenset("continue begin start keep go".split())
 PUBLISHING_VERBS = frozenset("issue release publish post put send circulate distribute".split())
 STATEMENT_NOUNS = frozenset("statement memo message note letter release tweet post email video ad advertisement".split())
+_RETORT_VERBS = frozenset("shoot fire hit strike snap punch".split())
 PERSON_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "we", "i"})
 # Somebody not named: the source as written, no speaker ("Another tweeted, “…”").
 INDEFINITE_SOURCES = frozenset("another someone somebody others some many several both anyone everyone".split())
@@ -601,6 +602,8 @@ def is_speech_verb(token: Token) -> bool:
             return lemma not in _ASPECTUAL or not any(c.dep_ == "xcomp" for c in token.children)
         if lemma in PUBLISHING_VERBS:
             return any(c.dep_ == "dobj" and c.lemma_.lower() in STATEMENT_NOUNS for c in token.children)
+        if lemma in _RETORT_VERBS:  # "Clinton shot back", "fired back": a retort
+            return any(c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in token.children)
         return False
     lower = token.lower_
     if lower in _IRREGULAR_FORMS:

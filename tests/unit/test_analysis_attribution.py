@@ -573,3 +573,11 @@ def test_the_agent_of_a_passive_speech_verb_is_the_speaker(analyser):
     text = "At the forum, Lopez was asked by moderator Kim Hale whether the plan would “raise taxes on working families.”"
     (q,) = quotes_of(analyser, text)
     assert q.speaker == "Kim Hale"
+
+
+def test_shot_back_is_a_retort(analyser):
+    text = ("After Mayor Tom Reed mocked her budget at the debate, Councillor Ana Ortiz shot back, “You cannot even "
+            "balance your own checkbook.”")
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Ana Ortiz"
+    assert part(text, q.cue_start, q.cue_end) == "shot"
