@@ -508,7 +508,13 @@ def _noun_after_closing_mark(verb: Token, context: "_Context | None") -> Token |
     mark whose parse gave it no subject (the name went to a verb in the next quotation, or the tagger
     made "Skelly" an adverb) has the noun phrase right after it as its subject, inverted."""
     doc = verb.doc
-    if verb.i == 0 or verb.i + 1 >= len(doc) or doc[verb.i - 1].text not in _CLOSING_MARKS:
+    if verb.i + 1 >= len(doc):
+        return None
+    if verb.i == verb.sent.start or doc[verb.i - 1].text in ("\n", "\n\n") or doc[verb.i - 1].is_space:
+        # "Continued Stone: “…”": a sentence that opens with the verb has its name right after it
+        if _is_name(doc[verb.i + 1], context):
+            return doc[verb.i + 1]
+    if verb.i == 0 or doc[verb.i - 1].text not in _CLOSING_MARKS:
         return None
     token = doc[verb.i + 1]
     if _is_name(token, context) or token.lower_ in INDEFINITE_SOURCES | {"one"}:

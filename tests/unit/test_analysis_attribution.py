@@ -581,3 +581,9 @@ def test_shot_back_is_a_retort(analyser):
     (q,) = quotes_of(analyser, text)
     assert q.speaker == "Ana Ortiz"
     assert part(text, q.cue_start, q.cue_end) == "shot"
+
+
+def test_a_sentence_that_opens_with_the_speech_verb_has_its_speaker_after_it(analyser):
+    text = "Hanna Brooks runs the shelter on Elm Street. Continued Brooks: “We need more beds before the winter comes.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Hanna Brooks"
