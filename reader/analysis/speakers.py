@@ -335,6 +335,8 @@ def _governing_cue(tokens: list[Token], text: str, context: "_Context", mark: Qu
             if is_speech_verb(ancestor) and not context.quoted.contains(ancestor.idx):
                 candidates[ancestor.i] = ancestor  # (a verb inside another quotation is someone's words)
     for verb in sorted(candidates.values(), key=lambda v: (sum(1 for _ in v.ancestors), abs(v.idx - mark.open))):
+        if any(_through_adverbial(inner, verb) for inner in candidates.values() if inner is not verb):
+            continue  # Kasich was assuring voters after a woman told him he was “too nice”: the woman's words
         subject = _subject(verb, context)
         if subject is None or mark.open <= subject.idx < mark.close:
             continue
@@ -342,6 +344,26 @@ def _governing_cue(tokens: list[Token], text: str, context: "_Context", mark: Qu
         if found:
             return Attribution(found[0], found[1], (verb.idx, verb.idx + len(verb.text)), verb.text)
     return None
+
+
+_THINKING = frozenset("think believe agree wonder respond".split())
+
+
+def _through_adverbial(inner: Token, outer: Token) -> bool:
+    """`inner` hangs from `outer` by way of an adverbial clause ("after …", "while …", "when …")."""
+    if inner.lemma_.lower() in _THINKING:
+        return False  # (“…,” Brockovich said, as many believed: the belief is not the words)
+    token = inner
+    while token.i != outer.i:
+        if token.head.i == token.i:
+            return False  # (not below `outer` at all)
+        if token.dep_ == "advcl":
+            # a clause with a subject of its own ("after a woman told him"), not "…, saying" that shares the outer one
+            own = any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children) and \
+                any(c.dep_ in ("nsubj", "nsubjpass") for c in inner.children)
+            return own and any(a.i == outer.i for a in token.ancestors)
+        token = token.head
+    return False
 
 
 def _subject_after(tokens: list[Token], text: str, context: "_Context", mark: QuoteMarks) -> Attribution | None:

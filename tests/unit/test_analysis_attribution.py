@@ -587,3 +587,10 @@ def test_a_sentence_that_opens_with_the_speech_verb_has_its_speaker_after_it(ana
     text = "Hanna Brooks runs the shelter on Elm Street. Continued Brooks: “We need more beds before the winter comes.”"
     (q,) = quotes_of(analyser, text)
     assert q.speaker == "Hanna Brooks"
+
+
+def test_a_speech_verb_in_an_adverbial_clause_with_its_own_subject_is_the_cue(analyser):
+    text = "Governor Amy Stone issued a statement after Senator Rob Hale told a crowd in Dayton that the tax was “a disaster for families.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Rob Hale"
+    assert part(text, q.cue_start, q.cue_end) == "told"
