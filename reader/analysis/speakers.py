@@ -56,6 +56,7 @@ _IRREGULAR_FORMS = {"said": "say", "says": "say", "told": "tell", "wrote": "writ
 _ASPECTUAL = frozenset("continue begin start keep go".split())
 PUBLISHING_VERBS = frozenset("issue release publish post put send circulate distribute".split())
 STATEMENT_NOUNS = frozenset("statement memo message note letter release tweet post email video ad advertisement".split())
+_RETORT_VERBS = frozenset("shoot fire hit strike snap punch".split())
 PERSON_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "we", "i"})
 # Somebody not named: the source as written, no speaker ("Another tweeted, “…”").
 INDEFINITE_SOURCES = frozenset("another someone somebody others some many several both anyone everyone".split())
@@ -70,6 +71,19 @@ FEMALE_KIN = frozenset("sister daughter mother wife aunt niece grandmother grand
 _WORD_BEFORE = re.compile(r"\b(\w+),?\s+$")
 _TITLE_BEFORE = re.compile(r"\b([A-Z][a-z]+)\.?\s+$")
 _SENTENCE_END = re.compile(r"[.!?](?=[\s”\"’)]|$)")
+# A full stop after a title or an initial ends no sentence: "Rep. Glenn Thompson", "George W. Bush".
+_ABBREVIATION = re.compile(
+    r"(?:^|(?<=[\s(“\"]))(?:[A-Z]|Mr|Mrs|Ms|Dr|Rep|Reps|Sen|Sens|Gov|Lt|Gen|Col|Maj|Sgt|Capt|Cmdr|Adm|Prof|Rev|"
+    r"Hon|Pres|Atty|Supt|Det|Gen|Jr|Sr|St|Ft|Mt)\.$"
+)
+
+
+def _sentence_ends(text: str, start: int, end: int):
+    """The sentence ends (matches of _SENTENCE_END) in start..end that are no abbreviation's full stop."""
+    for match in _SENTENCE_END.finditer(text, start, end):
+        if match.group() == "." and _ABBREVIATION.search(text, max(0, match.start() - 6), match.end()):
+            continue
+        yield match
 _ACCORDING_TO = re.compile(r"\baccording to\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(’s|'s|’|')$")
 
@@ -180,9 +194,9 @@ def _quote(text: str, mark: QuoteMarks, found: Attribution | None, context: "_Co
 
 def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     """No spaces, commas or marks at the edges of a mention."""
-    while start < end and text[start] in " \t\n,;:—–-“”\"":
+    while start < end and text[start] in " \t\n,;:―—–-“”\"":
         start += 1
-    while end > start and text[end - 1] in " \t\n,;:—–-“”\"":
+    while end > start and text[end - 1] in " \t\n,;:―—–-“”\"":
         end -= 1
     return start, end
 
@@ -218,11 +232,11 @@ def _reported_by(tokens: list[Token], text: str, context: "_Context", mark: Quot
     return None
 
 
-_DASH_AFTER = re.compile(r"[ \t]*[-–—]+[ \t]*")
-_DASH_LINE_AFTER = re.compile(r"[ \t]*\n\s*[-–—]+[ \t]*")
+_DASH_AFTER = re.compile(r"[ \t]*[-–—―]+[ \t]*")
+_DASH_LINE_AFTER = re.compile(r"[ \t]*\n\s*[-–—―]+[ \t]*")
 # The credit line ends after the name, or goes on with a comma and a lower-case gloss ("-President Obama, tweeting").
 _CREDIT_END = re.compile(r"[.,]?[ \t]*(?:\n|$)|,[ \t]+[a-z]")
-_DASH_BEFORE = re.compile(r"[-–—]+[ \t]*([^\n:]{2,60}?)[ \t]*:[ \t]*$")
+_DASH_BEFORE = re.compile(r"[-–—―]+[ \t]*([^\n:]{2,60}?)[ \t]*:[ \t]*$")
 
 
 def _dash_credit(text: str, mark: QuoteMarks, context: "_Context") -> Attribution | None:
@@ -321,6 +335,8 @@ def _governing_cue(tokens: list[Token], text: str, context: "_Context", mark: Qu
             if is_speech_verb(ancestor) and not context.quoted.contains(ancestor.idx):
                 candidates[ancestor.i] = ancestor  # (a verb inside another quotation is someone's words)
     for verb in sorted(candidates.values(), key=lambda v: (sum(1 for _ in v.ancestors), abs(v.idx - mark.open))):
+        if any(_through_adverbial(inner, verb) for inner in candidates.values() if inner is not verb):
+            continue  # Kasich was assuring voters after a woman told him he was “too nice”: the woman's words
         subject = _subject(verb, context)
         if subject is None or mark.open <= subject.idx < mark.close:
             continue
@@ -330,14 +346,34 @@ def _governing_cue(tokens: list[Token], text: str, context: "_Context", mark: Qu
     return None
 
 
+_THINKING = frozenset("think believe agree wonder respond".split())
+
+
+def _through_adverbial(inner: Token, outer: Token) -> bool:
+    """`inner` hangs from `outer` by way of an adverbial clause ("after …", "while …", "when …")."""
+    if inner.lemma_.lower() in _THINKING:
+        return False  # (“…,” Brockovich said, as many believed: the belief is not the words)
+    token = inner
+    while token.i != outer.i:
+        if token.head.i == token.i:
+            return False  # (not below `outer` at all)
+        if token.dep_ == "advcl":
+            # a clause with a subject of its own ("after a woman told him"), not "…, saying" that shares the outer one
+            own = any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children) and \
+                any(c.dep_ in ("nsubj", "nsubjpass") for c in inner.children)
+            return own and any(a.i == outer.i for a in token.ancestors)
+        token = token.head
+    return False
+
+
 def _subject_after(tokens: list[Token], text: str, context: "_Context", mark: QuoteMarks) -> Attribution | None:
     """ “France will always be France,” an angry Hollande retaliated: a quotation closed by a comma,
     question or exclamation mark and followed by a clause of its own is that clause's subject's,
     whatever the verb."""
-    if text[mark.close - 1 : mark.close] not in (",", "?", "!", "—", "–"):
+    if text[mark.close - 1 : mark.close] not in (",", "?", "!", "—", "–", "―"):
         return None
     for token in tokens:
-        if token.pos_ in ("VERB", "AUX") and token.dep_ != "aux":
+        if _is_verb(token) and token.dep_ != "aux":
             subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx > mark.close), None)
             if subject is None or token.lemma_ == "be":
                 return None  # (“…?” Alpert’s metaphor is telling: a clause that describes, not one that credits)
@@ -357,7 +393,7 @@ def _sentence_subject(index: TokenIndex, text: str, context: "_Context", mark: Q
         return None
     sent = tokens[0].sent
     root = sent.root
-    if mark.open <= root.idx < mark.close or root.pos_ not in ("VERB", "AUX"):
+    if mark.open <= root.idx < mark.close or not _is_verb(root):
         return None
     subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None or mark.open <= subject.idx < mark.close or subject.idx > mark.open:
@@ -372,8 +408,13 @@ def _sentence_subject(index: TokenIndex, text: str, context: "_Context", mark: Q
     return Attribution(found[0], found[1], (root.idx, root.idx + len(root.text)), root.text)
 
 
+def _is_verb(token: Token) -> bool:
+    """A verb or auxiliary that is a word: the tagger sometimes calls a dash ("―") a verb."""
+    return token.pos_ in ("VERB", "AUX") and token.text[:1].isalpha()
+
+
 def _only_space(text: str, start: int, end: int) -> bool:
-    return not text[start:end].strip(" \t\n,—–-")
+    return not text[start:end].strip(" \t\n,―—–-")
 
 
 def _same_paragraph(text: str, a: QuoteMarks, b: QuoteMarks) -> bool:
@@ -392,7 +433,7 @@ def _clause_after(text: str, mark: QuoteMarks, following: QuoteMarks | None, who
         return (start, credit.end()) if credit else (start, start)
     _, para_end = paragraph_bounds(text, mark.close)
     end = para_end if following is None else min(para_end, following.open)
-    match = _SENTENCE_END.search(text, start, end)
+    match = next(_sentence_ends(text, start, end), None)
     end = match.end() if match else end
     if text[mark.close - 1 : mark.close] in "?!" and not whole:
         # “Why?” Obama asked: the cue comes at once. A question or exclamation followed by a long
@@ -413,7 +454,7 @@ def _clause_before(text: str, mark: QuoteMarks, previous: QuoteMarks | None) -> 
     para_start, _ = paragraph_bounds(text, mark.open)
     start = para_start if previous is None else max(para_start, previous.close + 1)
     last_end = None
-    for match in _SENTENCE_END.finditer(text, start, mark.open):
+    for match in _sentence_ends(text, start, mark.open):
         if match.end() < mark.open - 1:
             last_end = match.end()
     return (last_end if last_end is not None else start), mark.open
@@ -443,6 +484,9 @@ def _grammatical_subject(verb: Token, context: "_Context | None" = None) -> Toke
     them, and took a heckler in stride, saying ..."), up a few levels; a verb after a quotation
     with a noun after it and no subject has its subject inverted (“…,” added another Republican).
     """
+    agent = _agent(verb)
+    if agent is not None:
+        return agent
     subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
     if len(subjects) > 1 and context is not None:
         people = [t for t in subjects if (e := context.entity_at(t.idx)) is not None and e.label == "PERSON"]
@@ -470,12 +514,29 @@ def _grammatical_subject(verb: Token, context: "_Context | None" = None) -> Toke
             or _name_by_closing_mark(verb, context))
 
 
+def _agent(verb: Token) -> Token | None:
+    """The one who speaks in a passive: "Rubio was asked by moderator Gerard Baker whether …" (but not
+    one who cites: "he was quoted by the paper as saying")."""
+    if verb.lemma_.lower() in ("quote", "cite") or not any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        return None
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    return None
+
+
 def _noun_after_closing_mark(verb: Token, context: "_Context | None") -> Token | None:
     """ “The risk,” said Peter Hallam, an economist who …, “is …”: a speech verb right after a closing
     mark whose parse gave it no subject (the name went to a verb in the next quotation, or the tagger
     made "Skelly" an adverb) has the noun phrase right after it as its subject, inverted."""
     doc = verb.doc
-    if verb.i == 0 or verb.i + 1 >= len(doc) or doc[verb.i - 1].text not in _CLOSING_MARKS:
+    if verb.i + 1 >= len(doc):
+        return None
+    if verb.i == verb.sent.start or doc[verb.i - 1].text in ("\n", "\n\n") or doc[verb.i - 1].is_space:
+        # "Continued Stone: “…”": a sentence that opens with the verb has its name right after it
+        if _is_name(doc[verb.i + 1], context):
+            return doc[verb.i + 1]
+    if verb.i == 0 or doc[verb.i - 1].text not in _CLOSING_MARKS:
         return None
     token = doc[verb.i + 1]
     if _is_name(token, context) or token.lower_ in INDEFINITE_SOURCES | {"one"}:
@@ -569,6 +630,8 @@ def is_speech_verb(token: Token) -> bool:
             return lemma not in _ASPECTUAL or not any(c.dep_ == "xcomp" for c in token.children)
         if lemma in PUBLISHING_VERBS:
             return any(c.dep_ == "dobj" and c.lemma_.lower() in STATEMENT_NOUNS for c in token.children)
+        if lemma in _RETORT_VERBS:  # "Clinton shot back", "fired back": a retort
+            return any(c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in token.children)
         return False
     lower = token.lower_
     if lower in _IRREGULAR_FORMS:
@@ -647,9 +710,16 @@ def _mention(
     if person is not None:
         return _cover(source, person), (person.start, person.end)
     entity = context.entity_at(subject.idx)
-    if entity is not None and entity.label in _SPEAKER_LABELS:
+    if entity is not None and entity.label in _SPEAKER_LABELS and not _runs_over_verb(entity, subject):
         return _cover(source, entity), (entity.start, entity.end)
     return source, source
+
+
+def _runs_over_verb(entity: Entity, subject: Token) -> bool:
+    """An entity that takes in the subject's own verb is a tagging error ("Trump told The Associated
+    Press of …" as one title): it names nobody."""
+    verb = subject.head
+    return verb.i != subject.i and verb.pos_ in ("VERB", "AUX") and entity.start <= verb.idx < entity.end
 
 
 _SPEAKER_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC", "LOC", "PRODUCT", "WORK_OF_ART", "EVENT"})
@@ -739,7 +809,7 @@ def _colon_lead_in(text: str, index: TokenIndex, mark: QuoteMarks, context: "_Co
         return None
     prev_start, _ = paragraph_bounds(text, len(lead) - 1)
     region_start = prev_start
-    for match in _SENTENCE_END.finditer(text, prev_start, len(lead)):
+    for match in _sentence_ends(text, prev_start, len(lead)):
         region_start = match.end()
     tokens = index.between(region_start, len(lead))
     return _speaker_from_cue(tokens, True, text, context, mark) or _lead_in_subject(tokens, text, context, mark)
@@ -749,7 +819,7 @@ def _lead_in_subject(tokens: list[Token], text: str, context: "_Context", mark: 
     """ "Tolliver put it bluntly: "..."": the subject of the sentence that the colon ends, whatever its
     verb: its main verb, or, when the parser made a verb inside the quotation the root ("She went on:
     “It's like…”"), the first verb before the colon with a subject of its own."""
-    verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX") and t.dep_ != "aux" and t.idx < mark.open]
+    verbs = [t for t in tokens if _is_verb(t) and t.dep_ != "aux" and t.idx < mark.open]
     roots = [t for t in verbs if t.dep_ == "ROOT"]
     others = [t for t in verbs if t.dep_ != "ROOT" and any(c.dep_ in ("nsubj", "nsubjpass") and c.idx < mark.open for c in t.children)]
     for token in roots + others[:1]:

@@ -539,3 +539,58 @@ def test_a_clause_that_describes_after_a_question_is_no_credit(analyser):
     text = "Dan Alpert spoke at the forum. “Why would he want that?” On its face, the critique is a familiar one."
     (q,) = quotes_of(analyser, text)
     assert q.source_start is None
+
+
+def test_a_horizontal_bar_is_a_dash_like_any_other(analyser):
+    text = ("The senator spoke for an hour. “We will keep fighting for these families.” ― Senator Dana Whitfield, in a statement.\n\n"
+            "Farmers gathered at the fair. “The rain came too late for us” ― Mark Ellison, a grower from Ames.")
+    first, second = quotes_of(analyser, text)
+    assert first.speaker == "Dana Whitfield"
+    assert part(text, first.source_start, first.source_end) == "Senator Dana Whitfield"
+    assert second.speaker == "Mark Ellison"
+
+
+def test_an_entity_that_takes_in_the_verb_names_nobody(analyser):
+    from reader.analysis.speakers import attribute_speakers
+    from reader.model import Entity
+
+    text = "“The bridge will open soon,” Reyes told The Valley Herald of the repairs."
+    doc = analyser.nlp(text)
+    start = text.index("Reyes")
+    wrong = Entity(start, len(text) - 1, "WORK_OF_ART", text[start:-1])  # the tagger's one title over it all
+    (q,) = attribute_speakers(doc, find_quotations(text), [wrong])
+    assert part(text, q.source_start, q.source_end) == "Reyes"
+    assert q.speaker == "Reyes"
+
+
+def test_a_title_full_stop_ends_no_sentence_after_a_quotation(analyser):
+    text = "The hall filled up by noon. “What a week!” Sen. Laura Biggs, R-Ohio, said of the gathering."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Laura Biggs"
+
+
+def test_the_agent_of_a_passive_speech_verb_is_the_speaker(analyser):
+    text = "At the forum, Lopez was asked by moderator Kim Hale whether the plan would “raise taxes on working families.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Kim Hale"
+
+
+def test_shot_back_is_a_retort(analyser):
+    text = ("After Mayor Tom Reed mocked her budget at the debate, Councillor Ana Ortiz shot back, “You cannot even "
+            "balance your own checkbook.”")
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Ana Ortiz"
+    assert part(text, q.cue_start, q.cue_end) == "shot"
+
+
+def test_a_sentence_that_opens_with_the_speech_verb_has_its_speaker_after_it(analyser):
+    text = "Hanna Brooks runs the shelter on Elm Street. Continued Brooks: “We need more beds before the winter comes.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Hanna Brooks"
+
+
+def test_a_speech_verb_in_an_adverbial_clause_with_its_own_subject_is_the_cue(analyser):
+    text = "Governor Amy Stone issued a statement after Senator Rob Hale told a crowd in Dayton that the tax was “a disaster for families.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Rob Hale"
+    assert part(text, q.cue_start, q.cue_end) == "told"
