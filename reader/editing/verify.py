@@ -57,6 +57,8 @@ def apply_decisions(
     person added."""
     pairs = {} if pairs is None else pairs
     decisions = list(decisions)
+    if not decisions:  # most articles: nothing to apply (24,000 lookups on a 1 MB article's first paint)
+        return list(entities), sorted(quotes, key=lambda q: (q.start, q.end))
     on_entities, on_quotes = _latest(decisions, "entity"), _latest(decisions, "quote")
 
     def corrected(kind: str, items: Sequence[Any], on: dict, correct: Callable[[Any, Decision], Any], used: set) -> list:
