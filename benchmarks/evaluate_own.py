@@ -49,6 +49,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from matching import one_to_one  # beside this script
+
 ROOT = Path(__file__).resolve().parent
 if str(ROOT.parent) not in sys.path:
     sys.path.insert(0, str(ROOT.parent))  # this checkout's reader, not an installed one
@@ -176,14 +178,7 @@ def match_quotes(gold: list[dict], pred: list[dict]) -> list[tuple[int, int]]:
             overlap = min(g["end"], p["end"]) - max(g["start"], p["start"])
             if overlap > 0:
                 pairs.append((overlap, gi, pi))
-    pairs.sort(key=lambda x: (-x[0], x[1], x[2]))
-    used_g, used_p, matches = set(), set(), []
-    for _, gi, pi in pairs:
-        if gi not in used_g and pi not in used_p:
-            used_g.add(gi)
-            used_p.add(pi)
-            matches.append((gi, pi))
-    return sorted(matches)
+    return one_to_one(pairs)
 
 
 def norm_speaker(name: str | None) -> str | None:

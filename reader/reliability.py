@@ -14,6 +14,7 @@ from typing import Any
 from reader import agreement as ag
 from reader.errors import ReaderError
 from reader.model import ADJUDICATED, Assignment
+from reader.text.inert import plural
 
 LEVELS = {
     "categorical": "nominal",
@@ -64,7 +65,7 @@ def sample_size(spec: str, library: int) -> int:
         )
     count = int(text)
     if count > library:
-        raise ReaderError(f"--sample {count}: the library has only {library} articles")
+        raise ReaderError(f"--sample {count}: the library has only {plural(library, 'article')}")
     return count
 
 
