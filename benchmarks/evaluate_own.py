@@ -427,20 +427,13 @@ def print_report(articles, rs: Scores, ss: Scores, speed: dict | None, cli_secon
     print()
 
     if verbose:
-        print("Quotation errors of reader, per article")
-        for a in articles:
-            lines = rs.errors.get(a.stem)
-            if lines:
-                print(f"{a.stem}:")
-                print("\n".join(lines))
-        print()
-        print("Entity errors of reader, per article")
-        for a in articles:
-            lines = rs.ent_errors.get(a.stem)
-            if lines:
-                print(f"{a.stem}:")
-                print("\n".join(lines))
-        print()
+        for what, errors in (("Quotation", rs.errors), ("Entity", rs.ent_errors)):
+            print(f"{what} errors of reader, per article")
+            for a in articles:
+                if errors.get(a.stem):
+                    print(f"{a.stem}:")
+                    print("\n".join(errors[a.stem]))
+            print()
 
     return {
         "articles": len(articles),
