@@ -488,6 +488,8 @@ def _grammatical_subject(verb: Token, context: "_Context | None" = None) -> Toke
     if agent is not None:
         return agent
     subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
+    if context is not None:
+        subjects = [t for t in subjects if not _quoted(t, context)]
     if len(subjects) > 1 and context is not None:
         people = [t for t in subjects if (e := context.entity_at(t.idx)) is not None and e.label == "PERSON"]
         subjects = people or subjects
@@ -512,6 +514,14 @@ def _grammatical_subject(verb: Token, context: "_Context | None" = None) -> Toke
                 return child
     return (_noun_after_closing_mark(verb, context) or _subject_of_lead_clause(verb) or _name_before(verb, context)
             or _name_by_closing_mark(verb, context))
+
+
+def _quoted(token: Token, context: "_Context") -> bool:
+    """The word is inside quotation marks, so somebody's words and never who said them (“Like Oakland.
+    Or Ferguson,” Trump said: the parser made Ferguson the subject). A word glued to a closing mark
+    (“…paranoia,”Clinton said: one token) counts from after the mark."""
+    glued = max(token.text.rfind(mark) for mark in "“”\"")
+    return context.quoted.contains(token.idx + glued + 1)
 
 
 def _agent(verb: Token) -> Token | None:
@@ -692,6 +702,8 @@ def _mention(
     """The source mention as written and the span naming the speaker: a person in the subject's
     noun phrase, an entity, a resolved pronoun, or the phrase itself."""
     start, end = subject.idx, subject.idx + len(subject.text)
+    if _quoted(subject, context):
+        return None
     if subject.lower_ in ("who", "that") and subject.head.dep_ == "relcl":
         # "Graham Pettifer, the MP ..., who said": "who" as written, named by the noun the clause is about
         named = _mention(subject.head.head, text, context, before)

@@ -594,3 +594,34 @@ def test_a_speech_verb_in_an_adverbial_clause_with_its_own_subject_is_the_cue(an
     (q,) = quotes_of(analyser, text)
     assert q.speaker == "Rob Hale"
     assert part(text, q.cue_start, q.cue_end) == "told"
+
+
+# ---------------------------------------------------------------- a parse that puts the speaker inside the marks
+
+
+def _parsed(analyser, words, spaces, heads, deps, pos, ents):
+    """A doc with the parse given, as the tagger and parser sometimes produce it on real news."""
+    from spacy.tokens import Doc, Span
+
+    lemmas = ["say" if w == "said" else w.lower() for w in words]
+    doc = Doc(analyser.nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos, lemmas=lemmas)
+    doc.ents = [Span(doc, s, e, label=label) for s, e, label in ents]
+    return doc
+
+
+def test_a_name_inside_a_quotation_is_never_a_speaker(analyser):
+    """The parser gave "said" two subjects, the name that ends the quotation and the one after it; the
+    speaker is the one outside the marks, for both quotations."""
+    from reader.analysis.pipeline import analyse_doc
+
+    words = ["“", "Not", "Smith", ".", "Or", "Jones", ",", "”", "Walsh", "said", ".", "“", "It", "is", "worse", ".", "”"]
+    spaces = [False, True, False, True, True, False, False, True, True, False, True, False, True, True, False, False, False]
+    heads = [9, 2, 9, 9, 5, 9, 9, 9, 9, 9, 9, 13, 13, 13, 13, 13, 13]
+    deps = ["punct", "neg", "npadvmod", "punct", "cc", "nsubj", "punct", "punct", "nsubj", "ROOT", "punct",
+            "punct", "nsubj", "ROOT", "acomp", "punct", "punct"]
+    pos = ["PUNCT", "PART", "PROPN", "PUNCT", "CCONJ", "PROPN", "PUNCT", "PUNCT", "PROPN", "VERB", "PUNCT",
+           "PUNCT", "PRON", "AUX", "ADJ", "PUNCT", "PUNCT"]
+    doc = _parsed(analyser, words, spaces, heads, deps, pos, [(2, 3, "PERSON"), (5, 6, "PERSON"), (8, 9, "PERSON")])
+    first, second = analyse_doc(doc, "test").quotes
+    assert first.speaker == second.speaker == "Walsh"
+    assert part(doc.text, second.source_start, second.source_end) == "Walsh"
