@@ -151,6 +151,8 @@ def attribute_speakers(
             cited = _cited(found, text, before, index, context, mark)
             # Trump said he was “happy to see” it, according to The New York Times / the Times reported.
             found = cited if cited is not found else _cited(found, text, after, index, context, mark, reports=True)
+        if found is not None:
+            found = _poll_of_share(found, text, index, mark)
         quotes.append(_quote(text, mark, found, context))
     return quotes
 
@@ -212,7 +214,43 @@ def _cited(found: Attribution, text: str, region: tuple[int, int], index: TokenI
         cited = _reported_by(index.between(*region), text, context, mark)
     if cited is None:
         return found
+    if _is_share(found, text):
+        return cited  # 24% of voters put a priority on …, according to the exit polls: the polls speak
     return Attribution(cited.source, found.speaker, cited.cue, cited.cue_text)
+
+
+# "75 percent of Republicans", "Six in 10", "the vast majority of Americans": a share of those asked.
+_SHARE = re.compile(
+    r"(?:(?:just|only|about|nearly|almost|some|roughly|fully|more than|less than|fewer than|a|the|vast|large|slim)\s+)*"
+    r"(?:\d[\d.,]*\s*(?:%|percent\b|per cent\b|in\s+\d+\b)|(?:one|two|three|four|five|six|seven|eight|nine)\s+in\s+(?:10|ten)\b"
+    r"|(?:majority|minority|plurality|half|third|quarter|most)\s+of\b)",
+    re.IGNORECASE,
+)
+_POLL_NOUNS = frozenset("poll polls survey surveys".split())
+
+
+def _is_share(found: Attribution, text: str) -> bool:
+    return any(span is not None and _SHARE.match(text, span[0]) for span in (found.source, found.speaker))
+
+
+def _poll_of_share(found: Attribution, text: str, index: TokenIndex, mark: QuoteMarks) -> Attribution:
+    """ In a CNN/ORC poll, 31% of Republicans said they were “extremely enthusiastic”; the Q poll also
+    finds that 22 percent say he is “not at all responsible”: words given by a share of those asked
+    are the poll's. The poll named earlier in the sentence is the source and the speaker, and its cue
+    the word that cites it ("In", "finds")."""
+    if not _is_share(found, text):
+        return found
+    tokens = index.between(found.source[0], found.source[0] + 1)
+    if not tokens:
+        return found
+    sent = tokens[0].sent
+    polls = [t for t in sent if t.lower_ in _POLL_NOUNS and t.pos_ == "NOUN" and t.idx < min(mark.open, found.source[0])]
+    if not polls:
+        return found
+    poll = polls[-1]
+    source = _phrase(poll, text)
+    cue = poll.head if poll.head.i != poll.i and poll.head.dep_ in ("prep", "ROOT", "ccomp", "conj") else poll
+    return Attribution(source, source, (cue.idx, cue.idx + len(cue.text)), cue.text)
 
 
 def _reported_by(tokens: list[Token], text: str, context: "_Context", mark: QuoteMarks) -> Attribution | None:

@@ -625,3 +625,34 @@ def test_a_name_inside_a_quotation_is_never_a_speaker(analyser):
     first, second = analyse_doc(doc, "test").quotes
     assert first.speaker == second.speaker == "Walsh"
     assert part(doc.text, second.source_start, second.source_end) == "Walsh"
+
+
+# ---------------------------------------------------------------- polls
+
+
+def test_words_given_by_a_share_of_those_asked_are_the_polls(analyser):
+    text = "In a Marist College poll released Tuesday, 62 percent of Democrats said they were “very likely” to vote."
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.source_start, q.source_end) == "a Marist College poll"
+    assert part(text, q.cue_start, q.cue_end) == "In"
+    assert q.speaker == "Marist College"
+
+
+def test_a_poll_that_finds_what_a_share_says_is_the_source(analyser):
+    text = "The Harper survey also finds that six in 10 Republicans say the party is “headed in the wrong direction.”"
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.source_start, q.source_end) == "The Harper survey"
+    assert part(text, q.cue_start, q.cue_end) == "finds"
+
+
+def test_a_share_cited_according_to_polls_takes_the_polls_as_speaker(analyser):
+    text = "About 70% of voters said they wanted “a fresh start in Washington,” according to the exit polls in Iowa."
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.source_start, q.source_end) == "the exit polls in Iowa"
+    assert q.speaker == "the exit polls in Iowa"
+
+
+def test_a_share_with_no_poll_named_keeps_its_own_words(analyser):
+    text = "Most of the senators said they were “deeply troubled by the report.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Most of the senators"
