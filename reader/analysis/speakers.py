@@ -118,7 +118,7 @@ def attribute_speakers(
         following = marks[n + 1] if n + 1 < len(marks) else None
         after = _clause_after(text, mark, following)
         before = _clause_before(text, mark, previous)
-        found = _governing_cue(index.between(mark.start, mark.end), text, context, mark)
+        found = _dash_lead(text, mark, context) or _governing_cue(index.between(mark.start, mark.end), text, context, mark)
         for region, nearest_last in ((after, False), (before, True)):
             if found:
                 break
@@ -274,7 +274,9 @@ _DASH_AFTER = re.compile(r"[ \t]*[-–—―]+[ \t]*")
 _DASH_LINE_AFTER = re.compile(r"[ \t]*\n\s*[-–—―]+[ \t]*")
 # The credit line ends after the name, or goes on with a comma and a lower-case gloss ("-President Obama, tweeting").
 _CREDIT_END = re.compile(r"[.,]?[ \t]*(?:\n|$)|,[ \t]+[a-z]")
-_DASH_BEFORE = re.compile(r"[-–—―]+[ \t]*([^\n:]{2,60}?)[ \t]*:[ \t]*$")
+_DASH_BEFORE = re.compile(r"(?:^|(?<=\s))[-–—―]+[^\S\n]*([^\n:]{2,60}?)[^\S\n]*:[^\S\n]*$")
+_MORE_FROM = re.compile(r"(?:More\s+)?[Ff]rom\s+")
+_ALSO_NAMED = re.compile(r"(?:,?\s+and\s+|,\s+)(?:[A-Z][\w.'’-]*\s*){1,4}")
 
 
 def _dash_credit(text: str, mark: QuoteMarks, context: "_Context") -> Attribution | None:
@@ -294,12 +296,23 @@ def _dash_credit(text: str, mark: QuoteMarks, context: "_Context") -> Attributio
             dash_at = text.index("-", credit.start()) if "-" in credit.group() else credit.end() - 1
             return Attribution(name, name, (dash_at, dash_at + 1), "—")
     para_start, _ = paragraph_bounds(text, mark.open)
-    lead = _DASH_BEFORE.search(text, max(para_start, mark.open - 80), mark.open)
-    if lead:
-        name = _name_at(text, lead.start(1), context)
-        if name:
-            return Attribution(name, name, (lead.start(), lead.start() + 1), "—")
     return _speaker_label(text, mark, para_start, context)
+
+
+def _dash_lead(text: str, mark: QuoteMarks, context: "_Context") -> Attribution | None:
+    """A round-up's credit before the words: "Polls shifted late - Philip Bump: “…”", "… all along
+    -More from Ana Ruiz and Tom Lee: “…”". It names the speaker outright, so it comes before any
+    speech verb earlier in the sentence ("Pollsters agree - Philip Bump:" is Bump's, not the pollsters')."""
+    para_start, _ = paragraph_bounds(text, mark.open)
+    lead = _DASH_BEFORE.search(text, max(para_start, mark.open - 80), mark.open)
+    if not lead:
+        return None
+    at = lead.start(1)
+    more = _MORE_FROM.match(text, at)
+    name = _name_at(text, more.end() if more else at, context)
+    if name is None or name[1] < lead.end(1) and not _ALSO_NAMED.fullmatch(text, name[1], lead.end(1)):
+        return None  # (the whole label is the name, or names joined by "and")
+    return Attribution((name[0], lead.end(1)), name, (lead.start(), lead.start() + 1), "—")
 
 
 _LABEL_BEFORE = re.compile(r"(?:^|(?<=[.!?])\s+)((?:[A-Z][\w.'’-]*\s+){0,5}[A-Z][\w.'’-]*)(?:\s*\([^()\n]{1,24}\))?[ \t]*:[ \t]*$")

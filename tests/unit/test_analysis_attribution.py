@@ -656,3 +656,32 @@ def test_a_share_with_no_poll_named_keeps_its_own_words(analyser):
     text = "Most of the senators said they were “deeply troubled by the report.”"
     (q,) = quotes_of(analyser, text)
     assert q.speaker == "Most of the senators"
+
+
+# ---------------------------------------------------------------- round-up credits before the words
+
+
+def test_a_dash_credit_before_the_words_beats_a_speech_verb_before_it(analyser):
+    text = "Pollsters agree - Ana Ruiz: “The late deciders broke for the governor.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Ana Ruiz"
+    assert part(text, q.cue_start, q.cue_end) == "-"
+
+
+def test_a_dash_credit_more_from_two_people(analyser):
+    text = "Turnout was there all along -More from Ana Ruiz and Tom Lee: “Our data show a dramatic shift in the last week.”"
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.source_start, q.source_end) == "Ana Ruiz and Tom Lee"
+    assert q.speaker == "Ana Ruiz"
+
+
+def test_a_dash_credit_with_a_no_break_space_before_the_mark(analyser):
+    text = "TURNOUT WAS LOW IN OHIO - Ana Ruiz:\u00a0 “At long last the contests have started.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Ana Ruiz"
+
+
+def test_a_hyphenated_word_before_a_colon_is_no_dash_credit(analyser):
+    text = "Maria Lopez offered a back-handed compliment: “He is a fine lawyer.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Maria Lopez"
