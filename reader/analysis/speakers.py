@@ -658,7 +658,22 @@ def _name_before(verb: Token, context: "_Context | None") -> Token | None:
     if verb.i == 0:
         return None
     before = verb.doc[verb.i - 1]
-    return before if before.pos_ == "PROPN" and _is_name(before, context) else None
+    if before.pos_ == "PROPN" and _is_name(before, context):
+        return before
+    # "In an interview with hosts Ann Lee and Bo Chen, the candidate stated that …": the parser hung the
+    # noun phrase before the verb on the names as an apposition, leaving the verb without its subject.
+    if before.pos_ == "NOUN" and before.dep_ in ("appos", "conj") and _in_prepositional_phrase(before) \
+            and is_speech_verb(verb) and context is not None and not _quoted(before, context):
+        return before
+    return None
+
+
+def _in_prepositional_phrase(token: Token) -> bool:
+    """The noun hangs, through appositions and conjuncts, from a preposition's object ("with hosts Ann
+    Lee and Bo Chen, the candidate"): a phrase that cannot be the subject of the verb after it."""
+    while token.dep_ in ("appos", "conj", "compound") and token.head.i < token.i:
+        token = token.head
+    return token.dep_ == "pobj"
 
 
 _CLOSING_MARKS = frozenset({"”", '"', "»"})
@@ -766,7 +781,7 @@ def _mention(
         return (start, end), context.resolve(subject.lower_, min(start, before))
     if subject.lower_ in ("who", "which", "that"):
         return None
-    if subject.dep_ == "appos" and subject.head.i != subject.i:
+    if subject.dep_ == "appos" and subject.head.i != subject.i and not _in_prepositional_phrase(subject):
         subject = subject.head  # "the MP for North Wealdshire" in apposition to the name
     source = _phrase(subject, text)
     person = _person_in_phrase(subject, context)

@@ -685,3 +685,13 @@ def test_a_hyphenated_word_before_a_colon_is_no_dash_credit(analyser):
     text = "Maria Lopez offered a back-handed compliment: “He is a fine lawyer.”"
     (q,) = quotes_of(analyser, text)
     assert q.speaker == "Maria Lopez"
+
+
+def test_a_subject_hung_on_the_names_of_a_prepositional_phrase_is_still_the_subject(analyser):
+    """The parser made "the candidate" an apposition of the hosts and left "stated" with no subject."""
+    text = ("In an interview with radio hosts Joe Black and Mika Stone, the Republican presidential candidate "
+            "stated that Clinton’s “divisive” comments do not “fit with what I knew about her.”")
+    first, second = quotes_of(analyser, text)
+    for q in (first, second):
+        assert part(text, q.source_start, q.source_end) == "the Republican presidential candidate"
+        assert q.speaker not in ("Joe Black", "Mika Stone")
