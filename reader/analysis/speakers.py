@@ -662,10 +662,28 @@ def _name_before(verb: Token, context: "_Context | None") -> Token | None:
         return before
     # "In an interview with hosts Ann Lee and Bo Chen, the candidate stated that …": the parser hung the
     # noun phrase before the verb on the names as an apposition, leaving the verb without its subject.
-    if before.pos_ == "NOUN" and before.dep_ in ("appos", "conj") and _in_prepositional_phrase(before) \
-            and is_speech_verb(verb) and context is not None and not _quoted(before, context):
-        return before
+    # (also "Although …with Sanders's team, a White House official who spoke anonymously said …", the
+    # noun phrase with its relative clause)
+    phrase = _phrase_before(verb)
+    if phrase is not None and phrase.pos_ == "NOUN" and phrase.dep_ in ("appos", "conj") and _in_prepositional_phrase(phrase) \
+            and is_speech_verb(verb) and context is not None and not _quoted(phrase, context):
+        return phrase
     return None
+
+
+def _phrase_before(verb: Token) -> Token | None:
+    """The head of the phrase that ends right before the verb (or its comma): from the last word, up
+    through the words it hangs from, to an apposition or conjunct or a word with its head after it."""
+    doc = verb.doc
+    last = verb.i - 1
+    if last >= 0 and doc[last].text == ",":
+        last -= 1
+    if last < 0:
+        return None
+    token = doc[last]
+    while token.dep_ not in ("appos", "conj") and token.head.i < token.i:
+        token = token.head
+    return token if token.right_edge.i == last else None
 
 
 def _in_prepositional_phrase(token: Token) -> bool:

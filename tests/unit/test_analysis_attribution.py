@@ -695,3 +695,11 @@ def test_a_subject_hung_on_the_names_of_a_prepositional_phrase_is_still_the_subj
     for q in (first, second):
         assert part(text, q.source_start, q.source_end) == "the Republican presidential candidate"
         assert q.speaker not in ("Joe Black", "Mika Stone")
+
+
+def test_a_subject_with_a_relative_clause_hung_on_a_prepositional_phrase(analyser):
+    text = ("Although there is little contact with the mayor's staff, a city official who spoke anonymously "
+            "to discuss the budget said Friday, “There are talks between the two offices.”")
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.source_start, q.source_end) == "a city official"
+    assert part(text, q.cue_start, q.cue_end) == "said"
