@@ -792,13 +792,19 @@ def _mention(
         # "Graham Pettifer, the MP ..., who said": "who" as written, named by the noun the clause is about
         named = _mention(subject.head.head, text, context, before)
         return ((start, end), named[1]) if named else None
-    if (subject.pos_ == "PRON" or subject.lower_ in SOURCE_PRONOUNS) and not any(c.dep_ == "prep" for c in subject.children):
-        # (not "one of those advisers": a phrase that names its speaker)
+    if (subject.pos_ == "PRON" or subject.lower_ in SOURCE_PRONOUNS) and not any(c.dep_ in ("prep", "acl", "relcl") for c in subject.children):
+        # (not "one of those advisers", "those surveyed", "those who attended": a phrase that names its speaker)
         if subject.lower_ not in SOURCE_PRONOUNS:
             return None
         return (start, end), context.resolve(subject.lower_, min(start, before))
     if subject.lower_ in ("who", "which", "that"):
         return None
+    right = subject.right_edge
+    if subject.pos_ == "PRON" and any(c.dep_ in ("acl", "relcl") for c in subject.children) \
+            and right.i - subject.i <= 6 and not subject.idx < before <= right.idx:
+        # "those surveyed", "Those who attended": the pronoun is named by its short clause
+        source = (subject.idx, right.idx + len(right.text))
+        return source, source
     if subject.dep_ == "appos" and subject.head.i != subject.i and not _in_prepositional_phrase(subject):
         subject = subject.head  # "the MP for North Wealdshire" in apposition to the name
     source = _phrase(subject, text)

@@ -703,3 +703,11 @@ def test_a_subject_with_a_relative_clause_hung_on_a_prepositional_phrase(analyse
     (q,) = quotes_of(analyser, text)
     assert part(text, q.source_start, q.source_end) == "a city official"
     assert part(text, q.cue_start, q.cue_end) == "said"
+
+
+def test_a_pronoun_named_by_its_clause_is_the_source_with_the_clause(analyser):
+    for text, source in (("While those surveyed said the governor has the “best experience,” most trust the mayor.", "those surveyed"),
+                         ("Those who attended said the speech was “a disaster for the party.”", "Those who attended")):
+        (q,) = quotes_of(analyser, text)
+        assert part(text, q.source_start, q.source_end) == source
+        assert q.speaker == source
