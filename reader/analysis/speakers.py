@@ -541,6 +541,10 @@ def _grammatical_subject(verb: Token, context: "_Context | None" = None) -> Toke
     subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
     if context is not None:
         subjects = [t for t in subjects if not _quoted(t, context)]
+    if any(_across_paragraphs(t, verb) for t in subjects):
+        subjects = [t for t in subjects if not _across_paragraphs(t, verb)]
+        if not subjects:
+            return _noun_after_break(verb)
     if len(subjects) > 1 and context is not None:
         people = [t for t in subjects if (e := context.entity_at(t.idx)) is not None and e.label == "PERSON"]
         subjects = people or subjects
@@ -561,10 +565,37 @@ def _grammatical_subject(verb: Token, context: "_Context | None" = None) -> Toke
             break
         token = token.head
         for child in token.children:
-            if child.dep_ in ("nsubj", "nsubjpass"):
+            if child.dep_ in ("nsubj", "nsubjpass") and not _across_paragraphs(child, verb):
                 return child
     return (_noun_after_closing_mark(verb, context) or _subject_of_lead_clause(verb) or _name_before(verb, context)
-            or _name_by_closing_mark(verb, context))
+            or _name_by_closing_mark(verb, context) or _noun_after_break(verb))
+
+
+def _across_paragraphs(subject: Token, verb: Token) -> bool:
+    """The subject and its verb lie on either side of a line break: the parser ran one sentence over a
+    headline or a paragraph ("The Latest: Trump delivers defense …\n\nDonald Trump has delivered …,
+    saying" is not The Latest saying it)."""
+    doc = subject.doc
+    a, b = sorted((subject.i, verb.i))
+    return any("\n" in doc[i].text for i in range(a + 1, b))
+
+
+def _noun_after_break(verb: Token) -> Token | None:
+    """The head of the first noun phrase on the verb's own line, when the parser ran the verb's sentence
+    over a line break above it ("9:34 p.m.\n\nDonald Trump has delivered …, saying"): its subject."""
+    doc = verb.doc
+    start = min(verb.sent.start, max(0, verb.i - 15))  # (or cut the sentence after the name: "Trump | has delivered")
+    breaks = [t.i for t in doc[start : verb.i] if "\n" in t.text]
+    if not breaks or any(t.text in (".", "!", "?", ":", ";") for t in doc[breaks[-1] + 1 : verb.i]):
+        return None
+    for token in doc[breaks[-1] + 1 : verb.i]:
+        if token.pos_ in ("PROPN", "NOUN"):
+            while token.head.i != token.i and breaks[-1] < token.head.i < verb.i and token.head.pos_ in ("PROPN", "NOUN"):
+                token = token.head
+            return None if _in_prepositional_phrase(token) else token
+        if token.pos_ in ("VERB", "AUX"):
+            return None
+    return None
 
 
 def _quoted(token: Token, context: "_Context") -> bool:
@@ -805,7 +836,8 @@ def _mention(
         # "those surveyed", "Those who attended": the pronoun is named by its short clause
         source = (subject.idx, right.idx + len(right.text))
         return source, source
-    if subject.dep_ == "appos" and subject.head.i != subject.i and not _in_prepositional_phrase(subject):
+    if subject.dep_ == "appos" and subject.head.i != subject.i and not _in_prepositional_phrase(subject) \
+            and not _across_paragraphs(subject, subject.head):
         subject = subject.head  # "the MP for North Wealdshire" in apposition to the name
     source = _phrase(subject, text)
     person = _person_in_phrase(subject, context)

@@ -711,3 +711,13 @@ def test_a_pronoun_named_by_its_clause_is_the_source_with_the_clause(analyser):
         (q,) = quotes_of(analyser, text)
         assert part(text, q.source_start, q.source_end) == source
         assert q.speaker == source
+
+
+def test_no_subject_across_a_line_break_from_its_verb(analyser):
+    """A live blog's heading and time stamp run into the entry's sentence in the parse; the entry's
+    own first noun phrase is the subject, not the heading."""
+    text = ("The Latest on the Ohio race (all times Eastern):\n\n9:34 p.m.\n\nMaria Lopez has delivered a defense "
+            "of “Ohio values,” saying the state embodies “the heart of America.”")
+    for q in quotes_of(analyser, text):
+        assert q.speaker == "Maria Lopez"
+        assert part(text, q.source_start, q.source_end) == "Maria Lopez"
