@@ -506,7 +506,7 @@ def _grammatical_subject(verb: Token, context: "_Context | None" = None) -> Toke
         return inverted[0]
     token = verb
     for _ in range(3):
-        if token.dep_ not in ("conj", "xcomp", "advcl") or token.head.i == token.i:
+        if token.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "prep", "acomp") or token.head.i == token.i:
             break
         token = token.head
         for child in token.children:
