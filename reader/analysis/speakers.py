@@ -11,7 +11,8 @@ quotation's words (not across a paragraph, not inside another quotation); a spee
 ("…,” an angry Hollande retaliated); one in the sentence before; a dash credit; a sentence
 ending in a colon; the speaker of the quotation before it in the paragraph, or of the
 previous paragraph when this one is nothing but a quotation; the subject of the sentence's
-main verb when it is a person. Words cited "according to" a report keep their speaker and
+main verb when it is a person; for a quotation that opens its paragraph, the subject of the speech
+verb in the last sentence of the paragraph before (the lead-in: "Valastro praised the governor.\n\n“…”"). Words cited "according to" a report keep their speaker and
 have the report as their source.
 
 Pronouns resolve to the last person named before, outside quotations, whose gender does not
