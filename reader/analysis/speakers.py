@@ -11,7 +11,8 @@ quotation's words (not across a paragraph, not inside another quotation); a spee
 ("…,” an angry Hollande retaliated); one in the sentence before; a dash credit; a sentence
 ending in a colon; the speaker of the quotation before it in the paragraph, or of the
 previous paragraph when this one is nothing but a quotation; the subject of the sentence's
-main verb when it is a person. Words cited "according to" a report keep their speaker and
+main verb when it is a person; for a quotation that opens its paragraph, the subject of the speech
+verb in the last sentence of the paragraph before (the lead-in: "Valastro praised the governor.\n\n“…”"). Words cited "according to" a report keep their speaker and
 have the report as their source.
 
 Pronouns resolve to the last person named before, outside quotations, whose gender does not
@@ -145,6 +146,8 @@ def attribute_speakers(
                 found = _same_attribution(quotes[-1])
         if found is None:
             found = _sentence_subject(index, text, context, mark)
+        if found is None:
+            found = _lead_in_paragraph(index, text, context, mark, quotes)
         if found is not None and found.cue is not None and mark.close < found.cue[0] < after[1]:
             found = _cited(found, text, (found.cue[1], after[1]), index, context, mark)
         elif found is not None and found.cue is not None and before[0] <= found.cue[0] < mark.open:
@@ -506,7 +509,7 @@ def _clause_before(text: str, mark: QuoteMarks, previous: QuoteMarks | None) -> 
     start = para_start if previous is None else max(para_start, previous.close + 1)
     last_end = None
     for match in _sentence_ends(text, start, mark.open):
-        if match.end() < mark.open - 1:
+        if text[match.end() : mark.open].strip():  # (the full stop that ends the sentence before, then spaces: not it)
             last_end = match.end()
     return (last_end if last_end is not None else start), mark.open
 
@@ -561,7 +564,7 @@ def _grammatical_subject(verb: Token, context: "_Context | None" = None) -> Toke
         return inverted[0]
     token = verb
     for _ in range(3):
-        if token.dep_ not in ("conj", "xcomp", "advcl") or token.head.i == token.i:
+        if token.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "prep", "acomp") or token.head.i == token.i:
             break
         token = token.head
         for child in token.children:
@@ -963,6 +966,50 @@ def _lead_in_subject(tokens: list[Token], text: str, context: "_Context", mark: 
         found = _mention(subject, text, context, before=mark.open)
         if found:
             return Attribution(found[0], found[1], (token.idx, token.idx + len(token.text)), token.text)
+    return None
+
+
+# Verbs of talking that name a speaker only in a lead-in sentence ("Trump spoke in bromides.\n\n“…”").
+_LEAD_IN_VERBS = frozenset("speak talk elaborate".split())
+
+
+def _lead_in_paragraph(
+    index: TokenIndex, text: str, context: "_Context", mark: QuoteMarks, quotes: Sequence[Quote]
+) -> Attribution | None:
+    """ "Valastro praised the governor's leadership.\n\n“We need someone who …”": a quotation that
+    opens its paragraph, with no cue of its own, is the words of the subject of the speech verb in the
+    last sentence of the paragraph before (the writer introduces the speaker, then gives the words).
+    Not when that sentence has an attributed quotation of its own (the previous paragraph's speaker
+    goes on, see `_continues_previous_paragraph`), nor when the quotation's paragraph has a speech
+    verb outside quotations (a credit of its own, unparsed)."""
+    para_start, para_end = paragraph_bounds(text, mark.open)
+    if para_start == 0 or not _only_space(text, para_start, mark.open):
+        return None
+    if any(is_speech_verb(t) and not context.quoted.contains(t.idx) for t in index.between(mark.close + 1, para_end)):
+        return None
+    lead_end = len(text[:para_start].rstrip())
+    prev_start, _ = paragraph_bounds(text, max(0, lead_end - 1))
+    region_start = prev_start
+    for match in _sentence_ends(text, prev_start, lead_end):
+        rest = text[match.end() : lead_end].lstrip(" \t\n”\"’)")
+        if rest and not rest[0].islower():  # (not "an impending U.S. withdrawal")
+            region_start = match.end()
+    if any(q.source_start is not None and region_start <= q.start < lead_end for q in quotes):
+        return None
+    tokens = [t for t in index.between(region_start, lead_end) if not context.quoted.contains(t.idx)]
+    verbs = [t for t in tokens if (is_speech_verb(t) and t.lemma_.lower() not in _THINKING - {"respond"})
+             or (_is_verb(t) and t.lemma_.lower() in _LEAD_IN_VERBS)]  # (not "They think the progress is real.")
+    ids = {v.i for v in verbs}
+    outer = [v for v in reversed(verbs) if not any(a.i in ids for a in v.ancestors)]
+    for verb in outer + [v for v in reversed(verbs) if v not in outer]:
+        subject = _subject(verb, context)
+        if subject is None or subject.idx < region_start or context.quoted.contains(subject.idx):
+            continue
+        if any(t.dep_ == "cc" and context.entity_at(t.idx) is None for t in subject.subtree):
+            return None  # "Smith and Jones argued …": whose words follow, the text does not say
+        found = _mention(subject, text, context, before=mark.open)
+        if found:
+            return Attribution(found[0], found[1], (verb.idx, verb.idx + len(verb.text)), verb.text)
     return None
 
 

@@ -721,3 +721,107 @@ def test_no_subject_across_a_line_break_from_its_verb(analyser):
     for q in quotes_of(analyser, text):
         assert q.speaker == "Maria Lopez"
         assert part(text, q.source_start, q.source_end) == "Maria Lopez"
+
+
+# ---------------------------------------------------------------- the lead-in paragraph: the speaker introduced, then the words
+
+
+def test_a_bare_quotation_paragraph_is_the_words_of_who_said_so_just_before(analyser):
+    # ("U.S." inside the lead sentence does not end it.)
+    text = ("Okafor said that for years skeptics had forecast an early U.S. exit from the port deal, but that would "
+            "not happen.\n\n“That is because this harbour, which handles half the region’s grain, matters more than ever.”")
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Okafor"
+    assert part(text, q.source_start, q.source_end) == "Okafor"
+    assert part(text, q.cue_start, q.cue_end) == "said"
+
+
+def test_a_lead_in_with_praised_gives_the_speaker(analyser):
+    text = ("The mayor was joined on Friday by Rosa Delgado, owner of a bakery chain.\n\n"
+            "Delgado praised the mayor’s handling of the flood and her record on jobs.\n\n"
+            "“We need somebody who gets things done and brings people together.”")
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Rosa Delgado"
+    assert part(text, q.cue_start, q.cue_end) == "praised"
+
+
+def test_a_lead_in_pronoun_resolves(analyser):
+    text = ("Anna Kowalski met voters in Dayton.\n\nShe praised the union’s work on the new contract.\n\n"
+            "“They fought hard for every member.”")
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.source_start, q.source_end) == "She"
+    assert q.speaker == "Anna Kowalski"
+
+
+def test_by_saying_in_the_sentence_before_two_spaces_away(analyser):
+    text = ("Novak distanced himself from the protest group by saying he would advise the campaign if asked.  "
+            "“I am going to back her, and back her fully, because she can do the job.”")
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Novak"
+    assert part(text, q.cue_start, q.cue_end) == "saying"
+
+
+def test_responded_by_doing_something_saying_in_the_lead_in(analyser):
+    text = ("Maria Reyes, visibly annoyed, responded by waving a pamphlet, saying the rival campaign had twisted "
+            "her record.\n\n“I have never taken a cent from them. Not one cent.”")
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Maria Reyes"
+    assert part(text, q.cue_start, q.cue_end) == "responded"
+
+
+def test_an_organisation_that_issued_a_statement_in_the_lead_in(analyser):
+    text = ("At the new chair’s urging, the FAA issued a statement apologizing to passengers for the delays.\n\n"
+            "“On behalf of everyone at the agency, we offer a sincere apology.”")
+    (q,) = quotes_of(analyser, text)
+    assert part(text, q.source_start, q.source_end) == "the FAA"
+    assert part(text, q.cue_start, q.cue_end) == "issued"
+
+
+def test_spoke_in_a_lead_in_clause_gives_the_speaker_of_the_quotations_that_follow(analyser):
+    text = ("What the plan would mean is anyone’s guess, since Ferris spoke only in vague slogans during the "
+            "interview.\n\n“We have to act.”\n“We have to be a lot smarter.”\n\n“We will win this.”")
+    quotes = quotes_of(analyser, text)
+    assert len(quotes) == 3
+    assert [q.speaker for q in quotes] == ["Ferris"] * 3
+    assert all(part(text, q.cue_start, q.cue_end) == "spoke" for q in quotes)
+
+
+def test_was_quick_to_add_in_the_lead_in(analyser):
+    text = "Ferris was quick to add that the deal does not include dropping the tariff.\n\n“The tariff? Not on the table.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Ferris"
+    assert part(text, q.cue_start, q.cue_end) == "add"
+
+
+def test_a_parenthetical_speech_verb_in_the_lead_in(analyser):
+    text = ("If anything, Moreau argued in her letter, the vote shows why the rules must change.\n\n"
+            "“In light of this breach, we ask the committee for a new vote.”")
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Moreau"
+    assert part(text, q.cue_start, q.cue_end) == "argued"
+
+
+def test_elaborated_counts_in_the_lead_in(analyser):
+    text = ("Halvorsen elaborated in an op-ed for the Tribune that the delegates may yet reconsider.\n\n"
+            "“A win in Oregon would show how weak the front-runner is.”")
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Halvorsen"
+
+
+def test_a_lead_sentence_without_a_speech_verb_donates_no_speaker(analyser):
+    text = "Smith arrived in Ohio on Monday.\n\n“We will win this state.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker is None and q.source_start is None
+
+
+def test_a_quotation_with_its_own_cue_keeps_it_after_a_lead_in(analyser):
+    text = "Ferris praised the plan.\n\n“It is a good plan for the town,” Okafor said."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Okafor"
+
+
+def test_a_group_or_a_belief_in_the_lead_in_donates_no_speaker(analyser):
+    for text in ("Smith and Jones argued that the plan was too costly.\n\n“We cannot afford it.”",
+                 "Supporters think the plan will work.\n\n“We cannot afford it.”"):
+        (q,) = quotes_of(analyser, text)
+        assert q.source_start is None, text
