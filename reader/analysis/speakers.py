@@ -350,7 +350,9 @@ _THINKING = frozenset("think believe agree wonder respond".split())
 
 
 def _through_adverbial(inner: Token, outer: Token) -> bool:
-    """`inner` hangs from `outer` by way of an adverbial clause ("after …", "while …", "when …")."""
+    """`inner` hangs from `outer` by way of an adverbial clause ("after …", "while …", "when …"), or is a
+    clause of its own joined to it ("a woman asked for a photo and Clinton said, “…”"; "When someone
+    shouted, “Cruz,” Beck joked, “…”", the parser making "joked" a complement of "shouted")."""
     if inner.lemma_.lower() in _THINKING:
         return False  # (“…,” Brockovich said, as many believed: the belief is not the words)
     token = inner
@@ -359,11 +361,19 @@ def _through_adverbial(inner: Token, outer: Token) -> bool:
             return False  # (not below `outer` at all)
         if token.dep_ == "advcl":
             # a clause with a subject of its own ("after a woman told him"), not "…, saying" that shares the outer one
-            own = any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children) and \
-                any(c.dep_ in ("nsubj", "nsubjpass") for c in inner.children)
+            own = _own_subject(token) and _own_subject(inner)
             return own and any(a.i == outer.i for a in token.ancestors)
+        if token.dep_ in ("conj", "xcomp", "parataxis") and token.i == inner.i and token.i > outer.i:
+            # a later clause with its own subject ("and Clinton said"; "Beck joked", an xcomp only by a parse error)
+            return _own_subject(inner) and any(a.i == outer.i for a in token.ancestors)
         token = token.head
     return False
+
+
+def _own_subject(verb: Token) -> bool:
+    """The verb has a subject of its own: a child subject, or a name the tagger glued to it ("Beck joked")."""
+    return any(c.dep_ in ("nsubj", "nsubjpass") or (c.dep_ == "compound" and c.pos_ == "PROPN" and c.i == verb.i - 1)
+               for c in verb.children)
 
 
 def _subject_after(tokens: list[Token], text: str, context: "_Context", mark: QuoteMarks) -> Attribution | None:
@@ -488,6 +498,10 @@ def _grammatical_subject(verb: Token, context: "_Context | None" = None) -> Toke
     if agent is not None:
         return agent
     subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
+    if len(subjects) > 1 and context is not None:
+        # “Watch …, its heart beating, …” said Carly Fiorina: a word of the quotation is no subject beside a name outside it
+        outside = [t for t in subjects if not context.quoted.contains(t.idx)]
+        subjects = outside or subjects
     if len(subjects) > 1 and context is not None:
         people = [t for t in subjects if (e := context.entity_at(t.idx)) is not None and e.label == "PERSON"]
         subjects = people or subjects
