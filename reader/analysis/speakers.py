@@ -48,7 +48,7 @@ SPEECH_VERBS = frozenset(
  groan sigh bark thunder roar bellow howl threaten beg inquire reminisce summarize summarise
  characterize characterise tout hail chide scold mock taunt rail rant insist quip concede admonish
  plead lament marvel gripe chime joke jest recite preach pray text email
- assail criticize criticise denounce condemn lambaste ridicule deride applaud """.split()
+ assail criticize criticise denounce condemn lambaste ridicule deride applaud exhort """.split()
 )
 # Inflected forms accepted whatever part of speech the tagger gives (a capitalised "Tweeted" as a name).
 _IRREGULAR_FORMS = {"said": "say", "says": "say", "told": "tell", "wrote": "write", "spoke": "speak", "thought": "think"}
@@ -128,6 +128,8 @@ def attribute_speakers(
                 found = _according_to(text, region, index, context, mark)
             if found is None and region is after:
                 found = _subject_after(tokens, text, context, mark)
+            if found is None and region is after:
+                found = _credit_after(tokens, text, context, mark)
             if found:
                 break
         if found is None and text[mark.close - 1 : mark.close] in "?!":
@@ -382,6 +384,9 @@ def _subject_after(tokens: list[Token], text: str, context: "_Context", mark: Qu
     whatever the verb."""
     if text[mark.close - 1 : mark.close] not in (",", "?", "!", "—", "–", "―"):
         return None
+    first = next((t for t in tokens if not t.is_space and not t.is_punct), None)
+    if first is not None and first.lower_ in _SUBORDINATORS:
+        return None  # (… as “Mr. Trump,” while Trump refers to the governor as “Chris”: another clause, not a credit)
     for token in tokens:
         if _is_verb(token) and token.dep_ != "aux":
             subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx > mark.close), None)
@@ -392,6 +397,87 @@ def _subject_after(tokens: list[Token], text: str, context: "_Context", mark: Qu
                 return Attribution(found[0], found[1], (token.idx, token.idx + len(token.text)), token.text)
             return None
     return None
+
+
+_SUBORDINATORS = frozenset("when while as after before because since although though if until whereas".split())
+_CREDIT_WORDS = 40
+_QUOTE_CHARS = frozenset("“”\"‘’«»")
+
+
+def _speech_form(token: Token) -> bool:
+    """A verb of saying, or a word spelt like one that the tagger took for a noun ("the Saudis state", "the two write")."""
+    if is_speech_verb(token):
+        return True
+    lower = token.lower_
+    if token.pos_ not in ("NOUN", "PROPN", "VERB"):
+        return False
+    return lower in SPEECH_VERBS or lower.endswith("s") and (lower[:-1] in SPEECH_VERBS or lower[:-2] in SPEECH_VERBS)
+
+
+def _credit_after(tokens: list[Token], text: str, context: "_Context", mark: QuoteMarks) -> Attribution | None:
+    """ “…,” the Saudis state in the paper; “…,” the two write; “…,” Ramos, 58, told AFP; “…,” a voice-over in
+    the ad states: a credit right after the closing comma that the parse got wrong (the verb tagged a noun,
+    or hung from a verb inside the quotation). The words between the mark and a verb of saying are a noun
+    phrase, perhaps with an apposition between commas; it is the source, and the person or entity it
+    names (or the phrase itself) the speaker."""
+    if text[mark.close - 1 : mark.close] not in (",", "?", "!", "—", "–", "―"):
+        return None
+    words = [t for t in tokens if not t.is_space][:_CREDIT_WORDS]
+    segments: list[list[Token]] = [[]]
+    for n, token in enumerate(words):
+        if token.text in _QUOTE_CHARS or token.text in (".", ";", ":", "!", "?", "(", ")"):
+            return None
+        if token.text == ",":
+            if not segments[-1]:
+                return None
+            segments.append([])
+            continue
+        head = segments[0]
+        following = words[n + 1] if n + 1 < len(words) else None
+        if (head and _speech_form(token) and (len(segments) == 1 or not segments[-1])
+                and (following is None or (following.pos_ != "NOUN" and following.text != "-"))):
+            break
+        if len(segments) == 1:
+            if token.pos_ not in ("DET", "ADJ", "NOUN", "PROPN", "NUM", "PRON", "PART", "ADP", "PUNCT", "X"):
+                return None  # (“…,” while Trump refers: no noun phrase)
+            if token.pos_ == "ADP" and not head:
+                return None
+            if token.pos_ == "PRON" and head and token.lower_ not in ("’s", "'s"):
+                return None
+        segments[-1].append(token)
+    else:
+        return None
+    verb = token
+    if len(segments) > 1 and segments[-1]:
+        return None  # (“…,” Trump, Cruz say: the verb ends the apposition, not the phrase)
+    segments = [seg for seg in segments if seg]
+    head = segments[0]
+    if head[-1].pos_ in ("ADP", "DET", "PUNCT") or (len(head) == 1 and head[0].pos_ == "DET" and head[0].lower_ not in INDEFINITE_SOURCES):
+        return None
+    source = (head[0].idx, segments[-1][-1].idx + len(segments[-1][-1].text))
+    cue = (verb.idx, verb.idx + len(verb.text))
+    if len(head) == 1 and (head[0].pos_ == "PRON" or head[0].lower_ in SOURCE_PRONOUNS):
+        found = _mention(head[0], text, context, before=mark.open)
+        return Attribution(found[0], found[1], cue, verb.text) if found else None
+    head_span = (head[0].idx, head[-1].idx + len(head[-1].text))
+    speaker = _named_in(head, context) or next((p for seg in segments[1:2] if (p := _named_in(seg, context, people_only=True))), None)
+    return Attribution(source, speaker or head_span, cue, verb.text)
+
+
+def _named_in(words: list[Token], context: "_Context", people_only: bool = False) -> tuple[int, int] | None:
+    """The person named among the words (not an owner: "Clinton's introducer"), else an entity that is most of them."""
+    start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+    found = context.entities_in(start, end)
+    owners = {t.idx for t in words if t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ in ("’s", "'s")}
+    found = [e for e in found if not any(e.start <= o < e.end for o in owners)]
+    person = next((e for e in found if e.label == "PERSON"), None)
+    if person is not None:
+        return person.start, person.end
+    if people_only:
+        return None
+    whole = end - start
+    entity = next((e for e in found if e.label in _SPEAKER_LABELS - {"PRODUCT", "WORK_OF_ART", "EVENT"} and e.end - e.start >= 0.5 * whole), None)
+    return (entity.start, entity.end) if entity else None
 
 
 def _sentence_subject(index: TokenIndex, text: str, context: "_Context", mark: QuoteMarks) -> Attribution | None:
@@ -668,9 +754,12 @@ def _speaker_from_cue(
         verbs.reverse()
     ids = {v.i for v in verbs}
     inner = [v for v in verbs if any(a.i in ids for a in v.ancestors)]
+    credit = _credit_after(tokens, text, context, mark) if not nearest_last and verbs else None
     for verb in [v for v in verbs if v not in inner] + inner:
         subject = _subject(verb, context)
         if subject is None or subject.idx >= mark.open and subject.idx < mark.close:
+            if credit is not None and credit.cue[0] == verb.idx:
+                return credit  # “…,” Ramos, 58, told AFP: the parse hung the verb from the quotation's
             continue
         found = _mention(subject, text, context, before=mark.open)
         if found and nearest_last and subject.lower_ in ("who", "that") and subject.head.dep_ == "relcl":
