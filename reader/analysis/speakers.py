@@ -668,6 +668,10 @@ def _name_by_closing_mark(verb: Token, context: "_Context | None") -> Token | No
                 break
             if _is_person(token, context):
                 return _last_word_of_name(token, context)
+            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if token.pos_ == "PROPN" and following is not None and following.text == "(" \
+                    and _PARTY_LABEL.match(doc.text, following.idx):
+                return token  # (“…,” said ranking Democrat Elijah Cummings (D-Md.): a legislator the tagger missed)
         return None
     for back in range(verb.i - 1, max(-1, verb.i - 16), -1):
         if doc[back].text in _CLOSING_MARKS:
@@ -696,8 +700,18 @@ def _name_before(verb: Token, context: "_Context | None") -> Token | None:
     parser took "screenwriter" for the verb and the name for its object) has that name as subject."""
     if verb.i == 0:
         return None
-    before = verb.doc[verb.i - 1]
+    doc = verb.doc
+    before = doc[verb.i - 1]
+    if before.text == ")":  # "Speaker Paul Ryan (R-Wis.) said": the name before the party label
+        opening = next((t for t in reversed(doc[max(0, verb.i - 8) : verb.i - 1]) if t.text == "("), None)
+        if opening is None or opening.i == 0 or not _PARTY_LABEL.match(doc.text, opening.idx):
+            return None
+        before = doc[opening.i - 1]
     return before if before.pos_ == "PROPN" and _is_name(before, context) else None
+
+
+# A legislator's party and state after the name: "(R-Wis.)", "(D-Md.)", "(I-VT)".
+_PARTY_LABEL = re.compile(r"\([DRI]-[A-Z][A-Za-z.]{0,12}\)")
 
 
 _CLOSING_MARKS = frozenset({"”", '"', "»"})
