@@ -339,6 +339,9 @@ def _governing_cue(tokens: list[Token], text: str, context: "_Context", mark: Qu
     for verb in sorted(candidates.values(), key=lambda v: (sum(1 for _ in v.ancestors), abs(v.idx - mark.open))):
         if any(_through_adverbial(inner, verb) for inner in candidates.values() if inner is not verb):
             continue  # Kasich was assuring voters after a woman told him he was “too nice”: the woman's words
+        adjacent = _verb_before_mark(tokens[0] if tokens else None, mark)
+        if adjacent is not None and adjacent.i != verb.i and adjacent.idx > verb.idx and _through_adverbial(adjacent, verb):
+            verb = adjacent  # "Cruz said as the heckler yelled: “You suck!”": the heckler's, the parse hanging it from "said"
         subject = _subject(verb, context)
         if subject is None or mark.open <= subject.idx < mark.close:
             continue
@@ -346,6 +349,20 @@ def _governing_cue(tokens: list[Token], text: str, context: "_Context", mark: Qu
         if found:
             return Attribution(found[0], found[1], (verb.idx, verb.idx + len(verb.text)), verb.text)
     return None
+
+
+def _verb_before_mark(first: Token | None, mark: QuoteMarks) -> Token | None:
+    """The speech verb right before the opening mark, with only a colon or comma between ("yelled: “…”")."""
+    if first is None:
+        return None
+    doc = first.doc
+    i = first.i - 1
+    while i >= 0 and (doc[i].is_space or doc[i].text in _QUOTE_CHARS):
+        i -= 1
+    if i < 1 or doc[i].text not in (":", ","):
+        return None
+    token = doc[i - 1]
+    return token if is_speech_verb(token) and token.idx < mark.open else None
 
 
 _THINKING = frozenset("think believe agree wonder respond".split())
