@@ -374,6 +374,8 @@ def _through_adverbial(inner: Token, outer: Token) -> bool:
     shouted, “Cruz,” Beck joked, “…”", the parser making "joked" a complement of "shouted")."""
     if inner.lemma_.lower() in _THINKING:
         return False  # (“…,” Brockovich said, as many believed: the belief is not the words)
+    if inner.lemma_.lower() in ("quote", "cite"):
+        return False  # (Trump said, and I quote, “…”: the writer citing the words)
     token = inner
     while token.i != outer.i:
         if token.head.i == token.i:
