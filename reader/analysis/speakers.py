@@ -630,7 +630,44 @@ def _grammatical_subject(verb: Token, context: "_Context | None" = None) -> Toke
             if child.dep_ in ("nsubj", "nsubjpass"):
                 return child
     return (_noun_after_closing_mark(verb, context) or _subject_of_lead_clause(verb) or _name_before(verb, context)
-            or _name_by_closing_mark(verb, context))
+            or _name_by_closing_mark(verb, context) or _phrase_opening_clause(verb))
+
+
+def _phrase_opening_clause(verb: Token) -> Token | None:
+    """A speech verb left without a subject because the parser hung the noun phrase before it elsewhere
+    ("In an interview with hosts Joe Roe and Ann Poe, the candidate stated that …", the candidate an
+    apposition of Poe; "Trump, in Kentucky, said Tuesday"; "a White House official who spoke anonymously
+    said"): the noun phrase that opens the clause, after an opening phrase or clause and its comma, when
+    nothing but appositions between commas comes between it and the verb."""
+    doc = verb.doc
+    start = verb.sent.start
+    for i in range(verb.i - 1, start - 1, -1):
+        if "\n" in doc[i].text:
+            start = i + 1
+            break
+    words = [t for t in doc[start : verb.i] if not t.is_space]
+    if not words or any(t.text in _QUOTE_CHARS for t in words):
+        return None
+    segments: list[list[Token]] = [[]]
+    for token in words:
+        if token.text == ",":
+            segments.append([])
+        else:
+            segments[-1].append(token)
+    while len(segments) > 1 and segments[0] and segments[0][0].pos_ in ("ADP", "SCONJ", "ADV"):
+        segments.pop(0)  # an opening phrase or clause: "In a statement to the paper,", "Although …,"
+    if len(segments) > 1 and segments[-1]:
+        return None  # (the words right before the verb are no apposition closed by a comma)
+    phrase: list[Token] = []
+    for token in segments[0]:
+        if phrase and token.lower_ in ("who", "which", "that"):
+            break  # a relative clause about the phrase
+        if token.pos_ not in ("DET", "ADJ", "NOUN", "PROPN", "NUM", "PART") and not (token.pos_ == "PRON" and not phrase):
+            return None
+        phrase.append(token)
+    if not phrase or phrase[-1].pos_ not in ("NOUN", "PROPN", "NUM", "PRON"):
+        return None
+    return phrase[-1]
 
 
 def _agent(verb: Token) -> Token | None:
@@ -839,8 +876,9 @@ def _mention(
         return (start, end), context.resolve(subject.lower_, min(start, before))
     if subject.lower_ in ("who", "which", "that"):
         return None
-    if subject.dep_ == "appos" and subject.head.i != subject.i:
-        subject = subject.head  # "the MP for North Wealdshire" in apposition to the name
+    if subject.dep_ == "appos" and subject.head.i != subject.i and not _in_object(subject.head) \
+            and "\n" not in text[min(subject.idx, subject.head.idx) : max(subject.idx, subject.head.idx)]:
+        subject = subject.head  # "the MP for North Wealdshire" in apposition to the name (not to an object before it)
     source = _phrase(subject, text)
     person = _person_in_phrase(subject, context)
     if person is not None:
@@ -849,6 +887,16 @@ def _mention(
     if entity is not None and entity.label in _SPEAKER_LABELS and not _runs_over_verb(entity, subject):
         return _cover(source, entity), (entity.start, entity.end)
     return source, source
+
+
+def _in_object(token: Token) -> bool:
+    """The token is (in) the object of a verb or preposition, up to its clause's verb ("an interview with
+    hosts Ann Roe and Joe Poe, the candidate stated": the candidate is no apposition of Poe's)."""
+    while token.head.i != token.i and token.pos_ not in ("VERB", "AUX"):
+        if token.dep_ in ("pobj", "dobj"):
+            return True
+        token = token.head
+    return False
 
 
 def _runs_over_verb(entity: Entity, subject: Token) -> bool:

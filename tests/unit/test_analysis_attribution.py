@@ -721,3 +721,12 @@ def test_a_subject_inside_the_quotation_gives_way_to_the_one_after_it(analyser):
     text = "“Look at the river, its banks bursting, while someone says, ‘We have to keep the gates open,’ ” said a former county executive."
     (q,) = reparsed(analyser, text, {"bursting": ("nsubj", "said")})
     assert part(text, q.source_start, q.source_end) == "a former county executive"
+
+
+def test_the_noun_phrase_opening_the_clause_is_the_subject_the_parse_hung_elsewhere(analyser):
+    # as the parser has it on some sentences: the subject made an apposition of the last name in the opening phrase
+    text = ("In an interview with radio hosts Ann Roe and Joe Poe, the Republican candidate stated that the mayor’s "
+            "plans do not “fit with what I thought I knew about him.”")
+    (q,) = reparsed(analyser, text, {"candidate": ("appos", "Poe")})
+    assert part(text, q.source_start, q.source_end) == "the Republican candidate"
+    assert part(text, q.cue_start, q.cue_end) == "stated"
