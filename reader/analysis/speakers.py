@@ -603,10 +603,10 @@ def _grammatical_subject(verb: Token, context: "_Context | None" = None) -> Toke
     if agent is not None:
         return agent
     subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
-    if len(subjects) > 1 and context is not None:
-        # “Watch …, its heart beating, …” said Carly Fiorina: a word of the quotation is no subject beside a name outside it
-        outside = [t for t in subjects if not context.quoted.contains(t.idx)]
-        subjects = outside or subjects
+    if context is not None and not context.quoted.contains(verb.idx):
+        # “Watch …, its heart beating, …” said Carly Fiorina; "Meh," wrote a supporter: a word of the
+        # quotation is no subject of the verb that credits it
+        subjects = [t for t in subjects if not context.quoted.contains(t.idx) or "”" in t.text or '"' in t.text]
     if len(subjects) > 1 and context is not None:
         people = [t for t in subjects if (e := context.entity_at(t.idx)) is not None and e.label == "PERSON"]
         subjects = people or subjects

@@ -730,3 +730,11 @@ def test_the_noun_phrase_opening_the_clause_is_the_subject_the_parse_hung_elsewh
     (q,) = reparsed(analyser, text, {"candidate": ("appos", "Poe")})
     assert part(text, q.source_start, q.source_end) == "the Republican candidate"
     assert part(text, q.cue_start, q.cue_end) == "stated"
+
+
+def test_a_word_of_the_quotation_parsed_as_subject_gives_way_to_the_inverted_credit(analyser):
+    # the parser makes "Meh" the subject of "wrote"; the second quotation goes on with the same writer
+    text = '"Meh," wrote a city hall worker who runs the account @CityFacts. "What does the council know about it?"'
+    first, second = quotes_of(analyser, text)
+    assert part(text, first.source_start, first.source_end) == "a city hall worker"
+    assert part(text, second.source_start, second.source_end) == "a city hall worker"
