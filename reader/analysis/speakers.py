@@ -824,10 +824,10 @@ def _speaker_from_cue(
         verbs.reverse()
     ids = {v.i for v in verbs}
     inner = [v for v in verbs if any(a.i in ids for a in v.ancestors)]
-    credit = _credit_after(tokens, text, context, mark) if not nearest_last and verbs else None
     for verb in [v for v in verbs if v not in inner] + inner:
         subject = _subject(verb, context)
         if subject is None or subject.idx >= mark.open and subject.idx < mark.close:
+            credit = None if nearest_last else _credit_after(tokens, text, context, mark)
             if credit is not None and credit.cue[0] == verb.idx:
                 return credit  # “…,” Ramos, 58, told AFP: the parse hung the verb from the quotation's
             continue
