@@ -6,9 +6,11 @@ Morris"), the cue (the speech verb, "according to", a colon's verb, a dash), and
 speaker: the canonical name of the person or organisation the source names.
 
 The cue is looked for, in order: the outermost speech verb whose clause holds the
-quotation's words (not across a paragraph, not inside another quotation); a speech verb, an
+quotation's words (not across a paragraph, not inside another quotation), unless a later clause
+with its own subject takes it ("a woman asked for a photo and Clinton said, “…”"); a speech verb, an
 "according to" or any verb with its own subject in the clause right after the closing mark
-("…,” an angry Hollande retaliated); one in the sentence before; a dash credit; a sentence
+("…,” an angry Hollande retaliated), or a noun phrase and a verb of saying there that the parse got
+wrong (“…,” the two write); one in the sentence before; a dash credit; a sentence
 ending in a colon; the speaker of the quotation before it in the paragraph, or of the
 previous paragraph when this one is nothing but a quotation; the subject of the sentence's
 main verb when it is a person. Words cited "according to" a report keep their speaker and
