@@ -6,9 +6,11 @@ Morris"), the cue (the speech verb, "according to", a colon's verb, a dash), and
 speaker: the canonical name of the person or organisation the source names.
 
 The cue is looked for, in order: the outermost speech verb whose clause holds the
-quotation's words (not across a paragraph, not inside another quotation); a speech verb, an
+quotation's words (not across a paragraph, not inside another quotation), unless a later clause
+with its own subject takes it ("a woman asked for a photo and Clinton said, “…”"); a speech verb, an
 "according to" or any verb with its own subject in the clause right after the closing mark
-("…,” an angry Hollande retaliated); one in the sentence before; a dash credit; a sentence
+("…,” an angry Hollande retaliated), or a noun phrase and a verb of saying there that the parse got
+wrong (“…,” the two write); one in the sentence before; a dash credit; a sentence
 ending in a colon; the speaker of the quotation before it in the paragraph, or of the
 previous paragraph when this one is nothing but a quotation; the subject of the sentence's
 main verb when it is a person; for a quotation that opens its paragraph, the subject of the speech
@@ -49,7 +51,7 @@ SPEECH_VERBS = frozenset(
  groan sigh bark thunder roar bellow howl threaten beg inquire reminisce summarize summarise
  characterize characterise tout hail chide scold mock taunt rail rant insist quip concede admonish
  plead lament marvel gripe chime joke jest recite preach pray text email
- assail criticize criticise denounce condemn lambaste ridicule deride applaud """.split()
+ assail criticize criticise denounce condemn lambaste ridicule deride applaud exhort """.split()
 )
 # Inflected forms accepted whatever part of speech the tagger gives (a capitalised "Tweeted" as a name).
 _IRREGULAR_FORMS = {"said": "say", "says": "say", "told": "tell", "wrote": "write", "spoke": "speak", "thought": "think"}
@@ -129,6 +131,8 @@ def attribute_speakers(
                 found = _according_to(text, region, index, context, mark)
             if found is None and region is after:
                 found = _subject_after(tokens, text, context, mark)
+            if found is None and region is after:
+                found = _credit_after(tokens, text, context, mark)
             if found:
                 break
         if found is None and text[mark.close - 1 : mark.close] in "?!":
@@ -391,6 +395,9 @@ def _governing_cue(tokens: list[Token], text: str, context: "_Context", mark: Qu
     for verb in sorted(candidates.values(), key=lambda v: (sum(1 for _ in v.ancestors), abs(v.idx - mark.open))):
         if any(_through_adverbial(inner, verb) for inner in candidates.values() if inner is not verb):
             continue  # Kasich was assuring voters after a woman told him he was “too nice”: the woman's words
+        adjacent = _verb_before_mark(tokens[0] if tokens else None, mark)
+        if adjacent is not None and adjacent.i != verb.i and adjacent.idx > verb.idx and _through_adverbial(adjacent, verb):
+            verb = adjacent  # "Cruz said as the heckler yelled: “You suck!”": the heckler's, the parse hanging it from "said"
         subject = _subject(verb, context)
         if subject is None or mark.open <= subject.idx < mark.close:
             continue
@@ -400,24 +407,50 @@ def _governing_cue(tokens: list[Token], text: str, context: "_Context", mark: Qu
     return None
 
 
+def _verb_before_mark(first: Token | None, mark: QuoteMarks) -> Token | None:
+    """The speech verb right before the opening mark, with only a colon or comma between ("yelled: “…”")."""
+    if first is None:
+        return None
+    doc = first.doc
+    i = first.i - 1
+    while i >= 0 and (doc[i].is_space or doc[i].text in _QUOTE_CHARS):
+        i -= 1
+    if i < 1 or doc[i].text not in (":", ","):
+        return None
+    token = doc[i - 1]
+    return token if is_speech_verb(token) and token.idx < mark.open else None
+
+
 _THINKING = frozenset("think believe agree wonder respond".split())
 
 
 def _through_adverbial(inner: Token, outer: Token) -> bool:
-    """`inner` hangs from `outer` by way of an adverbial clause ("after …", "while …", "when …")."""
+    """`inner` hangs from `outer` by way of an adverbial clause ("after …", "while …", "when …"), or is a
+    clause of its own joined to it ("a woman asked for a photo and Clinton said, “…”"; "When someone
+    shouted, “Cruz,” Beck joked, “…”", the parser making "joked" a complement of "shouted")."""
     if inner.lemma_.lower() in _THINKING:
         return False  # (“…,” Brockovich said, as many believed: the belief is not the words)
+    if inner.lemma_.lower() in ("quote", "cite"):
+        return False  # (Trump said, and I quote, “…”: the writer citing the words)
     token = inner
     while token.i != outer.i:
         if token.head.i == token.i:
             return False  # (not below `outer` at all)
         if token.dep_ == "advcl":
             # a clause with a subject of its own ("after a woman told him"), not "…, saying" that shares the outer one
-            own = any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children) and \
-                any(c.dep_ in ("nsubj", "nsubjpass") for c in inner.children)
+            own = _own_subject(token) and _own_subject(inner)
             return own and any(a.i == outer.i for a in token.ancestors)
+        if token.dep_ in ("conj", "xcomp", "parataxis") and token.i == inner.i and token.i > outer.i:
+            # a later clause with its own subject ("and Clinton said"; "Beck joked", an xcomp only by a parse error)
+            return _own_subject(inner) and any(a.i == outer.i for a in token.ancestors)
         token = token.head
     return False
+
+
+def _own_subject(verb: Token) -> bool:
+    """The verb has a subject of its own: a child subject, or a name the tagger glued to it ("Beck joked")."""
+    return any(c.dep_ in ("nsubj", "nsubjpass") or (c.dep_ == "compound" and c.pos_ == "PROPN" and c.i == verb.i - 1)
+               for c in verb.children)
 
 
 def _subject_after(tokens: list[Token], text: str, context: "_Context", mark: QuoteMarks) -> Attribution | None:
@@ -426,6 +459,9 @@ def _subject_after(tokens: list[Token], text: str, context: "_Context", mark: Qu
     whatever the verb."""
     if text[mark.close - 1 : mark.close] not in (",", "?", "!", "—", "–", "―"):
         return None
+    first = next((t for t in tokens if not t.is_space and not t.is_punct), None)
+    if first is not None and first.lower_ in _SUBORDINATORS:
+        return None  # (… as “Mr. Trump,” while Trump refers to the governor as “Chris”: another clause, not a credit)
     for token in tokens:
         if _is_verb(token) and token.dep_ != "aux":
             subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx > mark.close), None)
@@ -436,6 +472,87 @@ def _subject_after(tokens: list[Token], text: str, context: "_Context", mark: Qu
                 return Attribution(found[0], found[1], (token.idx, token.idx + len(token.text)), token.text)
             return None
     return None
+
+
+_SUBORDINATORS = frozenset("when while as after before because since although though if until whereas".split())
+_CREDIT_WORDS = 40
+_QUOTE_CHARS = frozenset("“”\"‘’«»")
+
+
+def _speech_form(token: Token) -> bool:
+    """A verb of saying, or a word spelt like one that the tagger took for a noun ("the Saudis state", "the two write")."""
+    if is_speech_verb(token):
+        return True
+    lower = token.lower_
+    if token.pos_ not in ("NOUN", "PROPN", "VERB"):
+        return False
+    return lower in SPEECH_VERBS or lower.endswith("s") and (lower[:-1] in SPEECH_VERBS or lower[:-2] in SPEECH_VERBS)
+
+
+def _credit_after(tokens: list[Token], text: str, context: "_Context", mark: QuoteMarks) -> Attribution | None:
+    """ “…,” the Saudis state in the paper; “…,” the two write; “…,” Ramos, 58, told AFP; “…,” a voice-over in
+    the ad states: a credit right after the closing comma that the parse got wrong (the verb tagged a noun,
+    or hung from a verb inside the quotation). The words between the mark and a verb of saying are a noun
+    phrase, perhaps with an apposition between commas; it is the source, and the person or entity it
+    names (or the phrase itself) the speaker."""
+    if text[mark.close - 1 : mark.close] not in (",", "?", "!", "—", "–", "―"):
+        return None
+    words = [t for t in tokens if not t.is_space][:_CREDIT_WORDS]
+    segments: list[list[Token]] = [[]]
+    for n, token in enumerate(words):
+        if token.text in _QUOTE_CHARS or token.text in (".", ";", ":", "!", "?", "(", ")"):
+            return None
+        if token.text == ",":
+            if not segments[-1]:
+                return None
+            segments.append([])
+            continue
+        head = segments[0]
+        following = words[n + 1] if n + 1 < len(words) else None
+        if (head and _speech_form(token) and (len(segments) == 1 or not segments[-1])
+                and (following is None or (following.pos_ != "NOUN" and following.text != "-"))):
+            break
+        if len(segments) == 1:
+            if token.pos_ not in ("DET", "ADJ", "NOUN", "PROPN", "NUM", "PRON", "PART", "ADP", "PUNCT", "X"):
+                return None  # (“…,” while Trump refers: no noun phrase)
+            if token.pos_ == "ADP" and not head:
+                return None
+            if token.pos_ == "PRON" and head and token.lower_ not in ("’s", "'s"):
+                return None
+        segments[-1].append(token)
+    else:
+        return None
+    verb = token
+    if len(segments) > 1 and segments[-1]:
+        return None  # (“…,” Trump, Cruz say: the verb ends the apposition, not the phrase)
+    segments = [seg for seg in segments if seg]
+    head = segments[0]
+    if head[-1].pos_ in ("ADP", "DET", "PUNCT") or (len(head) == 1 and head[0].pos_ == "DET" and head[0].lower_ not in INDEFINITE_SOURCES):
+        return None
+    source = (head[0].idx, segments[-1][-1].idx + len(segments[-1][-1].text))
+    cue = (verb.idx, verb.idx + len(verb.text))
+    if len(head) == 1 and (head[0].pos_ == "PRON" or head[0].lower_ in SOURCE_PRONOUNS):
+        found = _mention(head[0], text, context, before=mark.open)
+        return Attribution(found[0], found[1], cue, verb.text) if found else None
+    head_span = (head[0].idx, head[-1].idx + len(head[-1].text))
+    speaker = _named_in(head, context) or next((p for seg in segments[1:2] if (p := _named_in(seg, context, people_only=True))), None)
+    return Attribution(source, speaker or head_span, cue, verb.text)
+
+
+def _named_in(words: list[Token], context: "_Context", people_only: bool = False) -> tuple[int, int] | None:
+    """The person named among the words (not an owner: "Clinton's introducer"), else an entity that is most of them."""
+    start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+    found = context.entities_in(start, end)
+    owners = {t.idx for t in words if t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ in ("’s", "'s")}
+    found = [e for e in found if not any(e.start <= o < e.end for o in owners)]
+    person = next((e for e in found if e.label == "PERSON"), None)
+    if person is not None:
+        return person.start, person.end
+    if people_only:
+        return None
+    whole = end - start
+    entity = next((e for e in found if e.label in _SPEAKER_LABELS - {"PRODUCT", "WORK_OF_ART", "EVENT"} and e.end - e.start >= 0.5 * whole), None)
+    return (entity.start, entity.end) if entity else None
 
 
 def _sentence_subject(index: TokenIndex, text: str, context: "_Context", mark: QuoteMarks) -> Attribution | None:
@@ -542,7 +659,7 @@ def _grammatical_subject(verb: Token, context: "_Context | None" = None) -> Toke
     if agent is not None:
         return agent
     subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
-    if context is not None:
+    if context is not None and not context.quoted.contains(verb.idx):
         subjects = [t for t in subjects if not _quoted(t, context)]
     if any(_across_paragraphs(t, verb) for t in subjects):
         subjects = [t for t in subjects if not _across_paragraphs(t, verb)]
@@ -571,7 +688,7 @@ def _grammatical_subject(verb: Token, context: "_Context | None" = None) -> Toke
             if child.dep_ in ("nsubj", "nsubjpass") and not _across_paragraphs(child, verb):
                 return child
     return (_noun_after_closing_mark(verb, context) or _subject_of_lead_clause(verb) or _name_before(verb, context)
-            or _name_by_closing_mark(verb, context) or _noun_after_break(verb))
+            or _name_by_closing_mark(verb, context) or _phrase_opening_clause(verb) or _noun_after_break(verb))
 
 
 def _across_paragraphs(subject: Token, verb: Token) -> bool:
@@ -595,7 +712,7 @@ def _noun_after_break(verb: Token) -> Token | None:
         if token.pos_ in ("PROPN", "NOUN"):
             while token.head.i != token.i and breaks[-1] < token.head.i < verb.i and token.head.pos_ in ("PROPN", "NOUN"):
                 token = token.head
-            return None if _in_prepositional_phrase(token) else token
+            return None if _in_object(token) else token
         if token.pos_ in ("VERB", "AUX"):
             return None
     return None
@@ -607,6 +724,43 @@ def _quoted(token: Token, context: "_Context") -> bool:
     (“…paranoia,”Clinton said: one token) counts from after the mark."""
     glued = max(token.text.rfind(mark) for mark in "“”\"")
     return context.quoted.contains(token.idx + glued + 1)
+
+
+def _phrase_opening_clause(verb: Token) -> Token | None:
+    """A speech verb left without a subject because the parser hung the noun phrase before it elsewhere
+    ("In an interview with hosts Joe Roe and Ann Poe, the candidate stated that …", the candidate an
+    apposition of Poe; "Trump, in Kentucky, said Tuesday"; "a White House official who spoke anonymously
+    said"): the noun phrase that opens the clause, after an opening phrase or clause and its comma, when
+    nothing but appositions between commas comes between it and the verb."""
+    doc = verb.doc
+    start = verb.sent.start
+    for i in range(verb.i - 1, start - 1, -1):
+        if "\n" in doc[i].text:
+            start = i + 1
+            break
+    words = [t for t in doc[start : verb.i] if not t.is_space]
+    if not words or any(t.text in _QUOTE_CHARS for t in words):
+        return None
+    segments: list[list[Token]] = [[]]
+    for token in words:
+        if token.text == ",":
+            segments.append([])
+        else:
+            segments[-1].append(token)
+    while len(segments) > 1 and segments[0] and segments[0][0].pos_ in ("ADP", "SCONJ", "ADV"):
+        segments.pop(0)  # an opening phrase or clause: "In a statement to the paper,", "Although …,"
+    if len(segments) > 1 and segments[-1]:
+        return None  # (the words right before the verb are no apposition closed by a comma)
+    phrase: list[Token] = []
+    for token in segments[0]:
+        if phrase and token.lower_ in ("who", "which", "that"):
+            break  # a relative clause about the phrase
+        if token.pos_ not in ("DET", "ADJ", "NOUN", "PROPN", "NUM", "PART") and not (token.pos_ == "PRON" and not phrase):
+            return None
+        phrase.append(token)
+    if not phrase or phrase[-1].pos_ not in ("NOUN", "PROPN", "NUM", "PRON"):
+        return None
+    return phrase[-1]
 
 
 def _agent(verb: Token) -> Token | None:
@@ -663,6 +817,10 @@ def _name_by_closing_mark(verb: Token, context: "_Context | None") -> Token | No
                 break
             if _is_person(token, context):
                 return _last_word_of_name(token, context)
+            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if token.pos_ == "PROPN" and following is not None and following.text == "(" \
+                    and _PARTY_LABEL.match(doc.text, following.idx):
+                return token  # (“…,” said ranking Democrat Elijah Cummings (D-Md.): a legislator the tagger missed)
         return None
     for back in range(verb.i - 1, max(-1, verb.i - 16), -1):
         if doc[back].text in _CLOSING_MARKS:
@@ -691,41 +849,19 @@ def _name_before(verb: Token, context: "_Context | None") -> Token | None:
     parser took "screenwriter" for the verb and the name for its object) has that name as subject."""
     if verb.i == 0:
         return None
-    before = verb.doc[verb.i - 1]
-    if before.pos_ == "PROPN" and _is_name(before, context):
-        return before
-    # "In an interview with hosts Ann Lee and Bo Chen, the candidate stated that …": the parser hung the
-    # noun phrase before the verb on the names as an apposition, leaving the verb without its subject.
-    # (also "Although …with Sanders's team, a White House official who spoke anonymously said …", the
-    # noun phrase with its relative clause)
-    phrase = _phrase_before(verb)
-    if phrase is not None and phrase.pos_ == "NOUN" and phrase.dep_ in ("appos", "conj") and _in_prepositional_phrase(phrase) \
-            and is_speech_verb(verb) and context is not None and not _quoted(phrase, context):
-        return phrase
-    return None
-
-
-def _phrase_before(verb: Token) -> Token | None:
-    """The head of the phrase that ends right before the verb (or its comma): from the last word, up
-    through the words it hangs from, to an apposition or conjunct or a word with its head after it."""
     doc = verb.doc
-    last = verb.i - 1
-    if last >= 0 and doc[last].text == ",":
-        last -= 1
-    if last < 0:
-        return None
-    token = doc[last]
-    while token.dep_ not in ("appos", "conj") and token.head.i < token.i:
-        token = token.head
-    return token if token.right_edge.i == last else None
+    before = doc[verb.i - 1]
+    if before.text == ")":  # "Speaker Paul Ryan (R-Wis.) said": the name before the party label
+        opening = next((t for t in reversed(doc[max(0, verb.i - 8) : verb.i - 1]) if t.text == "("), None)
+        if opening is None or opening.i == 0 or not _PARTY_LABEL.match(doc.text, opening.idx):
+            return None
+        before = doc[opening.i - 1]
+    return before if before.pos_ == "PROPN" and _is_name(before, context) else None
 
 
-def _in_prepositional_phrase(token: Token) -> bool:
-    """The noun hangs, through appositions and conjuncts, from a preposition's object ("with hosts Ann
-    Lee and Bo Chen, the candidate"): a phrase that cannot be the subject of the verb after it."""
-    while token.dep_ in ("appos", "conj", "compound") and token.head.i < token.i:
-        token = token.head
-    return token.dep_ == "pobj"
+
+# A legislator's party and state after the name: "(R-Wis.)", "(D-Md.)", "(I-VT)".
+_PARTY_LABEL = re.compile(r"\([DRI]-[A-Z][A-Za-z.]{0,12}\)")
 
 
 _CLOSING_MARKS = frozenset({"”", '"', "»"})
@@ -785,6 +921,9 @@ def _speaker_from_cue(
     for verb in [v for v in verbs if v not in inner] + inner:
         subject = _subject(verb, context)
         if subject is None or subject.idx >= mark.open and subject.idx < mark.close:
+            credit = None if nearest_last else _credit_after(tokens, text, context, mark)
+            if credit is not None and credit.cue[0] == verb.idx:
+                return credit  # “…,” Ramos, 58, told AFP: the parse hung the verb from the quotation's
             continue
         found = _mention(subject, text, context, before=mark.open)
         if found and nearest_last and subject.lower_ in ("who", "that") and subject.head.dep_ == "relcl":
@@ -839,9 +978,9 @@ def _mention(
         # "those surveyed", "Those who attended": the pronoun is named by its short clause
         source = (subject.idx, right.idx + len(right.text))
         return source, source
-    if subject.dep_ == "appos" and subject.head.i != subject.i and not _in_prepositional_phrase(subject) \
+    if subject.dep_ == "appos" and subject.head.i != subject.i and not _in_object(subject.head) \
             and not _across_paragraphs(subject, subject.head):
-        subject = subject.head  # "the MP for North Wealdshire" in apposition to the name
+        subject = subject.head  # "the MP for North Wealdshire" in apposition to the name (not to an object before it)
     source = _phrase(subject, text)
     person = _person_in_phrase(subject, context)
     if person is not None:
@@ -850,6 +989,16 @@ def _mention(
     if entity is not None and entity.label in _SPEAKER_LABELS and not _runs_over_verb(entity, subject):
         return _cover(source, entity), (entity.start, entity.end)
     return source, source
+
+
+def _in_object(token: Token) -> bool:
+    """The token is (in) the object of a verb or preposition, up to its clause's verb ("an interview with
+    hosts Ann Roe and Joe Poe, the candidate stated": the candidate is no apposition of Poe's)."""
+    while token.head.i != token.i and token.pos_ not in ("VERB", "AUX"):
+        if token.dep_ in ("pobj", "dobj"):
+            return True
+        token = token.head
+    return False
 
 
 def _runs_over_verb(entity: Entity, subject: Token) -> bool:
