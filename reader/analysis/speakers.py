@@ -322,7 +322,7 @@ def _dash_lead(text: str, mark: QuoteMarks, context: "_Context") -> Attribution 
     return Attribution((name[0], lead.end(1)), name, (lead.start(), lead.start() + 1), "—")
 
 
-_LABEL_BEFORE = re.compile(r"(?:^|(?<=[.!?])\s+)((?:[A-Z][\w.'’-]*\s+){0,5}[A-Z][\w.'’-]*)(?:\s*\([^()\n]{1,24}\))?[ \t]*:[ \t]*$")
+_LABEL_BEFORE = re.compile(r"(?:^|(?<=\n)|(?<=[.!?])\s+|(?<=[.!?][\"”’])\s+)((?:[A-Z][\w.'’-]*\s+){0,5}[A-Z][\w.'’-]*)(?:\s*\([^()\n]{1,24}\))?[ \t]*:[ \t]*$")
 
 
 def _speaker_label(text: str, mark: QuoteMarks, para_start: int, context: "_Context") -> Attribution | None:

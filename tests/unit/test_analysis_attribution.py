@@ -950,3 +950,11 @@ def test_a_word_of_the_quotation_parsed_as_subject_gives_way_to_the_inverted_cre
     first, second = quotes_of(analyser, text)
     assert part(text, first.source_start, first.source_end) == "a city hall worker"
     assert part(text, second.source_start, second.source_end) == "a city hall worker"
+
+
+def test_transcript_labels_open_a_paragraph_and_follow_a_closing_mark(analyser):
+    text = ("Bernie Sanders and John Kasich both reject the plan.\n\nSanders: \"Our goal is to end it, not to manage it.\" "
+            "Kasich: \"The plan is to end it -- not to manage it.\"")
+    first, second = quotes_of(analyser, text)
+    assert (first.speaker, second.speaker) == ("Bernie Sanders", "John Kasich")
+    assert part(text, second.cue_start, second.cue_end) == ":"
