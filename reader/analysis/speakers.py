@@ -961,9 +961,17 @@ def _mention(
     start, end = subject.idx, subject.idx + len(subject.text)
     if _quoted(subject, context):
         return None
-    if subject.lower_ in ("who", "that") and subject.head.dep_ == "relcl":
+    if subject.lower_ in ("who", "that", "which") and subject.head.dep_ == "relcl":
+        antecedent = subject.head.head
+        author = _author_of(antecedent)
+        if author is not None:
+            # "The Post ran a piece that noted …", "Pelletier hoisted a sign that read …": the one who
+            # published the writing speaks through it
+            return _mention(author, text, context, before)
+        if subject.lower_ == "which":
+            return None
         # "Graham Pettifer, the MP ..., who said": "who" as written, named by the noun the clause is about
-        named = _mention(subject.head.head, text, context, before)
+        named = _mention(antecedent, text, context, before)
         return ((start, end), named[1]) if named else None
     if (subject.pos_ == "PRON" or subject.lower_ in SOURCE_PRONOUNS) and not any(c.dep_ in ("prep", "acl", "relcl") for c in subject.children):
         # (not "one of those advisers", "those surveyed", "those who attended": a phrase that names its speaker)
@@ -999,6 +1007,23 @@ def _in_object(token: Token) -> bool:
             return True
         token = token.head
     return False
+
+
+# Writings that say things for whoever ran, held, sent or posted them.
+_WRITINGS = frozenset("piece article column op-ed editorial sign banner placard poster letter memo statement ad advertisement "
+                      "email e-mail tweet post message note video".split())
+
+
+def _author_of(writing: Token) -> Token | None:
+    """The subject of the verb a writing is the object of ("The Post ran a piece", "she held a sign"),
+    when it is a name or a noun, not a pronoun or a quotation's word."""
+    if writing.lemma_.lower() not in _WRITINGS or writing.dep_ != "dobj":
+        return None
+    verb = writing.head
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.pos_ not in ("PROPN", "NOUN") or _across_paragraphs(subject, verb):
+        return None
+    return subject
 
 
 def _runs_over_verb(entity: Entity, subject: Token) -> bool:

@@ -958,3 +958,10 @@ def test_transcript_labels_open_a_paragraph_and_follow_a_closing_mark(analyser):
     first, second = quotes_of(analyser, text)
     assert (first.speaker, second.speaker) == ("Bernie Sanders", "John Kasich")
     assert part(text, second.cue_start, second.cue_end) == ":"
+
+
+def test_a_writing_that_says_something_speaks_for_who_ran_or_held_it(analyser):
+    for text, source in (("Outside the hall, 14-year-old Maria Lopez hoisted a sign that read “Vote for the future.”", "14-year-old Maria Lopez"),
+                         ("The Daily Ledger recently ran a piece that noted the plan was “a costly mistake.”", "The Daily Ledger")):
+        (q,) = quotes_of(analyser, text)
+        assert part(text, q.source_start, q.source_end) == source
