@@ -1289,6 +1289,10 @@ class _Context:
         """The canonical name for a speaker mention: the person named in it, the entity it is, a role's
         holder, or the mention itself ("the former secretary of State" is not the State Department)."""
         found = [e for e in self.entities[bisect.bisect_left(self._starts, start) :] if e.start < end and e.end <= end]
+        # (not an owner who is someone else's: "Maria Lopez's campaign manager" is not Maria Lopez, though
+        # "Clinton's response" is Clinton's)
+        if mention.split()[-1].lower() in _PEOPLE_NOUNS:
+            found = [e for e in found if not _POSSESSIVE_AFTER.match(self.text, e.end) or e.end >= end]
         person = next((e for e in found if e.label == "PERSON"), None)
         if person is not None:
             return person.name
@@ -1300,6 +1304,16 @@ class _Context:
         if len(words) == 2 and words[0].lower() == "the" and words[1].lower() in self.roles:
             return self.roles[words[1].lower()]
         return mention
+
+
+_POSSESSIVE_AFTER = re.compile(r"(?:’s|'s|’|')(?=\s)")
+# People known by whose they are: "Trump's campaign manager", "her lawyer", "the senator's wife".
+_PEOPLE_NOUNS = frozenset(
+    """manager spokesman spokeswoman spokesperson spokespeople lawyer lawyers attorney attorneys aide aides adviser
+    advisers advisor advisors counsel staffer staffers surrogate surrogates strategist strategists pollster chairman
+    chairwoman deputy assistant secretary physician doctor director chief friend friends wife husband son daughter
+    mother father brother sister""".split()
+) | MALE_KIN | FEMALE_KIN
 
 
 class _Spans:

@@ -965,3 +965,12 @@ def test_a_writing_that_says_something_speaks_for_who_ran_or_held_it(analyser):
                          ("The Daily Ledger recently ran a piece that noted the plan was “a costly mistake.”", "The Daily Ledger")):
         (q,) = quotes_of(analyser, text)
         assert part(text, q.source_start, q.source_end) == source
+
+
+def test_someone_known_by_whose_they_are_is_not_their_owner(analyser):
+    text = "Maria Lopez won in Ohio.\n\nMaria Lopez’s campaign manager says she is “gratified” by the result."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Maria Lopez’s campaign manager"
+    text = "Maria Lopez won in Ohio.\n\nMaria Lopez’s response was: “We will win again.”"
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Maria Lopez"
