@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 OPENERS = "“„«"
 CLOSERS = "”»"
@@ -138,11 +139,27 @@ def _is_mark(ch: str) -> bool:
 
 
 def paragraph_bounds(text: str, index: int) -> tuple[int, int]:
-    """Start and end of the paragraph (blank-line separated) holding `index`."""
-    start = text.rfind("\n\n", 0, index)
-    start = 0 if start < 0 else start + 2
-    end = text.find("\n\n", index)
+    """Start and end of the paragraph holding `index` (see `paragraph_break`)."""
+    brk = paragraph_break(text)
+    start = text.rfind(brk, 0, index)
+    start = 0 if start < 0 else start + len(brk)
+    end = text.find(brk, index)
     return start, len(text) if end < 0 else end
+
+
+_LINE_END = re.compile(r"(?<![\n])([^\n]?)\n(?!\n)")
+
+
+@lru_cache(maxsize=16)
+def paragraph_break(text: str) -> str:
+    """What separates paragraphs: a blank line, or in a text that breaks most of its paragraphs with
+    one newline (pages saved as text often do) the newline itself. A text wrapped at a width also
+    has single newlines, but most of its lines end inside a sentence; a paragraph ends one."""
+    ends = [m.group(1) for m in _LINE_END.finditer(text)]
+    if len(ends) < 2 or len(ends) <= text.count("\n\n"):
+        return "\n\n"
+    closed = sum(1 for ch in ends if ch and ch in ".!?”\"’):")
+    return "\n" if closed >= 0.6 * len(ends) else "\n\n"
 
 
 _WORD = re.compile(r"[^\W_][\w’'.-]*")

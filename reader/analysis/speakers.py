@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from reader.analysis.quotes import QuoteMarks, is_fragment, paragraph_bounds
+from reader.analysis.quotes import QuoteMarks, is_fragment, paragraph_bounds, paragraph_break
 from reader.model import Entity, Quote
 
 # Verbs of saying. Left out as too often something else: reflect, offer, charge, press, remember,
@@ -589,7 +589,7 @@ def _only_space(text: str, start: int, end: int) -> bool:
 
 
 def _same_paragraph(text: str, a: QuoteMarks, b: QuoteMarks) -> bool:
-    return "\n\n" not in text[a.close : b.open]
+    return paragraph_break(text) not in text[a.close : b.open]
 
 
 def _clause_after(text: str, mark: QuoteMarks, following: QuoteMarks | None, whole: bool = False) -> tuple[int, int]:
@@ -1255,7 +1255,7 @@ class _Context:
             # Someone nearby known to be a "she" beats someone nearer whose gender the text never shows.
             window = before
             for _ in range(3):  # this paragraph and the two before it
-                window = max(0, self.text.rfind("\n\n", 0, window))
+                window = max(0, self.text.rfind(paragraph_break(self.text), 0, window))
             known = [p for p in candidates if p.start >= window and self.gender.get(p.name) == wanted]
             # …but not the subject of the sentence just before the pronoun ("Luis Osuna told the paper: “…”
             # He added"): a person the writer has just made the topic is who "he" goes on to be.
@@ -1279,7 +1279,8 @@ class _Context:
     def _just_before(self, person: Entity, at: int) -> bool:
         """The person is named in the paragraph of `at` or the one before it, with no other person named
         outside quotations between them and `at`."""
-        window = max(0, self.text.rfind("\n\n", 0, max(0, self.text.rfind("\n\n", 0, at))))
+        brk = paragraph_break(self.text)
+        window = max(0, self.text.rfind(brk, 0, max(0, self.text.rfind(brk, 0, at))))
         if person.start < window:
             return False
         i = bisect.bisect_right([p.start for p in self.antecedents], person.start)

@@ -974,3 +974,12 @@ def test_someone_known_by_whose_they_are_is_not_their_owner(analyser):
     text = "Maria Lopez won in Ohio.\n\nMaria Lopez’s response was: “We will win again.”"
     (q,) = quotes_of(analyser, text)
     assert q.speaker == "Maria Lopez"
+
+
+def test_a_quotation_in_the_next_one_newline_paragraph_is_not_the_last_speakers(analyser):
+    text = ("Writers have piled on.\nMaria Lopez is blunt about it. “The market has not failed the workers,” she mocks. "
+            "“The workers have failed the market.”\nOthers go further. In the depths of the slump, Tom Walsh worried "
+            "that the safety net was becoming “a hammock for the able-bodied.”\nThat is a view with a long history.")
+    first, second, third = quotes_of(analyser, text)
+    assert first.speaker == second.speaker == "Maria Lopez"
+    assert third.speaker == "Tom Walsh"

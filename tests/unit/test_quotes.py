@@ -166,3 +166,22 @@ def test_quotations_are_ordered_disjoint_and_inside_the_text(text):
 @given(st.text(alphabet=st.sampled_from(list("ab .,\n’‘'")), max_size=80))
 def test_no_double_marks_no_quotations(text):
     assert find_quotations(text) == []
+
+
+def test_paragraphs_broken_by_one_newline_are_paragraphs():
+    from reader.analysis.quotes import paragraph_bounds, paragraph_break
+
+    text = "First paragraph ends here.\nSecond one, “quoted,” ends too.\nThird is short.\nFourth."
+    assert paragraph_break(text) == "\n"
+    start, end = paragraph_bounds(text, text.index("quoted"))
+    assert text[start:end] == "Second one, “quoted,” ends too."
+
+
+def test_a_text_wrapped_at_a_width_keeps_blank_lines_as_paragraphs():
+    from reader.analysis.quotes import paragraph_bounds, paragraph_break
+
+    text = ("The council met on Tuesday to discuss the\nbudget, which the mayor said was “a fair\ndeal for "
+            "everyone,” though critics disagreed\nand said so loudly.\n\nA second paragraph starts here and\ngoes on.")
+    assert paragraph_break(text) == "\n\n"
+    start, end = paragraph_bounds(text, text.index("fair"))
+    assert text[start:end].startswith("The council") and text[start:end].endswith("loudly.")
