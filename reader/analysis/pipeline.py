@@ -16,7 +16,7 @@ from reader.errors import ReaderError
 from reader.model import Analysis
 
 # Bump when reader's own rules change, so stored results can be recognised as stale.
-RULES_VERSION = "4"
+RULES_VERSION = "5"
 # spaCy processes long texts in pieces of about this many characters, cut at paragraphs.
 CHUNK_CHARS = 100_000
 
