@@ -689,7 +689,7 @@ def test_a_hyphenated_word_before_a_colon_is_no_dash_credit(analyser):
 def test_a_subject_hung_on_the_names_of_a_prepositional_phrase_is_still_the_subject(analyser):
     """The parser made "the candidate" an apposition of the hosts and left "stated" with no subject."""
     text = ("In an interview with radio hosts Joe Black and Mika Stone, the Republican presidential candidate "
-            "stated that Clinton’s “divisive” comments do not “fit with what I knew about her.”")
+            "stated that the mayor’s “reckless” remarks do not “match the man I used to know.”")
     first, second = quotes_of(analyser, text)
     for q in (first, second):
         assert part(text, q.source_start, q.source_end) == "the Republican presidential candidate"
@@ -879,22 +879,22 @@ def test_and_i_quote_is_the_writer_citing(analyser):
 
 
 def test_a_speech_verb_tagged_as_a_noun_after_a_group_is_the_cue(analyser):
-    text = "“The kingdom has long been a partner in the fight against terror financing,” the Saudis state in the memo."
+    text = "“The kingdom has worked with its neighbours for decades,” the Saudis state in the memo."
     (q,) = quotes_of(analyser, text)
     assert part(text, q.source_start, q.source_end) == "the Saudis"
     assert part(text, q.cue_start, q.cue_end) == "state"
 
 
 def test_a_numeral_subject_of_write_is_the_source(analyser):
-    text = ("The senators sent the director a letter.\n\n“You seem to have picked a new standard out of thin air to "
-            "describe the conduct of the agency and its staff,” the two write.")
+    text = ("The senators sent the director a letter.\n\n“Your office has invented a rule that no court has ever "
+            "applied to the conduct of the agency and its staff,” the two write.")
     (q,) = quotes_of(analyser, text)
     assert part(text, q.source_start, q.source_end) == "the two"
     assert q.speaker == "the two"
 
 
 def test_a_voice_over_in_an_ad_is_the_source(analyser):
-    text = "“They know the governor is the only one strong enough to stop the polluters,” a voice-over in the ad states."
+    text = "“Only the governor will stand up to the polluters,” a voice-over in the ad states."
     (q,) = quotes_of(analyser, text)
     assert part(text, q.source_start, q.source_end) == "a voice-over in the ad"
     assert part(text, q.cue_start, q.cue_end) == "states"
@@ -909,9 +909,9 @@ def test_an_age_in_apposition_does_not_hide_the_speaker(analyser):
 
 
 def test_an_age_noun_phrase_is_the_source(analyser):
-    text = "The actor posted the clip on Thursday.\n\n“What if the mayor had singing lessons?” the 43-year-old asked in the video’s caption."
+    text = "The actor posted the clip on Thursday.\n\n“Could the mayor learn to sing?” the 52-year-old asked in a caption under the clip."
     (q,) = quotes_of(analyser, text)
-    assert part(text, q.source_start, q.source_end) == "the 43-year-old"
+    assert part(text, q.source_start, q.source_end) == "the 52-year-old"
 
 
 def test_a_name_before_a_party_label_is_the_subject(analyser):
@@ -938,7 +938,7 @@ def test_a_subject_inside_the_quotation_gives_way_to_the_one_after_it(analyser):
 def test_the_noun_phrase_opening_the_clause_is_the_subject_the_parse_hung_elsewhere(analyser):
     # as the parser has it on some sentences: the subject made an apposition of the last name in the opening phrase
     text = ("In an interview with radio hosts Ann Roe and Joe Poe, the Republican candidate stated that the mayor’s "
-            "plans do not “fit with what I thought I knew about him.”")
+            "plans do not “square with anything I heard from him.”")
     (q,) = reparsed(analyser, text, {"candidate": ("appos", "Poe")})
     assert part(text, q.source_start, q.source_end) == "the Republican candidate"
     assert part(text, q.cue_start, q.cue_end) == "stated"
@@ -962,7 +962,7 @@ def test_transcript_labels_open_a_paragraph_and_follow_a_closing_mark(analyser):
 
 def test_a_writing_that_says_something_speaks_for_who_ran_or_held_it(analyser):
     for text, source in (("Outside the hall, 14-year-old Maria Lopez hoisted a sign that read “Vote for the future.”", "14-year-old Maria Lopez"),
-                         ("The Daily Ledger recently ran a piece that noted the plan was “a costly mistake.”", "The Daily Ledger")):
+                         ("The Daily Ledger published an editorial that argued the plan was “a costly mistake.”", "The Daily Ledger")):
         (q,) = quotes_of(analyser, text)
         assert part(text, q.source_start, q.source_end) == source
 
@@ -979,7 +979,7 @@ def test_someone_known_by_whose_they_are_is_not_their_owner(analyser):
 def test_a_quotation_in_the_next_one_newline_paragraph_is_not_the_last_speakers(analyser):
     text = ("Writers have piled on.\nMaria Lopez is blunt about it. “The market has not failed the workers,” she mocks. "
             "“The workers have failed the market.”\nOthers go further. In the depths of the slump, Tom Walsh worried "
-            "that the safety net was becoming “a hammock for the able-bodied.”\nThat is a view with a long history.")
+            "that the new grants were turning into “a cushion for the idle.”\nThat is a view with a long history.")
     first, second, third = quotes_of(analyser, text)
     assert first.speaker == second.speaker == "Maria Lopez"
     assert third.speaker == "Tom Walsh"
