@@ -5,7 +5,8 @@ its attribution: the source as written ("she", "the newspaper", "Spokeswoman Hal
 Morris"), the cue (the speech verb, "according to", a colon's verb, a dash), and the
 speaker: the canonical name of the person or organisation the source names.
 
-The cue is looked for, in order: the outermost speech verb whose clause holds the
+The cue is looked for, in order: a round-up's dash credit right before the words ("… - Philip
+Bump: “…”"); the outermost speech verb whose clause holds the
 quotation's words (not across a paragraph, not inside another quotation), unless a later clause
 with its own subject takes it ("a woman asked for a photo and Clinton said, “…”"); a speech verb, an
 "according to" or any verb with its own subject in the clause right after the closing mark
@@ -15,7 +16,13 @@ ending in a colon; the speaker of the quotation before it in the paragraph, or o
 previous paragraph when this one is nothing but a quotation; the subject of the sentence's
 main verb when it is a person; for a quotation that opens its paragraph, the subject of the speech
 verb in the last sentence of the paragraph before (the lead-in: "Valastro praised the governor.\n\n“…”"). Words cited "according to" a report keep their speaker and
-have the report as their source.
+have the report as their source, except words given by a share of those asked ("62 percent of
+Democrats said"), which are the poll's named in the sentence or cited.
+
+A subject is never a word inside quotation marks, nor on the other side of a line break from its
+verb (a live blog's heading run into the entry's sentence by the parser). Paragraphs are blank-line
+separated, or in a text that breaks most paragraphs with one newline, newline separated
+(`quotes.paragraph_break`).
 
 Pronouns resolve to the last person named before, outside quotations, whose gender does not
 contradict the pronoun, preferring the subject of the main clause and skipping people named
