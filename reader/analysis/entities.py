@@ -381,14 +381,20 @@ def headline_names(text: str, entities: list[Entity], titles=()) -> list[Entity]
                     best = (i, j, phrase)
                     break
         if best is None:
-            if len(words) == 1:
+            if len(words) == 1 and not _common_word(body, e.text):
                 out.append(e)  # one word: nothing of the heading is glued to it
-            continue
+            continue  # (but "Polls Tighten In Ohio" names nobody called Tighten)
         i, j, phrase = best
         start = e.start + words[i].start() + e.text[words[i].start() :].find(phrase)
         label = body_labels[phrase].most_common(1)[0][0] if phrase in body_labels else e.label
         out.append(_span(text, start, start + len(phrase), label))
     return out
+
+
+def _common_word(body: str, word: str) -> bool:
+    """A heading's capitalised word that the body does not confirm as a name: the body writes it only in
+    lower case ("tighten"), or not at all (a name in the headline is always in the story)."""
+    return not re.search(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", body)
 
 
 def _occurs_as_name(body: str, phrase: str) -> bool:

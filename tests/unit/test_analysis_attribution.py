@@ -197,6 +197,14 @@ def test_a_headline_name_is_cut_to_what_the_body_confirms(analyser):
     assert analysis.quotes[0].speaker == "Eric Garner"
 
 
+def test_a_one_word_headline_name_the_body_never_writes_is_dropped(analyser):
+    text = "Polls Tighten In Ohio\n\nThe race for governor in Ohio has narrowed in the final week."
+    analysis = analyser.analyse(text)
+    names = {e.text for e in analysis.entities}
+    assert "Tighten" not in names
+    assert "Ohio" in names
+
+
 def test_a_sentence_case_first_line_is_not_a_headline():
     from reader.analysis.entities import headline_end
 
