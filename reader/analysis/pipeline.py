@@ -97,6 +97,11 @@ def _join(doc_class: Any, docs: list[Any]) -> Any:
 
 def analyse_doc(doc: Any, version: str, skip_rules: tuple[str, ...] = ()) -> Analysis:
     """Entities and quotations of one parsed doc; `skip_rules` names entity rules to leave out (for measuring)."""
+    if not doc.has_annotation("DEP"):
+        # Without a parser spaCy can leave tokens' left and right edges stale (after a special case split
+        # off by an infix: "(R-Wis.)", "x-Mr."); token.children then reads past the doc and the process
+        # dies of a segfault. A copy of the doc, built token by token, has every edge set.
+        doc = type(doc).from_docs([doc], ensure_whitespace=False)
     text = doc.text
     marks = find_quotations(text, getattr(doc, "lang_", None))
     index = TokenIndex(doc)

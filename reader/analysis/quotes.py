@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 OPENERS = "“„«"
 CLOSERS = "”»"
@@ -150,11 +149,23 @@ def paragraph_bounds(text: str, index: int) -> tuple[int, int]:
 _LINE_END = re.compile(r"(?<![\n])([^\n]?)\n(?!\n)")
 
 
-@lru_cache(maxsize=16)
+# The text `paragraph_break` last looked at and its answer, checked by identity. The rules ask once or
+# more per quotation; an lru_cache keyed on the text compares a text equal to a cached one (the same
+# article analysed again: `doc.text` is a new string each time) character by character on every call.
+_LAST_BREAK: list = [None, "\n\n"]
+
+
 def paragraph_break(text: str) -> str:
     """What separates paragraphs: a blank line, or in a text that breaks most of its paragraphs with
     one newline (pages saved as text often do) the newline itself. A text wrapped at a width also
     has single newlines, but most of its lines end inside a sentence; a paragraph ends one."""
+    last = _LAST_BREAK
+    if last[0] is not text:
+        last[:] = [text, _paragraph_break(text)]
+    return last[1]
+
+
+def _paragraph_break(text: str) -> str:
     ends = [m.group(1) for m in _LINE_END.finditer(text)]
     if len(ends) < 2 or len(ends) <= text.count("\n\n"):
         return "\n\n"

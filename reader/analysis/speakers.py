@@ -258,7 +258,8 @@ def _poll_of_share(found: Attribution, text: str, index: TokenIndex, mark: Quote
     if not tokens:
         return found
     sent = tokens[0].sent
-    polls = [t for t in sent if t.lower_ in _POLL_NOUNS and t.pos_ == "NOUN" and t.idx < min(mark.open, found.source[0])]
+    polls = [t for t in sent if t.lower_ in _POLL_NOUNS and t.pos_ == "NOUN" and t.idx < min(mark.open, found.source[0])
+             and not any(a.dep_ == "advcl" for a in t.ancestors)]  # (not "After the poll came out, half of the staff said")
     if not polls:
         return found
     poll = polls[-1]
@@ -719,7 +720,7 @@ def _noun_after_break(verb: Token) -> Token | None:
         if token.pos_ in ("PROPN", "NOUN"):
             while token.head.i != token.i and breaks[-1] < token.head.i < verb.i and token.head.pos_ in ("PROPN", "NOUN"):
                 token = token.head
-            return None if _in_object(token) else token
+            return None if _in_object(token, after=breaks[-1]) else token
         if token.pos_ in ("VERB", "AUX"):
             return None
     return None
@@ -1006,11 +1007,12 @@ def _mention(
     return source, source
 
 
-def _in_object(token: Token) -> bool:
+def _in_object(token: Token, after: int = -1) -> bool:
     """The token is (in) the object of a verb or preposition, up to its clause's verb ("an interview with
-    hosts Ann Roe and Joe Poe, the candidate stated": the candidate is no apposition of Poe's)."""
+    hosts Ann Roe and Joe Poe, the candidate stated": the candidate is no apposition of Poe's); with
+    `after`, of one that comes after that token (not the "by" of a byline the parser ran into the line)."""
     while token.head.i != token.i and token.pos_ not in ("VERB", "AUX"):
-        if token.dep_ in ("pobj", "dobj"):
+        if token.dep_ in ("pobj", "dobj") and token.head.i > after:
             return True
         token = token.head
     return False
@@ -1021,12 +1023,19 @@ _WRITINGS = frozenset("piece article column op-ed editorial sign banner placard 
                       "email e-mail tweet post message note video".split())
 
 
+# Verbs by which one puts out a writing (not "read", "ignore", "answer", "delete", "find" one).
+_AUTHOR_VERBS = frozenset("run publish post send write pen hold carry hoist wave display raise put issue release tweet "
+                          "share air sign draft circulate distribute print mail unveil erect".split())
+
+
 def _author_of(writing: Token) -> Token | None:
     """The subject of the verb a writing is the object of ("The Post ran a piece", "she held a sign"),
     when it is a name or a noun, not a pronoun or a quotation's word."""
     if writing.lemma_.lower() not in _WRITINGS or writing.dep_ != "dobj":
         return None
     verb = writing.head
+    if verb.lemma_.lower() not in _AUTHOR_VERBS:
+        return None  # (not "Smith ignored an email that said …": whoever got it did not write it)
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     if subject is None or subject.pos_ not in ("PROPN", "NOUN") or _across_paragraphs(subject, verb):
         return None

@@ -185,3 +185,17 @@ def test_a_text_wrapped_at_a_width_keeps_blank_lines_as_paragraphs():
     assert paragraph_break(text) == "\n\n"
     start, end = paragraph_bounds(text, text.index("fair"))
     assert text[start:end].startswith("The council") and text[start:end].endswith("loudly.")
+
+
+def test_paragraph_bounds_stay_cheap_for_a_text_equal_to_one_seen_before():
+    # The same article analysed again: `doc.text` is a new string each time, equal to the one cached.
+    import time
+
+    from reader.analysis.quotes import paragraph_bounds, paragraph_break
+
+    text = "Some words here in a paragraph, “quoted” and so on.\n\n" * 40000
+    paragraph_break("".join(list(text)))  # an equal text, another object
+    started = time.perf_counter()
+    for i in range(0, len(text), len(text) // 20000):
+        paragraph_bounds(text, i)
+    assert time.perf_counter() - started < 1.0  # (a comparison of the whole text per call took seconds)
