@@ -708,11 +708,16 @@ def _across_paragraphs(subject: Token, verb: Token) -> bool:
     return any("\n" in doc[i].text for i in range(a + 1, b))
 
 
+# How far back from a verb the rules that look for the start of its line or clause look.
+_LINE_MAX_TOKENS = 80
+
+
 def _noun_after_break(verb: Token) -> Token | None:
     """The head of the first noun phrase on the verb's own line, when the parser ran the verb's sentence
     over a line break above it ("9:34 p.m.\n\nDonald Trump has delivered …, saying"): its subject."""
     doc = verb.doc
     start = min(verb.sent.start, max(0, verb.i - 15))  # (or cut the sentence after the name: "Trump | has delivered")
+    start = max(start, verb.i - _LINE_MAX_TOKENS)  # (a sentence thousands of words long, unparsed: not quadratic)
     breaks = [t.i for t in doc[start : verb.i] if "\n" in t.text]
     if not breaks or any(t.text in (".", "!", "?", ":", ";") for t in doc[breaks[-1] + 1 : verb.i]):
         return None
@@ -742,10 +747,12 @@ def _phrase_opening_clause(verb: Token) -> Token | None:
     nothing but appositions between commas comes between it and the verb."""
     doc = verb.doc
     start = verb.sent.start
-    for i in range(verb.i - 1, start - 1, -1):
+    for i in range(verb.i - 1, max(start, verb.i - _LINE_MAX_TOKENS) - 1, -1):
         if "\n" in doc[i].text:
             start = i + 1
             break
+    if verb.i - start > _LINE_MAX_TOKENS:
+        return None  # (no phrase opens a clause that far before its verb; and one scan per verb stays short)
     words = [t for t in doc[start : verb.i] if not t.is_space]
     if not words or any(t.text in _QUOTE_CHARS for t in words):
         return None
