@@ -834,7 +834,7 @@ def _name_by_closing_mark(verb: Token, context: "_Context | None") -> Token | No
                 return _last_word_of_name(token, context)
             following = doc[token.i + 1] if token.i + 1 < len(doc) else None
             if token.pos_ == "PROPN" and following is not None and following.text == "(" \
-                    and _PARTY_LABEL.match(doc.text, following.idx):
+                    and _party_label_at(doc, following.i):
                 return token  # (“…,” said ranking Democrat Elijah Cummings (D-Md.): a legislator the tagger missed)
         return None
     for back in range(verb.i - 1, max(-1, verb.i - 16), -1):
@@ -868,7 +868,7 @@ def _name_before(verb: Token, context: "_Context | None") -> Token | None:
     before = doc[verb.i - 1]
     if before.text == ")":  # "Speaker Paul Ryan (R-Wis.) said": the name before the party label
         opening = next((t for t in reversed(doc[max(0, verb.i - 8) : verb.i - 1]) if t.text == "("), None)
-        if opening is None or opening.i == 0 or not _PARTY_LABEL.match(doc.text, opening.idx):
+        if opening is None or opening.i == 0 or not _party_label_at(doc, opening.i):
             return None
         before = doc[opening.i - 1]
     return before if before.pos_ == "PROPN" and _is_name(before, context) else None
@@ -877,6 +877,11 @@ def _name_before(verb: Token, context: "_Context | None") -> Token | None:
 
 # A legislator's party and state after the name: "(R-Wis.)", "(D-Md.)", "(I-VT)".
 _PARTY_LABEL = re.compile(r"\([DRI]-[A-Z][A-Za-z.]{0,12}\)")
+
+
+def _party_label_at(doc: Any, i: int) -> bool:
+    """A party label opens at token `i` (read from its few tokens: `doc.text` would build the whole text)."""
+    return _PARTY_LABEL.match("".join(t.text_with_ws for t in doc[i : i + 8])) is not None
 
 
 _CLOSING_MARKS = frozenset({"”", '"', "»"})
@@ -1182,6 +1187,9 @@ def _lead_in_paragraph(
     para_start, para_end = paragraph_bounds(text, mark.open)
     if para_start == 0 or not _only_space(text, para_start, mark.open):
         return None
+    rest = text[mark.close + 1 : para_end].lstrip(" \t,;:")
+    if rest[:1].islower():
+        return None  # (“Fix the roads first” was painted on a wall: the words are the subject of their own sentence)
     if any(is_speech_verb(t) and not context.quoted.contains(t.idx) for t in index.between(mark.close + 1, para_end)):
         return None
     lead_end = len(text[:para_start].rstrip())
@@ -1191,8 +1199,11 @@ def _lead_in_paragraph(
         rest = text[match.end() : lead_end].lstrip(" \t\n”\"’)")
         if rest and not rest[0].islower():  # (not "an impending U.S. withdrawal")
             region_start = match.end()
-    if any(q.source_start is not None and region_start <= q.start < lead_end for q in quotes):
-        return None
+    for q in reversed(quotes):  # (from the nearest back: one look per quotation, not one per quotation so far)
+        if q.start < region_start:
+            break
+        if q.source_start is not None and q.start < lead_end:
+            return None
     tokens = [t for t in index.between(region_start, lead_end) if not context.quoted.contains(t.idx)]
     verbs = [t for t in tokens if (is_speech_verb(t) and t.lemma_.lower() not in _THINKING - {"respond"})
              or (_is_verb(t) and t.lemma_.lower() in _LEAD_IN_VERBS)]  # (not "They think the progress is real.")
@@ -1315,7 +1326,7 @@ class _Context:
         found = [e for e in self.entities[bisect.bisect_left(self._starts, start) :] if e.start < end and e.end <= end]
         # (not an owner who is someone else's: "Maria Lopez's campaign manager" is not Maria Lopez, though
         # "Clinton's response" is Clinton's)
-        if mention.split()[-1].lower() in _PEOPLE_NOUNS:
+        if any(word.lower() in _PEOPLE_NOUNS for word in mention.split()[1:]):  # ("Obama's chief of staff")
             found = [e for e in found if not _POSSESSIVE_AFTER.match(self.text, e.end) or e.end >= end]
         person = next((e for e in found if e.label == "PERSON"), None)
         if person is not None:

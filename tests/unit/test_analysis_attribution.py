@@ -1040,3 +1040,15 @@ def test_a_sentence_without_end_unparsed_is_not_quadratic():
     started = time.perf_counter()
     Analyser("blank:en").analyse(text)
     assert time.perf_counter() - started < 15
+
+
+def test_words_that_are_the_subject_of_their_own_sentence_take_no_lead_in(analyser):
+    text = "Jones criticized the new budget on Monday.\n\n“Fix the roads first” was painted on a wall downtown."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker is None
+
+
+def test_an_owner_is_not_named_for_their_chief_of_staff(analyser):
+    text = "Obama met the governors on Monday.\n\n“The plan is dead,” said Obama's chief of staff."
+    (q,) = quotes_of(analyser, text)
+    assert q.speaker == "Obama's chief of staff"
